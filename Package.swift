@@ -1,0 +1,17 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "NodeFleet",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "FleetKit", targets: ["FleetKit"]),
+        .executable(name: "fleet", targets: ["fleet"]),
+    ],
+    targets: [
+        .target(name: "FleetKit", path: "Sources/FleetKit"),
+        .executableTarget(name: "fleet", dependencies: ["FleetKit"], path: "Sources/Tools/fleet"),
+        .testTarget(name: "FleetKitTests", dependencies: ["FleetKit"], path: "Tests/FleetKitTests"),
+    ],
+    swiftLanguageModes: [.v6]
+)
