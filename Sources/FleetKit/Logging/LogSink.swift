@@ -1,0 +1,88 @@
+import Foundation
+
+/// Somewhere log lines go: a file, the console, memory in tests.
+public protocol LogSink: Sendable {
+    /// Receives one redacted entry. Called from many tasks; implementations serialise.
+    func write(_ entry: LogEntry)
+}
+
+/// Appends formatted lines to a file, creating it with mode 0640.
+public final class FileLogSink: LogSink {
+    /// The file written to.
+    public let url: URL
+    private let timeZone: TimeZone
+    private let levels: Set<LogLevel>
+    private let handle: Mutex<FileHandle>
+
+    /// Opens (or creates) `url` for appending. Lines of a level outside `levels` are dropped.
+    public init(url: URL, timeZone: TimeZone = .current, levels: Set<LogLevel> = Set(LogLevel.allCases)) throws {
+        let path = url.path
+        if !FileManager.default.fileExists(atPath: path) {
+            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o640]) else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+            }
+        }
+        let handle = try FileHandle(forWritingTo: url)
+        _ = try handle.seekToEnd()
+        self.url = url
+        self.timeZone = timeZone
+        self.levels = levels
+        self.handle = Mutex(handle)
+    }
+
+    /// Appends the entry's formatted line.
+    public func write(_ entry: LogEntry) {
+        guard levels.contains(entry.level) else { return }
+        let line = Data((entry.formatted(timeZone: timeZone) + "\n").utf8)
+        handle.withLock { try? $0.write(contentsOf: line) }
+    }
+
+    deinit { handle.withLock { try? $0.close() } }
+}
+
+/// Hands formatted lines to a closure, coloured when asked; executables pass one that
+/// writes to standard output.
+public final class ConsoleLogSink: LogSink {
+    private let levels: Set<LogLevel>
+    private let colored: Bool
+    private let timeZone: TimeZone
+    private let emit: @Sendable (String) -> Void
+    private let serial = Mutex(())
+
+    /// Creates a console sink. The executable decides `colored` (a terminal and no `NO_COLOR`).
+    public init(levels: Set<LogLevel>, colored: Bool, timeZone: TimeZone = .current, emit: @escaping @Sendable (String) -> Void) {
+        self.levels = levels
+        self.colored = colored
+        self.timeZone = timeZone
+        self.emit = emit
+    }
+
+    /// The levels a console shows by default; verbose adds DEBUG and OUTPUT.
+    public static func defaultLevels(verbose: Bool) -> Set<LogLevel> {
+        var levels = Set(LogLevel.allCases)
+        if !verbose { levels.subtract([.debug, .output]) }
+        return levels
+    }
+
+    /// Emits the entry's line if its level is shown.
+    public func write(_ entry: LogEntry) {
+        guard levels.contains(entry.level) else { return }
+        var line = entry.formatted(timeZone: timeZone)
+        if colored { line = entry.level.ansiColor + line + "\u{1B}[0m" }
+        serial.withLock { _ in emit(line) }
+    }
+}
+
+/// Keeps entries in memory, for tests and for tools that summarise a run.
+public final class MemoryLogSink: LogSink {
+    private let stored = Mutex<[LogEntry]>([])
+
+    /// Creates an empty sink.
+    public init() {}
+
+    /// Stores the entry.
+    public func write(_ entry: LogEntry) { stored.withLock { $0.append(entry) } }
+
+    /// Every entry so far, in order.
+    public var entries: [LogEntry] { stored.withLock { $0 } }
+}

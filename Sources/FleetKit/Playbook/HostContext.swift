@@ -1,0 +1,68 @@
+import Foundation
+
+/// What Swift steps get: the host, a way to run commands on it, and the run's log.
+public struct HostContext: Sendable {
+    /// The host being worked on.
+    public let host: RemoteHost
+    /// The transport in use.
+    public let transport: any Transport
+    /// The run log; lines written through ``log(_:_:)`` carry the host's name.
+    public let runLog: RunLog
+    /// Default limit of commands run through this context.
+    public let defaultTimeout: Duration?
+    /// Values steps of this host share with later steps of the same run.
+    public let facts: HostFacts
+
+    /// Creates a context (the runner does this for each host).
+    public init(host: RemoteHost, transport: any Transport, runLog: RunLog, defaultTimeout: Duration? = nil, facts: HostFacts = HostFacts()) {
+        self.host = host
+        self.transport = transport
+        self.runLog = runLog
+        self.defaultTimeout = defaultTimeout
+        self.facts = facts
+    }
+
+    /// Runs a shell command line on the host.
+    public func run(_ script: String, standardInput: Data? = nil, timeout: Duration? = nil) async throws(TransportError) -> CommandResult {
+        try await transport.run(RemoteCommand(script, standardInput: standardInput, timeout: timeout ?? defaultTimeout), on: host)
+    }
+
+    /// Runs a command on the host.
+    public func run(_ command: RemoteCommand) async throws(TransportError) -> CommandResult {
+        var command = command
+        if command.timeout == nil { command.timeout = defaultTimeout }
+        return try await transport.run(command, on: host)
+    }
+
+    /// Writes bytes to a file on the host atomically with `mode`.
+    public func upload(_ data: Data, to path: String, mode: UInt16) async throws(TransportError) -> CommandResult {
+        try await transport.upload(data, to: path, mode: mode, on: host)
+    }
+
+    /// Writes a line to the run log about this host.
+    public func log(_ level: LogLevel, _ message: String) { runLog.log(level, host: host.name, message) }
+}
+
+/// A small per-host store for values found by one step and used by a later one.
+public final class HostFacts: Sendable {
+    private let values = Mutex<[String: String]>([:])
+
+    /// Creates an empty store.
+    public init() {}
+
+    /// The value stored under `key`, or `nil`.
+    public subscript(key: String) -> String? {
+        get { values.withLock { $0[key] } }
+        set { values.withLock { $0[key] = newValue } }
+    }
+}
+
+/// A failure a Swift step reports with a message for people.
+public struct StepFailure: Error, Sendable, CustomStringConvertible {
+    /// What went wrong.
+    public var message: String
+    /// Creates a failure.
+    public init(_ message: String) { self.message = message }
+    /// The message.
+    public var description: String { message }
+}

@@ -1,0 +1,103 @@
+import Foundation
+
+/// One idempotent unit of work on a host: "is it already so?" (the check), "make it so"
+/// (the action), optionally "is it so now?" (the verification).
+public struct Step: Sendable {
+    /// What the step is for, as shown in logs.
+    public var name: String
+    /// Decides whether the action is needed; `nil` means the action always runs.
+    public var check: StepCheck?
+    /// Makes the change.
+    public var action: StepAction
+    /// Confirms the change worked; a failed verification fails the step.
+    public var verify: StepCheck?
+    /// Runs only on hosts where this returns `true`; others report the step skipped.
+    public var condition: (@Sendable (RemoteHost) -> Bool)?
+    /// Extra attempts of a failed action (not of checks).
+    public var retries: Int
+    /// Pause between attempts.
+    public var retryDelay: Duration
+    /// Limit of each command of this step; `nil` uses the run's default.
+    public var timeout: Duration?
+    /// Runs when the action fails for good, to leave the host in a known state.
+    public var rescue: StepAction?
+    /// Whether the host goes on with later steps after a successful rescue; by default
+    /// the host stops and is reported failed (with the step counted as rescued).
+    public var continuesAfterRescue: Bool
+
+    /// Creates a step.
+    public init(
+        _ name: String,
+        check: StepCheck? = nil,
+        action: StepAction,
+        verify: StepCheck? = nil,
+        when condition: (@Sendable (RemoteHost) -> Bool)? = nil,
+        retries: Int = 0,
+        retryDelay: Duration = .seconds(2),
+        timeout: Duration? = nil,
+        rescue: StepAction? = nil,
+        continuesAfterRescue: Bool = false
+    ) {
+        self.name = name
+        self.check = check
+        self.action = action
+        self.verify = verify
+        self.condition = condition
+        self.retries = max(0, retries)
+        self.retryDelay = retryDelay
+        self.timeout = timeout
+        self.rescue = rescue
+        self.continuesAfterRescue = continuesAfterRescue
+    }
+
+    /// A step made of shell command lines only: the most common kind.
+    public static func shell(
+        _ name: String,
+        check: String? = nil,
+        run action: String,
+        verify: String? = nil,
+        retries: Int = 0,
+        timeout: Duration? = nil,
+        rescue: String? = nil
+    ) -> Step {
+        Step(name, check: check.map { .shell($0) }, action: .shell(action), verify: verify.map { .shell($0) },
+             retries: retries, timeout: timeout, rescue: rescue.map { .shell($0) })
+    }
+}
+
+/// How a step asks "is it already so?".
+public enum StepCheck: Sendable {
+    /// A shell command per host; exit 0 means already so. Shell checks of one host are
+    /// evaluated together in one round trip before anything changes.
+    case hostShell(@Sendable (RemoteHost) -> String)
+    /// Swift code with access to the host; `true` means already so.
+    case swift(@Sendable (HostContext) async throws -> Bool)
+
+    /// The same shell command on every host.
+    public static func shell(_ script: String) -> StepCheck { .hostShell { _ in script } }
+}
+
+/// How a step makes the change.
+public enum StepAction: Sendable {
+    /// A command per host, which may carry standard input (secrets travel there).
+    case hostCommand(@Sendable (RemoteHost) -> RemoteCommand)
+    /// Swift code with access to the host; throwing fails the step.
+    case swift(@Sendable (HostContext) async throws -> Void)
+
+    /// The same shell command line on every host.
+    public static func shell(_ script: String) -> StepAction { .hostCommand { _ in RemoteCommand(script) } }
+}
+
+/// A named, ordered list of steps: what one run applies to every host.
+public struct Playbook: Sendable {
+    /// Name used in logs and for the log file.
+    public var name: String
+    /// The steps, applied in order.
+    public var steps: [Step]
+
+    /// Creates a playbook.
+    public init(_ name: String, steps: [Step]) {
+        self.name = name
+        self.steps = steps
+    }
+}

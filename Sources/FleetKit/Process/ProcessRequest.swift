@@ -1,0 +1,65 @@
+import Foundation
+
+/// What to run on this machine: an executable with an argv array, never a shell string.
+public struct ProcessRequest: Sendable {
+    /// Absolute path of the program to start.
+    public var executable: String
+    /// Arguments after argv[0], passed to the program as they are.
+    public var arguments: [String]
+    /// Bytes written to the program's standard input, then closed; `nil` connects `/dev/null`.
+    public var standardInput: Data?
+    /// How long the program may run before it gets SIGTERM; `nil` waits forever.
+    public var timeout: Duration?
+    /// Time between SIGTERM and SIGKILL once the timeout has passed.
+    public var killGrace: Duration
+    /// Bytes kept of each of stdout and stderr; the rest is read and dropped.
+    public var outputLimit: Int
+    /// The environment of the program; `nil` inherits this process's environment.
+    public var environment: [String: String]?
+
+    /// Creates a request with a 2-second kill grace and a 4 MiB limit per output stream.
+    public init(
+        executable: String,
+        arguments: [String] = [],
+        standardInput: Data? = nil,
+        timeout: Duration? = nil,
+        killGrace: Duration = .seconds(2),
+        outputLimit: Int = 4 << 20,
+        environment: [String: String]? = nil
+    ) {
+        self.executable = executable
+        self.arguments = arguments
+        self.standardInput = standardInput
+        self.timeout = timeout
+        self.killGrace = killGrace
+        self.outputLimit = outputLimit
+        self.environment = environment
+    }
+}
+
+/// What a finished program left behind.
+public struct ProcessOutput: Sendable {
+    /// The exit status, or 128 + the signal number when a signal ended the program.
+    public var status: Int32
+    /// Captured standard output, at most the request's output limit.
+    public var standardOutput: Data
+    /// Captured standard error, at most the request's output limit.
+    public var standardError: Data
+    /// Whether some output was dropped because it passed the limit.
+    public var truncated: Bool
+    /// Whether the program was stopped because it ran past its timeout.
+    public var timedOut: Bool
+    /// Wall time from start to exit.
+    public var duration: Duration
+}
+
+/// A program could not be started at all.
+public struct ProcessLaunchError: Error, Sendable, CustomStringConvertible {
+    /// The program that failed to start.
+    public let executable: String
+    /// Why, as the system said it.
+    public let reason: String
+
+    /// A sentence naming the program and the reason.
+    public var description: String { "cannot start \(executable): \(reason)" }
+}

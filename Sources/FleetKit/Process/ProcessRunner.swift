@@ -1,0 +1,201 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Starts programs with `Process` and collects their output without blocking Swift's
+/// cooperative thread pool.
+///
+/// Pipes are read on dedicated threads, standard input is written on another, and the
+/// caller is resumed from the termination handler, so hundreds of programs can run at
+/// once on a two-core machine without stalling other tasks.
+public enum ProcessRunner {
+    /// Runs a program to completion and returns its exit status and captured output.
+    public static func run(_ request: ProcessRequest) async throws(ProcessLaunchError) -> ProcessOutput {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: request.executable)
+        process.arguments = request.arguments
+        if let environment = request.environment { process.environment = environment }
+
+        let stdoutPipe = Pipe()
+        let stderrPipe = Pipe()
+        process.standardOutput = stdoutPipe
+        process.standardError = stderrPipe
+        let stdinPipe: Pipe? = request.standardInput == nil ? nil : Pipe()
+        process.standardInput = stdinPipe ?? FileHandle.nullDevice
+
+        let state = RunState(limit: request.outputLimit)
+        let started = ContinuousClock.now
+        let result: ProcessOutput? = await withCheckedContinuation { (continuation: CheckedContinuation<ProcessOutput?, Never>) in
+            state.onFinish = { status, timedOut in
+                let (out, err, truncated) = state.takeOutput()
+                continuation.resume(returning: ProcessOutput(
+                    status: status, standardOutput: out, standardError: err, truncated: truncated,
+                    timedOut: timedOut, duration: ContinuousClock.now - started))
+            }
+            process.terminationHandler = { finished in
+                let status: Int32 = finished.terminationReason == .uncaughtSignal
+                    ? 128 + finished.terminationStatus : finished.terminationStatus
+                state.processExited(status: status)
+            }
+            do {
+                try process.run()
+            } catch {
+                state.launchFailed(reason: String(describing: error))
+                continuation.resume(returning: nil)
+                return
+            }
+            let pid = process.processIdentifier
+            state.startReader(stdoutPipe.fileHandleForReading, stream: .standardOutput)
+            state.startReader(stderrPipe.fileHandleForReading, stream: .standardError)
+            if let stdinPipe, let input = request.standardInput {
+                startWriter(stdinPipe.fileHandleForWriting, data: input)
+            }
+            if let timeout = request.timeout {
+                scheduleTimeout(pid: pid, after: timeout, grace: request.killGrace, state: state)
+            }
+        }
+        guard let result else {
+            throw ProcessLaunchError(executable: request.executable, reason: state.launchFailureReason ?? "unknown error")
+        }
+        return result
+    }
+
+    private static func startWriter(_ handle: FileHandle, data: Data) {
+        let fd = handle.fileDescriptor
+        let thread = Thread {
+            data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+                guard let base = buffer.baseAddress else { return }
+                var offset = 0
+                while offset < buffer.count {
+                    let written = write(fd, base + offset, buffer.count - offset)
+                    if written > 0 { offset += written } else if written < 0 && errno == EINTR { continue } else { break }
+                }
+            }
+            try? handle.close()
+        }
+        thread.start()
+    }
+
+    private static func scheduleTimeout(pid: Int32, after timeout: Duration, grace: Duration, state: RunState) {
+        let queue = DispatchQueue.global()
+        queue.asyncAfter(deadline: .now() + timeout.dispatchInterval) {
+            guard state.markTimedOutIfRunning() else { return }
+            kill(pid, SIGTERM)
+            queue.asyncAfter(deadline: .now() + grace.dispatchInterval) {
+                if state.isRunning { kill(pid, SIGKILL) }
+            }
+        }
+    }
+}
+
+extension Duration {
+    /// The duration as a Dispatch interval, rounded to milliseconds.
+    var dispatchInterval: DispatchTimeInterval {
+        let (seconds, attoseconds) = components
+        return .milliseconds(Int(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000))
+    }
+
+    /// The duration in seconds as a floating-point number.
+    public var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}
+
+/// The shared state of one running program: captured bytes, exit status and the
+/// completion callback, guarded by a lock.
+///
+/// `@unchecked Sendable`: every stored property is read and written only while `lock`
+/// is held, and the callback is called once, outside the lock.
+private final class RunState: @unchecked Sendable {
+    enum Stream { case standardOutput, standardError }
+
+    private let lock = NSLock()
+    private let limit: Int
+    private var stdout = Data()
+    private var stderr = Data()
+    private var truncated = false
+    private var openStreams = 2
+    private var exitStatus: Int32?
+    private var timedOut = false
+    private var finished = false
+    private(set) var launchFailureReason: String?
+    var onFinish: (@Sendable (Int32, Bool) -> Void)?
+
+    init(limit: Int) { self.limit = max(0, limit) }
+
+    var isRunning: Bool { lock.withLock { exitStatus == nil } }
+
+    func launchFailed(reason: String) { lock.withLock { launchFailureReason = reason; finished = true } }
+
+    func markTimedOutIfRunning() -> Bool {
+        lock.withLock {
+            guard exitStatus == nil else { return false }
+            timedOut = true
+            return true
+        }
+    }
+
+    func processExited(status: Int32) {
+        lock.withLock { exitStatus = status }
+        finishIfDone()
+        // A grandchild may keep a pipe open after the program exited; stop waiting for
+        // it after a short grace and report what was read so far.
+        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(2)) { [self] in
+            lock.withLock { openStreams = 0 }
+            finishIfDone()
+        }
+    }
+
+    func takeOutput() -> (Data, Data, Bool) { lock.withLock { (stdout, stderr, truncated) } }
+
+    func startReader(_ handle: FileHandle, stream: Stream) {
+        let fd = handle.fileDescriptor
+        let thread = Thread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if count < 0 && errno == EINTR { continue }
+                if count <= 0 { break }
+                append(buffer[0..<count], to: stream)
+            }
+            try? handle.close()
+            lock.withLock { openStreams = max(0, openStreams - 1) }
+            finishIfDone()
+        }
+        thread.start()
+    }
+
+    private func append(_ bytes: ArraySlice<UInt8>, to stream: Stream) {
+        lock.withLock {
+            let current = stream == .standardOutput ? stdout.count : stderr.count
+            let room = max(0, limit - current)
+            let kept = bytes.prefix(room)
+            if kept.count < bytes.count { truncated = true }
+            if kept.isEmpty { return }
+            if stream == .standardOutput { stdout.append(contentsOf: kept) } else { stderr.append(contentsOf: kept) }
+        }
+    }
+
+    private func finishIfDone() {
+        let callback: (@Sendable (Int32, Bool) -> Void)?
+        let status: Int32
+        let wasTimedOut: Bool
+        lock.lock()
+        if !finished, openStreams == 0, let exit = exitStatus {
+            finished = true
+            callback = onFinish
+            status = exit
+            wasTimedOut = timedOut
+        } else {
+            callback = nil
+            status = 0
+            wasTimedOut = false
+        }
+        lock.unlock()
+        callback?(status, wasTimedOut)
+    }
+}

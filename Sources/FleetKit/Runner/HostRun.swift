@@ -1,0 +1,271 @@
+import Foundation
+
+/// One host's pass through a playbook: plan the shell checks in one round trip, then act
+/// from the first step that needs a change, re-checking every later step once something
+/// has changed.
+struct HostRun: Sendable {
+    let playbook: Playbook
+    let host: RemoteHost
+    let transport: any Transport
+    let runLog: RunLog
+    let options: RunOptions
+    let clock: any FleetClock
+    let stop: StopSignal
+
+    private var context: HostContext {
+        HostContext(host: host, transport: transport, runLog: runLog, defaultTimeout: options.defaultTimeout, facts: facts)
+    }
+    private let facts = HostFacts()
+
+    init(playbook: Playbook, host: RemoteHost, transport: any Transport, runLog: RunLog, options: RunOptions, clock: any FleetClock, stop: StopSignal) {
+        self.playbook = playbook
+        self.host = host
+        self.transport = transport
+        self.runLog = runLog
+        self.options = options
+        self.clock = clock
+        self.stop = stop
+    }
+
+    /// Why a step ended badly.
+    private enum StepError: Error {
+        case failed(String, CommandResult?)
+        case unreachable(TransportError)
+    }
+
+    func execute() async -> HostReport {
+        let started = ContinuousClock.now
+        var steps: [StepReport] = []
+        var counts = StepCounts()
+        var status = HostStatus.succeeded
+        var message: String?
+
+        func finish() -> HostReport {
+            HostReport(host: host.name, address: host.address, status: status, steps: steps, counts: counts,
+                       message: message, duration: (ContinuousClock.now - started).seconds)
+        }
+
+        let plan: [Int: Int32]
+        do {
+            plan = try await planChecks()
+        } catch {
+            counts.add(.unreachable)
+            status = .unreachable
+            message = error.message
+            log(.error, "unreachable: \(error.message)")
+            return finish()
+        }
+
+        var somethingChanged = false
+        for (index, step) in playbook.steps.enumerated() {
+            if let reason = stop.reason {
+                status = .stopped
+                message = reason
+                log(.warn, "stopping before '\(step.name)': \(reason)")
+                break
+            }
+            let stepStarted = ContinuousClock.now
+            func record(_ outcome: StepOutcome, _ text: String?, _ result: CommandResult? = nil) {
+                counts.add(outcome)
+                steps.append(StepReport(name: step.name, outcome: outcome, message: text, result: result,
+                                        duration: (ContinuousClock.now - stepStarted).seconds))
+            }
+            if let condition = step.condition, !condition(host) {
+                log(.skip, "\(step.name): condition not met")
+                record(.skipped, "condition not met")
+                continue
+            }
+            do {
+                let needed = try await needsChange(step, index: index, plan: plan, planIsFresh: !somethingChanged)
+                if !needed {
+                    log(.skip, "\(step.name): already done")
+                    record(.ok, nil)
+                    continue
+                }
+                if options.checkMode {
+                    log(.info, "\(step.name): would change")
+                    record(.changed, "would change")
+                    continue
+                }
+                let result = try await apply(step)
+                somethingChanged = true
+                log(.ok, "\(step.name): done (\(Self.format(ContinuousClock.now - stepStarted)))")
+                record(.changed, nil, result)
+            } catch {
+                let ending = await handleFailure(error, of: step)
+                record(ending.outcome, ending.reason, ending.result)
+                if let hostStatus = ending.hostStatus {
+                    status = hostStatus
+                    message = ending.hostMessage
+                    break
+                }
+            }
+        }
+        return finish()
+    }
+
+    /// What a failed step leaves behind: its outcome, and the host's status when the host stops.
+    private struct FailureEnding {
+        var outcome: StepOutcome
+        var reason: String
+        var result: CommandResult?
+        var hostStatus: HostStatus?
+        var hostMessage: String?
+    }
+
+    /// Logs a failure, runs the rescue when there is one, and says how the step and host end.
+    private func handleFailure(_ error: StepError, of step: Step) async -> FailureEnding {
+        let reason: String
+        let result: CommandResult?
+        switch error {
+        case .unreachable(let transportError):
+            log(.error, "\(step.name): unreachable: \(transportError.message)")
+            return FailureEnding(outcome: .unreachable, reason: transportError.message, result: nil,
+                                 hostStatus: .unreachable, hostMessage: transportError.message)
+        case .failed(let text, let failedResult):
+            reason = text
+            result = failedResult
+        }
+        log(.error, "\(step.name): failed: \(reason)")
+        guard let rescue = step.rescue else {
+            return FailureEnding(outcome: .failed, reason: reason, result: result,
+                                 hostStatus: .failed, hostMessage: "\(step.name): \(reason)")
+        }
+        log(.warn, "\(step.name): running rescue")
+        do {
+            _ = try await perform(rescue, step: step)
+        } catch {
+            switch error {
+            case .unreachable(let transportError):
+                return FailureEnding(outcome: .unreachable, reason: transportError.message, result: result,
+                                     hostStatus: .unreachable, hostMessage: transportError.message)
+            case .failed(let rescueReason, let rescueResult):
+                log(.error, "\(step.name): rescue failed: \(rescueReason)")
+                let text = "\(reason); rescue failed: \(rescueReason)"
+                return FailureEnding(outcome: .failed, reason: text, result: rescueResult ?? result,
+                                     hostStatus: .failed, hostMessage: "\(step.name): \(text)")
+            }
+        }
+        log(.ok, "\(step.name): rescued")
+        if step.continuesAfterRescue {
+            return FailureEnding(outcome: .rescued, reason: reason, result: result)
+        }
+        return FailureEnding(outcome: .rescued, reason: reason, result: result,
+                             hostStatus: .failed, hostMessage: "\(step.name): \(reason) (rescued)")
+    }
+
+    /// Evaluates every shell check of the host in one round trip, unless nothing would
+    /// read the answers (force, batching off, or no shell checks).
+    private func planChecks() async throws(TransportError) -> [Int: Int32] {
+        guard options.batchesChecks, !options.force else { return [:] }
+        var checks: [(index: Int, script: String)] = []
+        for (index, step) in playbook.steps.enumerated() {
+            if let condition = step.condition, !condition(host) { continue }
+            if case .hostShell(let make)? = step.check { checks.append((index, make(host))) }
+        }
+        guard !checks.isEmpty else { return [:] }
+        let nonce = CheckPlan.makeNonce()
+        log(.check, "evaluating \(checks.count) checks in one round trip")
+        let result = try await transport.run(
+            RemoteCommand(CheckPlan.script(for: checks, nonce: nonce), timeout: options.defaultTimeout), on: host)
+        let statuses = CheckPlan.parse(result.standardOutput, nonce: nonce)
+        if statuses.count < checks.count {
+            log(.warn, "only \(statuses.count) of \(checks.count) checks answered (\(result.summary)); the rest run one by one")
+        }
+        return statuses
+    }
+
+    private func needsChange(_ step: Step, index: Int, plan: [Int: Int32], planIsFresh: Bool) async throws(StepError) -> Bool {
+        if options.force {
+            log(.info, "\(step.name): forced")
+            return true
+        }
+        guard let check = step.check else { return true }
+        if planIsFresh, case .hostShell = check, let status = plan[index] {
+            return status != 0
+        }
+        log(.check, step.name)
+        return try await !evaluate(check, step: step)
+    }
+
+    /// Runs a check live; `true` means already so.
+    private func evaluate(_ check: StepCheck, step: Step) async throws(StepError) -> Bool {
+        switch check {
+        case .hostShell(let make):
+            do {
+                let result = try await transport.run(RemoteCommand(make(host), timeout: step.timeout ?? options.defaultTimeout), on: host)
+                return result.succeeded
+            } catch {
+                throw .unreachable(error)
+            }
+        case .swift(let body):
+            do {
+                return try await body(context)
+            } catch let error as TransportError {
+                throw .unreachable(error)
+            } catch {
+                throw .failed("check failed: \(error)", nil)
+            }
+        }
+    }
+
+    /// Runs the action with its retries, then its verification.
+    private func apply(_ step: Step) async throws(StepError) -> CommandResult? {
+        log(.exec, step.name)
+        var attempt = 0
+        var result: CommandResult?
+        while true {
+            attempt += 1
+            do {
+                result = try await perform(step.action, step: step)
+                break
+            } catch {
+                guard case .failed(let reason, _) = error, attempt <= step.retries else { throw error }
+                log(.warn, "\(step.name): attempt \(attempt) of \(step.retries + 1) failed (\(reason)); retrying in \(Self.format(step.retryDelay))")
+                try? await clock.sleep(for: step.retryDelay)
+            }
+        }
+        if let verify = step.verify {
+            log(.check, "\(step.name): verifying")
+            guard try await evaluate(verify, step: step) else {
+                throw .failed("the action ran but verification still fails", result)
+            }
+        }
+        return result
+    }
+
+    /// Runs an action once; a shell action's output is logged as OUTPUT lines.
+    private func perform(_ action: StepAction, step: Step) async throws(StepError) -> CommandResult? {
+        switch action {
+        case .hostCommand(let make):
+            var command = make(host)
+            if command.timeout == nil { command.timeout = step.timeout ?? options.defaultTimeout }
+            let result: CommandResult
+            do {
+                result = try await transport.run(command, on: host)
+            } catch {
+                throw .unreachable(error)
+            }
+            runLog.output(host: host.name, result.standardOutput)
+            runLog.output(host: host.name, result.standardError)
+            guard result.succeeded else {
+                let tail = result.tail()
+                throw .failed(result.summary + (tail.isEmpty ? "" : ": " + tail), result)
+            }
+            return result
+        case .swift(let body):
+            do {
+                try await body(context)
+                return nil
+            } catch let error as TransportError {
+                throw .unreachable(error)
+            } catch {
+                throw .failed(String(describing: error), nil)
+            }
+        }
+    }
+
+    private func log(_ level: LogLevel, _ message: String) { runLog.log(level, host: host.name, message) }
+
+    static func format(_ duration: Duration) -> String { String(format: "%.2f s", duration.seconds) }
+}

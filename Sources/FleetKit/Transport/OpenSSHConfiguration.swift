@@ -1,0 +1,138 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Settings of ``OpenSSHTransport``: where its sockets and host keys live and how it connects.
+public struct OpenSSHConfiguration: Sendable {
+    /// Path of the `ssh` program.
+    public var sshPath: String
+    /// Folder (mode 0700, owned by this user) holding one ControlMaster socket per host.
+    /// Keep its path short: sockets must fit in about 100 bytes.
+    public var controlDirectory: URL
+    /// The known_hosts file this tool owns; new hosts are added, changed keys refused.
+    public var knownHostsFile: URL
+    /// How long an idle master connection stays open after the last command, so an
+    /// immediate re-run pays no handshake; zero closes it with the last client.
+    public var controlPersist: Duration
+    /// Time allowed for TCP connect and the SSH handshake.
+    public var connectTimeout: Duration
+    /// Interval of keep-alive probes; three unanswered ones end the connection.
+    public var serverAliveInterval: Duration
+    /// Time allowed to a command when the caller gives none.
+    public var defaultCommandTimeout: Duration
+    /// Pause between the local SIGTERM and SIGKILL of a stuck `ssh`.
+    public var killGrace: Duration
+    /// User when the host has none; `nil` lets ssh decide.
+    public var defaultUser: String?
+    /// Port when the host has none; `nil` lets ssh decide (22).
+    public var defaultPort: Int?
+    /// Private key when the host has none; `nil` lets ssh use its defaults and agent.
+    public var defaultIdentityFile: String?
+    /// Whether to read the user's `~/.ssh/config`; `false` passes `-F /dev/null`.
+    public var readsUserConfig: Bool
+    /// Retries of connection failures (never of failed commands).
+    public var connectRetry: RetryPolicy
+    /// Extra `-o` options, `Key=Value`.
+    public var extraOptions: [String]
+
+    /// Creates a configuration with the defaults operators expect: 60 s persist, 10 s
+    /// connect timeout, 15 s keep-alive, 10 min command timeout, 3 connection attempts.
+    public init(
+        controlDirectory: URL,
+        knownHostsFile: URL,
+        sshPath: String = "/usr/bin/ssh",
+        controlPersist: Duration = .seconds(60),
+        connectTimeout: Duration = .seconds(10),
+        serverAliveInterval: Duration = .seconds(15),
+        defaultCommandTimeout: Duration = .seconds(600),
+        killGrace: Duration = .seconds(3),
+        defaultUser: String? = nil,
+        defaultPort: Int? = nil,
+        defaultIdentityFile: String? = nil,
+        readsUserConfig: Bool = true,
+        connectRetry: RetryPolicy = RetryPolicy(maxAttempts: 3, initialDelay: .seconds(1), maxDelay: .seconds(8)),
+        extraOptions: [String] = []
+    ) {
+        self.sshPath = sshPath
+        self.controlDirectory = controlDirectory
+        self.knownHostsFile = knownHostsFile
+        self.controlPersist = controlPersist
+        self.connectTimeout = connectTimeout
+        self.serverAliveInterval = serverAliveInterval
+        self.defaultCommandTimeout = defaultCommandTimeout
+        self.killGrace = killGrace
+        self.defaultUser = defaultUser
+        self.defaultPort = defaultPort
+        self.defaultIdentityFile = defaultIdentityFile
+        self.readsUserConfig = readsUserConfig
+        self.connectRetry = connectRetry
+        self.extraOptions = extraOptions
+    }
+
+    /// A short control folder for this user: `/tmp/fleetkit-<uid>`.
+    public static var defaultControlDirectory: URL {
+        URL(fileURLWithPath: "/tmp/fleetkit-\(getuid())")
+    }
+}
+
+/// Builds the argv of `ssh` for one host; kept apart from process handling so it can be
+/// checked in unit tests.
+enum SSHArguments {
+    /// Characters that never belong in a host address or user name handed to ssh.
+    private static let forbidden = CharacterSet.whitespacesAndNewlines.union(.controlCharacters)
+
+    /// Rejects values ssh would read as options or that carry spaces or control characters.
+    static func validate(_ host: RemoteHost, user: String?) throws(TransportError) {
+        func bad(_ what: String, _ value: String) -> Bool {
+            value.isEmpty || value.hasPrefix("-") || value.rangeOfCharacter(from: forbidden) != nil
+        }
+        if bad("address", host.address) {
+            throw TransportError(host: host.name, kind: .invalidHost,
+                                 message: "address '\(host.address)' cannot be used: it is empty, starts with '-' or contains spaces or control characters")
+        }
+        if let user, bad("user", user) {
+            throw TransportError(host: host.name, kind: .invalidHost,
+                                 message: "user '\(user)' cannot be used: it is empty, starts with '-' or contains spaces or control characters")
+        }
+    }
+
+    /// Options shared by commands and control requests.
+    static func common(for host: RemoteHost, configuration c: OpenSSHConfiguration) -> [String] {
+        var args: [String] = []
+        if !c.readsUserConfig { args += ["-F", "/dev/null"] }
+        let persist = Int(c.controlPersist.seconds.rounded())
+        args += [
+            "-o", "BatchMode=yes",
+            "-o", "ControlMaster=auto",
+            "-o", "ControlPath=\(c.controlDirectory.path)/%C",
+            "-o", persist > 0 ? "ControlPersist=\(persist)" : "ControlPersist=no",
+            "-o", "ConnectTimeout=\(max(1, Int(c.connectTimeout.seconds.rounded(.up))))",
+            "-o", "ServerAliveInterval=\(max(1, Int(c.serverAliveInterval.seconds.rounded(.up))))",
+            "-o", "ServerAliveCountMax=3",
+            "-o", "StrictHostKeyChecking=accept-new",
+            "-o", "UserKnownHostsFile=\(c.knownHostsFile.path)",
+            "-o", "GlobalKnownHostsFile=/dev/null",
+            "-o", "LogLevel=ERROR",
+        ]
+        for option in c.extraOptions { args += ["-o", option] }
+        if let identity = host.identityFile ?? c.defaultIdentityFile {
+            args += ["-i", identity, "-o", "IdentitiesOnly=yes"]
+        }
+        if let port = host.port ?? c.defaultPort { args += ["-p", String(port)] }
+        if let user = host.user ?? c.defaultUser { args += ["-l", user] }
+        return args
+    }
+
+    /// Full argv (after argv[0]) to run `remoteCommand` on `host`.
+    static func command(_ remoteCommand: String, on host: RemoteHost, configuration: OpenSSHConfiguration) -> [String] {
+        common(for: host, configuration: configuration) + ["--", host.address, remoteCommand]
+    }
+
+    /// Full argv to send a control request (`check`, `exit`) to the host's master.
+    static func control(_ request: String, for host: RemoteHost, configuration: OpenSSHConfiguration) -> [String] {
+        common(for: host, configuration: configuration) + ["-O", request, "--", host.address]
+    }
+}

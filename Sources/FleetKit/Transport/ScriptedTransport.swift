@@ -1,0 +1,48 @@
+import Foundation
+
+/// A transport for unit tests: answers each command from a closure and records every call.
+public final class ScriptedTransport: Transport {
+    /// What the script answers for one command.
+    public enum Reply: Sendable {
+        /// The command ran and ended like this.
+        case result(CommandResult)
+        /// The host could not be used.
+        case failure(TransportError)
+
+        /// A command that exited with `status` and printed `output`.
+        public static func exit(_ status: Int32, _ output: String = "", stderr: String = "") -> Reply {
+            .result(CommandResult(exitStatus: status, standardOutput: output, standardError: stderr))
+        }
+    }
+
+    /// One recorded call.
+    public struct Call: Sendable {
+        /// The host's name.
+        public var host: String
+        /// The command as given to the transport.
+        public var command: RemoteCommand
+    }
+
+    private let respond: @Sendable (RemoteHost, RemoteCommand) async -> Reply
+    private let recorded = Mutex<[Call]>([])
+
+    /// Creates a transport that answers with `respond`.
+    public init(_ respond: @escaping @Sendable (RemoteHost, RemoteCommand) async -> Reply) {
+        self.respond = respond
+    }
+
+    /// Records the call and returns the scripted reply.
+    public func run(_ command: RemoteCommand, on host: RemoteHost) async throws(TransportError) -> CommandResult {
+        recorded.withLock { $0.append(Call(host: host.name, command: command)) }
+        switch await respond(host, command) {
+        case .result(let result): return result
+        case .failure(let error): throw error
+        }
+    }
+
+    /// Every call so far, in order.
+    public var calls: [Call] { recorded.withLock { $0 } }
+
+    /// The calls made to one host.
+    public func calls(to host: String) -> [Call] { calls.filter { $0.host == host } }
+}

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Throwaway SSH hosts for tests, demos and benchmarks: one network namespace per host,
+# joined by a bridge, each running its own sshd with its own host key and its own
+# (tmpfs) home directory for the login user. Needs root, iproute2 and openssh-server.
+#
+#   sandbox-hosts.sh up DIR COUNT      create COUNT hosts; writes DIR/inventory.csv, DIR/id_ed25519
+#   sandbox-hosts.sh stop-host DIR N   stop host N's sshd (the host becomes unreachable)
+#   sandbox-hosts.sh start-host DIR N  start it again
+#   sandbox-hosts.sh down DIR          remove every host of DIR
+#   sandbox-hosts.sh sweep             remove sandboxes whose DIR no longer exists
+#
+# Traffic only ever goes to the addresses created here (10.<a>.<b>.0/24 on the bridge).
+set -euo pipefail
+
+USER_NAME=${SANDBOX_USER:-fleettest}
+REGISTRY=/run/fleetkit-sandbox
+
+die() { echo "sandbox-hosts: $*" >&2; exit 1; }
+
+sandbox_id() { printf '%s' "$1" | md5sum | cut -c1-6; }
+
+ensure_user() {
+    if ! id "$USER_NAME" >/dev/null 2>&1; then
+        useradd -m -s /bin/bash "$USER_NAME"
+    fi
+    # A new user's password is locked, and sshd without PAM refuses locked accounts even
+    # for key logins: '*' means "no password" without the lock.
+    usermod -p '*' "$USER_NAME"
+}
+
+start_host() {
+    local dir=$1 i=$2 id ns hostdir
+    id=$(sandbox_id "$dir")
+    ns="fks${id}h${i}"
+    hostdir="$dir/h$i"
+    local home
+    home=$(getent passwd "$USER_NAME" | cut -d: -f6)
+    # The host's sshd runs in its own mount namespace with a fresh tmpfs over the user's
+    # home, so every host keeps its own files.
+    ip netns exec "$ns" unshare --mount --propagation private sh -c '
+        set -e
+        mount -t tmpfs -o mode=0755 tmpfs "$1"
+        chown "$2": "$1"
+        exec /usr/sbin/sshd -D -e -f "$3/sshd_config"
+    ' sandbox-host "$home" "$USER_NAME" "$hostdir" >>"$hostdir/sshd.log" 2>&1 &
+    echo $! >"$hostdir/launcher.pid"
+    # Wait until sshd accepts connections.
+    local addr
+    addr=$(cat "$hostdir/address")
+    for _ in $(seq 1 100); do
+        if ip netns exec "$ns" bash -c "exec 3<>/dev/tcp/$addr/22" 2>/dev/null; then return 0; fi
+        sleep 0.05
+    done
+    die "sshd of host $i did not start; see $hostdir/sshd.log"
+}
+
+stop_host() {
+    local dir=$1 i=$2 hostdir pid
+    hostdir="$dir/h$i"
+    [ -f "$hostdir/launcher.pid" ] || return 0
+    pid=$(cat "$hostdir/launcher.pid")
+    # The launcher exec'd into sshd, so this is the listening daemon; its session
+    # children go with it.
+    pkill -TERM -P "$pid" 2>/dev/null || true
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+    kill -KILL "$pid" 2>/dev/null || true
+    rm -f "$hostdir/launcher.pid"
+}
+
+up() {
+    local dir=$1 count=$2
+    [[ "$count" =~ ^[0-9]+$ ]] && [ "$count" -ge 1 ] && [ "$count" -le 200 ] || die "COUNT must be 1-200"
+    [ "$(id -u)" = 0 ] || die "must run as root (network namespaces and sshd)"
+    command -v ip >/dev/null || die "iproute2 is missing (apt-get install iproute2)"
+    [ -x /usr/sbin/sshd ] || die "openssh-server is missing (apt-get install openssh-server)"
+    mkdir -p "$dir" /run/sshd "$REGISTRY"
+    dir=$(cd "$dir" && pwd)
+    chmod 0755 "$dir"
+    local id a b bridge
+    id=$(sandbox_id "$dir")
+    down "$dir" 2>/dev/null || true
+    echo "$dir" >"$REGISTRY/$id"
+    a=$((200 + 16#${id:0:2} % 50)); b=$((16#${id:2:2}))
+    bridge="fks${id}br"
+    ensure_user
+    [ -f "$dir/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C sandbox-client -f "$dir/id_ed25519"
+    ip link add "$bridge" type bridge
+    ip addr add "10.$a.$b.1/24" dev "$bridge"
+    ip link set "$bridge" up
+    echo "name,address,user,port" >"$dir/inventory.csv"
+    local i ns veth addr hostdir
+    for i in $(seq 1 "$count"); do
+        ns="fks${id}h${i}"; veth="fks${id}v${i}"; addr="10.$a.$b.$((10 + i))"; hostdir="$dir/h$i"
+        mkdir -p "$hostdir/bin"
+        chmod 0755 "$hostdir" "$hostdir/bin"
+        echo "$addr" >"$hostdir/address"
+        ip netns add "$ns"
+        ip link add "$veth" type veth peer name eth0 netns "$ns"
+        ip link set "$veth" master "$bridge" up
+        ip -n "$ns" addr add "$addr/24" dev eth0
+        ip -n "$ns" link set eth0 up
+        ip -n "$ns" link set lo up
+        rm -f "$hostdir/host_key" "$hostdir/host_key.pub"
+        ssh-keygen -q -t ed25519 -N '' -C "sandbox-h$i" -f "$hostdir/host_key"
+        cp "$dir/id_ed25519.pub" "$hostdir/authorized_keys"
+        cat >"$hostdir/sshd_config" <<CONF
+Port 22
+ListenAddress $addr
+HostKey $hostdir/host_key
+PidFile $hostdir/sshd.pid
+AuthorizedKeysFile $hostdir/authorized_keys
+AllowUsers $USER_NAME
+UsePAM no
+StrictModes no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin no
+MaxSessions 100
+MaxStartups 100:30:200
+LogLevel VERBOSE
+SetEnv PATH=$hostdir/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin SANDBOX_HOST=h$i SANDBOX_DIR=$hostdir
+Subsystem sftp /usr/lib/openssh/sftp-server
+CONF
+        echo "h$i,$addr,$USER_NAME,22" >>"$dir/inventory.csv"
+        start_host "$dir" "$i"
+    done
+}
+
+down() {
+    local dir=$1 id i
+    dir=$(cd "$dir" 2>/dev/null && pwd || echo "$1")
+    id=$(sandbox_id "$dir")
+    for hostdir in "$dir"/h*; do
+        [ -d "$hostdir" ] || continue
+        i=${hostdir##*/h}
+        stop_host "$dir" "$i"
+    done
+    for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^fks${id}h" || true); do
+        ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true
+        ip netns del "$ns" 2>/dev/null || true
+    done
+    ip link del "fks${id}br" 2>/dev/null || true
+    rm -f "$REGISTRY/$id"
+}
+
+sweep() {
+    [ -d "$REGISTRY" ] || return 0
+    local entry dir
+    for entry in "$REGISTRY"/*; do
+        [ -f "$entry" ] || continue
+        dir=$(cat "$entry")
+        if [ ! -d "$dir" ]; then
+            mkdir -p "$dir" && down "$dir" && rmdir "$dir" || true
+        fi
+    done
+}
+
+case "${1:-}" in
+    up) [ $# -eq 3 ] || die "usage: $0 up DIR COUNT"; sweep; up "$2" "$3" ;;
+    down) [ $# -eq 2 ] || die "usage: $0 down DIR"; down "$2" ;;
+    stop-host) [ $# -eq 3 ] || die "usage: $0 stop-host DIR N"; stop_host "$(cd "$2" && pwd)" "$3" ;;
+    start-host) [ $# -eq 3 ] || die "usage: $0 start-host DIR N"; start_host "$(cd "$2" && pwd)" "$3" ;;
+    sweep) sweep ;;
+    *) die "usage: $0 up DIR COUNT | down DIR | stop-host DIR N | start-host DIR N | sweep" ;;
+esac
