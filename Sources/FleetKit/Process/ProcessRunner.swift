@@ -83,9 +83,13 @@ public enum ProcessRunner {
         let queue = DispatchQueue.global()
         queue.asyncAfter(deadline: .now() + timeout.dispatchInterval) {
             guard state.markTimedOutIfRunning() else { return }
-            kill(pid, SIGTERM)
+            // Children of the program are signalled too: an orphan holding the output
+            // pipes would otherwise keep the run open after the program is gone.
+            let family = [pid] + ProcessTree.descendants(of: pid)
+            for member in family { kill(member, SIGTERM) }
             queue.asyncAfter(deadline: .now() + grace.dispatchInterval) {
-                if state.isRunning { kill(pid, SIGKILL) }
+                let stragglers = Set(family + ProcessTree.descendants(of: pid))
+                for member in stragglers where state.isRunning || member != pid { kill(member, SIGKILL) }
             }
         }
     }

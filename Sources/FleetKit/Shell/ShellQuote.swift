@@ -1,3 +1,5 @@
+import Foundation
+
 /// Quotes values for a POSIX shell.
 ///
 /// This is the one function every value passes through before it becomes part of a

@@ -1,0 +1,92 @@
+import Foundation
+@testable import FleetKit
+
+/// Simulated hosts for runner unit tests, behind a ScriptedTransport. Each host holds a
+/// set of facts; the commands understood are `is FACT` (exit 0 when present),
+/// `make FACT`, `fail`, `fail-until N FACT` and batched check plans.
+final class FakeFleet: Sendable {
+    let core: FakeHostsCore
+    let transport: ScriptedTransport
+
+    init(delay: Duration = .zero) {
+        let core = FakeHostsCore(delay: delay)
+        self.core = core
+        self.transport = ScriptedTransport { host, command in await core.respond(host, command) }
+    }
+
+    var unreachable: Mutex<Set<String>> { core.unreachable }
+    var concurrent: Mutex<(now: Int, max: Int)> { core.concurrent }
+    func facts(_ host: String) -> Set<String> { core.facts(host) }
+    func set(_ host: String, _ facts: Set<String>) { core.set(host, facts) }
+}
+
+final class FakeHostsCore: Sendable {
+    let state = Mutex<[String: Set<String>]>([:])
+    let unreachable = Mutex<Set<String>>([])
+    let attempts = Mutex<[String: Int]>([:])
+    let concurrent = Mutex<(now: Int, max: Int)>((0, 0))
+    let delay: Duration
+
+    init(delay: Duration = .zero) { self.delay = delay }
+
+    func respond(_ host: RemoteHost, _ command: RemoteCommand) async -> ScriptedTransport.Reply {
+            concurrent.withLock { $0.now += 1; $0.max = max($0.max, $0.now) }
+            defer { concurrent.withLock { $0.now -= 1 } }
+            if delay > .zero { try? await Task.sleep(for: delay) }
+            if unreachable.withLock({ $0.contains(host.name) }) {
+                return .failure(TransportError(host: host.name, kind: .unreachable, message: "cannot connect to \(host.address): Connection refused"))
+            }
+            return .result(execute(command.script, host: host.name))
+    }
+
+    func facts(_ host: String) -> Set<String> { state.withLock { $0[host] ?? [] } }
+    func set(_ host: String, _ facts: Set<String>) { state.withLock { $0[host] = facts } }
+
+    private func execute(_ script: String, host: String) -> CommandResult {
+        if script.hasPrefix("n=fk") {
+            let lines = script.split(separator: "\n")
+            let nonce = lines[0].dropFirst(2)
+            var output = ""
+            for line in lines.dropFirst() {
+                // sh -c 'is X' </dev/null >/dev/null 2>&1; echo "$n 3 $?"
+                guard let open = line.firstIndex(of: "'"), let close = line[line.index(after: open)...].firstIndex(of: "'"),
+                      let indexPart = line.split(separator: " ").dropLast().last else { continue }
+                let inner = String(line[line.index(after: open)..<close])
+                let status = execute(inner, host: host).exitStatus
+                output += "\(nonce) \(indexPart) \(status)\n"
+            }
+            return CommandResult(exitStatus: 0, standardOutput: output)
+        }
+        let words = script.split(separator: " ").map(String.init)
+        switch words.first {
+        case "is": return CommandResult(exitStatus: facts(host).contains(words[1]) ? 0 : 1)
+        case "make":
+            _ = state.withLock { $0[host, default: []].insert(words[1]) }
+            return CommandResult(exitStatus: 0, standardOutput: "made \(words[1])\n")
+        case "fail": return CommandResult(exitStatus: 3, standardError: "boom on \(host)\n")
+        case "fail-until":
+            let key = host + words[2]
+            let count = attempts.withLock { $0[key, default: 0] += 1; return $0[key, default: 0] }
+            if count < Int(words[1]) ?? 0 { return CommandResult(exitStatus: 1, standardError: "not yet\n") }
+            _ = state.withLock { $0[host, default: []].insert(words[2]) }
+            return CommandResult(exitStatus: 0)
+        case "echo": return CommandResult(exitStatus: 0, standardOutput: words.dropFirst().joined(separator: " ") + "\n")
+        default: return CommandResult(exitStatus: 127, standardError: "unknown command \(script)\n")
+        }
+    }
+}
+
+/// A clock that records pauses instead of sleeping.
+final class RecordingClock: FleetClock {
+    let sleeps = Mutex<[Duration]>([])
+    func now() -> Date { Date(timeIntervalSince1970: 1_795_030_620) }
+    func sleep(for duration: Duration) async throws { sleeps.withLock { $0.append(duration) } }
+}
+
+func hosts(_ count: Int) -> [RemoteHost] {
+    (1...count).map { RemoteHost(name: "web-\($0)", address: "10.0.0.\($0)") }
+}
+
+func step(_ fact: String, retries: Int = 0) -> Step {
+    Step.shell("ensure \(fact)", check: "is \(fact)", run: "make \(fact)", retries: retries)
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+@testable import FleetKit
+
+@Suite struct TransportUnitTests {
+    let configuration = OpenSSHConfiguration(
+        controlDirectory: URL(fileURLWithPath: "/tmp/fk-unit"), knownHostsFile: URL(fileURLWithPath: "/tmp/fk-unit-kh/known_hosts"),
+        controlPersist: .seconds(60), defaultIdentityFile: "/keys/id", readsUserConfig: false)
+
+    @Test func sshArgumentsEndWithSeparatorHostAndOneCommand() {
+        let host = RemoteHost(name: "a", address: "10.1.2.3", user: "deploy", port: 2222)
+        let args = SSHArguments.command("sh -c 'true'", on: host, configuration: configuration)
+        #expect(Array(args.suffix(3)) == ["--", "10.1.2.3", "sh -c 'true'"])
+        let joined = args.joined(separator: " ")
+        for option in ["BatchMode=yes", "ControlMaster=auto", "ControlPath=/tmp/fk-unit/%C", "ControlPersist=60",
+                       "StrictHostKeyChecking=accept-new", "UserKnownHostsFile=/tmp/fk-unit-kh/known_hosts",
+                       "ServerAliveInterval=15", "ConnectTimeout=10", "-p 2222", "-l deploy", "-i /keys/id", "-F /dev/null"] {
+            #expect(joined.contains(option), "missing \(option)")
+        }
+    }
+
+    @Test func hostsAndUsersThatLookLikeOptionsAreRejected() async {
+        let transport = ScriptedTransport { _, _ in .exit(0) }
+        _ = transport
+        for host in [RemoteHost(name: "x", address: "-oProxyCommand=id"), RemoteHost(name: "y", address: "a b"),
+                     RemoteHost(name: "z", address: "10.0.0.1", user: "-l"), RemoteHost(name: "w", address: "host\nname")] {
+            #expect(throws: TransportError.self) { try SSHArguments.validate(host, user: host.user) }
+        }
+        #expect(throws: Never.self) { try SSHArguments.validate(RemoteHost(name: "ok", address: "fe80::1"), user: "deploy") }
+    }
+
+    @Test func remoteTimeoutWrapsTheQuotedScript() {
+        #expect(RemoteTimeout.wrap("echo 'hi'", timeout: .seconds(30)) == "timeout -k 5 30 sh -c 'echo '\\''hi'\\'''")
+        #expect(RemoteTimeout.wrap("true", timeout: nil) == "sh -c true")
+        #expect(RemoteTimeout.wrap("true", timeout: .milliseconds(200)) == "timeout -k 5 1 sh -c true")
+    }
+
+    @Test func exit255IsClassified() {
+        let host = RemoteHost(name: "h", address: "10.0.0.9", port: 22)
+        let changed = SSHFailure.classify(host: host, standardError: """
+            @@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@
+            @    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @
+            Offending ED25519 key in /home/op/.config/fleet/known_hosts:3
+            Host key verification failed.
+            """, knownHostsFile: "/home/op/.config/fleet/known_hosts")
+        #expect(changed.kind == .hostKeyChanged)
+        #expect(changed.message.contains("/home/op/.config/fleet/known_hosts:3"))
+        #expect(changed.message.contains("ssh-keygen -R '[10.0.0.9]:22'"))
+        #expect(!changed.isRetryable)
+        let denied = SSHFailure.classify(host: host, standardError: "fleettest@10.0.0.9: Permission denied (publickey).\n", knownHostsFile: "k")
+        #expect(denied.kind == .authenticationFailed)
+        let refused = SSHFailure.classify(host: host, standardError: "ssh: connect to host 10.0.0.9 port 22: Connection refused\n", knownHostsFile: "k")
+        #expect(refused.kind == .unreachable)
+        #expect(refused.isRetryable)
+        #expect(refused.description == "h: cannot connect to 10.0.0.9: ssh: connect to host 10.0.0.9 port 22: Connection refused")
+    }
+
+    @Test func retryPolicyBacksOffAndCaps() {
+        let policy = RetryPolicy(maxAttempts: 6, initialDelay: .seconds(1), maxDelay: .seconds(5))
+        #expect((1...5).map { policy.delay(afterAttempt: $0) } == [.seconds(1), .seconds(2), .seconds(4), .seconds(5), .seconds(5)])
+    }
+
+    @Test func connectionFailuresAreRetriedCommandFailuresAreNot() async throws {
+        // A stand-in for ssh that counts its calls and fails the way ssh does.
+        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("fk-ssh-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fakeSSH = folder.appendingPathComponent("ssh")
+        let counter = folder.appendingPathComponent("calls")
+        try """
+            #!/bin/sh
+            echo x >> \(counter.path)
+            for last; do :; done
+            case "$last" in *refuse*) echo "ssh: connect to host h port 22: Connection refused" >&2; exit 255;;
+              *) exit 3;; esac
+            """.write(to: fakeSSH, atomically: true, encoding: .utf8)
+        chmod(fakeSSH.path, 0o755)
+        let clock = RecordingClock()
+        var config = OpenSSHConfiguration(controlDirectory: folder.appendingPathComponent("cm"), knownHostsFile: folder.appendingPathComponent("kh/known_hosts"),
+                                          sshPath: fakeSSH.path, connectRetry: RetryPolicy(maxAttempts: 3, initialDelay: .seconds(1), maxDelay: .seconds(8)))
+        config.readsUserConfig = false
+        let transport = try OpenSSHTransport(configuration: config, clock: clock)
+        let host = RemoteHost(name: "h", address: "10.0.0.1")
+        await #expect(throws: TransportError.self) { try await transport.run(RemoteCommand("refuse"), on: host) }
+        #expect(try String(contentsOf: counter, encoding: .utf8).split(separator: "\n").count == 3)
+        #expect(clock.sleeps.withLock { $0 } == [.seconds(1), .seconds(2)])
+        let failed = try await transport.run(RemoteCommand("fail"), on: host)
+        #expect(failed.exitStatus == 3)
+        #expect(try String(contentsOf: counter, encoding: .utf8).split(separator: "\n").count == 4)
+    }
+
+    @Test func checkPlanIgnoresForgedLines() {
+        let script = CheckPlan.script(for: [(0, "test -e /x"), (3, "echo 'fk1 3 0'")], nonce: "fkabc")
+        #expect(script.contains("sh -c 'echo '\\''fk1 3 0'\\'''"))
+        let parsed = CheckPlan.parse("fk1 3 0\nfkabc 0 1\nfkabc 3 0\ngarbage\n", nonce: "fkabc")
+        #expect(parsed == [0: 1, 3: 0])
+    }
+
+    @Test func controlFolderMustBePrivate() throws {
+        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("fk-open-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o777])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(throws: TransportError.self) {
+            _ = try OpenSSHTransport(configuration: OpenSSHConfiguration(controlDirectory: folder, knownHostsFile: folder.appendingPathComponent("kh")))
+        }
+    }
+}
