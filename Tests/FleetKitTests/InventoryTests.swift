@@ -188,6 +188,16 @@ func inventoryError(_ text: String, file: String = "servers.csv") -> InventoryEr
         }
     }
 
+    @Test func hostNames() throws {
+        for good in ["val-1", "eu.node_2", "validator@eu", "ノード1", "a:b+c=d"] {
+            #expect(try InventoryLoader.parse("name,ip\n\(good),10.0.0.1\n", file: "s").hosts.first?.name == good)
+        }
+        for bad in ["-rm", "a b", "a/b", "x;y", "$(id)", "web*", "a\tb"] {
+            let error = inventoryError("ip,name\n10.0.0.1,\"\(bad)\"\n")
+            #expect(error?.description == "servers.csv:2:10: host name '\(bad)' is not usable; expected no spaces, quotes, slashes, glob or shell characters, and no leading '-'")
+        }
+    }
+
     @Test func missingAddressColumn() {
         let error = inventoryError("# c\nname,user\nweb1,root\n")
         #expect(error?.description == "servers.csv:2:1: no address column; expected one of: ip, host, address, server, server_ip")

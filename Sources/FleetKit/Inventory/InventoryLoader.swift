@@ -254,7 +254,7 @@ struct ColumnLayout: Sendable {
         var host = Host(name: address.value, address: address.value, line: line)
         if let name = cell(.name) {
             guard HostValidation.isValidName(name.value) else {
-                throw failure(name.column, "host name '\(name.value)' is not usable; expected letters, digits, '.', '_' or '-', not starting with '-'")
+                throw failure(name.column, "host name '\(name.value)' is not usable; expected no spaces, quotes, slashes, glob or shell characters, and no leading '-'")
             }
             host.name = name.value
         }
@@ -352,17 +352,23 @@ enum HostValidation {
         }
     }
 
-    /// `^[a-z_][a-z0-9_.-]*$`, any case, at most 32 characters.
+    /// `^[a-z_][a-z0-9_.-]*$`, any case.
     static func isValidUser(_ text: String) -> Bool {
-        guard let first = text.first, text.count <= 32 else { return false }
+        guard let first = text.first else { return false }
         guard first.isASCII && (first.isLetter || first == "_") else { return false }
         return text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "." || $0 == "-") }
     }
 
-    /// A host name safe to show and to use in file names: no leading '-', no spaces or shell characters.
+    /// Characters a host name may not contain: they would break log lines, file names, host patterns or shells.
+    static let forbiddenNameCharacters: Set<Character> = Set("/\\'\"`$;&|<>(){}[]*?!#~,")
+
+    /// A host name safe to show, match with patterns and use in file names.
     static func isValidName(_ text: String) -> Bool {
         guard !text.hasPrefix("-") else { return false }
-        return text.allSatisfy { ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") }
+        return text.allSatisfy { character in
+            !forbiddenNameCharacters.contains(character) && !character.isWhitespace
+                && !character.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        }
     }
 
     /// `digits` hex digits, after a `0x` that is required or optional.
