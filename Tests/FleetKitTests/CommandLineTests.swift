@@ -261,9 +261,9 @@ func helpText(_ arguments: [String]) throws -> String? {
     }
 
     @Test func editDistance() {
-        #expect(Suggestion.editDistance("kitten", "sitting") == 3)
-        #expect(Suggestion.editDistance("", "abc") == 3)
-        #expect(Suggestion.closest(to: "--frks", among: ["--forks", "--force"]) == "--forks")
-        #expect(Suggestion.closest(to: "xyz", among: ["run"]) == nil)
+        #expect(CommandLineSuggestion.editDistance("kitten", "sitting") == 3)
+        #expect(CommandLineSuggestion.editDistance("", "abc") == 3)
+        #expect(CommandLineSuggestion.closest(to: "--frks", among: ["--forks", "--force"]) == "--forks")
+        #expect(CommandLineSuggestion.closest(to: "xyz", among: ["run"]) == nil)
     }
 }

@@ -47,7 +47,7 @@ func inventoryError(_ text: String, file: String = "servers.csv") -> InventoryEr
     }
 
     @Test(arguments: [
-        ("ip", InventoryField.address), ("host", .address), ("address", .address), ("server", .address),
+        ("ip", InventoryColumn.address), ("host", .address), ("address", .address), ("server", .address),
         ("server_ip", .address), ("name", .name), ("hostname", .name), ("alias", .name),
         ("user", .user), ("ssh_user", .user), ("username", .user), ("port", .port), ("ssh_port", .port),
         ("key", .identityFile), ("ssh_key", .identityFile), ("identity_file", .identityFile),
@@ -56,8 +56,8 @@ func inventoryError(_ text: String, file: String = "servers.csv") -> InventoryEr
         ("l1_rpc", .l1RPCURLs), ("rpc", .l1RPCURLs), ("rpc_urls", .l1RPCURLs), ("ethereum_hosts", .l1RPCURLs),
         ("beacon", .consensusURLs), ("consensus", .consensusURLs), ("l1_consensus_host_urls", .consensusURLs),
     ])
-    func everyAliasIsAccepted(alias: String, field: InventoryField) throws {
-        let values: [InventoryField: String] = [
+    func everyAliasIsAccepted(alias: String, field: InventoryColumn) throws {
+        let values: [InventoryColumn: String] = [
             .address: "10.1.2.3", .name: "web1", .user: "deploy", .port: "2200", .identityFile: "/k/id",
             .ethAddress: "0x" + String(repeating: "1", count: 40), .privateKey: keyB,
             .l1RPCURLs: "http://rpc", .consensusURLs: "http://cl",

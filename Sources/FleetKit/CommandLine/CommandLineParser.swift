@@ -13,7 +13,7 @@ public enum CommandLineParser {
     ) throws(UsageError) -> CommandLineOutcome {
         let beforeSeparator = arguments.prefix { $0 != "--" }
         let wantsHelp = beforeSeparator.contains { $0 == "--help" || $0 == "-h" }
-        var state = ParseState(root: spec, lenient: wantsHelp)
+        var state = CommandLineParseState(root: spec, lenient: wantsHelp)
         let outcome = try state.consume(arguments)
         if wantsHelp || state.helpSeen {
             return .help(HelpFormatter.help(for: state.command, path: state.path, inherited: state.inheritedOptions))
@@ -24,7 +24,7 @@ public enum CommandLineParser {
 }
 
 /// Where parsing has got to.
-struct ParseState {
+struct CommandLineParseState {
     enum Outcome { case parsed, version }
 
     var command: CommandSpec
@@ -108,7 +108,7 @@ struct ParseState {
             if command.arguments.isEmpty {
                 let names = command.subcommands.map(\.name)
                 var message = "unknown subcommand '\(token)'"
-                if let guess = Suggestion.closest(to: token, among: names) {
+                if let guess = CommandLineSuggestion.closest(to: token, among: names) {
                     message += " (did you mean '\(guess)'?)"
                 } else {
                     message += "; expected one of: \(names.joined(separator: ", "))"
@@ -134,7 +134,7 @@ struct ParseState {
             var candidates = visibleOptions.map { "--" + $0.long } + ["--help"]
             if path.count == 1 { candidates.append("--version") }
             var message = "unknown option '--\(name)'"
-            if let guess = Suggestion.closest(to: "--" + name, among: candidates) {
+            if let guess = CommandLineSuggestion.closest(to: "--" + name, among: candidates) {
                 message += " (did you mean '\(guess)'?)"
             }
             try fail(message)
@@ -164,7 +164,7 @@ struct ParseState {
         var letters = Substring(token.dropFirst())
         while let letter = letters.first {
             letters = letters.dropFirst()
-            if letter == "h" && option(short: "h") == nil {
+            if letter == "h" {
                 helpSeen = true
                 continue
             }
@@ -250,7 +250,7 @@ struct ParseState {
 }
 
 /// Finds the likely intended word for a mistyped one.
-enum Suggestion {
+enum CommandLineSuggestion {
     /// The candidate nearest to `word` by edit distance, if it is close enough to be a typo.
     static func closest(to word: String, among candidates: [String]) -> String? {
         let limit = max(2, word.count / 3)

@@ -2,7 +2,7 @@
 public struct OptionSpec: Sendable {
     /// The long name without dashes, e.g. "forks".
     public let long: String
-    /// The one-letter short name, e.g. `f` for `-f`.
+    /// The one-letter short name, e.g. `f` for `-f`; `h` is reserved for help.
     public let short: Character?
     /// The value placeholder shown in help, e.g. "N"; nil makes the option a flag.
     public let value: String?

@@ -8,11 +8,20 @@ import Darwin
 /// Reads an inventory CSV into validated hosts.
 ///
 /// The first row is the header. Column names are matched case-insensitively, with spaces
-/// around them trimmed and `-`, `_` and spaces treated alike; see `InventoryField` for the
-/// accepted names. Columns with other names become `Host.variables`, or
-/// `Host.secretVariables` when the name looks secret. Values are trimmed; an empty optional
-/// cell means "not given". Every error names the file, line and column, and no error
-/// message ever contains a secret value.
+/// around them trimmed and `-`, `_` and spaces treated alike:
+///
+/// - address: `ip`, `host`, `address`, `server`, `server_ip` (required)
+/// - name: `name`, `hostname`, `alias` (the address when absent)
+/// - user: `user`, `ssh_user`, `username`; port: `port`, `ssh_port`
+/// - SSH key file: `key`, `ssh_key`, `identity_file`
+/// - Ethereum address: `eth_address`, `address_eth`, `wallet`, `coinbase`
+/// - private key: `private_key`, `pk`, `validator_private_key`
+/// - L1 RPC URLs: `l1_rpc`, `rpc`, `rpc_urls`, `ethereum_hosts`
+/// - consensus URLs: `beacon`, `consensus`, `l1_consensus_host_urls`
+///
+/// Columns with other names become `Host.variables`, or `Host.secretVariables` when the
+/// name looks secret. Values are trimmed; an empty optional cell means "not given". Every
+/// error names the file, line and column, and no error message ever contains a secret value.
 public enum InventoryLoader {
     /// Reads and parses the file at `url`; an unreadable file is an error naming the path.
     public static func load(contentsOf url: URL) throws(InventoryError) -> Inventory {
@@ -54,7 +63,7 @@ public enum InventoryLoader {
                 file: file,
                 message: "the inventory is empty; expected a header row such as 'name,ip,user,port' and one row per host")
         }
-        let layout = try ColumnLayout(header: header, file: file)
+        let layout = try InventoryColumnLayout(header: header, file: file)
         var hosts: [Host] = []
         var firstLineByName: [String: Int] = [:]
         var firstLineByEndpoint: [String: Int] = [:]
@@ -92,7 +101,7 @@ public enum InventoryLoader {
 }
 
 /// The host fields an inventory column can fill, with the header names each accepts.
-enum InventoryField: String, CaseIterable, Sendable {
+enum InventoryColumn: String, CaseIterable, Sendable {
     case address, name, user, port, identityFile, ethAddress, privateKey, l1RPCURLs, consensusURLs
 
     /// Accepted header names in their normalized form (lowercase, `_` for `-` and spaces).
@@ -126,7 +135,7 @@ enum InventoryField: String, CaseIterable, Sendable {
     }
 
     /// The field a header name maps to, if any.
-    static func field(forNormalized name: String) -> InventoryField? {
+    static func field(forNormalized name: String) -> InventoryColumn? {
         allCases.first { $0.aliases.contains(name) }
     }
 
@@ -158,7 +167,7 @@ enum InventoryField: String, CaseIterable, Sendable {
 }
 
 /// Which column holds which field, worked out from the header row.
-struct ColumnLayout: Sendable {
+struct InventoryColumnLayout: Sendable {
     /// A column that is not a host field.
     struct ExtraColumn: Sendable {
         let index: Int
@@ -166,13 +175,13 @@ struct ColumnLayout: Sendable {
         let secret: Bool
     }
 
-    let fieldColumns: [InventoryField: Int]
+    let fieldColumns: [InventoryColumn: Int]
     let headerNames: [String]
     let extras: [ExtraColumn]
     let width: Int
 
     init(header: CSVRecord, file: String) throws(InventoryError) {
-        var fieldColumns: [InventoryField: Int] = [:]
+        var fieldColumns: [InventoryColumn: Int] = [:]
         var extras: [ExtraColumn] = []
         var seenExtras: [String: Int] = [:]
         var names: [String] = []
@@ -180,13 +189,13 @@ struct ColumnLayout: Sendable {
             let written = raw.trimmingCharacters(in: .whitespaces)
             names.append(written)
             let column = header.columns[ifPresent: index] ?? 1
-            let normalized = InventoryField.normalize(written)
+            let normalized = InventoryColumn.normalize(written)
             if normalized.isEmpty {
                 throw InventoryError(
                     file: file, line: header.line, column: column,
                     message: "header column \(index + 1) has no name; expected a column name such as 'ip' or 'name' (a trailing comma adds an empty column)")
             }
-            if let field = InventoryField.field(forNormalized: normalized) {
+            if let field = InventoryColumn.field(forNormalized: normalized) {
                 if let earlier = fieldColumns[field] {
                     throw InventoryError(
                         file: file, line: header.line, column: column,
@@ -200,13 +209,13 @@ struct ColumnLayout: Sendable {
                         message: "column '\(written)' appears twice (first as column \(earlier + 1)); expected each column name once")
                 }
                 seenExtras[normalized] = index
-                extras.append(ExtraColumn(index: index, key: written.lowercased(), secret: InventoryField.looksSecret(normalized)))
+                extras.append(ExtraColumn(index: index, key: written.lowercased(), secret: InventoryColumn.looksSecret(normalized)))
             }
         }
         guard fieldColumns[.address] != nil else {
             throw InventoryError(
                 file: file, line: header.line, column: 1,
-                message: "no address column; expected one of: \(InventoryField.address.aliases.joined(separator: ", "))")
+                message: "no address column; expected one of: \(InventoryColumn.address.aliases.joined(separator: ", "))")
         }
         self.fieldColumns = fieldColumns
         self.headerNames = names
@@ -235,7 +244,7 @@ struct ColumnLayout: Sendable {
                 file: file, line: line, column: column,
                 message: "line \(line) has \(record.fields.count) fields; expected \(width) like the header\(trailing)")
         }
-        func cell(_ field: InventoryField) -> (value: String, column: Int, header: String)? {
+        func cell(_ field: InventoryColumn) -> (value: String, column: Int, header: String)? {
             guard let index = fieldColumns[field], let raw = record.fields[ifPresent: index] else { return nil }
             let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !value.isEmpty else { return nil }
@@ -248,18 +257,18 @@ struct ColumnLayout: Sendable {
         guard let address = cell(.address) else {
             throw failure(addressColumn(in: record), "the address is empty; expected an IPv4 address, IPv6 address or hostname")
         }
-        guard HostValidation.isValidAddress(address.value) else {
+        guard InventoryValueCheck.isValidAddress(address.value) else {
             throw failure(address.column, "'\(address.value)' is not a valid IPv4 address, IPv6 address or hostname")
         }
         var host = Host(name: address.value, address: address.value, line: line)
         if let name = cell(.name) {
-            guard HostValidation.isValidName(name.value) else {
+            guard InventoryValueCheck.isValidName(name.value) else {
                 throw failure(name.column, "host name '\(name.value)' is not usable; expected no spaces, quotes, slashes, glob or shell characters, and no leading '-'")
             }
             host.name = name.value
         }
         if let user = cell(.user) {
-            guard HostValidation.isValidUser(user.value) else {
+            guard InventoryValueCheck.isValidUser(user.value) else {
                 throw failure(user.column, "user '\(user.value)' is not a valid user name; expected a letter or '_' followed by letters, digits, '_', '.' or '-'")
             }
             host.user = user.value
@@ -280,13 +289,13 @@ struct ColumnLayout: Sendable {
             host.identityFile = key.value
         }
         if let eth = cell(.ethAddress) {
-            guard HostValidation.isHex(eth.value, digits: 40, requirePrefix: true) else {
+            guard InventoryValueCheck.isHex(eth.value, digits: 40, requirePrefix: true) else {
                 throw failure(eth.column, "\(eth.header) '\(eth.value)' on line \(line) is not an Ethereum address; expected 0x followed by 40 hex digits")
             }
             host.ethAddress = eth.value
         }
         if let key = cell(.privateKey) {
-            guard HostValidation.isHex(key.value, digits: 64, requirePrefix: false) else {
+            guard InventoryValueCheck.isHex(key.value, digits: 64, requirePrefix: false) else {
                 throw failure(key.column, "\(key.header) on line \(line) is not 32 bytes of hex; expected 64 hex digits, optionally after 0x")
             }
             host.privateKey = Secret(key.value)
@@ -313,7 +322,7 @@ struct ColumnLayout: Sendable {
 }
 
 /// Checks for the values that end up in SSH command lines.
-enum HostValidation {
+enum InventoryValueCheck {
     /// An IPv4 dotted quad, an IPv6 address or an RFC 1123 hostname.
     static func isValidAddress(_ text: String) -> Bool {
         guard !text.hasPrefix("-"), text.utf8.count <= 253 else { return false }
