@@ -21,7 +21,7 @@ func inventoryError(_ text: String, file: String = "servers.csv") -> InventoryEr
         #expect(inventory.hosts.map(\.name) == ["10.0.0.1", "node.example.com"])
         #expect(inventory.hosts.map(\.line) == [2, 3])
         let first = try #require(inventory.hosts.first)
-        #expect(first == Host(name: "10.0.0.1", address: "10.0.0.1", line: 2))
+        #expect(first == RemoteHost(name: "10.0.0.1", address: "10.0.0.1", line: 2))
         #expect(first.id == "10.0.0.1")
     }
 
@@ -100,7 +100,7 @@ func inventoryError(_ text: String, file: String = "servers.csv") -> InventoryEr
     @Test func emptyOptionalCellsAreNil() throws {
         let text = "ip,user,port,key,pk,wallet,rpc,region\n10.0.0.1, , ,,,,,\n"
         let host = try #require(try InventoryLoader.parse(text, file: "s.csv").hosts.first)
-        #expect(host == Host(name: "10.0.0.1", address: "10.0.0.1", line: 2))
+        #expect(host == RemoteHost(name: "10.0.0.1", address: "10.0.0.1", line: 2))
     }
 
     @Test func unknownColumnsKeepHeaderAsWrittenLowercased() throws {
@@ -142,8 +142,8 @@ func inventoryError(_ text: String, file: String = "servers.csv") -> InventoryEr
     }
 
     @Test func inventorySecretValuesAreUnique() {
-        let a = Host(name: "a", address: "10.0.0.1", privateKey: Secret("k"), secretVariables: ["t": Secret("x")])
-        let b = Host(name: "b", address: "10.0.0.2", privateKey: Secret("k"), secretVariables: ["t": Secret("")])
+        let a = RemoteHost(name: "a", address: "10.0.0.1", privateKey: Secret("k"), secretVariables: ["t": Secret("x")])
+        let b = RemoteHost(name: "b", address: "10.0.0.2", privateKey: Secret("k"), secretVariables: ["t": Secret("")])
         #expect(Inventory(file: "f", hosts: [a, b]).secretValues == ["k", "x"])
     }
 
@@ -296,11 +296,11 @@ func inventoryError(_ text: String, file: String = "servers.csv") -> InventoryEr
 
 @Suite struct HostPatternTests {
     let inventory = Inventory(file: "s.csv", hosts: [
-        Host(name: "web1", address: "10.0.0.1"),
-        Host(name: "web2", address: "10.0.0.2"),
-        Host(name: "web10", address: "10.0.1.10"),
-        Host(name: "db1", address: "db1.example.com"),
-        Host(name: "Val-A", address: "2001:db8::1"),
+        RemoteHost(name: "web1", address: "10.0.0.1"),
+        RemoteHost(name: "web2", address: "10.0.0.2"),
+        RemoteHost(name: "web10", address: "10.0.1.10"),
+        RemoteHost(name: "db1", address: "db1.example.com"),
+        RemoteHost(name: "Val-A", address: "2001:db8::1"),
     ])
 
     func names(_ pattern: String) throws -> [String] {
@@ -345,7 +345,7 @@ func inventoryError(_ text: String, file: String = "servers.csv") -> InventoryEr
     }
 
     @Test func pathologicalGlobStaysFast() throws {
-        let host = Host(name: String(repeating: "a", count: 200), address: "1.1.1.1")
+        let host = RemoteHost(name: String(repeating: "a", count: 200), address: "1.1.1.1")
         let pattern = try HostPattern(String(repeating: "*a", count: 50) + "b")
         #expect(!pattern.matches(host))
     }

@@ -1,5 +1,5 @@
 /// One server from the inventory and everything the inventory says about it.
-public struct Host: Sendable, Hashable, Identifiable {
+public struct RemoteHost: Sendable, Hashable, Identifiable {
     /// The host's name, which is unique within an inventory.
     public var id: String { name }
     /// The name from the name column, or the address when there is none.

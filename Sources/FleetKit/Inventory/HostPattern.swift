@@ -53,7 +53,7 @@ public struct HostPattern: Sendable {
     }
 
     /// Whether `host` is chosen by this pattern.
-    public func matches(_ host: Host) -> Bool {
+    public func matches(_ host: RemoteHost) -> Bool {
         let name = Array(host.name.lowercased())
         let address = Array(host.address.lowercased())
         var included = !terms.contains { !$0.excludes }

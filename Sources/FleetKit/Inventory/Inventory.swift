@@ -3,10 +3,10 @@ public struct Inventory: Sendable {
     /// The file the hosts came from, as given to the loader.
     public var file: String
     /// The hosts in the order they appear in the file.
-    public var hosts: [Host]
+    public var hosts: [RemoteHost]
 
     /// Creates an inventory from hosts.
-    public init(file: String, hosts: [Host]) {
+    public init(file: String, hosts: [RemoteHost]) {
         self.file = file
         self.hosts = hosts
     }

@@ -19,7 +19,7 @@ import Darwin
 /// - L1 RPC URLs: `l1_rpc`, `rpc`, `rpc_urls`, `ethereum_hosts`
 /// - consensus URLs: `beacon`, `consensus`, `l1_consensus_host_urls`
 ///
-/// Columns with other names become `Host.variables`, or `Host.secretVariables` when the
+/// Columns with other names become `RemoteHost.variables`, or `RemoteHost.secretVariables` when the
 /// name looks secret. Values are trimmed; an empty optional cell means "not given". Every
 /// error names the file, line and column, and no error message ever contains a secret value.
 public enum InventoryLoader {
@@ -64,7 +64,7 @@ public enum InventoryLoader {
                 message: "the inventory is empty; expected a header row such as 'name,ip,user,port' and one row per host")
         }
         let layout = try InventoryColumnLayout(header: header, file: file)
-        var hosts: [Host] = []
+        var hosts: [RemoteHost] = []
         var firstLineByName: [String: Int] = [:]
         var firstLineByEndpoint: [String: Int] = [:]
         for record in records.dropFirst() {
@@ -90,7 +90,7 @@ public enum InventoryLoader {
         return Inventory(file: file, hosts: hosts)
     }
 
-    private static func describeEndpoint(_ host: Host) -> String {
+    private static func describeEndpoint(_ host: RemoteHost) -> String {
         var text = host.address
         var details: [String] = []
         if let user = host.user { details.append("user \(user)") }
@@ -232,7 +232,7 @@ struct InventoryColumnLayout: Sendable {
     }
 
     /// Builds and validates one host from a data row.
-    func host(from record: CSVRecord, file: String) throws(InventoryError) -> Host {
+    func host(from record: CSVRecord, file: String) throws(InventoryError) -> RemoteHost {
         let line = record.line
         if record.fields.count != width {
             let column = record.fields.count > width
@@ -260,7 +260,7 @@ struct InventoryColumnLayout: Sendable {
         guard InventoryValueCheck.isValidAddress(address.value) else {
             throw failure(address.column, "'\(address.value)' is not a valid IPv4 address, IPv6 address or hostname")
         }
-        var host = Host(name: address.value, address: address.value, line: line)
+        var host = RemoteHost(name: address.value, address: address.value, line: line)
         if let name = cell(.name) {
             guard InventoryValueCheck.isValidName(name.value) else {
                 throw failure(name.column, "host name '\(name.value)' is not usable; expected no spaces, quotes, slashes, glob or shell characters, and no leading '-'")
