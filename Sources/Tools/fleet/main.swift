@@ -1,1 +1,126 @@
-print("fleet")
+import FleetKit
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+let inventoryArgument = ArgumentSpec("INVENTORY", help: "servers.csv: one host per row (see README for the columns)")
+
+let spec = CommandSpec(
+    name: "fleet",
+    summary: "Check, reach and run commands on many servers over OpenSSH.",
+    discussion: "Every run writes logs/<command>_YYYYMMDD_HHMMSS.log. Exit codes: 0 success, 1 a host failed, 2 usage or input error.",
+    subcommands: [
+        CommandSpec(name: "check", summary: "Validate an inventory and list its hosts with secrets masked",
+                    arguments: [inventoryArgument],
+                    options: [OptionSpec("json", help: "Print the hosts as JSON"),
+                              OptionSpec("limit", short: "l", value: "PATTERN", help: "Only hosts whose name or address matches")]),
+        CommandSpec(name: "ping", summary: "Connect to every host and report SSH connect time and round-trip latency",
+                    arguments: [inventoryArgument], options: FleetOptions.specs(defaultTimeout: 30)),
+        CommandSpec(name: "run", summary: "Run one shell command on every host; output grouped per host",
+                    discussion: "Usage: fleet run INVENTORY [options] -- COMMAND... (the words after -- are joined with spaces and run by sh -c on each host, as ssh does)",
+                    arguments: [inventoryArgument], options: FleetOptions.specs(), acceptsPassthrough: true),
+        CommandSpec(name: "demo", summary: "Start a sandbox SSH server on 127.0.0.1 and apply a demo playbook twice (changes, then SKIPs)",
+                    options: [OptionSpec("log-dir", value: "DIR", help: "Folder for run logs", environment: "FLEET_LOG_DIR", defaultValue: "logs"),
+                              OptionSpec("verbose", short: "v", help: "Show debug lines and command output", environment: "VERBOSE")]),
+    ])
+
+let io = ToolIO(
+    arguments: Array(CommandLine.arguments.dropFirst()),
+    environment: ProcessInfo.processInfo.environment,
+    currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+    standardErrorIsTerminal: isatty(STDERR_FILENO) == 1,
+    writeOutput: { FileHandle.standardOutput.write(Data($0.utf8)) },
+    writeError: { FileHandle.standardError.write(Data($0.utf8)) })
+
+func json<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+}
+
+func check(_ parsed: ParsedCommand) throws -> Int32 {
+    let path = parsed.argument("INVENTORY") ?? ""
+    var inventory = try InventoryLoader.load(contentsOf: URL(fileURLWithPath: path, relativeTo: io.currentDirectory))
+    inventory.file = path
+    if let limit = parsed.value("limit") { inventory = inventory.limited(to: try HostPattern(limit)) }
+    io.writeOutput(parsed.flag("json") ? try json(InventorySummary.rows(inventory)) : InventorySummary.text(inventory))
+    return ToolExitCode.success
+}
+
+func session(_ name: String, _ options: FleetOptions, quietConsole: Bool) throws -> RunSession {
+    var levels = ConsoleLogSink.defaultLevels(verbose: options.verbose)
+    if quietConsole && !options.verbose { levels = [.warn, .error] }
+    return try RunSession.open(name: name, logDirectory: options.logDirectory, verbose: options.verbose,
+                               consoleLevels: levels, colored: io.colored, emit: io.consoleLine)
+}
+
+func ping(_ parsed: ParsedCommand) async throws -> Int32 {
+    let options = try FleetOptions(parsed, environment: io.environment, currentDirectory: io.currentDirectory)
+    let inventory = try options.loadInventory(parsed.argument("INVENTORY") ?? "", currentDirectory: io.currentDirectory)
+    let run = try session("ping", options, quietConsole: true)
+    run.runLog.addSecrets(inventory.secretValues)
+    let transport = try OpenSSHTransport(configuration: options.sshConfiguration())
+    let results = await ConnectivityCheck.run(inventory.hosts, transport: transport, forks: options.forks,
+                                              runLog: run.runLog, timeout: options.timeout)
+    if options.controlPersist == .zero { await transport.close() }
+    io.writeOutput(options.json ? try json(results) : ConnectivityCheck.table(results))
+    return results.allSatisfy(\.reachable) ? ToolExitCode.success : ToolExitCode.failure
+}
+
+func runCommand(_ parsed: ParsedCommand) async throws -> Int32 {
+    let command = parsed.passthrough.joined(separator: " ")
+    guard !command.trimmingCharacters(in: .whitespaces).isEmpty else {
+        throw UsageError(message: "missing the command: fleet run INVENTORY -- COMMAND...", commandPath: parsed.path)
+    }
+    let options = try FleetOptions(parsed, environment: io.environment, currentDirectory: io.currentDirectory)
+    let inventory = try options.loadInventory(parsed.argument("INVENTORY") ?? "", currentDirectory: io.currentDirectory)
+    let run = try session("run", options, quietConsole: true)
+    run.runLog.addSecrets(inventory.secretValues)
+    let transport = try OpenSSHTransport(configuration: options.sshConfiguration())
+    let report = await AdHocCommand.run(command, on: inventory.hosts, transport: transport, runLog: run.runLog,
+                                        options: options.runOptions())
+    if options.controlPersist == .zero { await transport.close() }
+    if options.json {
+        io.writeOutput(run.runLog.redactor.redact(String(decoding: try report.jsonData(), as: UTF8.self)) + "\n")
+    } else {
+        io.writeOutput(run.runLog.redactor.redact(AdHocCommand.groupedOutput(report)))
+        io.writeError(report.recapLines().joined(separator: "\n") + "\nlog: \(run.logFile.path)\n")
+    }
+    return report.succeeded ? ToolExitCode.success : ToolExitCode.failure
+}
+
+func demo(_ parsed: ParsedCommand) async throws -> Int32 {
+    let verbose = parsed.flag("verbose")
+    let logDirectory = URL(fileURLWithPath: parsed.value("log-dir") ?? "logs", relativeTo: io.currentDirectory)
+    let run = try RunSession.open(name: "demo", logDirectory: logDirectory, verbose: verbose,
+                                  consoleLevels: ConsoleLogSink.defaultLevels(verbose: verbose), colored: io.colored,
+                                  emit: io.consoleLine)
+    let sandbox = URL(fileURLWithPath: "/tmp/fleetkit-demo-\(getpid())")
+    defer { try? FileManager.default.removeItem(at: sandbox) }
+    let outcome = try await FleetDemo.run(in: sandbox, runLog: run.runLog)
+    let changed = outcome.first.hosts.map(\.counts.changed).reduce(0, +)
+    let skipped = outcome.second.hosts.map(\.counts.ok).reduce(0, +)
+    io.writeOutput("""
+        first run:  \(outcome.first.recapLines().joined(separator: "\n"))
+        second run: \(outcome.second.recapLines().joined(separator: "\n"))
+        The first run changed \(changed) steps; the second found all \(skipped) already done.
+        log: \(run.logFile.path)
+
+        """)
+    let converged = outcome.first.succeeded && outcome.second.succeeded && outcome.second.hosts.allSatisfy { $0.counts.changed == 0 }
+    return converged ? ToolExitCode.success : ToolExitCode.failure
+}
+
+let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.current, io: io) { parsed in
+    switch parsed.path.last {
+    case "check": return try check(parsed)
+    case "ping": return try await ping(parsed)
+    case "run": return try await runCommand(parsed)
+    case "demo": return try await demo(parsed)
+    default: throw UsageError(message: "missing subcommand; expected one of: check, ping, run, demo", commandPath: parsed.path)
+    }
+}
+exit(code)

@@ -1,0 +1,41 @@
+import Foundation
+
+/// `fleet run`: one shell command on every host, output kept per host.
+public enum AdHocCommand {
+    /// Runs `command` (a shell command line) on every host and returns the run report;
+    /// each host's single step carries the command's result.
+    public static func run(_ command: String, on hosts: [RemoteHost], transport: any Transport, runLog: RunLog,
+                           options: RunOptions) async -> RunReport {
+        let step = Step("command", action: .shell(command))
+        return await PlaybookRunner(transport: transport, runLog: runLog, options: options)
+            .run(Playbook("run", steps: [step]), on: hosts)
+    }
+
+    /// The output grouped per host, for people:
+    /// a `== name (address): exit 0 in 0.05 s` header, then stdout, then stderr.
+    public static func groupedOutput(_ report: RunReport) -> String {
+        var text = ""
+        for host in report.hosts {
+            let step = host.steps.first
+            let header: String
+            switch (host.status, step?.result) {
+            case (_, let result?):
+                header = "\(result.summary) in \(String(format: "%.2f", result.duration)) s"
+            case (.unreachable, nil):
+                header = "UNREACHABLE: \(host.message ?? "")"
+            default:
+                header = host.message ?? host.status.rawValue
+            }
+            text += "== \(host.host) (\(host.address)): \(header)\n"
+            if let result = step?.result {
+                text += result.standardOutput
+                if !result.standardOutput.isEmpty && !result.standardOutput.hasSuffix("\n") { text += "\n" }
+                if !result.standardError.isEmpty {
+                    text += result.standardError
+                    if !result.standardError.hasSuffix("\n") { text += "\n" }
+                }
+            }
+        }
+        return text
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+/// `fleet ping` and the connectivity test before any job: can every host be reached, and
+/// how long do a connection and a round trip take?
+public enum ConnectivityCheck {
+    /// One host's answer.
+    public struct Result: Sendable, Codable {
+        /// The host's name.
+        public var host: String
+        /// The host's address.
+        public var address: String
+        /// Whether a command ran on it.
+        public var reachable: Bool
+        /// Seconds for the first command, including the SSH handshake unless a master
+        /// connection was already open.
+        public var connectSeconds: Double?
+        /// Seconds for a second command over the open connection.
+        public var roundTripSeconds: Double?
+        /// Why the host cannot be used.
+        public var error: String?
+    }
+
+    /// Checks every host, up to `forks` at once, and returns results in host order.
+    public static func run(_ hosts: [RemoteHost], transport: any Transport, forks: Int, runLog: RunLog,
+                           timeout: Duration = .seconds(30)) async -> [Result] {
+        await withTaskGroup(of: (Int, Result).self) { group in
+            var pending = Array(hosts.enumerated())[...]
+            var results = [Result?](repeating: nil, count: hosts.count)
+            func start(_ item: (Int, RemoteHost)) {
+                group.addTask { (item.0, await probe(item.1, transport: transport, runLog: runLog, timeout: timeout)) }
+            }
+            for _ in 0..<max(1, forks) { if let next = pending.popFirst() { start(next) } }
+            while let (index, result) = await group.next() {
+                results[index] = result
+                if let next = pending.popFirst() { start(next) }
+            }
+            return results.compactMap { $0 }
+        }
+    }
+
+    private static func probe(_ host: RemoteHost, transport: any Transport, runLog: RunLog, timeout: Duration) async -> Result {
+        var result = Result(host: host.name, address: host.address, reachable: false)
+        do {
+            runLog.log(.check, host: host.name, "connecting to \(host.address)")
+            let first = ContinuousClock.now
+            let answer = try await transport.run(RemoteCommand("true", timeout: timeout), on: host)
+            result.connectSeconds = (ContinuousClock.now - first).seconds
+            guard answer.succeeded else {
+                result.error = "the host answered but 'true' ended with \(answer.summary)"
+                runLog.error(result.error ?? "", host: host.name)
+                return result
+            }
+            let second = ContinuousClock.now
+            _ = try await transport.run(RemoteCommand("true", timeout: timeout), on: host)
+            result.roundTripSeconds = (ContinuousClock.now - second).seconds
+            result.reachable = true
+            runLog.log(.ok, host: host.name, String(format: "reachable: connect %.0f ms, round trip %.0f ms",
+                                                      (result.connectSeconds ?? 0) * 1000, (result.roundTripSeconds ?? 0) * 1000))
+        } catch {
+            result.error = error.message
+            runLog.error("unreachable: \(error.message)", host: host.name)
+        }
+        return result
+    }
+
+    /// A table for people: name, address, status and timings.
+    public static func table(_ results: [Result]) -> String {
+        let nameWidth = max(4, results.map(\.host.count).max() ?? 0)
+        let addressWidth = max(7, results.map(\.address.count).max() ?? 0)
+        var lines = [pad("HOST", nameWidth) + "  " + pad("ADDRESS", addressWidth) + "  STATUS       CONNECT  ROUND TRIP"]
+        for r in results {
+            let status = r.reachable ? "ok" : "unreachable"
+            let connect = r.connectSeconds.map { String(format: "%5.0f ms", $0 * 1000) } ?? "       -"
+            let trip = r.roundTripSeconds.map { String(format: "%7.0f ms", $0 * 1000) } ?? "         -"
+            var line = pad(r.host, nameWidth) + "  " + pad(r.address, addressWidth) + "  " + pad(status, 11) + "  " + connect + "  " + trip
+            if let error = r.error { line += "  " + error }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// `fleet check`: what an inventory holds, with every secret masked.
+public enum InventorySummary {
+    /// One host as shown to people and in JSON; secrets appear only as `***`.
+    public struct Row: Sendable, Codable, Equatable {
+        /// Name.
+        public var name: String
+        /// Address.
+        public var address: String
+        /// SSH user, if given.
+        public var user: String?
+        /// SSH port, if given.
+        public var port: Int?
+        /// Key file, if given.
+        public var identityFile: String?
+        /// Ethereum address, if given.
+        public var ethAddress: String?
+        /// `***` when a private key is present.
+        public var privateKey: String?
+        /// L1 RPC URLs.
+        public var l1RPCURLs: [String]
+        /// Consensus URLs.
+        public var consensusURLs: [String]
+        /// Other columns; secret ones masked.
+        public var variables: [String: String]
+        /// Inventory line.
+        public var line: Int
+    }
+
+    /// The rows of an inventory.
+    public static func rows(_ inventory: Inventory) -> [Row] {
+        inventory.hosts.map { host in
+            var variables = host.variables
+            for key in host.secretVariables.keys { variables[key] = Redactor.mask }
+            return Row(name: host.name, address: host.address, user: host.user, port: host.port, identityFile: host.identityFile,
+                       ethAddress: host.ethAddress, privateKey: host.privateKey == nil ? nil : Redactor.mask,
+                       l1RPCURLs: host.l1RPCURLs, consensusURLs: host.consensusURLs, variables: variables, line: host.line)
+        }
+    }
+
+    /// A text listing, one block per host.
+    public static func text(_ inventory: Inventory) -> String {
+        var text = "\(inventory.file): \(inventory.hosts.count) host\(inventory.hosts.count == 1 ? "" : "s")\n"
+        for row in rows(inventory) {
+            var fields = ["address=\(row.address)"]
+            if let user = row.user { fields.append("user=\(user)") }
+            if let port = row.port { fields.append("port=\(port)") }
+            if let key = row.identityFile { fields.append("key=\(key)") }
+            if let eth = row.ethAddress { fields.append("eth_address=\(eth)") }
+            if let pk = row.privateKey { fields.append("private_key=\(pk)") }
+            if !row.l1RPCURLs.isEmpty { fields.append("l1_rpc=\(row.l1RPCURLs.joined(separator: ","))") }
+            if !row.consensusURLs.isEmpty { fields.append("consensus=\(row.consensusURLs.joined(separator: ","))") }
+            for (key, value) in row.variables.sorted(by: { $0.key < $1.key }) { fields.append("\(key)=\(value)") }
+            text += "  \(row.name) (line \(row.line)): " + fields.joined(separator: " ") + "\n"
+        }
+        return text
+    }
+}

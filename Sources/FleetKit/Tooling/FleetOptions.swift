@@ -1,0 +1,123 @@
+import Foundation
+
+/// The options every fleet command shares (`--forks`, `--limit`, `--timeout`, `--user`,
+/// `--port`, `--identity`, `--json`, `--verbose` …), turned into transport and run settings.
+public struct FleetOptions: Sendable {
+    /// Hosts worked on at once.
+    public var forks: Int
+    /// Only hosts matching this pattern.
+    public var limit: HostPattern?
+    /// Limit of each command.
+    public var timeout: Duration
+    /// User for hosts whose inventory row has none.
+    public var user: String?
+    /// Port for hosts whose inventory row has none.
+    public var port: Int?
+    /// Private key for hosts whose inventory row has none.
+    public var identityFile: String?
+    /// Print machine-readable JSON instead of text.
+    public var json: Bool
+    /// Show DEBUG and OUTPUT lines on the console.
+    public var verbose: Bool
+    /// Re-run actions even where checks pass.
+    public var force: Bool
+    /// Only report what would change.
+    public var checkMode: Bool
+    /// known_hosts file the tool owns.
+    public var knownHostsFile: URL
+    /// Folder of the ControlMaster sockets.
+    public var controlDirectory: URL
+    /// How long master connections stay open after the run.
+    public var controlPersist: Duration
+    /// Folder for run logs.
+    public var logDirectory: URL
+
+    /// The option specs, for a command's ``CommandSpec``. `runOptions` adds `--force` and
+    /// `--check`, which only commands that apply playbooks take.
+    public static func specs(runOptions: Bool = false, defaultTimeout: Int = 600) -> [OptionSpec] {
+        var specs = [
+            OptionSpec("forks", short: "f", value: "N", help: "Hosts worked on at the same time", environment: "FORKS", defaultValue: "20"),
+            OptionSpec("limit", short: "l", value: "PATTERN", help: "Only hosts whose name or address matches (globs, commas, !exclusions)"),
+            OptionSpec("timeout", short: "t", value: "SECONDS", help: "Limit of each command on a host", environment: "TIMEOUT", defaultValue: String(defaultTimeout)),
+            OptionSpec("user", short: "u", value: "USER", help: "SSH user for hosts without one in the inventory"),
+            OptionSpec("port", short: "p", value: "PORT", help: "SSH port for hosts without one in the inventory"),
+            OptionSpec("identity", short: "i", value: "FILE", help: "SSH private key for hosts without one in the inventory"),
+            OptionSpec("json", help: "Print machine-readable JSON"),
+            OptionSpec("verbose", short: "v", help: "Show debug lines and command output", environment: "VERBOSE"),
+            OptionSpec("known-hosts", value: "FILE", help: "known_hosts file the tool owns (default: ~/.config/fleetkit/known_hosts)", environment: "FLEET_KNOWN_HOSTS"),
+            OptionSpec("persist", value: "SECONDS", help: "Keep SSH connections open this long after the run (0: close)", environment: "FLEET_PERSIST", defaultValue: "60"),
+            OptionSpec("log-dir", value: "DIR", help: "Folder for run logs", environment: "FLEET_LOG_DIR", defaultValue: "logs"),
+        ]
+        if runOptions {
+            specs += [
+                OptionSpec("force", help: "Run actions even where the check says it is already done", environment: "FORCE"),
+                OptionSpec("check", help: "Only show per host what would change; change nothing"),
+            ]
+        }
+        return specs
+    }
+
+    /// Reads the options from a parsed command line.
+    ///
+    /// - Parameters:
+    ///   - environment: the process environment, for `HOME`.
+    ///   - currentDirectory: relative paths are resolved against it.
+    public init(_ parsed: ParsedCommand, environment: [String: String], currentDirectory: URL) throws(UsageError) {
+        forks = try parsed.int("forks", range: 1...1000) ?? 20
+        if let text = parsed.value("limit") {
+            do {
+                limit = try HostPattern(text)
+            } catch {
+                throw UsageError(message: "--limit: \(error.message)", commandPath: parsed.path)
+            }
+        } else {
+            limit = nil
+        }
+        let seconds = try parsed.int("timeout", range: 1...86_400) ?? 600
+        timeout = .seconds(seconds)
+        user = parsed.value("user")
+        port = try parsed.int("port", range: 1...65_535)
+        identityFile = parsed.value("identity").map { Self.resolve($0, in: currentDirectory).path }
+        json = parsed.flag("json")
+        verbose = parsed.flag("verbose")
+        force = parsed.flag("force")
+        checkMode = parsed.flag("check")
+        let home = URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory())
+        knownHostsFile = parsed.value("known-hosts").map { Self.resolve($0, in: currentDirectory) }
+            ?? home.appendingPathComponent(".config/fleetkit/known_hosts")
+        controlDirectory = OpenSSHConfiguration.defaultControlDirectory
+        controlPersist = .seconds(try parsed.int("persist", range: 0...86_400) ?? 60)
+        logDirectory = Self.resolve(parsed.value("log-dir") ?? "logs", in: currentDirectory)
+        if let identityFile, !FileManager.default.isReadableFile(atPath: identityFile) {
+            throw UsageError(message: "--identity: cannot read the key file \(identityFile)", commandPath: parsed.path)
+        }
+    }
+
+    /// The OpenSSH settings these options describe.
+    public func sshConfiguration() -> OpenSSHConfiguration {
+        OpenSSHConfiguration(controlDirectory: controlDirectory, knownHostsFile: knownHostsFile, controlPersist: controlPersist,
+                             defaultCommandTimeout: timeout, defaultUser: user, defaultPort: port, defaultIdentityFile: identityFile)
+    }
+
+    /// The run settings these options describe.
+    public func runOptions() -> RunOptions {
+        RunOptions(forks: forks, checkMode: checkMode, force: force, defaultTimeout: timeout)
+    }
+
+    /// Loads the inventory and applies `--limit`; an empty selection is an input error.
+    public func loadInventory(_ path: String, currentDirectory: URL) throws(InventoryError) -> Inventory {
+        let url = Self.resolve(path, in: currentDirectory)
+        var inventory = try InventoryLoader.load(contentsOf: url)
+        if let limit {
+            inventory = inventory.limited(to: limit)
+            if inventory.hosts.isEmpty {
+                throw InventoryError(file: path, line: nil, column: nil, message: "no host matches --limit")
+            }
+        }
+        return inventory
+    }
+
+    static func resolve(_ path: String, in directory: URL) -> URL {
+        path.hasPrefix("/") ? URL(fileURLWithPath: path) : directory.appendingPathComponent(path)
+    }
+}
