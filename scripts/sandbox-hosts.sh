@@ -37,6 +37,7 @@ start_host() {
     home=$(getent passwd "$USER_NAME" | cut -d: -f6)
     # The host's sshd runs in its own mount namespace with a fresh tmpfs over the user's
     # home, so every host keeps its own files.
+    # shellcheck disable=SC2016 # the inner script expands its own arguments
     ip netns exec "$ns" unshare --mount --propagation private sh -c '
         set -e
         mount -t tmpfs -o mode=0755 tmpfs "$1"
@@ -54,23 +55,46 @@ start_host() {
     die "sshd of host $i did not start; see $hostdir/sshd.log"
 }
 
-stop_host() {
-    local dir=$1 i=$2 hostdir pid
-    hostdir="$dir/h$i"
+# Whether a process is alive; a zombie waiting for its reaper counts as gone.
+alive() {
+    local state
+    state=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+    [[ "$state" != Z* ]]
+}
+
+# Sends SIGTERM to the sshd of host I (and its sessions); prints its pid.
+signal_host() {
+    local hostdir="$1/h$2" pid
     [ -f "$hostdir/launcher.pid" ] || return 0
     pid=$(cat "$hostdir/launcher.pid")
-    # The launcher exec'd into sshd, so this is the listening daemon; its session
-    # children go with it.
+    rm -f "$hostdir/launcher.pid"
+    # The launcher exec'd into sshd, so this is the listening daemon.
     pkill -TERM -P "$pid" 2>/dev/null || true
     kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-    kill -KILL "$pid" 2>/dev/null || true
-    rm -f "$hostdir/launcher.pid"
+    echo "$pid"
+}
+
+# Waits up to 2.5 s for the given pids to go, then kills what is left.
+reap() {
+    local pid
+    for _ in $(seq 1 50); do
+        local left=0
+        for pid in "$@"; do alive "$pid" && left=1; done
+        [ "$left" = 0 ] && return 0
+        sleep 0.05
+    done
+    for pid in "$@"; do kill -KILL "$pid" 2>/dev/null || true; done
+}
+
+stop_host() {
+    local pid
+    pid=$(signal_host "$1" "$2")
+    [ -z "$pid" ] || reap "$pid"
 }
 
 up() {
     local dir=$1 count=$2
-    [[ "$count" =~ ^[0-9]+$ ]] && [ "$count" -ge 1 ] && [ "$count" -le 200 ] || die "COUNT must be 1-200"
+    if ! [[ "$count" =~ ^[0-9]+$ ]] || [ "$count" -lt 1 ] || [ "$count" -gt 200 ]; then die "COUNT must be 1-200"; fi
     [ "$(id -u)" = 0 ] || die "must run as root (network namespaces and sshd)"
     command -v ip >/dev/null || die "iproute2 is missing (apt-get install iproute2)"
     [ -x /usr/sbin/sshd ] || die "openssh-server is missing (apt-get install openssh-server)"
@@ -128,14 +152,17 @@ CONF
 }
 
 down() {
-    local dir=$1 id i
+    local dir=$1 id i pid
     dir=$(cd "$dir" 2>/dev/null && pwd || echo "$1")
     id=$(sandbox_id "$dir")
+    local pids=()
     for hostdir in "$dir"/h*; do
         [ -d "$hostdir" ] || continue
         i=${hostdir##*/h}
-        stop_host "$dir" "$i"
+        pid=$(signal_host "$dir" "$i")
+        if [ -n "$pid" ]; then pids+=("$pid"); fi
     done
+    [ ${#pids[@]} -eq 0 ] || reap "${pids[@]}"
     for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^fks${id}h" || true); do
         ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true
         ip netns del "$ns" 2>/dev/null || true
@@ -151,7 +178,7 @@ sweep() {
         [ -f "$entry" ] || continue
         dir=$(cat "$entry")
         if [ ! -d "$dir" ]; then
-            mkdir -p "$dir" && down "$dir" && rmdir "$dir" || true
+            if mkdir -p "$dir"; then down "$dir"; rmdir "$dir" 2>/dev/null || true; fi
         fi
     done
 }

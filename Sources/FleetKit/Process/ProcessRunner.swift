@@ -41,7 +41,7 @@ public enum ProcessRunner {
                 state.processExited(status: status)
             }
             do {
-                try process.run()
+                try withDefaultSignalMask { try process.run() }
             } catch {
                 state.launchFailed(reason: String(describing: error))
                 continuation.resume(returning: nil)
@@ -61,6 +61,18 @@ public enum ProcessRunner {
             throw ProcessLaunchError(executable: request.executable, reason: state.launchFailureReason ?? "unknown error")
         }
         return result
+    }
+
+    /// Runs `body` with no signal blocked on the calling thread. `Process` hands the
+    /// spawning thread's signal mask to the child, and Dispatch and Swift concurrency
+    /// threads block almost every signal: a child started from one would ignore SIGTERM.
+    private static func withDefaultSignalMask<T>(_ body: () throws -> T) rethrows -> T {
+        var empty = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&empty)
+        pthread_sigmask(SIG_SETMASK, &empty, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        return try body()
     }
 
     private static func startWriter(_ handle: FileHandle, data: Data) {

@@ -37,6 +37,11 @@ import Testing
         #expect(ContinuousClock.now - started < .seconds(10))
     }
 
+    @Test func childrenStartWithNoSignalBlocked() async throws {
+        let output = try await ProcessRunner.run(ProcessRequest(executable: "/bin/sh", arguments: ["-c", "grep SigBlk /proc/self/status"]))
+        #expect(String(decoding: output.standardOutput, as: UTF8.self) == "SigBlk:\t0000000000000000\n")
+    }
+
     @Test func missingProgramIsALaunchError() async {
         await #expect(throws: ProcessLaunchError.self) { try await ProcessRunner.run(ProcessRequest(executable: "/nonexistent/program")) }
     }
