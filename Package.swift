@@ -11,6 +11,7 @@ let package = Package(
     targets: [
         .target(name: "FleetKit", path: "Sources/FleetKit"),
         .executableTarget(name: "fleet", dependencies: ["FleetKit"], path: "Sources/Tools/fleet"),
+        .executableTarget(name: "deploy-motd", dependencies: ["FleetKit"], path: "Examples/DeployMotd"),
         .testTarget(name: "FleetKitTests", dependencies: ["FleetKit"], path: "Tests/FleetKitTests"),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+@testable import FleetKit
+
+/// Runs the built `fleet` executable, as a user would.
+struct FleetTool {
+    static func executable(_ name: String = "fleet") throws -> String {
+        let candidates = [
+            Bundle.main.executableURL?.deletingLastPathComponent().appendingPathComponent(name),
+            SandboxHosts.repositoryRoot.appendingPathComponent(".build/debug/\(name)"),
+        ].compactMap { $0 }
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw SandboxError("the \(name) executable was not built; looked in \(candidates.map(\.path))")
+        }
+        return found.path
+    }
+
+    struct Output { var status: Int32; var stdout: String; var stderr: String }
+
+    static func run(_ arguments: [String], environment extra: [String: String] = [:], in directory: URL, tool: String = "fleet") async throws -> Output {
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        for (key, value) in extra { environment[key] = value }
+        let script = "cd \(ShellQuote.quote(directory.path)) && exec " + ShellQuote.join([try executable(tool)] + arguments)
+        let output = try await ProcessRunner.run(ProcessRequest(executable: "/bin/sh", arguments: ["-c", script], timeout: .seconds(120), environment: environment))
+        return Output(status: output.status, stdout: String(decoding: output.standardOutput, as: UTF8.self),
+                      stderr: String(decoding: output.standardError, as: UTF8.self))
+    }
+}
+
+@Suite(.serialized, .sandboxHosts(3))
+struct FleetToolTests {
+    let secret = "0x" + String(repeating: "5e", count: 32)
+
+    func workspace() throws -> (URL, [String]) {
+        let sandbox = try currentSandbox()
+        let folder = sandbox.directory.appendingPathComponent("ws-\(UUID().uuidString.prefix(6))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let csv = "name,ip,ssh_user,private_key,role\n" + sandbox.hosts.map { "\($0.name),\($0.address),fleettest,\(secret),web" }.joined(separator: "\n") + "\n"
+        try csv.write(to: folder.appendingPathComponent("servers.csv"), atomically: true, encoding: .utf8)
+        let common = ["-i", sandbox.identityFile, "--known-hosts", folder.appendingPathComponent("known_hosts").path, "--persist", "0"]
+        return (folder, common)
+    }
+
+    @Test func helpAndUsageErrors() async throws {
+        let (folder, _) = try workspace()
+        let help = try await FleetTool.run(["run", "--help"], in: folder)
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("--forks"))
+        #expect(help.stdout.contains("env: TIMEOUT"))
+        let version = try await FleetTool.run(["--version"], in: folder)
+        #expect(version.stdout == "fleet \(FleetKitVersion.current)\n")
+        let missing = try await FleetTool.run(["run"], in: folder)
+        #expect(missing.status == 2)
+        #expect(missing.stderr.split(separator: "\n").count == 1)
+        let noCommand = try await FleetTool.run(["run", "servers.csv"], in: folder)
+        #expect(noCommand.status == 2)
+        #expect(noCommand.stderr.contains("missing the command"))
+    }
+
+    @Test func checkMasksSecretsAndReportsBadInput() async throws {
+        let (folder, _) = try workspace()
+        let text = try await FleetTool.run(["check", "servers.csv"], in: folder)
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("private_key=***"))
+        #expect(!text.stdout.contains("5e5e5e5e"))
+        let json = try await FleetTool.run(["check", "servers.csv", "--json"], in: folder)
+        let rows = try JSONDecoder().decode([InventorySummary.Row].self, from: Data(json.stdout.utf8))
+        #expect(rows.map(\.name) == ["h1", "h2", "h3"])
+        #expect(rows.allSatisfy { $0.privateKey == "***" && $0.variables["role"] == "web" })
+        try "name,ip\nweb,10.0.0.1\nweb2,10.0.0.300\n".write(to: folder.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
+        let bad = try await FleetTool.run(["check", "bad.csv"], in: folder)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("bad.csv:3:"))
+    }
+
+    @Test func runGroupsOutputPerHostAndFailsWhenAHostFails() async throws {
+        let (folder, common) = try workspace()
+        let ok = try await FleetTool.run(["run", "servers.csv"] + common + ["--", "echo", "hello from $SANDBOX_HOST"], in: folder)
+        #expect(ok.status == 0, "\(ok.stderr)")
+        let lines = ok.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 6)
+        #expect(lines[0].hasPrefix("== h1 (\(try currentSandbox().hosts[0].address)): exit 0 in ") && lines[0].hasSuffix(" s"))
+        #expect(lines[1] == "hello from h1")
+        for index in 1...3 { #expect(ok.stdout.contains("hello from h\(index)\n")) }
+        #expect(ok.stderr.contains("h3 : ok=0 changed=1"))
+        let logs = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("logs").path)
+        #expect(logs.contains { $0.hasPrefix("run_") && $0.hasSuffix(".log") })
+
+        let failing = try await FleetTool.run(["run", "servers.csv", "--json"] + common + ["--", "test $SANDBOX_HOST != h2"], in: folder)
+        #expect(failing.status == 1)
+        let report = try JSONDecoder().decode(RunReport.self, from: Data(failing.stdout.utf8))
+        #expect(report.hosts.map(\.status) == [.succeeded, .failed, .succeeded])
+
+        let limited = try await FleetTool.run(["run", "servers.csv", "--limit", "h3"] + common + ["--", "echo only"], in: folder)
+        #expect(limited.stdout.hasPrefix("== h3"))
+        #expect(!limited.stdout.contains("== h1"))
+    }
+
+    @Test func timeoutFromEnvironmentStopsTheCommand() async throws {
+        let (folder, common) = try workspace()
+        let result = try await FleetTool.run(["run", "servers.csv", "--limit", "h1"] + common + ["--", "sleep 30"],
+                                             environment: ["TIMEOUT": "1"], in: folder)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("timed out"))
+    }
+
+    @Test func exampleToolAppliesItsOwnPlaybookIdempotently() async throws {
+        let (folder, _) = try workspace()
+        let sandbox = try currentSandbox()
+        let environment = ["HOME": folder.path]
+        let first = try await FleetTool.run(["servers.csv", sandbox.identityFile], environment: environment, in: folder, tool: "deploy-motd")
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("h2 : ok=0 changed=2"))
+        let second = try await FleetTool.run(["servers.csv", sandbox.identityFile], environment: environment, in: folder, tool: "deploy-motd")
+        #expect(second.stdout.contains("h2 : ok=2 changed=0"))
+        let message = try await sandbox.transport().run(RemoteCommand("cat ~/motd/message"), on: sandbox.hosts[1])
+        #expect(message.standardOutput == "Welcome to h2 (web), managed by deploy-motd\n")
+    }
+
+    @Test func pingReportsEveryHost() async throws {
+        let (folder, common) = try workspace()
+        let result = try await FleetTool.run(["ping", "servers.csv", "--json"] + common, in: folder)
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = try JSONDecoder().decode([ConnectivityCheck.Result].self, from: Data(result.stdout.utf8))
+        #expect(rows.count == 3)
+        #expect(rows.allSatisfy { $0.reachable && ($0.connectSeconds ?? 0) > 0 })
+    }
+}
