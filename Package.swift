@@ -12,6 +12,7 @@ let package = Package(
         .target(name: "FleetKit", path: "Sources/FleetKit"),
         .executableTarget(name: "fleet", dependencies: ["FleetKit"], path: "Sources/Tools/fleet"),
         .executableTarget(name: "deploy-motd", dependencies: ["FleetKit"], path: "Examples/DeployMotd"),
+        .executableTarget(name: "converge-bench", dependencies: ["FleetKit"], path: "bench/ConvergeBench"),
         .testTarget(name: "FleetKitTests", dependencies: ["FleetKit"], path: "Tests/FleetKitTests"),
     ],
     swiftLanguageModes: [.v6]

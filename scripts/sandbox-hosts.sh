@@ -128,6 +128,10 @@ up() {
         rm -f "$hostdir/host_key" "$hostdir/host_key.pub"
         ssh-keygen -q -t ed25519 -N '' -C "sandbox-h$i" -f "$hostdir/host_key"
         cp "$dir/id_ed25519.pub" "$hostdir/authorized_keys"
+        # sshd reads the keys file as the login user.
+        if ! runuser -u "$USER_NAME" -- test -r "$hostdir/authorized_keys"; then
+            die "$USER_NAME cannot read $hostdir/authorized_keys: every folder above $dir must be world-searchable (chmod o+x)"
+        fi
         cat >"$hostdir/sshd_config" <<CONF
 Port 22
 ListenAddress $addr

@@ -129,7 +129,7 @@ extension CommandResult {
 /// Reads what `ssh` printed when it exited 255 and says what went wrong.
 enum SSHFailure {
     static func classify(host: RemoteHost, standardError: String, knownHostsFile: String) -> TransportError {
-        let lines = standardError.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let lines = standardError.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
         let lastLine = lines.last(where: { !$0.hasPrefix("@") }) ?? "ssh exited 255 without a message"
         if standardError.contains("REMOTE HOST IDENTIFICATION HAS CHANGED") || standardError.contains("Host key verification failed") {
             var location = knownHostsFile

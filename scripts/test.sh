@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every test: installs what is missing (apt packages, the Python venv with the
+# local EVM), checks the shell scripts, then builds with warnings as errors and runs
+# the unit and integration tests (real sshd hosts in network namespaces, a real EVM on
+# loopback). Needs root for network namespaces.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" != 0 ]; then
+    echo "test: run as root: the integration tests create network namespaces and start sshd" >&2
+    exit 1
+fi
+bash scripts/setup.sh
+for installer in scripts/install-*.sh; do
+    [ -e "$installer" ] || continue
+    bash "$installer"
+done
+# Sandboxes left by an interrupted earlier run.
+bash scripts/sandbox-hosts.sh sweep
+
+echo "test: shellcheck"
+shellcheck scripts/*.sh bench/*.sh .ci/run
+
+swift build --build-tests -Xswiftc -warnings-as-errors
+swift test --skip-build "$@"
