@@ -75,6 +75,21 @@ struct OpenSSHTransportTests {
         }
     }
 
+    @Test func mastersPersistUntilClosed() async throws {
+        let sandbox = try currentSandbox()
+        let control = URL(fileURLWithPath: "/tmp/fkt-cl\(UInt16.random(in: 0 ... .max))")
+        let transport = try sandbox.transport(controlDirectory: control, persist: .seconds(30))
+        let host = sandbox.hosts[1]
+        #expect(await !transport.hasMasterConnection(to: host))
+        _ = try await transport.run(RemoteCommand("true"), on: host)
+        #expect(await transport.hasMasterConnection(to: host), "the master outlives the command for the persist window")
+        let logins = try sandbox.acceptedLogins(2)
+        _ = try await transport.run(RemoteCommand("true"), on: host)
+        #expect(try sandbox.acceptedLogins(2) == logins, "a second command reuses the master")
+        await transport.close()
+        #expect(await !transport.hasMasterConnection(to: host))
+    }
+
     @Test func stoppedHostIsUnreachable() async throws {
         let sandbox = try currentSandbox()
         try await sandbox.stopHost(4)
