@@ -7,11 +7,17 @@ let package = Package(
     products: [
         .library(name: "FleetKit", targets: ["FleetKit"]),
         .executable(name: "fleet", targets: ["fleet"]),
+        .library(name: "ButlerKit", targets: ["ButlerKit"]),
     ],
     targets: [
         .target(name: "FleetKit", path: "Sources/FleetKit"),
         .executableTarget(name: "fleet", dependencies: ["FleetKit"], path: "Sources/Tools/fleet"),
         .testTarget(name: "FleetKitTests", dependencies: ["FleetKit"], path: "Tests/FleetKitTests"),
+        .target(name: "ButlerKit", dependencies: ["FleetKit"], path: "Sources/ButlerKit"),
+        .testTarget(
+            name: "ButlerKitTests", dependencies: ["ButlerKit", "FleetKit"], path: "Tests/ButlerKitTests",
+            exclude: ["Fixtures"]),
+        .executableTarget(name: "chain-views-bench", dependencies: ["ButlerKit", "FleetKit"], path: "bench/ChainViewsBench"),
     ],
     swiftLanguageModes: [.v6]
 )
