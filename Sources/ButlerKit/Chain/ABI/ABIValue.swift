@@ -20,7 +20,7 @@ public indirect enum ABIValue: Sendable, Hashable {
     case tuple([ABIValue])
 
     /// A `uint` value from a machine integer.
-    public static func uint(_ value: UInt64) -> ABIValue { .uint(UInt256(value)) }
+    public static func unsigned(_ value: UInt64) -> ABIValue { .uint(UInt256(value)) }
 
     /// The unsigned integer inside `.uint`, else `nil`.
     public var uintValue: UInt256? { if case .uint(let value) = self { value } else { nil } }

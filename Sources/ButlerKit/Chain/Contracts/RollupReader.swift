@@ -179,7 +179,7 @@ public struct RollupReader: Sendable {
         let length = try await entryQueueLength(at: pinned)
         let count = min(Int(clamping: length), limit ?? Int.max)
         let function = Functions.getEntryQueueAt
-        let calls = try (0..<count).map { try function.call(on: rollup, [.uint(UInt64($0))]) }
+        let calls = try (0..<count).map { try function.call(on: rollup, [.unsigned(UInt64($0))]) }
         let outcomes = try await client.call(calls, at: pinned, strategy: strategy)
         return try outcomes.map { outcome in
             try QueuedValidator(decoded: try function.decodeOutcome(outcome, from: rollup).first, function: function.signature, hasWithdrawer: true)

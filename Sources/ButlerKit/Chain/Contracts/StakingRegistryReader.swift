@@ -90,7 +90,7 @@ public struct StakingRegistryReader: Sendable {
     /// The configurations of the given providers, in order.
     public func providerConfigurations(_ identifiers: [UInt64], at block: BlockTag = .latest) async throws -> [ProviderConfiguration] {
         let function = Functions.providerConfigurations
-        let calls = try identifiers.map { try function.call(on: registry, [.uint($0)]) }
+        let calls = try identifiers.map { try function.call(on: registry, [.unsigned($0)]) }
         let outcomes = try await client.call(calls, at: block, strategy: strategy)
         return try zip(identifiers, outcomes).map { identifier, outcome in
             let values = try function.decodeOutcome(outcome, from: registry)
@@ -119,7 +119,7 @@ public struct StakingRegistryReader: Sendable {
     /// The bounds of a provider's queue (first inclusive, last exclusive).
     public func providerQueueBounds(_ provider: UInt64, at block: BlockTag = .latest) async throws -> ProviderQueueBounds {
         let functions = [Functions.getFirstIndexInQueue, Functions.getLastIndexInQueue]
-        let calls = try functions.map { try $0.call(on: registry, [.uint(provider)]) }
+        let calls = try functions.map { try $0.call(on: registry, [.unsigned(provider)]) }
         let outcomes = try await client.call(calls, at: block, strategy: strategy)
         let numbers = try zip(functions, outcomes).map { function, outcome in
             try RollupReader.smallNumber(try function.decodeOutcome(outcome, from: registry).first, function: function)
@@ -133,7 +133,7 @@ public struct StakingRegistryReader: Sendable {
     /// `getProviderQueueLength(uint256)`.
     public func providerQueueLength(_ provider: UInt64, at block: BlockTag = .latest) async throws -> UInt64 {
         let function = Functions.getProviderQueueLength
-        let values = try function.decodeOutcome(try await client.call(try function.call(on: registry, [.uint(provider)]), at: block), from: registry)
+        let values = try function.decodeOutcome(try await client.call(try function.call(on: registry, [.unsigned(provider)]), at: block), from: registry)
         return try RollupReader.smallNumber(values.first, function: function)
     }
 
@@ -143,7 +143,7 @@ public struct StakingRegistryReader: Sendable {
         let bounds = try await providerQueueBounds(provider, at: pinned)
         guard bounds.count > 0 else { return [] }
         let function = Functions.getValueAtIndexInQueue
-        let calls = try (bounds.first..<bounds.last).map { try function.call(on: registry, [.uint(provider), .uint($0)]) }
+        let calls = try (bounds.first..<bounds.last).map { try function.call(on: registry, [.unsigned(provider), .unsigned($0)]) }
         let outcomes = try await client.call(calls, at: pinned, strategy: strategy)
         return try outcomes.map { outcome in
             try QueuedValidator(decoded: try function.decodeOutcome(outcome, from: registry).first, function: function.signature, hasWithdrawer: false)
