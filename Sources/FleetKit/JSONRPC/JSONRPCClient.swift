@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// One JSON-RPC method call: a method name and positional parameters.
 public struct JSONRPCCall: Sendable, Hashable {
@@ -153,6 +156,9 @@ public struct JSONRPCClient: Sendable {
                 lastKind = .httpStatus(response.status, body: Self.excerpt(response.body))
                 retryAfter = response.retryAfterSeconds
             } catch is TimeoutMarker {
+                lastKind = .timedOut(seconds: options.timeout.seconds)
+                retryable = options.retry.retriesTimeouts
+            } catch let error as URLError where error.code == .timedOut {
                 lastKind = .timedOut(seconds: options.timeout.seconds)
                 retryable = options.retry.retriesTimeouts
             } catch is CancellationError {

@@ -32,7 +32,7 @@ enum EVMPaths {
     static let python = repositoryRoot.appendingPathComponent(".venv-evm/bin/python")
 
     /// The venv's Python, or an error telling how to create it. Never a silent skip.
-    static func requirePython() throws -> URL {
+    static func requirePython(_ python: URL = python) throws -> URL {
         guard FileManager.default.isExecutableFile(atPath: python.path) else {
             throw EVMSetupError(description: """
                 The EVM test environment is missing: \(python.path) does not exist. \
