@@ -114,7 +114,7 @@ public struct UInt256: Sendable, Hashable, Comparable, CustomStringConvertible, 
     }
 
     /// Returns `self × multiplier + addend`, or `nil` when that exceeds 2²⁵⁶ − 1.
-    func multipliedAndAdded(multiplier: UInt64, addend: UInt64) -> UInt256? {
+    public func multipliedAndAdded(multiplier: UInt64, addend: UInt64) -> UInt256? {
         var words = [limbs.0, limbs.1, limbs.2, limbs.3]
         var carry = addend
         for index in stride(from: 3, through: 0, by: -1) {
