@@ -20,7 +20,7 @@ echo "starting the EVM and seeding $count attesters…" >&2
 started=$(date +%s)
 coproc EVM { "$repo/.venv-evm/bin/python" "$repo/Tests/ButlerKitTests/Fixtures/evm/evm_server.py" --seed bench --attesters "$count"; }
 evm_pid=$EVM_PID
-trap 'kill "$evm_pid" 2>/dev/null || true' EXIT
+trap 'kill "$evm_pid" 2>/dev/null || true; wait "$evm_pid" 2>/dev/null || true' EXIT
 read -r announcement <&"${EVM[0]}"
 echo "EVM ready after $(( $(date +%s) - started )) s" >&2
 

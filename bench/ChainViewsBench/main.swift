@@ -6,6 +6,9 @@
 import ButlerKit
 import FleetKit
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("chain-views-bench: \(message)\n".utf8))
@@ -34,11 +37,21 @@ let attesters = (0..<count).map { index -> EthereumAddress in
     }
     return EthereumAddress(bytes: bytes) ?? .zero
 }
+/// Seconds the test server has spent executing JSON-RPC calls (its GET /stats), or 0.
+func serverEVMSeconds() async -> Double {
+    await withCheckedContinuation { continuation in
+        URLSession.shared.dataTask(with: url) { data, _, _ in
+            let stats = data.flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+            continuation.resume(returning: stats?["evmSeconds"] as? Double ?? 0)
+        }.resume()
+    }
+}
+
 let ether = UInt256(decimal: "1000000000000000000") ?? .zero
 
 print("attesters: \(count)")
-print("| strategy | HTTP requests | wall time (s) | views/s |")
-print("|---|---:|---:|---:|")
+print("| strategy | HTTP requests | wall time (s) | of which in the EVM (s) | views/s |")
+print("|---|---:|---:|---:|---:|")
 var seconds: [String: Double] = [:]
 for mode in modes {
     let strategy: BatchReadStrategy
@@ -53,6 +66,7 @@ for mode in modes {
         url: url, options: JSONRPCClientOptions(timeout: .seconds(300), maxConcurrentRequests: 4, maxBatchSize: 100),
         transport: transport)
     let reader = RollupReader(client: client, rollup: rollup, strategy: strategy)
+    let evmBefore = await serverEVMSeconds()
     let started = ContinuousClock.now
     let views: [AttesterView]
     do {
@@ -68,7 +82,8 @@ for mode in modes {
         else { fail("\(mode): attester \(index) has an unexpected view \(view)") }
     }
     seconds[mode] = wall
-    print("| \(mode) | \(transport.requestCount) | \(String(format: "%.2f", wall)) | \(String(format: "%.0f", Double(count) / wall)) |")
+    let evmSeconds = await serverEVMSeconds() - evmBefore
+    print("| \(mode) | \(transport.requestCount) | \(String(format: "%.2f", wall)) | \(String(format: "%.2f", evmSeconds)) | \(String(format: "%.0f", Double(count) / wall)) |")
 }
 if let batched = seconds["multicall3"], let single = seconds["one-call-each"] {
     print("speed-up of multicall3 over one-call-each: \(String(format: "%.1f", single / batched))×")

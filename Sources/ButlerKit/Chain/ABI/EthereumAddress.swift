@@ -44,6 +44,7 @@ public struct EthereumAddress: Sendable, Hashable, Comparable, Codable, CustomSt
     /// The checksummed form.
     public var description: String { checksummed }
 
+    /// Orders addresses by their bytes.
     public static func < (lhs: EthereumAddress, rhs: EthereumAddress) -> Bool {
         lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
     }

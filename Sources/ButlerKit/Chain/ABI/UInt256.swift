@@ -152,10 +152,12 @@ public struct UInt256: Sendable, Hashable, Comparable, CustomStringConvertible, 
         return UInt256(limbs: (words[0], words[1], words[2], words[3]))
     }
 
+    /// Whether both values are equal.
     public static func == (lhs: UInt256, rhs: UInt256) -> Bool {
         lhs.limbs == rhs.limbs
     }
 
+    /// Feeds the four limbs to `hasher`.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(limbs.0)
         hasher.combine(limbs.1)
@@ -163,6 +165,7 @@ public struct UInt256: Sendable, Hashable, Comparable, CustomStringConvertible, 
         hasher.combine(limbs.3)
     }
 
+    /// Whether `lhs` is smaller than `rhs`.
     public static func < (lhs: UInt256, rhs: UInt256) -> Bool {
         [lhs.limbs.0, lhs.limbs.1, lhs.limbs.2, lhs.limbs.3]
             .lexicographicallyPrecedes([rhs.limbs.0, rhs.limbs.1, rhs.limbs.2, rhs.limbs.3])
@@ -223,6 +226,7 @@ public struct Int256: Sendable, Hashable, Comparable, CustomStringConvertible, E
     /// The value in decimal.
     public var description: String { (isNegative ? "-" : "") + magnitude.description }
 
+    /// Whether `lhs` is smaller than `rhs`.
     public static func < (lhs: Int256, rhs: Int256) -> Bool {
         if lhs.isNegative != rhs.isNegative { return lhs.isNegative }
         return lhs.bitPattern < rhs.bitPattern

@@ -109,7 +109,7 @@ public struct RollupReader: Sendable {
                 bootstrapped = value?.boolValue ?? false
                 numbers.append(0)
             } else {
-                numbers.append(try Self.smallNumber(value, function: function))
+                numbers.append(try smallNumber(value, function: function))
             }
         }
         guard numbers.count == 9 else {
@@ -175,9 +175,10 @@ public struct RollupReader: Sendable {
     ///
     /// The length and the entries are read at one block number so they agree.
     public func entryQueue(limit: Int? = nil, at block: BlockTag = .latest) async throws -> [QueuedValidator] {
-        let pinned = try await pin(block)
+        let pinned = try await client.pinned(block)
         let length = try await entryQueueLength(at: pinned)
         let count = min(Int(clamping: length), limit ?? Int.max)
+        try checkEntryCount(UInt64(count), what: "entry queue entries", function: Functions.getEntryQueueLength)
         let function = Functions.getEntryQueueAt
         let calls = try (0..<count).map { try function.call(on: rollup, [.unsigned(UInt64($0))]) }
         let outcomes = try await client.call(calls, at: pinned, strategy: strategy)
@@ -186,26 +187,9 @@ public struct RollupReader: Sendable {
         }
     }
 
-    /// Resolves `latest`-like tags to a block number so several reads see the same state.
-    func pin(_ block: BlockTag) async throws -> BlockTag {
-        if case .number = block { return block }
-        if block == .latest { return .number(try await client.blockNumber()) }
-        return block
-    }
-
     private func readNumber(_ function: ContractFunction, at block: BlockTag) async throws -> UInt64 {
         let values = try function.decodeOutcome(try await client.call(try function.call(on: rollup), at: block), from: rollup)
-        return try Self.smallNumber(values.first, function: function)
-    }
-
-    static func smallNumber(_ value: ABIValue?, function: ContractFunction) throws -> UInt64 {
-        guard let number = value?.uintValue else {
-            throw ChainReadError.unexpectedResult(method: function.signature, detail: "no number returned")
-        }
-        guard let small = number.uint64Value else {
-            throw ChainReadError.unexpectedResult(method: function.signature, detail: "\(number) does not fit in 64 bits")
-        }
-        return small
+        return try smallNumber(values.first, function: function)
     }
 }
 

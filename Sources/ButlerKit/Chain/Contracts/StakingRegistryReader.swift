@@ -84,7 +84,7 @@ public struct StakingRegistryReader: Sendable {
     public func nextProviderIdentifier(at block: BlockTag = .latest) async throws -> UInt64 {
         let function = Functions.nextProviderIdentifier
         let values = try function.decodeOutcome(try await client.call(try function.call(on: registry), at: block), from: registry)
-        return try RollupReader.smallNumber(values.first, function: function)
+        return try smallNumber(values.first, function: function)
     }
 
     /// The configurations of the given providers, in order.
@@ -109,9 +109,10 @@ public struct StakingRegistryReader: Sendable {
     /// Scans identifiers `1 ..< nextProviderIdentifier()` in batched reads; addresses compare
     /// by bytes, so letter case does not matter. Returns the lowest matching identifier.
     public func providerIdentifier(forAdmin admin: EthereumAddress, at block: BlockTag = .latest) async throws -> UInt64? {
-        let pinned = try await RollupReader(client: client, rollup: registry).pin(block)
+        let pinned = try await client.pinned(block)
         let next = try await nextProviderIdentifier(at: pinned)
         guard next > 1 else { return nil }
+        try checkEntryCount(next, what: "providers", function: Functions.nextProviderIdentifier)
         let configurations = try await providerConfigurations(Array(1..<next), at: pinned)
         return configurations.first { $0.admin == admin }?.identifier
     }
@@ -122,7 +123,7 @@ public struct StakingRegistryReader: Sendable {
         let calls = try functions.map { try $0.call(on: registry, [.unsigned(provider)]) }
         let outcomes = try await client.call(calls, at: block, strategy: strategy)
         let numbers = try zip(functions, outcomes).map { function, outcome in
-            try RollupReader.smallNumber(try function.decodeOutcome(outcome, from: registry).first, function: function)
+            try smallNumber(try function.decodeOutcome(outcome, from: registry).first, function: function)
         }
         guard numbers.count == 2 else {
             throw ChainReadError.unexpectedResult(method: "provider queue bounds", detail: "expected 2 results")
@@ -134,14 +135,15 @@ public struct StakingRegistryReader: Sendable {
     public func providerQueueLength(_ provider: UInt64, at block: BlockTag = .latest) async throws -> UInt64 {
         let function = Functions.getProviderQueueLength
         let values = try function.decodeOutcome(try await client.call(try function.call(on: registry, [.unsigned(provider)]), at: block), from: registry)
-        return try RollupReader.smallNumber(values.first, function: function)
+        return try smallNumber(values.first, function: function)
     }
 
     /// Every entry in a provider's queue, in queue order, read at one block.
     public func providerQueue(_ provider: UInt64, at block: BlockTag = .latest) async throws -> [QueuedValidator] {
-        let pinned = try await RollupReader(client: client, rollup: registry).pin(block)
+        let pinned = try await client.pinned(block)
         let bounds = try await providerQueueBounds(provider, at: pinned)
         guard bounds.count > 0 else { return [] }
+        try checkEntryCount(bounds.count, what: "queue entries", function: Functions.getLastIndexInQueue)
         let function = Functions.getValueAtIndexInQueue
         let calls = try (bounds.first..<bounds.last).map { try function.call(on: registry, [.unsigned(provider), .unsigned($0)]) }
         let outcomes = try await client.call(calls, at: pinned, strategy: strategy)

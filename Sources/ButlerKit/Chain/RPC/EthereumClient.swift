@@ -173,7 +173,8 @@ public struct EthereumClient: Sendable {
                 if end == toBlock { break }
                 start = end + 1
             } catch let error as JSONRPCError where Self.isRangeTooLarge(error) && end > start {
-                size = max(1, (end - start + 1) / 2)
+                let span = end - start  // the chunk holds span + 1 blocks; keep half, rounded up
+                size = max(1, span / 2 + span % 2)
             }
         }
         return logs

@@ -7,7 +7,8 @@ It exits when its stdin closes, so it never outlives the process that started it
 
 Paths other than / script failures: /stall/<seconds> answers late, /malformed answers
 garbage, /fail/<status>/<count>/<key> answers HTTP <status> <count> times per key, then normally.
-GET /stats returns how many JSON-RPC HTTP requests and calls were served.
+GET /stats returns how many JSON-RPC HTTP requests and calls were served and the seconds
+spent executing them (in eth-tester / py-evm).
 Nodes refuse eth_getLogs ranges over --max-log-range blocks and results over --max-log-results.
 """
 import argparse, ast, json, os, sys, threading, time
@@ -20,7 +21,7 @@ import vyper
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LOCK = threading.Lock()
-STATS = {"requests": 0, "calls": 0}
+STATS = {"requests": 0, "calls": 0, "evmSeconds": 0.0}
 FAILURES = {}
 
 
@@ -205,7 +206,11 @@ def answer(chain, args, request):
     STATS["calls"] += 1
     try:
         with LOCK:
-            result = dispatch(chain, args, request["method"], request.get("params") or [])
+            started = time.perf_counter()
+            try:
+                result = dispatch(chain, args, request["method"], request.get("params") or [])
+            finally:
+                STATS["evmSeconds"] += time.perf_counter() - started
         return {"jsonrpc": "2.0", "id": request.get("id"), "result": result}
     except RPCError as error:
         body = {"code": error.code, "message": error.message}
