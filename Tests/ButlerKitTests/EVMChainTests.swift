@@ -216,11 +216,11 @@ import FleetKit
 
     @Test func stalledServerTimesOut() async throws {
         let options = JSONRPCClientOptions(timeout: .milliseconds(500), retry: .none)
-        let (_, client, _) = try await clients("/stall/5", options: options)
+        let (_, client, _) = try await clients("/stall/30", options: options)
         let started = ContinuousClock.now
         let error = try await #require(throws: JSONRPCError.self) { try await client.chainID() }
         #expect(error.kind == .timedOut(seconds: 0.5))
-        #expect(ContinuousClock.now - started < .seconds(4))
+        #expect(ContinuousClock.now - started < .seconds(10))
     }
 
     @Test func tooManyRequestsThenSuccess() async throws {

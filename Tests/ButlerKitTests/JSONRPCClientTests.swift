@@ -69,7 +69,7 @@ import FleetKit
         let error = try await #require(throws: JSONRPCError.self) { try await client.call("eth_call") }
         #expect(error.kind == .timedOut(seconds: 0.2))
         #expect(error.attempts == 2)
-        #expect(ContinuousClock.now - started < .seconds(3))
+        #expect(ContinuousClock.now - started < .seconds(10))
     }
 
     @Test func malformedAnswersAreReported() async throws {

@@ -138,11 +138,17 @@ final class EVMServerProcess: @unchecked Sendable {
     var isRunning: Bool { process.isRunning }
     var processIdentifier: Int32 { process.processIdentifier }
 
-    /// Ends the server and waits for it.
-    func stop() {
+    /// Ends the server and waits for it on a thread of its own (never blocking the cooperative pool).
+    func stop() async {
         try? stdin.fileHandleForWriting.close()
         if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        let process = process
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread {
+                process.waitUntilExit()
+                continuation.resume()
+            }
+        }
         serverProcesses.remove(process.processIdentifier)
     }
 }
@@ -152,10 +158,10 @@ func withEVMServer<T>(_ arguments: [String], _ body: (EVMServerProcess) async th
     let server = try await EVMServerProcess.start(arguments)
     do {
         let value = try await body(server)
-        server.stop()
+        await server.stop()
         return value
     } catch {
-        server.stop()
+        await server.stop()
         throw error
     }
 }
