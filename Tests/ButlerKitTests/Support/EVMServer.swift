@@ -93,7 +93,12 @@ final class EVMServerProcess: @unchecked Sendable {
         process.arguments = [EVMPaths.fixtures.appendingPathComponent("evm_server.py").path] + arguments
         let stdin = Pipe()
         let stdout = Pipe()
-        let stderr = Pipe()
+        // stderr goes to a file: a pipe nobody drains would block the server once full.
+        let stderrPath = FileManager.default.temporaryDirectory
+            .appendingPathComponent("evm-server-\(UUID().uuidString).log")
+        _ = FileManager.default.createFile(atPath: stderrPath.path, contents: nil)
+        let stderr = try FileHandle(forWritingTo: stderrPath)
+        defer { try? stderr.close() }
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr
@@ -121,7 +126,7 @@ final class EVMServerProcess: @unchecked Sendable {
         else {
             process.terminate()
             serverProcesses.remove(process.processIdentifier)
-            let errors = String(decoding: stderr.fileHandleForReading.availableData.suffix(2000), as: UTF8.self)
+            let errors = String(decoding: (FileManager.default.contents(atPath: stderrPath.path) ?? Data()).suffix(2000), as: UTF8.self)
             throw EVMSetupError(description: "The EVM server did not start. Its stderr ends with: \(errors)")
         }
         let deployment = EVMDeployment(
