@@ -19,6 +19,7 @@ bench="$(swift build -c release --show-bin-path)/chain-views-bench"
 echo "starting the EVM and seeding $count attesters…" >&2
 started=$(date +%s)
 coproc EVM { "$repo/.venv-evm/bin/python" "$repo/Tests/ButlerKitTests/Fixtures/evm/evm_server.py" --seed bench --attesters "$count"; }
+# shellcheck disable=SC2153 # EVM_PID is set by coproc
 evm_pid=$EVM_PID
 trap 'kill "$evm_pid" 2>/dev/null || true; wait "$evm_pid" 2>/dev/null || true' EXIT
 read -r announcement <&"${EVM[0]}"
