@@ -225,7 +225,7 @@ import FleetKit
 
     @Test func tooManyRequestsThenSuccess() async throws {
         let key = UUID().uuidString
-        let options = JSONRPCClientOptions(timeout: .seconds(30), retry: RetryPolicy(maxAttempts: 3, initialDelay: .milliseconds(10)))
+        let options = JSONRPCClientOptions(timeout: .seconds(30), retry: JSONRPCRetryPolicy(maxAttempts: 3, initialDelay: .milliseconds(10)))
         let (_, client, transport) = try await clients("/fail/429/1/\(key)", options: options)
         #expect(try await client.chainID() == 131_277_322_940_537)
         #expect(transport.requestCount == 2)

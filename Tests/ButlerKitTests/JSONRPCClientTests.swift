@@ -5,7 +5,7 @@ import FleetKit
 @Suite struct JSONRPCClientTests {
     let endpoint = URL(string: "http://127.0.0.1:9/") ?? URL(fileURLWithPath: "/")
     let fast = JSONRPCClientOptions(
-        timeout: .milliseconds(300), retry: RetryPolicy(maxAttempts: 3, initialDelay: .milliseconds(1), maxDelay: .milliseconds(5)))
+        timeout: .milliseconds(300), retry: JSONRPCRetryPolicy(maxAttempts: 3, initialDelay: .milliseconds(1), maxDelay: .milliseconds(5)))
 
     @Test func singleCallReturnsTheResult() async throws {
         let transport = ScriptedTransport([.respond(200, #"{"jsonrpc":"2.0","id":1,"result":"0x1"}"#)])
@@ -63,7 +63,7 @@ import FleetKit
 
     @Test func stalledRequestsTimeOut() async throws {
         let transport = ScriptedTransport([.stall])
-        let options = JSONRPCClientOptions(timeout: .milliseconds(200), retry: RetryPolicy(maxAttempts: 2, initialDelay: .milliseconds(1)))
+        let options = JSONRPCClientOptions(timeout: .milliseconds(200), retry: JSONRPCRetryPolicy(maxAttempts: 2, initialDelay: .milliseconds(1)))
         let client = JSONRPCClient(endpoint: endpoint, options: options, transport: transport)
         let started = ContinuousClock.now
         let error = try await #require(throws: JSONRPCError.self) { try await client.call("eth_call") }
@@ -135,7 +135,7 @@ import FleetKit
     }
 
     @Test func retryDelaysGrowAndAreCapped() {
-        let policy = RetryPolicy(maxAttempts: 10, initialDelay: .milliseconds(100), maxDelay: .seconds(1))
+        let policy = JSONRPCRetryPolicy(maxAttempts: 10, initialDelay: .milliseconds(100), maxDelay: .seconds(1))
         #expect(policy.delay(afterAttempt: 1) == .milliseconds(100))
         #expect(policy.delay(afterAttempt: 2) == .milliseconds(200))
         #expect(policy.delay(afterAttempt: 4) == .milliseconds(800))

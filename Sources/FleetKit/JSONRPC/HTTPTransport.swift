@@ -56,7 +56,7 @@ public struct URLSessionHTTPTransport: HTTPTransport {
         request.httpBody = body
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue("application/json", forHTTPHeaderField: "Accept")
-        request.timeoutInterval = timeout.seconds
+        request.timeoutInterval = JSONRPCClientOptions.seconds(timeout)
         let box = DataTaskBox()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
@@ -107,10 +107,10 @@ private final class DataTaskBox: @unchecked Sendable {
     }
 }
 
-extension Duration {
-    /// The duration in seconds as a `Double`.
-    var seconds: Double {
-        let parts = components
+extension JSONRPCClientOptions {
+    /// `duration` in seconds as a `Double` (for `URLRequest.timeoutInterval` and messages).
+    static func seconds(_ duration: Duration) -> Double {
+        let parts = duration.components
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 }

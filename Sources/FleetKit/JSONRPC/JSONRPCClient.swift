@@ -22,7 +22,7 @@ public struct JSONRPCClientOptions: Sendable, Equatable {
     /// How long one HTTP attempt may take.
     public var timeout: Duration
     /// Retries on 429, 5xx, connection failures and timeouts.
-    public var retry: RetryPolicy
+    public var retry: JSONRPCRetryPolicy
     /// How many HTTP requests may be in flight at once.
     public var maxConcurrentRequests: Int
     /// How many calls go into one JSON-RPC batch request at most.
@@ -30,7 +30,7 @@ public struct JSONRPCClientOptions: Sendable, Equatable {
 
     /// Creates options; the defaults suit a public or self-hosted Ethereum node.
     public init(
-        timeout: Duration = .seconds(30), retry: RetryPolicy = RetryPolicy(), maxConcurrentRequests: Int = 4,
+        timeout: Duration = .seconds(30), retry: JSONRPCRetryPolicy = JSONRPCRetryPolicy(), maxConcurrentRequests: Int = 4,
         maxBatchSize: Int = 100
     ) {
         self.timeout = timeout
@@ -156,10 +156,10 @@ public struct JSONRPCClient: Sendable {
                 lastKind = .httpStatus(response.status, body: Self.excerpt(response.body))
                 retryAfter = response.retryAfterSeconds
             } catch is TimeoutMarker {
-                lastKind = .timedOut(seconds: options.timeout.seconds)
+                lastKind = .timedOut(seconds: JSONRPCClientOptions.seconds(options.timeout))
                 retryable = options.retry.retriesTimeouts
             } catch let error as URLError where error.code == .timedOut {
-                lastKind = .timedOut(seconds: options.timeout.seconds)
+                lastKind = .timedOut(seconds: JSONRPCClientOptions.seconds(options.timeout))
                 retryable = options.retry.retriesTimeouts
             } catch is CancellationError {
                 throw failure(label, .cancelled, attempts: attempt)

@@ -3,7 +3,7 @@
 /// Retries happen on HTTP 429, HTTP 5xx, connection failures and (optionally) timeouts;
 /// delays double from `initialDelay` up to `maxDelay`, and a server's `Retry-After` is honoured
 /// up to `maxDelay`.
-public struct RetryPolicy: Sendable, Equatable {
+public struct JSONRPCRetryPolicy: Sendable, Equatable {
     /// Total attempts including the first; 1 disables retries.
     public var maxAttempts: Int
     /// Delay before the second attempt.
@@ -25,7 +25,7 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 
     /// No retries.
-    public static let none = RetryPolicy(maxAttempts: 1)
+    public static let none = JSONRPCRetryPolicy(maxAttempts: 1)
 
     /// The delay after failed attempt number `attempt` (1-based).
     public func delay(afterAttempt attempt: Int, retryAfterSeconds: Double? = nil) -> Duration {
