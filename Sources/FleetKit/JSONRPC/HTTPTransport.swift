@@ -1,0 +1,116 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// What came back for one HTTP request: the status code and the body.
+public struct HTTPResponse: Sendable, Equatable {
+    /// The HTTP status code, e.g. 200 or 429.
+    public let status: Int
+    /// The response body.
+    public let body: Data
+    /// The `Retry-After` header in seconds, when the server sent one.
+    public let retryAfterSeconds: Double?
+
+    /// Creates a response.
+    public init(status: Int, body: Data, retryAfterSeconds: Double? = nil) {
+        self.status = status
+        self.body = body
+        self.retryAfterSeconds = retryAfterSeconds
+    }
+}
+
+/// Sends one HTTP POST with a JSON body and returns status and body.
+///
+/// The JSON-RPC client talks to the network only through this protocol, so tests can pass a
+/// scripted responder and tools can count or log requests.
+public protocol HTTPTransport: Sendable {
+    /// Posts `body` (JSON) to `url` and returns the response, or throws when no response arrived.
+    ///
+    /// Implementations should give up after `timeout`; the client also enforces it.
+    func post(_ body: Data, to url: URL, timeout: Duration) async throws -> HTTPResponse
+}
+
+/// An ``HTTPTransport`` over `URLSession`.
+public struct URLSessionHTTPTransport: HTTPTransport {
+    private let session: URLSession
+
+    /// Creates a transport over an ephemeral session with no caching and no cookies.
+    public init() {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        configuration.httpShouldSetCookies = false
+        configuration.httpMaximumConnectionsPerHost = 16
+        session = URLSession(configuration: configuration)
+    }
+
+    /// Creates a transport over a session you configured.
+    public init(session: URLSession) {
+        self.session = session
+    }
+
+    /// Posts the body with `Content-Type: application/json`.
+    public func post(_ body: Data, to url: URL, timeout: Duration) async throws -> HTTPResponse {
+        var request = URLRequest(url: url)
+        request.httpMethod = "POST"
+        request.httpBody = body
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        request.timeoutInterval = JSONRPCClientOptions.seconds(timeout)
+        let box = DataTaskBox()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
+                let task = session.dataTask(with: request) { data, response, error in
+                    if let error {
+                        continuation.resume(throwing: error)
+                        return
+                    }
+                    guard let http = response as? HTTPURLResponse else {
+                        continuation.resume(throwing: URLError(.badServerResponse))
+                        return
+                    }
+                    let retryAfter = (http.value(forHTTPHeaderField: "Retry-After")).flatMap(Double.init)
+                    continuation.resume(
+                        returning: HTTPResponse(status: http.statusCode, body: data ?? Data(), retryAfterSeconds: retryAfter))
+                }
+                box.start(task)
+            }
+        } onCancel: {
+            box.cancel()
+        }
+    }
+}
+
+/// Holds the data task so a cancellation arriving before or after it starts still cancels it.
+///
+/// `@unchecked Sendable`: every access to `task` and `cancelled` happens under `lock`.
+private final class DataTaskBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var task: URLSessionDataTask?
+    private var cancelled = false
+
+    func start(_ newTask: URLSessionDataTask) {
+        lock.lock()
+        task = newTask
+        let alreadyCancelled = cancelled
+        lock.unlock()
+        newTask.resume()
+        if alreadyCancelled { newTask.cancel() }
+    }
+
+    func cancel() {
+        lock.lock()
+        cancelled = true
+        let current = task
+        lock.unlock()
+        current?.cancel()
+    }
+}
+
+extension JSONRPCClientOptions {
+    /// `duration` in seconds as a `Double` (for `URLRequest.timeoutInterval` and messages).
+    static func seconds(_ duration: Duration) -> Double {
+        let parts = duration.components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}

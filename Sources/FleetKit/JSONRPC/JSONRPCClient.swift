@@ -1,0 +1,280 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// One JSON-RPC method call: a method name and positional parameters.
+public struct JSONRPCCall: Sendable, Hashable {
+    /// The method, e.g. `eth_call`.
+    public let method: String
+    /// Positional parameters.
+    public let params: [JSONValue]
+
+    /// Creates a call.
+    public init(_ method: String, _ params: [JSONValue] = []) {
+        self.method = method
+        self.params = params
+    }
+}
+
+/// Settings of a ``JSONRPCClient``.
+public struct JSONRPCClientOptions: Sendable, Equatable {
+    /// How long one HTTP attempt may take.
+    public var timeout: Duration
+    /// Retries on 429, 5xx, connection failures and timeouts.
+    public var retry: JSONRPCRetryPolicy
+    /// How many HTTP requests may be in flight at once.
+    public var maxConcurrentRequests: Int
+    /// How many calls go into one JSON-RPC batch request at most.
+    public var maxBatchSize: Int
+
+    /// Creates options; the defaults suit a public or self-hosted Ethereum node.
+    public init(
+        timeout: Duration = .seconds(30), retry: JSONRPCRetryPolicy = JSONRPCRetryPolicy(), maxConcurrentRequests: Int = 4,
+        maxBatchSize: Int = 100
+    ) {
+        self.timeout = timeout
+        self.retry = retry
+        self.maxConcurrentRequests = max(1, maxConcurrentRequests)
+        self.maxBatchSize = max(1, maxBatchSize)
+    }
+}
+
+/// A JSON-RPC 2.0 client over HTTP POST with batching, timeouts, retries and a concurrency limit.
+///
+/// Knows nothing about Ethereum; kits build typed clients on top of ``call(_:_:)`` and ``batch(_:)``.
+/// Every failure is thrown as a ``JSONRPCError`` naming the method, the endpoint and the cause.
+public struct JSONRPCClient: Sendable {
+    /// The URL requests are posted to.
+    public let endpoint: URL
+    /// The settings in force.
+    public let options: JSONRPCClientOptions
+    private let transport: any HTTPTransport
+    private let limiter: ConcurrencyLimiter
+
+    /// Creates a client for `endpoint`, sending through `transport` (URLSession by default).
+    public init(
+        endpoint: URL, options: JSONRPCClientOptions = JSONRPCClientOptions(),
+        transport: any HTTPTransport = URLSessionHTTPTransport()
+    ) {
+        self.endpoint = endpoint
+        self.options = options
+        self.transport = transport
+        limiter = ConcurrencyLimiter(limit: options.maxConcurrentRequests)
+    }
+
+    /// Calls one method and returns its `result`.
+    ///
+    /// - Throws: ``JSONRPCError``.
+    public func call(_ method: String, _ params: [JSONValue] = []) async throws -> JSONValue {
+        let body = try encode([RequestEnvelope(id: 1, method: method, params: params)], asBatch: false, label: method)
+        let responseBody = try await send(body, label: method)
+        let envelope = try decodeEnvelopes(responseBody, label: method, expectBatch: false)
+        guard let first = envelope.first else {
+            throw failure(method, .malformedResponse("the answer holds no response object"))
+        }
+        return try first.result(method: method, endpoint: endpoint.absoluteString).get()
+    }
+
+    /// Sends many calls as JSON-RPC batch requests of at most `maxBatchSize` calls each, several
+    /// batches in flight at once, and returns one result per call in the order given.
+    ///
+    /// A call the node rejected is a `.failure` in its slot; only a failure of a whole HTTP
+    /// request (timeout, connection, HTTP status, unreadable answer) throws.
+    ///
+    /// - Throws: ``JSONRPCError``.
+    public func batch(_ calls: [JSONRPCCall]) async throws -> [Result<JSONValue, JSONRPCError>] {
+        if calls.isEmpty { return [] }
+        let chunks = stride(from: 0, to: calls.count, by: options.maxBatchSize).map {
+            Array(calls[$0..<min($0 + options.maxBatchSize, calls.count)])
+        }
+        return try await withThrowingTaskGroup(of: (Int, [Result<JSONValue, JSONRPCError>]).self) { group in
+            for (index, chunk) in chunks.enumerated() {
+                group.addTask { (index, try await sendBatch(chunk)) }
+            }
+            var byChunk = [[Result<JSONValue, JSONRPCError>]](repeating: [], count: chunks.count)
+            for try await (index, results) in group { byChunk[index] = results }
+            return byChunk.flatMap { $0 }
+        }
+    }
+
+    private func sendBatch(_ calls: [JSONRPCCall]) async throws -> [Result<JSONValue, JSONRPCError>] {
+        let label = Self.batchLabel(calls)
+        let requests = calls.enumerated().map { RequestEnvelope(id: $0.offset, method: $0.element.method, params: $0.element.params) }
+        let body = try encode(requests, asBatch: true, label: label)
+        let responseBody = try await send(body, label: label)
+        let envelopes = try decodeEnvelopes(responseBody, label: label, expectBatch: true)
+        var byID: [Int: ResponseEnvelope] = [:]
+        for envelope in envelopes {
+            if let id = envelope.id { byID[id] = envelope }
+        }
+        return calls.enumerated().map { index, call in
+            guard let envelope = byID[index] else {
+                return .failure(failure(call.method, .malformedResponse("the batch answer has no response with id \(index)")))
+            }
+            return envelope.result(method: call.method, endpoint: endpoint.absoluteString)
+        }
+    }
+
+    private static func batchLabel(_ calls: [JSONRPCCall]) -> String {
+        let methods = Array(Set(calls.map(\.method))).sorted().prefix(3).joined(separator: ", ")
+        return "batch of \(calls.count) calls (\(methods))"
+    }
+
+    private func failure(_ method: String, _ kind: JSONRPCError.Kind, attempts: Int = 1) -> JSONRPCError {
+        JSONRPCError(method: method, endpoint: endpoint.absoluteString, kind: kind, attempts: attempts)
+    }
+
+    private func encode(_ requests: [RequestEnvelope], asBatch: Bool, label: String) throws -> Data {
+        do {
+            let encoder = JSONEncoder()
+            if asBatch { return try encoder.encode(requests) }
+            guard let single = requests.first else { return Data("[]".utf8) }
+            return try encoder.encode(single)
+        } catch {
+            throw failure(label, .malformedResponse("the request could not be encoded: \(error)"))
+        }
+    }
+
+    /// Posts with timeout, retries and the concurrency limit; returns the body of an answer
+    /// that is either a success or readable as JSON-RPC.
+    private func send(_ body: Data, label: String) async throws -> Data {
+        var attempt = 0
+        while true {
+            attempt += 1
+            var lastKind: JSONRPCError.Kind
+            var retryable = true
+            var retryAfter: Double?
+            do {
+                let response = try await limiter.run { try await postWithTimeout(body) }
+                if (200..<300).contains(response.status) { return response.body }
+                let looksLikeJSONRPC = (try? JSONDecoder().decode(JSONValue.self, from: response.body)).map {
+                    $0.objectValue?["jsonrpc"] != nil || $0.arrayValue != nil
+                } ?? false
+                retryable = response.status == 429 || (500..<600).contains(response.status)
+                if !retryable || attempt >= options.retry.maxAttempts, looksLikeJSONRPC { return response.body }
+                lastKind = .httpStatus(response.status, body: Self.excerpt(response.body))
+                retryAfter = response.retryAfterSeconds
+            } catch is TimeoutMarker {
+                lastKind = .timedOut(seconds: JSONRPCClientOptions.seconds(options.timeout))
+                retryable = options.retry.retriesTimeouts
+            } catch let error as URLError where error.code == .timedOut {
+                lastKind = .timedOut(seconds: JSONRPCClientOptions.seconds(options.timeout))
+                retryable = options.retry.retriesTimeouts
+            } catch is CancellationError {
+                throw failure(label, .cancelled, attempts: attempt)
+            } catch {
+                if Task.isCancelled { throw failure(label, .cancelled, attempts: attempt) }
+                lastKind = .transport(error.localizedDescription)
+            }
+            guard retryable, attempt < options.retry.maxAttempts else {
+                throw failure(label, lastKind, attempts: attempt)
+            }
+            do {
+                try await Task.sleep(for: options.retry.delay(afterAttempt: attempt, retryAfterSeconds: retryAfter))
+            } catch {
+                throw failure(label, .cancelled, attempts: attempt)
+            }
+        }
+    }
+
+    private struct TimeoutMarker: Error {}
+
+    private func postWithTimeout(_ body: Data) async throws -> HTTPResponse {
+        let timeout = options.timeout
+        let transport = transport
+        let endpoint = endpoint
+        return try await withThrowingTaskGroup(of: HTTPResponse.self) { group in
+            group.addTask { try await transport.post(body, to: endpoint, timeout: timeout) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw TimeoutMarker()
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw TimeoutMarker() }
+            return first
+        }
+    }
+
+    private static func excerpt(_ body: Data) -> String {
+        let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return body.count > 300 ? text + "…" : text
+    }
+
+    private func decodeEnvelopes(_ body: Data, label: String, expectBatch: Bool) throws -> [ResponseEnvelope] {
+        let value: JSONValue
+        do {
+            value = try JSONDecoder().decode(JSONValue.self, from: body)
+        } catch {
+            throw failure(label, .malformedResponse("the body is not JSON: \(Self.excerpt(body))"))
+        }
+        let objects: [JSONValue]
+        if let array = value.arrayValue {
+            objects = array
+        } else if value.objectValue != nil {
+            // A batch answered with one error object means the node rejected the whole batch.
+            if expectBatch, let envelope = ResponseEnvelope(value), envelope.id == nil, case .failure(let error) = envelope.result(method: label, endpoint: endpoint.absoluteString) {
+                throw error
+            }
+            objects = [value]
+        } else {
+            throw failure(label, .malformedResponse("expected a JSON object or array but got \(Self.excerpt(body))"))
+        }
+        return try objects.map { object in
+            guard let envelope = ResponseEnvelope(object) else {
+                throw failure(label, .malformedResponse("a response has neither result nor error: \(object)"))
+            }
+            return envelope
+        }
+    }
+}
+
+/// The JSON of one request.
+private struct RequestEnvelope: Encodable {
+    let jsonrpc = "2.0"
+    let id: Int
+    let method: String
+    let params: [JSONValue]
+
+    init(id: Int, method: String, params: [JSONValue]) {
+        self.id = id
+        self.method = method
+        self.params = params
+    }
+}
+
+/// One response object: an id and either a result or an error.
+private struct ResponseEnvelope {
+    let id: Int?
+    let outcome: Result<JSONValue, ServerError>
+
+    struct ServerError: Error {
+        let code: Int
+        let message: String
+        let data: JSONValue?
+    }
+
+    init?(_ value: JSONValue) {
+        guard let object = value.objectValue else { return nil }
+        switch object["id"] {
+        case .integer(let number): id = Int(exactly: number)
+        case .string(let text): id = Int(text)
+        default: id = nil
+        }
+        if let error = object["error"], error != .null {
+            let code = error["code"]?.integerValue.flatMap { Int(exactly: $0) } ?? 0
+            let message = error["message"]?.stringValue ?? error.description
+            outcome = .failure(ServerError(code: code, message: message, data: error["data"]))
+        } else if let result = object["result"] {
+            outcome = .success(result)
+        } else {
+            return nil
+        }
+    }
+
+    func result(method: String, endpoint: String) -> Result<JSONValue, JSONRPCError> {
+        outcome.mapError {
+            JSONRPCError(method: method, endpoint: endpoint, kind: .server(code: $0.code, message: $0.message, data: $0.data))
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import Testing
+import FleetKit
+
+@Suite struct JSONRPCClientTests {
+    let endpoint = URL(string: "http://127.0.0.1:9/") ?? URL(fileURLWithPath: "/")
+    let fast = JSONRPCClientOptions(
+        timeout: .milliseconds(300), retry: JSONRPCRetryPolicy(maxAttempts: 3, initialDelay: .milliseconds(1), maxDelay: .milliseconds(5)))
+
+    @Test func singleCallReturnsTheResult() async throws {
+        let transport = ScriptedTransport([.respond(200, #"{"jsonrpc":"2.0","id":1,"result":"0x1"}"#)])
+        let client = JSONRPCClient(endpoint: endpoint, options: fast, transport: transport)
+        #expect(try await client.call("eth_chainId") == .string("0x1"))
+        let sent = try #require(transport.sentBodies.first)
+        #expect(sent["method"] == .string("eth_chainId"))
+        #expect(sent["jsonrpc"] == .string("2.0"))
+    }
+
+    @Test func nodeErrorsNameTheMethodAndTheMessage() async throws {
+        let transport = ScriptedTransport([.respond(200, #"{"jsonrpc":"2.0","id":1,"error":{"code":-32601,"message":"the method foo does not exist"}}"#)])
+        let client = JSONRPCClient(endpoint: endpoint, options: fast, transport: transport)
+        let error = try await #require(throws: JSONRPCError.self) { try await client.call("foo_bar") }
+        #expect(error.method == "foo_bar")
+        #expect(error.serverCode == -32601)
+        #expect(error.description.contains("foo_bar"))
+        #expect(error.description.contains("the method foo does not exist"))
+        #expect(transport.requestCount == 1)
+    }
+
+    @Test func tooManyRequestsIsRetriedThenSucceeds() async throws {
+        let transport = ScriptedTransport([
+            .respond(429, "slow down"), .respond(200, #"{"jsonrpc":"2.0","id":1,"result":true}"#),
+        ])
+        let client = JSONRPCClient(endpoint: endpoint, options: fast, transport: transport)
+        #expect(try await client.call("node_isReady") == .bool(true))
+        #expect(transport.requestCount == 2)
+    }
+
+    @Test func serverErrorsAreRetriedUpToTheLimit() async throws {
+        let transport = ScriptedTransport([.respond(503, "<html>unavailable</html>")])
+        let client = JSONRPCClient(endpoint: endpoint, options: fast, transport: transport)
+        let error = try await #require(throws: JSONRPCError.self) { try await client.call("eth_blockNumber") }
+        #expect(error.kind == .httpStatus(503, body: "<html>unavailable</html>"))
+        #expect(error.attempts == 3)
+        #expect(transport.requestCount == 3)
+        #expect(error.description.contains("after 3 attempts"))
+    }
+
+    @Test func clientErrorsAreNotRetried() async throws {
+        let transport = ScriptedTransport([.respond(404, "not found")])
+        let client = JSONRPCClient(endpoint: endpoint, options: fast, transport: transport)
+        let error = try await #require(throws: JSONRPCError.self) { try await client.call("eth_blockNumber") }
+        #expect(error.kind == .httpStatus(404, body: "not found"))
+        #expect(transport.requestCount == 1)
+    }
+
+    @Test func connectionFailuresAreRetried() async throws {
+        let transport = ScriptedTransport([.fail(.networkConnectionLost), .respond(200, #"{"jsonrpc":"2.0","id":1,"result":"0x5"}"#)])
+        let client = JSONRPCClient(endpoint: endpoint, options: fast, transport: transport)
+        #expect(try await client.call("eth_blockNumber") == .string("0x5"))
+        #expect(transport.requestCount == 2)
+    }
+
+    @Test func stalledRequestsTimeOut() async throws {
+        let transport = ScriptedTransport([.stall])
+        let options = JSONRPCClientOptions(timeout: .milliseconds(200), retry: JSONRPCRetryPolicy(maxAttempts: 2, initialDelay: .milliseconds(1)))
+        let client = JSONRPCClient(endpoint: endpoint, options: options, transport: transport)
+        let started = ContinuousClock.now
+        let error = try await #require(throws: JSONRPCError.self) { try await client.call("eth_call") }
+        #expect(error.kind == .timedOut(seconds: 0.2))
+        #expect(error.attempts == 2)
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+
+    @Test func malformedAnswersAreReported() async throws {
+        let transport = ScriptedTransport([.respond(200, "<html>proxy error</html>")])
+        let client = JSONRPCClient(endpoint: endpoint, options: fast, transport: transport)
+        let error = try await #require(throws: JSONRPCError.self) { try await client.call("eth_chainId") }
+        guard case .malformedResponse(let reason) = error.kind else {
+            Issue.record("expected a malformed-response error, got \(error)")
+            return
+        }
+        #expect(reason.contains("proxy error"))
+    }
+
+    @Test func batchesMatchAnswersByIDAndKeepPerCallErrors() async throws {
+        // The node answers out of order and rejects one call.
+        let transport = ScriptedTransport([.respondWith { request in
+            let calls = request.arrayValue ?? []
+            let answers = calls.reversed().map { call -> String in
+                let id = call["id"]?.integerValue ?? -1
+                if call["params"]?.arrayValue?.first == .string("bad") {
+                    return #"{"jsonrpc":"2.0","id":\#(id),"error":{"code":-32602,"message":"invalid argument"}}"#
+                }
+                return #"{"jsonrpc":"2.0","id":\#(id),"result":\#(call["params"]?.description ?? "null")}"#
+            }
+            return "[" + answers.joined(separator: ",") + "]"
+        }])
+        let client = JSONRPCClient(endpoint: endpoint, options: fast, transport: transport)
+        let results = try await client.batch([
+            JSONRPCCall("echo", [.string("a")]), JSONRPCCall("echo", [.string("bad")]), JSONRPCCall("echo", [.string("c")]),
+        ])
+        #expect(results.count == 3)
+        #expect(try results[0].get() == .array([.string("a")]))
+        #expect(try results[2].get() == .array([.string("c")]))
+        guard case .failure(let error) = results[1] else {
+            Issue.record("the second call should have failed")
+            return
+        }
+        #expect(error.serverMessage == "invalid argument")
+        #expect(transport.requestCount == 1)
+    }
+
+    @Test func batchesAreSplitAndRunWithinTheConcurrencyLimit() async throws {
+        let transport = ScriptedTransport([.respondWith { request in
+            answerEach(request) { _, params in #""result":\#(params.first?.description ?? "null")"# }
+        }])
+        let options = JSONRPCClientOptions(timeout: .seconds(5), maxConcurrentRequests: 2, maxBatchSize: 10)
+        let client = JSONRPCClient(endpoint: endpoint, options: options, transport: transport)
+        let calls = (0..<95).map { JSONRPCCall("echo", [.integer(Int64($0))]) }
+        let results = try await client.batch(calls)
+        #expect(try results.map { try $0.get() } == (0..<95).map { JSONValue.integer(Int64($0)) })
+        #expect(transport.requestCount == 10)
+        #expect(transport.peakConcurrency <= 2)
+        #expect(transport.sentBodies.allSatisfy { ($0.arrayValue?.count ?? 0) <= 10 })
+    }
+
+    @Test func aBatchRejectedAsAWholeThrows() async throws {
+        let transport = ScriptedTransport([.respond(200, #"{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"batch too large"}}"#)])
+        let client = JSONRPCClient(endpoint: endpoint, options: fast, transport: transport)
+        let error = try await #require(throws: JSONRPCError.self) {
+            try await client.batch([JSONRPCCall("eth_call"), JSONRPCCall("eth_call")])
+        }
+        #expect(error.serverMessage == "batch too large")
+    }
+
+    @Test func retryDelaysGrowAndAreCapped() {
+        let policy = JSONRPCRetryPolicy(maxAttempts: 10, initialDelay: .milliseconds(100), maxDelay: .seconds(1))
+        #expect(policy.delay(afterAttempt: 1) == .milliseconds(100))
+        #expect(policy.delay(afterAttempt: 2) == .milliseconds(200))
+        #expect(policy.delay(afterAttempt: 4) == .milliseconds(800))
+        #expect(policy.delay(afterAttempt: 9) == .seconds(1))
+        #expect(policy.delay(afterAttempt: 1, retryAfterSeconds: 30) == .seconds(1))
+    }
+}
