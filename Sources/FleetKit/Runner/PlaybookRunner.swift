@@ -41,7 +41,8 @@ public struct PlaybookRunner: Sendable {
             }
             let batchReports = await runBatch(playbook, hosts: batch.map { ($0, hosts[$0]) }, stop: stop)
             for (index, report) in batchReports { reports[index] = report }
-            if let limit = options.maxFailPercentage, !batch.isEmpty {
+            // The limit stops the batches still to come; after the last one there is nothing to stop.
+            if let limit = options.maxFailPercentage, !batch.isEmpty, batchStart < hosts.count {
                 let failed = batch.filter { reports[$0]?.status == .failed || reports[$0]?.status == .unreachable }.count
                 let percentage = Double(failed) * 100 / Double(batch.count)
                 if percentage > limit {

@@ -147,6 +147,14 @@ import Testing
         #expect(fleet.transport.calls(to: "web-3").isEmpty)
     }
 
+    @Test func maxFailPercentageAfterTheLastBatchStopsNothing() async {
+        let fleet = FakeFleet()
+        fleet.unreachable.withLock { $0 = ["web-2"] }
+        let report = await runner(fleet, RunOptions(maxFailPercentage: 10)).run(Playbook("p", steps: [step("a")]), on: hosts(3))
+        #expect(report.hosts.map(\.status) == [.succeeded, .unreachable, .succeeded])
+        #expect(report.stopReason == nil)
+    }
+
     @Test func anyErrorsFatalStopsOtherHostsBetweenSteps() async {
         let fleet = FakeFleet(delay: .milliseconds(30))
         let playbook = Playbook("p", steps: [
