@@ -78,6 +78,9 @@ public enum CommandLineTool {
         }
         do {
             return try await handler(parsed)
+        } catch let error as UsageError {
+            io.writeError("\(error.description)\n")   // already names the command
+            return ToolExitCode.usage
         } catch let error as any InputError {
             io.writeError("\(spec.name): \(error.description)\n")
             return ToolExitCode.usage

@@ -56,6 +56,9 @@ struct FleetToolTests {
         let noCommand = try await FleetTool.run(["run", "servers.csv"], in: folder)
         #expect(noCommand.status == 2)
         #expect(noCommand.stderr.contains("missing the command"))
+        let badForks = try await FleetTool.run(["run", "servers.csv", "--forks", "x", "--", "true"], in: folder)
+        #expect(badForks.status == 2)
+        #expect(badForks.stderr == "fleet run: --forks expects a whole number from 1 to 1000, got 'x'; see 'fleet run --help'\n")
     }
 
     @Test func checkMasksSecretsAndReportsBadInput() async throws {
