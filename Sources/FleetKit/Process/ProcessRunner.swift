@@ -48,6 +48,7 @@ public enum ProcessRunner {
                 return
             }
             let pid = process.processIdentifier
+            watchExit(of: pid, state: state)
             state.startReader(stdoutPipe.fileHandleForReading, stream: .standardOutput)
             state.startReader(stderrPipe.fileHandleForReading, stream: .standardError)
             if let stdinPipe, let input = request.standardInput {
@@ -73,6 +74,26 @@ public enum ProcessRunner {
         pthread_sigmask(SIG_SETMASK, &empty, &previous)
         defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
         return try body()
+    }
+
+    /// Learns of the program's exit with `waitid(…, WNOWAIT)` on a dedicated thread.
+    ///
+    /// Foundation's `Process` on Linux notices an exit only when every process holding
+    /// the child's monitoring socket has closed it, and programs started at the same
+    /// moment (other `ssh` clients) inherit it: one slow host would hold back the report
+    /// of every other. `WNOWAIT` reads the exit status without reaping, so Foundation
+    /// still reaps the child itself; its termination handler stays as the fallback.
+    private static func watchExit(of pid: Int32, state: RunState) {
+        let thread = Thread {
+            var info = siginfo_t()
+            while true {
+                if waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) == 0 { break }
+                if errno == EINTR { continue }
+                return   // already reaped by Foundation: its termination handler reports it
+            }
+            state.processExited(status: ExitStatus.fromWaitInfo(info))
+        }
+        thread.start()
     }
 
     private static func startWriter(_ handle: FileHandle, data: Data) {
@@ -156,7 +177,12 @@ private final class RunState: @unchecked Sendable {
     }
 
     func processExited(status: Int32) {
-        lock.withLock { exitStatus = status }
+        let first: Bool = lock.withLock {
+            guard exitStatus == nil else { return false }
+            exitStatus = status
+            return true
+        }
+        guard first else { return }
         finishIfDone()
         // A grandchild may keep a pipe open after the program exited; stop waiting for
         // it after a short grace and report what was read so far.

@@ -75,6 +75,19 @@ struct OpenSSHTransportTests {
         }
     }
 
+    @Test func aSlowHostDoesNotHoldBackTheOthers() async throws {
+        let sandbox = try currentSandbox()
+        let transport = try sandbox.transport(controlDirectory: URL(fileURLWithPath: "/tmp/fkt-sl\(UInt16.random(in: 0 ... .max))"))
+        let hosts = Array(sandbox.hosts.prefix(3))
+        let report = await PlaybookRunner(transport: transport, runLog: .discarding).run(
+            Playbook("slow", steps: [Step("maybe slow", action: .shell("if [ \"$SANDBOX_HOST\" = h1 ]; then sleep 5; fi"))]), on: hosts)
+        #expect(report.succeeded)
+        let durations = report.hosts.map(\.duration)
+        #expect(durations[0] >= 5)
+        #expect(durations[1] < 3 && durations[2] < 3, "fast hosts reported after \(durations)")
+        await transport.close()
+    }
+
     @Test func mastersPersistUntilClosed() async throws {
         let sandbox = try currentSandbox()
         let control = URL(fileURLWithPath: "/tmp/fkt-cl\(UInt16.random(in: 0 ... .max))")
