@@ -105,6 +105,10 @@ def main():
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
+        # Close every inherited descriptor (pipes of whoever started us) but the listener,
+        # so the starter sees end-of-file and does not wait for the server.
+        os.closerange(3, server.fileno())
+        os.closerange(server.fileno() + 1, 65536)
     if args.pidfile:
         with open(args.pidfile, "w", encoding="utf-8") as f:
             f.write(str(os.getpid()))
