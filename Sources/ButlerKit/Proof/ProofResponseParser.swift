@@ -69,7 +69,7 @@ public enum ProofResponseParser {
         if let error = object["error"], !(error is NSNull) {
             let details = error as? [String: Any]
             let message = (details?["message"] as? String) ?? excerpt(String(describing: error))
-            throw .rpcError(code: integer(details?["code"]).map { Int(clamping: $0) }, message: message)
+            throw .rpcError(code: (details?["code"] as? NSNumber)?.intValue, message: message)
         }
         guard let result = object["result"] else {
             throw .malformed("\(method) answer has neither result nor error")
