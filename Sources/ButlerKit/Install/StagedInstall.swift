@@ -7,19 +7,22 @@ public struct StagedInstall: Sendable {
     public var transport: any Transport
     /// Where progress goes.
     public var runLog: RunLog
-    /// Parallelism, check mode, force and the stage timeout (each command's limit).
+    /// Parallelism, check mode, force and each command's limit.
     public var options: RunOptions
+    /// Time limit of one stage on one host, from its first command to its last.
+    public var stageTimeout: Duration
     /// Versions, URLs, ports and paths of the stages.
     public var settings: InstallSettings
     /// Time source for retry pauses and audit timestamps.
     public var clock: any FleetClock
 
-    /// Creates the install.
+    /// Creates the install; `stageTimeout` defaults to the options' command limit.
     public init(transport: any Transport, runLog: RunLog, options: RunOptions, settings: InstallSettings,
-                clock: any FleetClock = SystemClock()) {
+                stageTimeout: Duration? = nil, clock: any FleetClock = SystemClock()) {
         self.transport = transport
         self.runLog = runLog
         self.options = options
+        self.stageTimeout = stageTimeout ?? options.defaultTimeout
         self.settings = settings
         self.clock = clock
     }
@@ -27,7 +30,6 @@ public struct StagedInstall: Sendable {
     /// Runs `stages` in order on `hosts` and appends each step's outcome to every server's audit log
     /// (not in check mode).
     public func run(_ stages: [InstallStage], on hosts: [RemoteHost]) async -> StagedInstallReport {
-        let runner = PlaybookRunner(transport: transport, runLog: runLog, options: options, clock: clock)
         var remaining = hosts
         var reports: [StageReport] = []
         for stage in stages {
@@ -36,6 +38,8 @@ public struct StagedInstall: Sendable {
                 break
             }
             runLog.info("stage \(stage.rawValue) on \(remaining.count) hosts")
+            let bounded = StageDeadlineTransport(transport, limit: stageTimeout)
+            let runner = PlaybookRunner(transport: bounded, runLog: runLog, options: options, clock: clock)
             let report = await runner.run(stage.playbook(settings), on: remaining)
             if !options.checkMode {
                 await InstallAudit(transport: transport, runLog: runLog, path: settings.auditLogPath, clock: clock)

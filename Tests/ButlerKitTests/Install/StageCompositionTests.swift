@@ -122,3 +122,24 @@ final class DoneMarkers: @unchecked Sendable {
     func insert(_ marker: String) { lock.withLock { _ = markers.insert(marker) } }
     func contains(_ marker: String) -> Bool { lock.withLock { markers.contains(marker) } }
 }
+
+/// The stage time limit bounds all of a host's commands in a stage together.
+struct StageTimeoutTests {
+    @Test func aHostOverItsStageTimeFailsAndLaterCommandsNeverRun() async {
+        let transport = FleetKit.ScriptedTransport { host, command in
+            if host.name == "slow" { try? await Task.sleep(for: .milliseconds(120)) }
+            return command.script.contains("timedatectl") ? .exit(0, "yes\n") : .exit(1)
+        }
+        let hosts = [RemoteHost(name: "fast", address: "203.0.113.1"), RemoteHost(name: "slow", address: "203.0.113.2")]
+        let report = await StagedInstall(transport: transport, runLog: .discarding,
+                                         options: RunOptions(batchesChecks: false), settings: InstallSettings(downloadRetries: 0),
+                                         stageTimeout: .milliseconds(200))
+            .run([.prepare], on: hosts)
+        let slow = report.stages[0].report.hosts[1]
+        #expect(slow.status == .failed)
+        #expect(slow.steps.contains { $0.message?.contains("timed out") == true || $0.result?.standardError.contains("stage time limit") == true })
+        let stageCalls = transport.calls.filter { !$0.command.script.contains("audit.log") }
+        #expect(stageCalls.allSatisfy { ($0.command.timeout ?? .seconds(999)) <= .milliseconds(200) }, "no command may outlive the stage")
+        #expect(transport.calls(to: "slow").count < transport.calls(to: "fast").count)
+    }
+}
