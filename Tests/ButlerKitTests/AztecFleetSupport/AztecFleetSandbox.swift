@@ -14,6 +14,11 @@ enum AztecFleetSandbox {
     @discardableResult
     static func prepare(_ sandbox: SandboxHosts) throws -> (aztec: String, docker: String) {
         let files = FileManager.default
+        let needed = ["/usr/bin/curl": "curl", "/usr/bin/python3": "python3"]
+        let missing = needed.filter { !files.isExecutableFile(atPath: $0.key) }.map(\.value).sorted()
+        if !missing.isEmpty {
+            throw SandboxError("the aztec-fleet integration tests need \(missing.joined(separator: " and ")) on this machine (apt-get install -y \(missing.joined(separator: " ")))")
+        }
         let installers = sandbox.directory.appendingPathComponent("installers")
         try? files.removeItem(at: installers)
         try files.createDirectory(at: installers, withIntermediateDirectories: true)
