@@ -13,14 +13,13 @@ public enum DockerStage {
     /// Docker Engine and the compose plugin from the official install script; retried.
     static func engine(_ settings: InstallSettings) -> Step {
         let url = RemoteShell.q(settings.dockerInstallerURL)
-        let file = "/tmp/aztec-fleet-get-docker.sh"
         return Step(
             "docker engine",
             check: .shell(installed),
-            action: .shell(RemoteShell.script("set -e; curl -fsSL --retry 3 -o \(file) \(url); as_root sh \(file); rm -f \(file)")),
+            action: .shell(RemoteShell.script("set -e; t=$(mktemp); trap 'rm -f \"$t\"' EXIT; curl -fsSL --retry 3 -o \"$t\" \(url); as_root sh \"$t\"")),
             verify: .shell(installed),
             retries: settings.downloadRetries, retryDelay: settings.retryDelay,
-            rescue: .shell(RemoteShell.script("rm -f \(file); as_root env DEBIAN_FRONTEND=noninteractive dpkg --configure -a; echo 'docker install failed; installer removed, dpkg configured' >&2")))
+            rescue: .shell(RemoteShell.script("as_root env DEBIAN_FRONTEND=noninteractive dpkg --configure -a; echo 'docker install failed; dpkg configured, no installer file left behind' >&2")))
     }
 
     /// The docker service enabled at boot and running.

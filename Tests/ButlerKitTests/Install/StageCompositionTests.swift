@@ -21,7 +21,7 @@ struct StageCompositionTests {
             ("aztec/.env.XXXXXX", "cmp -s - aztec/.env", "env"),
             ("aztec/docker-compose.yml.XXXXXX", "cmp -s - aztec/docker-compose.yml", "compose"),
             ("apt-get -q", "dpkg-query", "packages"), ("ufw allow", "ufw status", "firewall"), ("mkdir -p", "test -d", "folder"),
-            ("get-docker", "docker --version", "engine"), ("enable --now", "is-enabled", "service"), ("usermod", "id -nG", "group"),
+            ("get.docker.com", "docker --version", "engine"), ("enable --now", "is-enabled", "service"), ("usermod", "id -nG", "group"),
             ("systemctl restart docker", "docker info", "info"), ("NON_INTERACTIVE=1", "--version 2>/dev/null", "cli"),
             ("compose up -d", "compose ps", "started"), ("while :", "grep -q '\"result\"'", "answers"),
         ]
@@ -55,7 +55,7 @@ struct StageCompositionTests {
         #expect(report.stages[2].report.hosts[0].status == .succeeded)
         let h2 = transport.calls(to: "h2").map(\.command.script)
         #expect(h2.filter { $0.contains("apt-get") && $0.contains("update") }.count == 4, "apt-get is retried three times")
-        #expect(!h2.contains { $0.contains("get-docker") || $0.contains("install.aztec.network") })
+        #expect(!h2.contains { $0.contains("get.docker.com") || $0.contains("install.aztec.network") })
         #expect(!report.succeeded)
         let lines = report.recapLines()
         #expect(lines.contains("== docker =="))

@@ -96,6 +96,21 @@ struct StagedInstallOverSSHTests {
             }
         }
         #expect(!sink.entries.contains { $0.level == .exec })
+
+        // 5. FORCE=1 re-runs the actions of one stage; the stage has its own log file.
+        let installsBefore = AztecFleetSandbox.calls(sandbox, 1).filter { $0 == "get-docker" }.count
+        var environment = AztecFleetSandbox.toolEnvironment
+        environment["FORCE"] = "1"
+        let forced = try await ProcessRunner.run(ProcessRequest(
+            executable: tool.path,
+            arguments: ["docker", inventoryURL.path, "--docker-installer-url", installers.docker, "--retries", "0"]
+                + AztecFleetSandbox.connectionArguments(sandbox, logs: logs),
+            timeout: .seconds(120), environment: environment))
+        #expect(forced.status == 0, "\(String(decoding: forced.standardError, as: UTF8.self))")
+        #expect(AztecFleetSandbox.calls(sandbox, 1).filter { $0 == "get-docker" }.count == installsBefore + 1)
+        let dockerLog = try #require(try FileManager.default.contentsOfDirectory(atPath: logs.path).first { $0.hasPrefix("docker_") })
+        let dockerText = try String(contentsOf: logs.appendingPathComponent(dockerLog), encoding: .utf8)
+        #expect(dockerText.contains("[INFO] [h1] docker engine: forced"))
         await transport.close()
     }
 }
