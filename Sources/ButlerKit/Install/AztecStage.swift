@@ -25,7 +25,8 @@ public enum AztecStage {
     /// The Aztec CLI from the official installer at the pinned version, non-interactively; retried.
     static func cli(_ settings: InstallSettings) -> Step {
         let version = RemoteShell.q(settings.aztecVersion)
-        let installed = "test -x \"$HOME/.aztec/bin/aztec\" && \"$HOME/.aztec/bin/aztec\" --version 2>/dev/null | grep -qF -- \(version)"
+        // The CLI runs through docker; before a fresh login the user may not reach docker yet.
+        let installed = RemoteShell.script("a=\"$HOME/.aztec/bin/aztec\"; test -x \"$a\" && { \"$a\" --version 2>/dev/null || as_root \"$a\" --version 2>/dev/null; } | grep -qF -- \(version)")
         let install = "set -e; t=$(mktemp); trap 'rm -f \"$t\"' EXIT; curl -fsSL --retry 3 -o \"$t\" \(RemoteShell.q(settings.aztecInstallerURL)); "
             + "VERSION=\(version) NON_INTERACTIVE=1 bash \"$t\" </dev/null"
         return Step(

@@ -51,6 +51,11 @@ public struct StagedInstall: Sendable {
                 runLog.warn("stops after stage \(stage.rawValue); later stages are not run on it", host: host.name)
             }
             remaining = remaining.filter { passed.contains($0.name) }
+            if stage == .docker, stage != stages.last, !options.checkMode {
+                // Group changes apply at login: new connections let later stages use docker.
+                runLog.info("reconnecting so the docker group membership applies to the next stages")
+                await transport.close()
+            }
         }
         return StagedInstallReport(hostNames: hosts.map(\.name), stages: reports)
     }
