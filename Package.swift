@@ -6,20 +6,30 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "FleetKit", targets: ["FleetKit"]),
-        .executable(name: "fleet", targets: ["fleet"]),
         .library(name: "ButlerKit", targets: ["ButlerKit"]),
+        .executable(name: "fleet", targets: ["fleet"]),
+        .executable(name: "aztec-fleet", targets: ["aztec-fleet"]),
     ],
     targets: [
+        // Libraries
         .target(name: "FleetKit", path: "Sources/FleetKit"),
+        .target(name: "ButlerKit", dependencies: ["FleetKit"], path: "Sources/ButlerKit"),
+
+        // Thin executables
         .executableTarget(name: "fleet", dependencies: ["FleetKit"], path: "Sources/Tools/fleet"),
+        .executableTarget(name: "aztec-fleet", dependencies: ["ButlerKit", "FleetKit"], path: "Sources/Tools/aztec-fleet"),
+
+        // Examples and benchmark drivers
         .executableTarget(name: "deploy-motd", dependencies: ["FleetKit"], path: "Examples/DeployMotd"),
         .executableTarget(name: "converge-bench", dependencies: ["FleetKit"], path: "bench/ConvergeBench"),
-        .testTarget(name: "FleetKitTests", dependencies: ["FleetKit"], path: "Tests/FleetKitTests"),
-        .target(name: "ButlerKit", dependencies: ["FleetKit"], path: "Sources/ButlerKit"),
-        .testTarget(
-            name: "ButlerKitTests", dependencies: ["ButlerKit", "FleetKit"], path: "Tests/ButlerKitTests",
-            exclude: ["Fixtures"]),
         .executableTarget(name: "chain-views-bench", dependencies: ["ButlerKit", "FleetKit"], path: "bench/ChainViewsBench"),
+
+        // Tests
+        .target(name: "FleetTestSupport", dependencies: ["FleetKit"], path: "Tests/TestSupport"),
+        .testTarget(name: "FleetKitTests", dependencies: ["FleetKit", "FleetTestSupport"], path: "Tests/FleetKitTests"),
+        .testTarget(
+            name: "ButlerKitTests", dependencies: ["ButlerKit", "FleetKit", "FleetTestSupport", "aztec-fleet"],
+            path: "Tests/ButlerKitTests", exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,6 +6,7 @@
 #   sandbox-hosts.sh up DIR COUNT      create COUNT hosts; writes DIR/inventory.csv, DIR/id_ed25519
 #   sandbox-hosts.sh stop-host DIR N   stop host N's sshd (the host becomes unreachable)
 #   sandbox-hosts.sh start-host DIR N  start it again
+#   sandbox-hosts.sh exec DIR N CMD... run CMD (as root) inside host N's network namespace
 #   sandbox-hosts.sh down DIR          remove every host of DIR
 #   sandbox-hosts.sh sweep             remove sandboxes whose DIR no longer exists
 #
@@ -175,6 +176,18 @@ down() {
     rm -f "$REGISTRY/$id"
 }
 
+# Runs a command inside host I's network namespace; whatever it leaves running there is
+# killed by 'down' with the rest of the namespace.
+exec_in_host() {
+    local dir=$1 i=$2 id
+    shift 2
+    [[ "$i" =~ ^[0-9]+$ ]] || die "N must be a host number"
+    dir=$(cd "$dir" && pwd)
+    id=$(sandbox_id "$dir")
+    ip netns list | awk '{print $1}' | grep -qx "fks${id}h${i}" || die "no host $i in $dir"
+    exec ip netns exec "fks${id}h${i}" "$@"
+}
+
 sweep() {
     [ -d "$REGISTRY" ] || return 0
     local entry dir
@@ -192,6 +205,7 @@ case "${1:-}" in
     down) [ $# -eq 2 ] || die "usage: $0 down DIR"; down "$2" ;;
     stop-host) [ $# -eq 3 ] || die "usage: $0 stop-host DIR N"; stop_host "$(cd "$2" && pwd)" "$3" ;;
     start-host) [ $# -eq 3 ] || die "usage: $0 start-host DIR N"; start_host "$(cd "$2" && pwd)" "$3" ;;
+    exec) [ $# -ge 4 ] || die "usage: $0 exec DIR N COMMAND..."; exec_in_host "${@:2}" ;;
     sweep) sweep ;;
-    *) die "usage: $0 up DIR COUNT | down DIR | stop-host DIR N | start-host DIR N | sweep" ;;
+    *) die "usage: $0 up DIR COUNT | down DIR | stop-host DIR N | start-host DIR N | exec DIR N COMMAND... | sweep" ;;
 esac

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the demo and the tests need on a Debian machine, only where missing:
 # OpenSSH server and client, iproute2 (network namespaces), procps, util-linux, curl,
+# python3 (fake Aztec nodes in the tests),
 # jq and shellcheck. Needs root (apt-get). Safe to run again.
 set -euo pipefail
 
@@ -11,7 +12,7 @@ fi
 
 needed=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for package in openssh-server openssh-client iproute2 procps util-linux curl jq shellcheck; do
+for package in openssh-server openssh-client iproute2 procps util-linux curl jq shellcheck python3; do
     have "$package" || needed+=("$package")
 done
 

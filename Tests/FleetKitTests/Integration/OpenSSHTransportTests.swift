@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import FleetTestSupport
 @testable import FleetKit
 
 @Suite(.serialized, .sandboxHosts(4))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import FleetTestSupport
 @testable import FleetKit
 
 /// Counts the commands a transport carries, per host.

@@ -1,23 +1,29 @@
+import FleetKit
 import Foundation
 import Testing
-@testable import FleetKit
 
 /// Real OpenSSH hosts in network namespaces, started by `scripts/sandbox-hosts.sh` for
 /// one suite and removed after it, also when a test fails.
-final class SandboxHosts: Sendable {
-    let directory: URL
-    let hosts: [RemoteHost]
-    let identityFile: String
-    let controlDirectory: URL
+public final class SandboxHosts: Sendable {
+    /// The sandbox folder (`<dir>/hN` per host, the client key, known_hosts files).
+    public let directory: URL
+    /// The hosts, named h1…hN, user `fleettest`, port 22.
+    public let hosts: [RemoteHost]
+    /// The client key every host accepts.
+    public let identityFile: String
+    /// Default folder of ControlMaster sockets for this sandbox.
+    public let controlDirectory: URL
 
-    @TaskLocal static var current: SandboxHosts?
+    /// The sandbox of the running suite.
+    @TaskLocal public static var current: SandboxHosts?
 
-    static var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
+    /// The repository's root folder.
+    public static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    static var script: String { repositoryRoot.appendingPathComponent("scripts/sandbox-hosts.sh").path }
+    /// The script that creates and removes the hosts.
+    public static var script: String { repositoryRoot.appendingPathComponent("scripts/sandbox-hosts.sh").path }
 
     private init(directory: URL, hosts: [RemoteHost]) {
         self.directory = directory
@@ -27,7 +33,7 @@ final class SandboxHosts: Sendable {
     }
 
     /// Starts `count` hosts. Fails (never skips) when the machine lacks root, iproute2 or sshd.
-    static func start(count: Int) async throws -> SandboxHosts {
+    public static func start(count: Int) async throws -> SandboxHosts {
         let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("fleetkit-sbx-\(UUID().uuidString.prefix(8))")
         let output = try await ProcessRunner.run(ProcessRequest(executable: "/bin/bash", arguments: [script, "up", directory.path, String(count)], timeout: .seconds(120)))
         guard output.status == 0 else {
@@ -42,23 +48,31 @@ final class SandboxHosts: Sendable {
         return SandboxHosts(directory: directory, hosts: hosts)
     }
 
-    func stop() async {
+    /// Removes every host and the sandbox folder.
+    public func stop() async {
         _ = try? await ProcessRunner.run(ProcessRequest(executable: "/bin/bash", arguments: [Self.script, "down", directory.path], timeout: .seconds(60)))
         try? FileManager.default.removeItem(at: directory)
         try? FileManager.default.removeItem(at: controlDirectory)
     }
 
-    func stopHost(_ index: Int) async throws {
+    /// Stops host `index`'s sshd: the host becomes unreachable.
+    public func stopHost(_ index: Int) async throws {
         _ = try await ProcessRunner.run(ProcessRequest(executable: "/bin/bash", arguments: [Self.script, "stop-host", directory.path, String(index)], timeout: .seconds(30)))
     }
 
-    func startHost(_ index: Int) async throws {
+    /// Starts host `index`'s sshd again.
+    public func startHost(_ index: Int) async throws {
         _ = try await ProcessRunner.run(ProcessRequest(executable: "/bin/bash", arguments: [Self.script, "start-host", directory.path, String(index)], timeout: .seconds(30)))
     }
 
+    /// Runs a program inside host `index`'s network namespace (as root) and waits for it.
+    public func execute(onHost index: Int, _ arguments: [String], timeout: Duration = .seconds(30)) async throws -> ProcessOutput {
+        try await ProcessRunner.run(ProcessRequest(executable: "/bin/bash", arguments: [Self.script, "exec", directory.path, String(index)] + arguments, timeout: timeout))
+    }
+
     /// A transport with its own known_hosts file and control folder.
-    func transport(knownHosts: String = "known_hosts", controlDirectory: URL? = nil, persist: Duration = .seconds(30),
-                   connectTimeout: Duration = .seconds(3), retry: RetryPolicy = .none) throws -> OpenSSHTransport {
+    public func transport(knownHosts: String = "known_hosts", controlDirectory: URL? = nil, persist: Duration = .seconds(30),
+                          connectTimeout: Duration = .seconds(3), retry: RetryPolicy = .none) throws -> OpenSSHTransport {
         let configuration = OpenSSHConfiguration(
             controlDirectory: controlDirectory ?? self.controlDirectory,
             knownHostsFile: directory.appendingPathComponent(knownHosts),
@@ -68,25 +82,32 @@ final class SandboxHosts: Sendable {
     }
 
     /// How many SSH logins host `index` has accepted so far (sshd's own log).
-    func acceptedLogins(_ index: Int) throws -> Int {
+    public func acceptedLogins(_ index: Int) throws -> Int {
         let log = try String(contentsOf: directory.appendingPathComponent("h\(index)/sshd.log"), encoding: .utf8)
         return log.components(separatedBy: "Accepted publickey").count - 1
     }
 
-    func hostDirectory(_ index: Int) -> URL { directory.appendingPathComponent("h\(index)") }
+    /// Host `index`'s folder: `bin/` (first on the PATH of its SSH sessions), `address`, logs.
+    public func hostDirectory(_ index: Int) -> URL { directory.appendingPathComponent("h\(index)") }
 }
 
-struct SandboxError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+/// A sandbox that could not be used, with the reason.
+public struct SandboxError: Error, CustomStringConvertible {
+    /// What went wrong.
+    public let description: String
+    /// Creates the error.
+    public init(_ description: String) { self.description = description }
 }
 
 /// Starts sandbox hosts around a suite and removes them after it.
-struct WithSandboxHosts: SuiteTrait, TestScoping {
-    let count: Int
-    var isRecursive: Bool { false }
+public struct WithSandboxHosts: SuiteTrait, TestScoping {
+    /// How many hosts.
+    public let count: Int
+    /// Only the suite itself starts hosts.
+    public var isRecursive: Bool { false }
 
-    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+    /// Starts the hosts, runs the suite, removes the hosts.
+    public func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
         let sandbox = try await SandboxHosts.start(count: count)
         do {
             try await SandboxHosts.$current.withValue(sandbox) { try await function() }
@@ -100,10 +121,11 @@ struct WithSandboxHosts: SuiteTrait, TestScoping {
 
 extension Trait where Self == WithSandboxHosts {
     /// Real SSH hosts for the suite.
-    static func sandboxHosts(_ count: Int) -> WithSandboxHosts { WithSandboxHosts(count: count) }
+    public static func sandboxHosts(_ count: Int) -> WithSandboxHosts { WithSandboxHosts(count: count) }
 }
 
-func currentSandbox() throws -> SandboxHosts {
+/// The sandbox of the running suite; fails when the suite has no `.sandboxHosts(N)` trait.
+public func currentSandbox() throws -> SandboxHosts {
     guard let sandbox = SandboxHosts.current else { throw SandboxError("no sandbox: the suite needs .sandboxHosts(N)") }
     return sandbox
 }

@@ -1,0 +1,109 @@
+import FleetKit
+import Foundation
+
+/// Stage 3 (`aztec-fleet aztec`, the original `run_03_install_aztec.sh`): the Aztec CLI at a
+/// pinned version, the node folder with this server's `.env` and a compose file, the node
+/// started and answering `node_getL2Tips` on the server's loopback.
+public enum AztecStage {
+    /// The stage's playbook.
+    public static func playbook(_ settings: InstallSettings) -> Playbook {
+        Playbook(InstallStage.aztec.rawValue, steps: [
+            nodeValues(settings), cli(settings), nodeDirectory(settings), environmentFile(settings),
+            composeFile(settings), nodeStarted(settings), nodeAnswers(settings),
+        ])
+    }
+
+    /// Fails the host, naming its inventory line and columns, when its row lacks what the node needs.
+    static func nodeValues(_ settings: InstallSettings) -> Step {
+        let validate: @Sendable (HostContext) async throws -> Bool = { context in
+            _ = try NodeEnvironment.make(for: context.host, settings: settings)
+            return true
+        }
+        return Step("node values", check: .swift(validate), action: .swift { context in _ = try await validate(context) })
+    }
+
+    /// The Aztec CLI from the official installer at the pinned version, non-interactively; retried.
+    static func cli(_ settings: InstallSettings) -> Step {
+        let version = RemoteShell.q(settings.aztecVersion)
+        // The CLI runs through docker; before a fresh login the user may not reach docker yet.
+        let installed = RemoteShell.script("a=\"$HOME/.aztec/bin/aztec\"; test -x \"$a\" && { \"$a\" --version 2>/dev/null || as_root \"$a\" --version 2>/dev/null; } | grep -qF -- \(version)")
+        let install = "set -e; t=$(mktemp); trap 'rm -f \"$t\"' EXIT; curl -fsSL --retry 3 -o \"$t\" \(RemoteShell.q(settings.aztecInstallerURL)); "
+            + "VERSION=\(version) NON_INTERACTIVE=1 bash \"$t\" </dev/null"
+        return Step(
+            "aztec cli",
+            check: .shell(installed),
+            action: .shell(install),
+            verify: .shell(installed),
+            retries: settings.downloadRetries, retryDelay: settings.retryDelay,
+            rescue: .shell("echo \"aztec installer failed; the CLI in $HOME/.aztec/bin is left as it was, no temporary file remains\" >&2"))
+    }
+
+    /// The node folder and its data folder, readable by the SSH user only.
+    static func nodeDirectory(_ settings: InstallSettings) -> Step {
+        let node = RemoteShell.q(settings.nodeDirectory)
+        let data = RemoteShell.q(settings.dataDirectory)
+        return .shell("node directory", check: "test -d \(data)", run: "mkdir -p \(data) && chmod 0700 \(node)")
+    }
+
+    /// The server's `.env` with mode 0600; its content travels on stdin, never in argv.
+    static func environmentFile(_ settings: InstallSettings) -> Step {
+        let path = RemoteShell.q(settings.environmentFilePath)
+        return Step(
+            "node .env",
+            check: .swift { context in
+                let environment = try NodeEnvironment.make(for: context.host, settings: settings)
+                let same = try await context.run("cmp -s - \(path) && test \"$(stat -c %a \(path))\" = 600",
+                                                 standardInput: Data(environment.text.utf8))
+                return same.succeeded
+            },
+            action: .hostCommand { host in
+                guard let environment = try? NodeEnvironment.make(for: host, settings: settings) else {
+                    return RemoteCommand("echo 'the inventory row lacks node values' >&2; exit 1")
+                }
+                return RemoteCommand(UploadScript.make(path: settings.environmentFilePath, mode: 0o600),
+                                     standardInput: Data(environment.text.utf8))
+            })
+    }
+
+    /// The compose file with the pinned image.
+    static func composeFile(_ settings: InstallSettings) -> Step {
+        let text = ComposeFile.text(settings)
+        let path = RemoteShell.q(settings.composeFilePath)
+        return Step(
+            "compose file",
+            check: .shell("printf '%s' \(RemoteShell.q(text)) | cmp -s - \(path)"),
+            action: .hostCommand { _ in
+                RemoteCommand(UploadScript.make(path: settings.composeFilePath, mode: 0o644), standardInput: Data(text.utf8))
+            })
+    }
+
+    /// `docker compose up -d`, re-run whenever `.env` or the compose file changed since the last start.
+    static func nodeStarted(_ settings: InstallSettings) -> Step {
+        let node = RemoteShell.q(settings.nodeDirectory)
+        let digest = "cat .env docker-compose.yml | sha256sum"
+        let applied = ".applied-config"
+        let running = "as_root docker compose ps --status running --services 2>/dev/null | grep -qx \(ComposeFile.serviceName)"
+        return Step(
+            "node started",
+            check: .shell(RemoteShell.script("cd \(node) && \(running) && \(digest) | cmp -s - \(applied)")),
+            action: .shell(RemoteShell.script("set -e; cd \(node); as_root docker compose up -d; umask 077; \(digest) > \(applied)")),
+            retries: settings.downloadRetries, retryDelay: settings.retryDelay,
+            rescue: .shell(RemoteShell.script("cd \(node) && { as_root docker compose logs --tail 20 >&2; as_root docker compose down; rm -f \(applied); }; echo 'node failed to start; containers stopped' >&2")))
+    }
+
+    /// Waits up to `nodeWait` for `node_getL2Tips` to answer; a node still starting is a warning, not a failure.
+    static func nodeAnswers(_ settings: InstallSettings) -> Step {
+        let seconds = max(1, Int(settings.nodeWait.seconds.rounded(.up)))
+        let probe = RemoteShell.nodeAnswers(port: settings.rpcPort)
+        let wait = "end=$(( $(date +%s) + \(seconds) )); while :; do \(probe) && exit 0; [ \"$(date +%s)\" -ge \"$end\" ] && exit 3; sleep 2; done"
+        return Step(
+            "node answers",
+            check: .shell(probe),
+            action: .swift { context in
+                let result = try await context.run(RemoteCommand(wait, timeout: .seconds(seconds + 30)))
+                if !result.succeeded {
+                    context.log(.warn, "node answers: started, not yet answering node_getL2Tips on 127.0.0.1:\(settings.rpcPort) after \(seconds) s; it may still be syncing — check later with aztec-fleet proof")
+                }
+            })
+    }
+}

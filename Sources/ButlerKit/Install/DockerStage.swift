@@ -1,0 +1,46 @@
+import FleetKit
+
+/// Stage 2 (`aztec-fleet docker`, the original `run_02_install_docker.sh`): Docker Engine
+/// with the compose plugin, the service enabled and answering, the SSH user in the docker group.
+public enum DockerStage {
+    /// The stage's playbook.
+    public static func playbook(_ settings: InstallSettings) -> Playbook {
+        Playbook(InstallStage.docker.rawValue, steps: [engine(settings), service(), group(), answers()])
+    }
+
+    static let installed = "docker --version >/dev/null 2>&1 && docker compose version >/dev/null 2>&1"
+
+    /// Docker Engine and the compose plugin from the official install script; retried.
+    static func engine(_ settings: InstallSettings) -> Step {
+        let url = RemoteShell.q(settings.dockerInstallerURL)
+        return Step(
+            "docker engine",
+            check: .shell(installed),
+            action: .shell(RemoteShell.script("set -e; t=$(mktemp); trap 'rm -f \"$t\"' EXIT; curl -fsSL --retry 3 -o \"$t\" \(url); as_root sh \"$t\"")),
+            verify: .shell(installed),
+            retries: settings.downloadRetries, retryDelay: settings.retryDelay,
+            rescue: .shell(RemoteShell.script("as_root env DEBIAN_FRONTEND=noninteractive dpkg --configure -a; echo 'docker install failed; dpkg configured, no installer file left behind' >&2")))
+    }
+
+    /// The docker service enabled at boot and running.
+    static func service() -> Step {
+        .shell("docker service",
+               check: RemoteShell.script("as_root systemctl is-enabled --quiet docker && as_root systemctl is-active --quiet docker"),
+               run: RemoteShell.script("as_root systemctl enable --now docker"))
+    }
+
+    /// The SSH user in the docker group (takes effect at the next login).
+    static func group() -> Step {
+        .shell("docker group",
+               check: "id -nG \"$(id -un)\" | tr ' ' '\\n' | grep -qx docker",
+               run: RemoteShell.script("as_root usermod -aG docker \"$(id -un)\""))
+    }
+
+    /// `docker info` answers; a restart of the service is the fix tried.
+    static func answers() -> Step {
+        Step("docker answers",
+             check: .shell(RemoteShell.script("as_root docker info >/dev/null 2>&1")),
+             action: .shell(RemoteShell.script("as_root systemctl restart docker; for i in 1 2 3 4 5 6 7 8 9 10; do as_root docker info >/dev/null 2>&1 && exit 0; sleep 1; done; echo 'docker info does not answer after a restart' >&2; exit 1")),
+             rescue: .shell(RemoteShell.script("as_root systemctl status docker --no-pager 2>&1 | tail -n 5 >&2; echo 'docker left installed but not answering' >&2")))
+    }
+}

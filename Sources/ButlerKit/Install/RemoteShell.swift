@@ -1,0 +1,29 @@
+import FleetKit
+
+/// Pieces of the shell scripts the install stages run on servers.
+enum RemoteShell {
+    /// `as_root CMD…`: runs CMD directly as root, else through `sudo -n` (never prompts).
+    static let prelude = "as_root() { if [ \"$(id -u)\" = 0 ]; then \"$@\"; else sudo -n \"$@\"; fi; }; "
+
+    /// A script with the prelude in front.
+    static func script(_ body: String) -> String { prelude + body }
+
+    /// `q(value)`: one value quoted for the remote shell.
+    static func q(_ value: String) -> String { ShellQuote.quote(value) }
+
+    /// apt-get with no questions asked.
+    static let aptGet = "as_root env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold"
+
+    /// A JSON-RPC 2.0 POST to the node on loopback, the body read from `body` (a quoted shell word or `@-` for stdin).
+    static func nodeRPC(port: Int, body: String, maxSeconds: Int) -> String {
+        "curl -sS -m \(maxSeconds) -X POST -H 'Content-Type: application/json' --data-binary \(body) http://127.0.0.1:\(port)/"
+    }
+
+    /// The JSON-RPC request for `node_getL2Tips`.
+    static let l2TipsRequest = #"{"jsonrpc":"2.0","id":1,"method":"node_getL2Tips","params":[]}"#
+
+    /// A check that passes when the node answers `node_getL2Tips` with a result.
+    static func nodeAnswers(port: Int) -> String {
+        nodeRPC(port: port, body: q(l2TipsRequest), maxSeconds: 5) + " 2>/dev/null | grep -q '\"result\"'"
+    }
+}

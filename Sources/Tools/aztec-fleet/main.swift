@@ -1,0 +1,176 @@
+import ButlerKit
+import FleetKit
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+let inventoryArgument = ArgumentSpec("INVENTORY", help: "servers.csv: one server per row (see docs/aztec-fleet.md for the columns)")
+
+let installOptions = FleetOptions.specs(runOptions: true, defaultTimeout: 1800) + [
+    OptionSpec("aztec-version", value: "VERSION", help: "Aztec CLI and image version", environment: "AZTEC_VERSION", defaultValue: "2.1.2"),
+    OptionSpec("installer-url", value: "URL", help: "Aztec CLI installer script", environment: "AZTEC_INSTALLER_URL", defaultValue: "https://install.aztec.network"),
+    OptionSpec("docker-installer-url", value: "URL", help: "Docker Engine install script", environment: "DOCKER_INSTALLER_URL", defaultValue: "https://get.docker.com"),
+    OptionSpec("network", value: "NAME", help: "Aztec network the node joins", environment: "AZTEC_NETWORK", defaultValue: "testnet"),
+    OptionSpec("node-dir", value: "DIR", help: "Node folder on each server (relative: under the SSH user's home)", defaultValue: "aztec"),
+    OptionSpec("l1-rpc", value: "URLS", help: "L1 RPC URLs (comma-separated) for servers whose row has none", environment: "L1_RPC_URLS"),
+    OptionSpec("consensus", value: "URLS", help: "L1 consensus URLs (comma-separated) for servers whose row has none", environment: "L1_CONSENSUS_URLS"),
+    OptionSpec("log-level", value: "LEVEL", help: "Node LOG_LEVEL", defaultValue: "info"),
+    OptionSpec("verbose-node-logs", help: "Write the runbook's verbose preset (LOG_JSON=1, LOG_LEVEL=debug, DEBUG filter)"),
+    OptionSpec("node-wait", value: "SECONDS", help: "How long to wait for the node to answer node_getL2Tips before warning", defaultValue: "120"),
+    OptionSpec("open-rpc-port", help: "Also allow the node RPC port (8080) in the firewall"),
+    OptionSpec("retries", value: "N", help: "Extra attempts of steps that download", defaultValue: "3"),
+    OptionSpec("retry-delay", value: "SECONDS", help: "Pause between download attempts", defaultValue: "10"),
+]
+
+let stageDiscussion = "Runs a connectivity test first; unreachable servers are reported and skipped. Every step checks the server first and is skipped when already done. Exit codes: 0 every server done, 1 a server failed or was unreachable, 2 usage or input error."
+
+let spec = CommandSpec(
+    name: "aztec-fleet",
+    summary: "Install Aztec sequencer nodes on the servers of servers.csv in stages and collect their proofs.",
+    discussion: "Logs go to logs/<stage>_YYYYMMDD_HHMMSS.log. FORCE=1, VERBOSE=1 and TIMEOUT=SECONDS work as in the original scripts.",
+    subcommands: [
+        CommandSpec(name: "prepare", summary: "Stage 1: base packages, firewall (SSH, 40400 tcp+udp), data folder, clock check",
+                    discussion: stageDiscussion, arguments: [inventoryArgument], options: installOptions),
+        CommandSpec(name: "docker", summary: "Stage 2: Docker Engine and compose, service enabled, SSH user in the docker group",
+                    discussion: stageDiscussion, arguments: [inventoryArgument], options: installOptions),
+        CommandSpec(name: "aztec", summary: "Stage 3: Aztec CLI, node .env and compose file, node started and answering",
+                    discussion: stageDiscussion, arguments: [inventoryArgument], options: installOptions),
+        CommandSpec(name: "install", summary: "All three stages in order; a server that fails a stage stops there",
+                    discussion: stageDiscussion, arguments: [inventoryArgument], options: installOptions),
+        CommandSpec(name: "proof", summary: "Collect each node's archive sibling path at its proven block into a CSV",
+                    discussion: "Exit codes: 0 every server gave a proof, 1 some did not, 2 usage or input error.",
+                    arguments: [inventoryArgument],
+                    options: FleetOptions.specs(defaultTimeout: 300) + [
+                        OptionSpec("rpc-port", value: "PORT", help: "Node RPC port on each server", defaultValue: "8080"),
+                        OptionSpec("output", short: "o", value: "FILE", help: "Results CSV, written atomically", defaultValue: "proofs.csv"),
+                    ]),
+    ])
+
+let io = ToolIO(
+    arguments: Array(CommandLine.arguments.dropFirst()),
+    environment: ProcessInfo.processInfo.environment,
+    currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+    standardErrorIsTerminal: isatty(STDERR_FILENO) == 1,
+    writeOutput: { FileHandle.standardOutput.write(Data($0.utf8)) },
+    writeError: { FileHandle.standardError.write(Data($0.utf8)) })
+
+/// Splits a comma-separated list, dropping empty items.
+func list(_ text: String?) -> [String] {
+    (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+}
+
+func installSettings(_ parsed: ParsedCommand, inventoryName: String) throws -> InstallSettings {
+    let version = parsed.value("aztec-version") ?? "2.1.2"
+    guard !version.isEmpty, version.allSatisfy({ $0.isLetter || $0.isNumber || ".-_+".contains($0) }) else {
+        throw UsageError(message: "--aztec-version: '\(version)' is not a version such as 2.1.2", commandPath: parsed.path)
+    }
+    return InstallSettings(
+        aztecVersion: version,
+        aztecInstallerURL: parsed.value("installer-url") ?? "https://install.aztec.network",
+        dockerInstallerURL: parsed.value("docker-installer-url") ?? "https://get.docker.com",
+        network: parsed.value("network") ?? "testnet",
+        nodeDirectory: parsed.value("node-dir") ?? "aztec",
+        l1RPCURLs: list(parsed.value("l1-rpc")),
+        consensusURLs: list(parsed.value("consensus")),
+        opensRPCPort: parsed.flag("open-rpc-port"),
+        logLevel: parsed.value("log-level") ?? "info",
+        verboseNodeLogs: parsed.flag("verbose-node-logs"),
+        nodeWait: .seconds(try parsed.int("node-wait", range: 0...86_400) ?? 120),
+        downloadRetries: try parsed.int("retries", range: 0...20) ?? 3,
+        retryDelay: .seconds(try parsed.int("retry-delay", range: 0...3600) ?? 10),
+        inventoryName: inventoryName)
+}
+
+func session(_ name: String, _ options: FleetOptions) throws -> RunSession {
+    try RunSession.open(name: name, logDirectory: options.logDirectory, verbose: options.verbose,
+                        consoleLevels: ConsoleLogSink.defaultLevels(verbose: options.verbose), colored: io.colored,
+                        emit: io.consoleLine)
+}
+
+/// Loads the inventory and checks the local tools; returns nil (after printing why) when something local is missing.
+func prepareRun(_ parsed: ParsedCommand) throws -> (FleetOptions, Inventory, String)? {
+    let options = try FleetOptions(parsed, environment: io.environment, currentDirectory: io.currentDirectory)
+    let path = parsed.argument("INVENTORY") ?? ""
+    let inventory = try options.loadInventory(path, currentDirectory: io.currentDirectory)
+    let keys = inventory.hosts.compactMap { $0.identityFile ?? options.identityFile }
+    let problems = FleetPreflight.localProblems(sshPath: options.sshConfiguration().sshPath, identityFiles: keys)
+    if !problems.isEmpty {
+        io.writeError(problems.map { "aztec-fleet: \($0)\n" }.joined())
+        return nil
+    }
+    return (options, inventory, URL(fileURLWithPath: path).lastPathComponent)
+}
+
+func install(_ parsed: ParsedCommand, stages: [InstallStage], logName: String) async throws -> Int32 {
+    guard let (options, inventory, inventoryName) = try prepareRun(parsed) else { return ToolExitCode.usage }
+    let settings = try installSettings(parsed, inventoryName: inventoryName)
+    let run = try session(logName, options)
+    run.runLog.addSecrets(inventory.secretValues)
+    let transport = try OpenSSHTransport(configuration: options.sshConfiguration())
+    let reachability = await FleetPreflight.connectivity(inventory.hosts, transport: transport, forks: options.forks,
+                                                         runLog: run.runLog)
+    let report = await StagedInstall(transport: transport, runLog: run.runLog, options: options.runOptions(), settings: settings)
+        .run(stages, on: reachability.reachable)
+    if options.controlPersist == .zero { await transport.close() }
+    let redact = run.runLog.redactor.redact
+    if options.json {
+        io.writeOutput(redact(String(decoding: try JSONEncoder.pretty.encode(report), as: UTF8.self)) + "\n")
+    } else {
+        var lines = report.recapLines()
+        lines += reachability.unreachable.map { "\($0.host.name) : unreachable: \($0.reason)" }
+        io.writeError(redact(lines.joined(separator: "\n")) + "\nlog: \(run.logFile.path)\n")
+    }
+    return report.succeeded && reachability.unreachable.isEmpty ? ToolExitCode.success : ToolExitCode.failure
+}
+
+func proof(_ parsed: ParsedCommand) async throws -> Int32 {
+    guard let (options, inventory, _) = try prepareRun(parsed) else { return ToolExitCode.usage }
+    let rpcPort = try parsed.int("rpc-port", range: 1...65_535) ?? 8080
+    let output = URL(fileURLWithPath: parsed.value("output") ?? "proofs.csv", relativeTo: io.currentDirectory)
+    let run = try session("proof_collection", options)
+    run.runLog.addSecrets(inventory.secretValues)
+    let transport = try OpenSSHTransport(configuration: options.sshConfiguration())
+    let startedAt = Date()
+    let started = ContinuousClock.now
+    let results = await ProofCollector(transport: transport, runLog: run.runLog, rpcPort: rpcPort,
+                                       perHostTimeout: options.timeout, forks: options.forks).collect(from: inventory.hosts)
+    if options.controlPersist == .zero { await transport.close() }
+    let duration = (ContinuousClock.now - started).seconds
+    try ProofReport.writeCSV(results, to: output)
+    let summaryName = run.logFile.lastPathComponent
+        .replacingOccurrences(of: "proof_collection_", with: "proof_summary_")
+        .replacingOccurrences(of: ".log", with: ".txt")
+    let summaryURL = run.logFile.deletingLastPathComponent().appendingPathComponent(summaryName)
+    let summary = run.runLog.redactor.redact(ProofReport.summary(results, duration: duration, startedAt: startedAt))
+    try AtomicFile.write(summary, to: summaryURL)
+    run.runLog.info("results: \(output.path); summary: \(summaryURL.path)")
+    if options.json {
+        io.writeOutput(run.runLog.redactor.redact(String(decoding: try ProofReport.json(results), as: UTF8.self)) + "\n")
+    } else {
+        io.writeError(summary + "results: \(output.path)\nlog: \(run.logFile.path)\n")
+    }
+    return results.allSatisfy { $0.status == .ok } ? ToolExitCode.success : ToolExitCode.failure
+}
+
+extension JSONEncoder {
+    static var pretty: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return encoder
+    }
+}
+
+let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.current, io: io) { parsed in
+    switch parsed.path.last {
+    case "prepare": return try await install(parsed, stages: [.prepare], logName: "prepare")
+    case "docker": return try await install(parsed, stages: [.docker], logName: "docker")
+    case "aztec": return try await install(parsed, stages: [.aztec], logName: "aztec")
+    case "install": return try await install(parsed, stages: InstallStage.allCases, logName: "complete_install")
+    case "proof": return try await proof(parsed)
+    default: throw UsageError(message: "missing subcommand; expected one of: prepare, docker, aztec, install, proof", commandPath: parsed.path)
+    }
+}
+exit(code)

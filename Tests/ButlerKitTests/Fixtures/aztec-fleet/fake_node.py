@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""A stand-in for an Aztec node's JSON-RPC on 127.0.0.1, for the aztec-fleet tests.
+
+Modes (given with --mode, or read from --mode-file on every request so tests can switch):
+  synced      node_getL2Tips has proven block 42; node_getArchiveSiblingPath answers a base64 path
+  not_synced  the proven block is 0
+  error       every call answers a JSON-RPC error
+  malformed   every call answers text that is not JSON
+  hang        every call waits an hour before answering
+"""
+import argparse
+import base64
+import json
+import os
+import sys
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+PROVEN = 42
+
+
+def sibling_path(block):
+    return base64.b64encode(("sibling-path-at-%s" % block).encode()).decode()
+
+
+class Handler(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0") or 0))
+        mode = self.server.current_mode()
+        if self.server.request_log:
+            with open(self.server.request_log, "a", encoding="utf-8") as log:
+                log.write(body.decode("utf-8", "replace") + "\n")
+        if mode == "hang":
+            time.sleep(3600)
+        if mode == "malformed":
+            return self.answer(b"<html>502 Bad Gateway</html>", "text/html")
+        try:
+            request = json.loads(body)
+        except ValueError:
+            return self.answer(json.dumps({"jsonrpc": "2.0", "id": None, "error": {"code": -32700, "message": "parse error"}}).encode())
+        ident = request.get("id")
+        method = request.get("method")
+        params = request.get("params") or []
+        if mode == "error":
+            reply = {"jsonrpc": "2.0", "id": ident, "error": {"code": -32603, "message": "world state is not ready"}}
+        elif method == "node_getL2Tips":
+            proven = PROVEN if mode == "synced" else 0
+            tip = lambda n: {"number": n, "hash": "0x%064x" % n}
+            reply = {"jsonrpc": "2.0", "id": ident, "result": {"latest": tip(proven + 5), "proven": tip(proven), "finalized": tip(proven)}}
+        elif method == "node_getArchiveSiblingPath":
+            if len(params) != 2 or params[0] != params[1] or not isinstance(params[0], str):
+                reply = {"jsonrpc": "2.0", "id": ident, "error": {"code": -32602, "message": "bad params %r" % (params,)}}
+            else:
+                reply = {"jsonrpc": "2.0", "id": ident, "result": sibling_path(params[0])}
+        else:
+            reply = {"jsonrpc": "2.0", "id": ident, "error": {"code": -32601, "message": "method not found"}}
+        self.answer(json.dumps(reply).encode())
+
+    def answer(self, data, content_type="application/json"):
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address, mode, mode_file, request_log):
+        super().__init__(address, Handler)
+        self.mode = mode
+        self.mode_file = mode_file
+        self.request_log = request_log
+
+    def current_mode(self):
+        if self.mode_file and os.path.exists(self.mode_file):
+            with open(self.mode_file, encoding="utf-8") as f:
+                text = f.read().strip()
+            if text:
+                return text
+        return self.mode
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mode", default="synced", choices=["synced", "not_synced", "error", "malformed", "hang"])
+    parser.add_argument("--mode-file")
+    parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--request-log")
+    parser.add_argument("--pidfile")
+    parser.add_argument("--daemon", action="store_true", help="detach once listening")
+    args = parser.parse_args()
+    server = Server(("127.0.0.1", args.port), args.mode, args.mode_file, args.request_log)
+    if args.daemon:
+        if os.fork() > 0:
+            os._exit(0)
+        os.setsid()
+        if os.fork() > 0:
+            os._exit(0)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        # Close every inherited descriptor (pipes of whoever started us) but the listener,
+        # so the starter sees end-of-file and does not wait for the server.
+        os.closerange(3, server.fileno())
+        os.closerange(server.fileno() + 1, 65536)
+    if args.pidfile:
+        with open(args.pidfile, "w", encoding="utf-8") as f:
+            f.write(str(os.getpid()))
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

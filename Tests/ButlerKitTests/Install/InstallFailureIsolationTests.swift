@@ -1,0 +1,54 @@
+import ButlerKit
+import FleetKit
+import FleetTestSupport
+import Foundation
+import Testing
+
+/// One broken, one misconfigured and one unreachable server never stop the others.
+@Suite(.serialized, .sandboxHosts(4))
+struct InstallFailureIsolationTests {
+    @Test func brokenMisconfiguredAndUnreachableHostsDoNotStopTheOthers() async throws {
+        let sandbox = try currentSandbox()
+        let installers = try AztecFleetSandbox.prepare(sandbox)
+        try AztecFleetSandbox.setState(sandbox, 2, "apt-fail")
+        var keys = sandbox.hosts.map { _ in AztecFleetSandbox.privateKey() }
+        keys[2] = ""  // h3 has no private key
+        let inventoryURL = sandbox.directory.appendingPathComponent("servers.csv")
+        try AztecFleetSandbox.inventoryCSV(sandbox.hosts, keys: keys).write(to: inventoryURL, atomically: true, encoding: .utf8)
+        try await sandbox.stopHost(4)
+
+        let logs = sandbox.directory.appendingPathComponent("logs")
+        let output = try await ProcessRunner.run(ProcessRequest(
+            executable: try AztecFleetSandbox.executable().path,
+            arguments: ["install", inventoryURL.path, "--installer-url", installers.aztec, "--docker-installer-url", installers.docker,
+                        "--node-wait", "5", "--retries", "1", "--retry-delay", "0", "--json"]
+                + AztecFleetSandbox.connectionArguments(sandbox, logs: logs),
+            timeout: .seconds(300), environment: AztecFleetSandbox.toolEnvironment))
+        try await sandbox.startHost(4)
+        let console = String(decoding: output.standardError, as: UTF8.self)
+        #expect(output.status == 1, "a failed host makes the run fail:\n\(console)")
+        let report = try JSONDecoder().decode(StagedInstallReport.self, from: output.standardOutput)
+
+        // h4 was unreachable: reported and never given to a stage.
+        #expect(report.hostNames == ["h1", "h2", "h3"])
+        #expect(console.contains("[WARN] [h4] unreachable, skipped"))
+        // h2: apt-get fails twice (one retry), the rescue runs, the host stops after prepare.
+        let prepare = try #require(report.stages.first { $0.stage == .prepare })
+        let h2 = try #require(prepare.report.hosts.first { $0.host == "h2" })
+        #expect(h2.status == .failed && h2.counts.rescued == 1)
+        #expect(AztecFleetSandbox.calls(sandbox, 2).filter { $0.hasPrefix("apt-get") && $0.contains("update") }.count == 2)
+        #expect(AztecFleetSandbox.calls(sandbox, 2).contains("dpkg --configure -a"))
+        #expect(report.stages.first { $0.stage == .docker }?.report.hosts.map(\.host) == ["h1", "h3"])
+        #expect(!AztecFleetSandbox.calls(sandbox, 2).contains("get-docker"))
+        // h3: fails in the aztec stage, naming its inventory line and column; nothing of the node is written.
+        let aztec = try #require(report.stages.first { $0.stage == .aztec })
+        let h3 = try #require(aztec.report.hosts.first { $0.host == "h3" })
+        #expect(h3.status == .failed)
+        #expect(h3.message?.contains("servers.csv line 4 (h3) cannot run a node: no validator private key: fill the 'private_key' column") == true)
+        #expect(!AztecFleetSandbox.calls(sandbox, 3).contains { $0.hasPrefix("aztec-installer") })
+        // h1 went through all three.
+        #expect(report.lastReport(of: "h1")?.status == .succeeded)
+        #expect(aztec.report.hosts.first { $0.host == "h1" }?.status == .succeeded)
+        #expect(!report.succeeded)
+    }
+}
