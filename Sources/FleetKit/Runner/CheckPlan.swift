@@ -2,15 +2,17 @@ import Foundation
 
 /// Evaluates many shell checks of one host in a single remote round trip.
 ///
-/// The script runs each check in its own `sh -c` (so one check's syntax error or `exit`
-/// cannot disturb the others) and prints `<nonce> <index> <status>` after each; the nonce
-/// keeps a check from forging another's line.
+/// The script runs each check in its own subshell (so one check's `exit` or variables
+/// cannot disturb the others, and no new shell program is started per check) and prints
+/// `<nonce> <index> <status>` after each; the nonce keeps stray output from passing for a
+/// status line. A check with a syntax error stops the whole script from parsing: no
+/// status comes back and the runner evaluates those checks one by one instead.
 enum CheckPlan {
     /// The script that evaluates `checks` (step index → check command line).
     static func script(for checks: [(index: Int, script: String)], nonce: String) -> String {
         var lines = ["n=\(nonce)"]
         for check in checks {
-            lines.append("sh -c \(ShellQuote.quote(check.script)) </dev/null >/dev/null 2>&1; echo \"$n \(check.index) $?\"")
+            lines.append("(\n\(check.script)\n) </dev/null >/dev/null 2>&1; echo \"$n \(check.index) $?\"")
         }
         return lines.joined(separator: "\n")
     }

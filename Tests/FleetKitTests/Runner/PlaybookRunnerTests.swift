@@ -168,6 +168,28 @@ import Testing
         #expect(!fleet.facts("web-2").contains("one"))
     }
 
+    @Test func planWithARealShellHandlesExitAndSyntaxErrors() async throws {
+        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("fk-plan-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let done = folder.appendingPathComponent("done").path
+        #expect(FileManager.default.createFile(atPath: done, contents: nil))
+        let host = RemoteHost(name: "local", address: "127.0.0.1")
+        let steps = [
+            Step.shell("exits early", check: "exit 0; false", run: "false"),
+            Step.shell("already there", check: "test -e \(done)", run: "false"),
+            Step.shell("missing", check: "test -e \(done)-not", run: "touch \(done)-not"),
+        ]
+        let plain = await PlaybookRunner(transport: LocalTransport(), runLog: .discarding).run(Playbook("p", steps: steps), on: [host])
+        #expect(plain.hosts[0].steps.map(\.outcome) == [.ok, .ok, .changed])
+        // A check that does not even parse spoils the batched script: every check then runs on its own.
+        let sink = MemoryLogSink()
+        let broken = [Step.shell("broken check", check: "if then fi (", run: "true")] + steps
+        let report = await PlaybookRunner(transport: LocalTransport(), runLog: RunLog(sinks: [sink])).run(Playbook("p", steps: broken), on: [host])
+        #expect(report.hosts[0].steps.map(\.outcome) == [.changed, .ok, .ok, .ok])
+        #expect(sink.entries.contains { $0.level == .warn && $0.message.contains("checks answered") })
+    }
+
     @Test func swiftStepsSeeTheHostAndShareFacts() async {
         let fleet = FakeFleet()
         let capture = Step("capture", action: .swift { context in

@@ -44,15 +44,16 @@ final class FakeHostsCore: Sendable {
 
     private func execute(_ script: String, host: String) -> CommandResult {
         if script.hasPrefix("n=fk") {
-            let lines = script.split(separator: "\n")
+            // n=NONCE, then per check: "(", the check, ") </dev/null … echo "$n INDEX $?""
+            let lines = script.split(separator: "\n").map(String.init)
             let nonce = lines[0].dropFirst(2)
             var output = ""
+            var body: [String] = []
             for line in lines.dropFirst() {
-                // sh -c 'is X' </dev/null >/dev/null 2>&1; echo "$n 3 $?"
-                guard let open = line.firstIndex(of: "'"), let close = line[line.index(after: open)...].firstIndex(of: "'"),
-                      let indexPart = line.split(separator: " ").dropLast().last else { continue }
-                let inner = String(line[line.index(after: open)..<close])
-                let status = execute(inner, host: host).exitStatus
+                if line == "(" { body = []; continue }
+                guard line.hasPrefix(") ") else { body.append(line); continue }
+                guard let indexPart = line.split(separator: " ").dropLast().last else { continue }
+                let status = execute(body.joined(separator: "\n"), host: host).exitStatus
                 output += "\(nonce) \(indexPart) \(status)\n"
             }
             return CommandResult(exitStatus: 0, standardOutput: output)
