@@ -10,23 +10,12 @@ HOSTS=${1:-10}
 ROUNDS=${2:-3}
 STEPS=20
 
-bash scripts/setup.sh
 if [ ! -x .venv-bench/bin/pyinfra ] || [ ! -x .venv-bench/bin/ansible-playbook ]; then
     python3 -m venv .venv-bench
     .venv-bench/bin/pip install -q 'pyinfra==3.*' 'ansible-core==2.19.*'
 fi
-swift build -c release --product converge-bench >/dev/null
-BENCH=.build/release/converge-bench
-
-work=$(mktemp -d /tmp/fkcompare.XXXXXX)
-chmod 755 "$work"   # the sandbox user must reach its authorized_keys below it
-cleanup() { bash scripts/sandbox-hosts.sh down "$work/sandbox" >/dev/null 2>&1 || true; rm -rf "$work"; }
-trap cleanup EXIT
-bash scripts/sandbox-hosts.sh up "$work/sandbox" "$HOSTS" >/dev/null
-inventory=$work/sandbox/inventory.csv
-key=$work/sandbox/id_ed25519
-known=$work/known_hosts
-mapfile -t addresses < <(tail -n +2 "$inventory" | cut -d, -f2)
+# shellcheck source=bench/sandbox-bench.sh
+source bench/sandbox-bench.sh
 home=$(getent passwd fleettest | cut -d: -f6)
 
 # The same job for each tool: the file ~/bench/stepN exists, for N in 1..20.
@@ -62,12 +51,9 @@ PY
     done
 } >"$work/playbook.yml"
 
-fresh_control() { local d; d=$(mktemp -d /tmp/fkcm.XXXXXX); chmod 700 "$d"; echo "$d"; }
 control=$(fresh_control)
 $BENCH "$inventory" "$key" "$known" "$control" --steps "$STEPS" --persist 0 >/dev/null   # converge
 
-now() { date +%s.%N; }
-median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2; printf "%.2f", m}'; }
 time_it() { local t0 t1; t0=$(now); "$@" >"$work/last.out" 2>&1 || { cat "$work/last.out" >&2; exit 1; }; t1=$(now); echo "$t1 - $t0" | bc -l; }
 
 fleet=(); pyinfra=(); ansible=()
@@ -78,7 +64,7 @@ done
 ansible+=("$(ANSIBLE_HOST_KEY_CHECKING=False time_it .venv-bench/bin/ansible-playbook -i "$work/ansible.ini" "$work/playbook.yml")")
 grep -q "changed=0" "$work/last.out" || { echo "ansible changed something: the job was not converged" >&2; exit 1; }
 
-f=$(printf '%s\n' "${fleet[@]}" | median); p=$(printf '%s\n' "${pyinfra[@]}" | median); a=$(printf '%s\n' "${ansible[@]}" | median)
+f=$(printf '%s\n' "${fleet[@]}" | median 2); p=$(printf '%s\n' "${pyinfra[@]}" | median 2); a=$(printf '%s\n' "${ansible[@]}" | median 2)
 echo "hosts=$HOSTS steps=$STEPS, converged, cold connections; FleetKit and pyinfra median of $ROUNDS, Ansible 1 run"
 printf '%-40s %7s s\n' "FleetKit (converge-bench)" "$f" "pyinfra $(.venv-bench/bin/pyinfra --version 2>&1 | awk '{print $2}')" "$p" \
     "Ansible $(.venv-bench/bin/ansible --version | head -1 | sed 's/.*core //; s/]//') (gather_facts off)" "$a"

@@ -15,25 +15,10 @@ HOSTS=${1:-10}
 STEPS=${2:-20}
 ROUNDS=${3:-5}
 
-bash scripts/setup.sh
-swift build -c release --product converge-bench >/dev/null
-BENCH=.build/release/converge-bench
-
-work=$(mktemp -d /tmp/fkbench.XXXXXX)
-chmod 755 "$work"   # the sandbox user must reach its authorized_keys below it
-cleanup() { bash scripts/sandbox-hosts.sh down "$work/sandbox" >/dev/null 2>&1 || true; rm -rf "$work"; }
-trap cleanup EXIT
-bash scripts/sandbox-hosts.sh up "$work/sandbox" "$HOSTS" >/dev/null
-inventory=$work/sandbox/inventory.csv
-key=$work/sandbox/id_ed25519
-known=$work/known_hosts
-mapfile -t addresses < <(tail -n +2 "$inventory" | cut -d, -f2)
-
-now() { date +%s.%N; }
+# shellcheck source=bench/sandbox-bench.sh
+source bench/sandbox-bench.sh
 elapsed() { echo "$2 - $1" | bc -l; }
-median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2; printf "%.3f", m}'; }
 logins() { cat "$work"/sandbox/h*/sshd.log | grep -c "Accepted publickey" || true; }
-fresh_control() { local d; d=$(mktemp -d /tmp/fkcm.XXXXXX); chmod 700 "$d"; echo "$d"; }
 close_masters() {
     local a
     for a in "${addresses[@]}"; do
@@ -101,7 +86,7 @@ for _ in $(seq 1 "$ROUNDS"); do
     close_masters "$control"
 done
 
-m() { tr ' ' '\n' <<<"${samples[$1]}" | grep . | median; }
+m() { tr ' ' '\n' <<<"${samples[$1]}" | grep . | median 3; }
 fa=$(m floor_a_cold); fb=$(m floor_b_cold); ec=$(m engine_cold); ew=$(m engine_warm); ep=$(m engine_per_step_cold)
 ratio=$(echo "$ec / $fb" | bc -l)
 echo "hosts=$HOSTS steps=$STEPS rounds=$ROUNDS (median seconds, whole run including process start)"
