@@ -1,7 +1,7 @@
 /// When and how long to wait before retrying a JSON-RPC HTTP request.
 ///
 /// Retries happen on HTTP 429, HTTP 5xx, connection failures and (optionally) timeouts;
-/// delays double from `initialDelay` up to `maxDelay`, and a server's `Retry-After` is honoured
+/// delays double from `initialDelay` up to `maxDelay` (the backoff of ``RetryPolicy``), and a server's `Retry-After` is honoured
 /// up to `maxDelay`.
 public struct JSONRPCRetryPolicy: Sendable, Equatable {
     /// Total attempts including the first; 1 disables retries.
@@ -32,11 +32,7 @@ public struct JSONRPCRetryPolicy: Sendable, Equatable {
         if let retryAfterSeconds, retryAfterSeconds >= 0 {
             return min(.milliseconds(Int64(min(retryAfterSeconds, 86_400) * 1000)), maxDelay)
         }
-        var delay = initialDelay
-        for _ in 1..<max(1, min(attempt, 32)) {
-            delay = delay * 2
-            if delay >= maxDelay { return maxDelay }
-        }
-        return min(delay, maxDelay)
+        return RetryPolicy(maxAttempts: maxAttempts, initialDelay: initialDelay, maxDelay: maxDelay)
+            .delay(afterAttempt: attempt)
     }
 }

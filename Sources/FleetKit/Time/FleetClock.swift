@@ -40,12 +40,12 @@ public struct RetryPolicy: Sendable, Equatable {
     public static let none = RetryPolicy(maxAttempts: 1, initialDelay: .zero, maxDelay: .zero)
 
     /// The pause after failed attempt number `attempt` (1-based): exponential, capped.
+    /// At most 32 doublings, so a huge cap and attempt count cannot overflow.
     public func delay(afterAttempt attempt: Int) -> Duration {
         var delay = initialDelay
-        var step = 1
-        while step < attempt && delay < maxDelay {
+        for _ in 1..<max(1, min(attempt, 32)) {
+            if delay >= maxDelay { break }
             delay = delay * 2
-            step += 1
         }
         return min(delay, maxDelay)
     }

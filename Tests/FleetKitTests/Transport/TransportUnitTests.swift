@@ -58,6 +58,8 @@ import Testing
     @Test func retryPolicyBacksOffAndCaps() {
         let policy = RetryPolicy(maxAttempts: 6, initialDelay: .seconds(1), maxDelay: .seconds(5))
         #expect((1...5).map { policy.delay(afterAttempt: $0) } == [.seconds(1), .seconds(2), .seconds(4), .seconds(5), .seconds(5)])
+        let unbounded = RetryPolicy(maxAttempts: 1000, initialDelay: .seconds(1), maxDelay: .seconds(Int64.max))
+        #expect(unbounded.delay(afterAttempt: 1000) == .seconds(1 << 31))
     }
 
     @Test func connectionFailuresAreRetriedCommandFailuresAreNot() async throws {
