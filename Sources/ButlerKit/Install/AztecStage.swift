@@ -27,8 +27,7 @@ public enum AztecStage {
         let version = RemoteShell.q(settings.aztecVersion)
         // The CLI runs through docker; before a fresh login the user may not reach docker yet.
         let installed = RemoteShell.script("a=\"$HOME/.aztec/bin/aztec\"; test -x \"$a\" && { \"$a\" --version 2>/dev/null || as_root \"$a\" --version 2>/dev/null; } | grep -qF -- \(version)")
-        let install = "set -e; t=$(mktemp); trap 'rm -f \"$t\"' EXIT; curl -fsSL --retry 3 -o \"$t\" \(RemoteShell.q(settings.aztecInstallerURL)); "
-            + "VERSION=\(version) NON_INTERACTIVE=1 bash \"$t\" </dev/null"
+        let install = RemoteShell.downloadThenRun(settings.aztecInstallerURL, "VERSION=\(version) NON_INTERACTIVE=1 bash \"$t\" </dev/null")
         return Step(
             "aztec cli",
             check: .shell(installed),

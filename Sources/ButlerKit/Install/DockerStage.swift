@@ -12,14 +12,13 @@ public enum DockerStage {
 
     /// Docker Engine and the compose plugin from the official install script; retried.
     static func engine(_ settings: InstallSettings) -> Step {
-        let url = RemoteShell.q(settings.dockerInstallerURL)
         return Step(
             "docker engine",
             check: .shell(installed),
-            action: .shell(RemoteShell.script("set -e; t=$(mktemp); trap 'rm -f \"$t\"' EXIT; curl -fsSL --retry 3 -o \"$t\" \(url); as_root sh \"$t\"")),
+            action: .shell(RemoteShell.script(RemoteShell.downloadThenRun(settings.dockerInstallerURL, "as_root sh \"$t\""))),
             verify: .shell(installed),
             retries: settings.downloadRetries, retryDelay: settings.retryDelay,
-            rescue: .shell(RemoteShell.script("as_root env DEBIAN_FRONTEND=noninteractive dpkg --configure -a; echo 'docker install failed; dpkg configured, no installer file left behind' >&2")))
+            rescue: .shell(RemoteShell.repairPackages(after: "docker install failed")))
     }
 
     /// The docker service enabled at boot and running.

@@ -21,7 +21,7 @@ public enum PrepareStage {
             verify: .shell(installed),
             retries: settings.downloadRetries, retryDelay: settings.retryDelay,
             // Leave dpkg consistent for the next attempt or a person.
-            rescue: .shell(RemoteShell.script("as_root env DEBIAN_FRONTEND=noninteractive dpkg --configure -a; echo 'apt-get failed; dpkg configured, nothing half-installed left behind' >&2")))
+            rescue: .shell(RemoteShell.repairPackages(after: "apt-get failed")))
     }
 
     /// The ports the firewall allows: SSH, P2P tcp and udp, and the RPC port only when asked.

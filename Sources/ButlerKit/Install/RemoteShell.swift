@@ -14,6 +14,19 @@ enum RemoteShell {
     /// apt-get with no questions asked.
     static let aptGet = "as_root env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold"
 
+    /// Fetches `url` into a private temporary file `$t` (removed on exit), retrying the
+    /// transfer, then runs `command`, which refers to the file as `"$t"`. A per-run file,
+    /// so servers sharing `/tmp` never delete each other's copy.
+    static func downloadThenRun(_ url: String, _ command: String) -> String {
+        "set -e; t=$(mktemp); trap 'rm -f \"$t\"' EXIT; curl -fsSL --retry 3 -o \"$t\" \(q(url)); \(command)"
+    }
+
+    /// A rescue for failed package installs: finish dpkg's pending configuration so the
+    /// next attempt (or a person) starts from a consistent state, and say why.
+    static func repairPackages(after failure: String) -> String {
+        script("as_root env DEBIAN_FRONTEND=noninteractive dpkg --configure -a; echo \(q(failure + "; dpkg configured, nothing half-installed left behind")) >&2")
+    }
+
     /// A JSON-RPC 2.0 POST to the node on loopback, the body read from `body` (a quoted shell word or `@-` for stdin).
     static func nodeRPC(port: Int, body: String, maxSeconds: Int) -> String {
         "curl -sS -m \(maxSeconds) -X POST -H 'Content-Type: application/json' --data-binary \(body) http://127.0.0.1:\(port)/"
