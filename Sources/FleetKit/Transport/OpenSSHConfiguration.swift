@@ -86,14 +86,14 @@ enum SSHArguments {
 
     /// Rejects values ssh would read as options or that carry spaces or control characters.
     static func validate(_ host: RemoteHost, user: String?) throws(TransportError) {
-        func bad(_ what: String, _ value: String) -> Bool {
+        func bad(_ value: String) -> Bool {
             value.isEmpty || value.hasPrefix("-") || value.rangeOfCharacter(from: forbidden) != nil
         }
-        if bad("address", host.address) {
+        if bad(host.address) {
             throw TransportError(host: host.name, kind: .invalidHost,
                                  message: "address '\(host.address)' cannot be used: it is empty, starts with '-' or contains spaces or control characters")
         }
-        if let user, bad("user", user) {
+        if let user, bad(user) {
             throw TransportError(host: host.name, kind: .invalidHost,
                                  message: "user '\(user)' cannot be used: it is empty, starts with '-' or contains spaces or control characters")
         }

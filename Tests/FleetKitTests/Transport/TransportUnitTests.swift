@@ -20,8 +20,6 @@ import Testing
     }
 
     @Test func hostsAndUsersThatLookLikeOptionsAreRejected() async {
-        let transport = ScriptedTransport { _, _ in .exit(0) }
-        _ = transport
         for host in [RemoteHost(name: "x", address: "-oProxyCommand=id"), RemoteHost(name: "y", address: "a b"),
                      RemoteHost(name: "z", address: "10.0.0.1", user: "-l"), RemoteHost(name: "w", address: "host\nname")] {
             #expect(throws: TransportError.self) { try SSHArguments.validate(host, user: host.user) }
