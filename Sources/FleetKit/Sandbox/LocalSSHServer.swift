@@ -67,8 +67,8 @@ public final class LocalSSHServer: Sendable {
         try config.write(to: directory.appendingPathComponent("sshd_config"), atomically: true, encoding: .utf8)
         if getuid() == 0 { _ = mkdir("/run/sshd", 0o755) }  // sshd as root needs its privilege-separation folder
 
-        // sshd detaches itself (no -D): a long-lived child of this process would keep
-        // Foundation from noticing when later children exit.
+        // sshd detaches itself (no -D), so no process of ours stays tied to it: stopping
+        // goes through its pid file, and a crashed tool leaves no child behind.
         let logURL = directory.appendingPathComponent("sshd.log")
         let launched = try await ProcessRunner.run(ProcessRequest(
             executable: sshdPath, arguments: ["-f", directory.appendingPathComponent("sshd_config").path, "-E", logURL.path],
