@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "FleetKit", targets: ["FleetKit"]),
         .library(name: "ButlerKit", targets: ["ButlerKit"]),
+        .library(name: "FleetKitTesting", targets: ["FleetKitTesting"]),
         .executable(name: "fleet", targets: ["fleet"]),
         .executable(name: "aztec-fleet", targets: ["aztec-fleet"]),
     ],
@@ -14,9 +15,11 @@ let package = Package(
         // Libraries
         .target(name: "FleetKit", path: "Sources/FleetKit"),
         .target(name: "ButlerKit", dependencies: ["FleetKit"], path: "Sources/ButlerKit"),
+        // Fakes and real local sshd hosts for tests of FleetKit users (no test framework inside)
+        .target(name: "FleetKitTesting", dependencies: ["FleetKit"], path: "Sources/FleetKitTesting"),
 
         // Thin executables
-        .executableTarget(name: "fleet", dependencies: ["FleetKit"], path: "Sources/Tools/fleet"),
+        .executableTarget(name: "fleet", dependencies: ["FleetKit", "FleetKitTesting"], path: "Sources/Tools/fleet"),
         .executableTarget(name: "aztec-fleet", dependencies: ["ButlerKit", "FleetKit"], path: "Sources/Tools/aztec-fleet"),
 
         // Examples and benchmark drivers
@@ -25,10 +28,10 @@ let package = Package(
         .executableTarget(name: "chain-views-bench", dependencies: ["ButlerKit", "FleetKit"], path: "bench/ChainViewsBench"),
 
         // Tests
-        .target(name: "FleetTestSupport", dependencies: ["FleetKit"], path: "Tests/TestSupport"),
-        .testTarget(name: "FleetKitTests", dependencies: ["FleetKit", "FleetTestSupport"], path: "Tests/FleetKitTests"),
+        .target(name: "FleetTestSupport", dependencies: ["FleetKit", "FleetKitTesting"], path: "Tests/TestSupport"),
+        .testTarget(name: "FleetKitTests", dependencies: ["FleetKit", "FleetKitTesting", "FleetTestSupport"], path: "Tests/FleetKitTests"),
         .testTarget(
-            name: "ButlerKitTests", dependencies: ["ButlerKit", "FleetKit", "FleetTestSupport", "aztec-fleet"],
+            name: "ButlerKitTests", dependencies: ["ButlerKit", "FleetKit", "FleetKitTesting", "FleetTestSupport", "aztec-fleet"],
             path: "Tests/ButlerKitTests", exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

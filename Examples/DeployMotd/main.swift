@@ -8,51 +8,41 @@
 import FleetKit
 import Foundation
 
-let arguments = CommandLine.arguments
-guard arguments.count >= 2 else {
-    FileHandle.standardError.write(Data("usage: deploy-motd servers.csv [IDENTITY_FILE]\n".utf8))
-    exit(2)
+let usage = "usage: deploy-motd servers.csv [IDENTITY_FILE]\n"
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.contains(where: { $0 == "--help" || $0 == "-h" }) {
+    print(usage + "Writes ~/motd/message on every host of servers.csv; a second run changes nothing.")
+    exit(0)
 }
-
-let inventory: Inventory
-do {
-    inventory = try InventoryLoader.load(contentsOf: URL(fileURLWithPath: arguments[1]))
-} catch {
-    FileHandle.standardError.write(Data("deploy-motd: \(error)\n".utf8))
+guard (1...2).contains(arguments.count), let inventoryPath = arguments.first, !inventoryPath.hasPrefix("-") else {
+    FileHandle.standardError.write(Data(usage.utf8))
     exit(2)
 }
 
 // The message depends on the host; ShellQuote makes any inventory value safe in a command.
-enum Motd {
-    static func message(for host: RemoteHost) -> String {
-        "Welcome to \(host.name) (\(host.variables["role"] ?? "no role")), managed by deploy-motd"
-    }
+@Sendable func motd(for host: RemoteHost) -> String {
+    "Welcome to \(host.name) (\(host.variables["role"] ?? "no role")), managed by deploy-motd"
 }
 
 let playbook = Playbook("motd", steps: [
-    .shell("create ~/motd", check: "test -d ~/motd", run: "mkdir -p ~/motd"),
+    .shell("create ~/motd", check: "test -d ~/motd", action: "mkdir -p ~/motd"),
     Step("write the message",
-         check: .hostShell { host in "grep -qxF \(ShellQuote.quote(Motd.message(for: host))) ~/motd/message" },
-         action: .hostCommand { host in RemoteCommand("printf '%s\\n' \(ShellQuote.quote(Motd.message(for: host))) > ~/motd/message") },
+         check: .hostShell { host in "grep -qxF \(ShellQuote.quote(motd(for: host))) ~/motd/message" },
+         action: .hostCommand { host in RemoteCommand("printf '%s\\n' \(ShellQuote.quote(motd(for: host))) > ~/motd/message") },
          verify: .shell("test -s ~/motd/message")),
 ])
 
-let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
-let configuration = OpenSSHConfiguration(
-    controlDirectory: OpenSSHConfiguration.defaultControlDirectory,
-    knownHostsFile: URL(fileURLWithPath: home).appendingPathComponent(".config/fleetkit/known_hosts"),
-    defaultIdentityFile: arguments.count > 2 ? arguments[2] : nil)
-
-let log = RunLog(sinks: [ConsoleLogSink(levels: ConsoleLogSink.defaultLevels(verbose: false), colored: false) { line in
-    FileHandle.standardError.write(Data((line + "\n").utf8))
-}])
-
 do {
-    let transport = try OpenSSHTransport(configuration: configuration)
-    let report = await PlaybookRunner(transport: transport, runLog: log, options: RunOptions(forks: 10))
+    let inventory = try InventoryLoader.load(contentsOf: URL(fileURLWithPath: inventoryPath))
+    let transport = try OpenSSHTransport(configuration: OpenSSHConfiguration(
+        defaultIdentityFile: arguments.count > 1 ? arguments[1] : nil))
+    let report = await PlaybookRunner(transport: transport, runLog: .console(), options: try RunOptions(forks: 10))
         .run(playbook, on: inventory.hosts)
     print(report.recapLines().joined(separator: "\n"))
     exit(report.succeeded ? 0 : 1)
+} catch let error as InventoryError {
+    FileHandle.standardError.write(Data("deploy-motd: \(error)\n".utf8))
+    exit(2)
 } catch {
     FileHandle.standardError.write(Data("deploy-motd: \(error)\n".utf8))
     exit(1)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FleetKit
+import FleetKitTesting
 
 @Suite struct JSONRPCClientTests {
     let endpoint = URL(string: "http://127.0.0.1:9/") ?? URL(fileURLWithPath: "/")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FleetKit
+import FleetKitTesting
 @testable import ButlerKit
 
 @Suite struct AztecNodeClientTests {

@@ -5,9 +5,9 @@ import Testing
 let keyA = "0x" + String(repeating: "ab", count: 32)
 let keyB = String(repeating: "cd", count: 32)
 
-func inventoryError(_ text: String, file: String = "servers.csv") -> InventoryError? {
+func inventoryError(_ text: String, file: String = "servers.csv", schema: InventorySchema = .sshOnly) -> InventoryError? {
     do {
-        _ = try InventoryLoader.parse(text, file: file)
+        _ = try InventoryLoader.parse(text, file: file, schema: schema)
         return nil
     } catch {
         return error
@@ -25,10 +25,10 @@ func inventoryError(_ text: String, file: String = "servers.csv") -> InventoryEr
         #expect(first.id == "10.0.0.1")
     }
 
-    @Test func fullRowMapsEveryField() throws {
+    @Test func sshFieldsAndVariables() throws {
         let text = """
-            name,ip,user,port,ssh_key,eth_address,private_key,l1_rpc,beacon,region,api_token,public_key
-            val-1, 10.0.0.1 ,ubuntu,2222,~/.ssh/id_ed25519,0x00000000000000000000000000000000000000aB,\(keyA),"https://a, https://b  https://c",https://beacon,eu-west,tok123,0xpub
+            name,ip,user,port,ssh_key,address,region,api_token,public_key
+            val-1, 10.0.0.1 ,ubuntu,2222,~/.ssh/id_ed25519,0x00000000000000000000000000000000000000aB,eu-west,tok123,0xpub
 
             """
         let host = try #require(try InventoryLoader.parse(text, file: "s.csv").hosts.first)
@@ -37,33 +37,23 @@ func inventoryError(_ text: String, file: String = "servers.csv") -> InventoryEr
         #expect(host.user == "ubuntu")
         #expect(host.port == 2222)
         #expect(host.identityFile == "~/.ssh/id_ed25519")
-        #expect(host.ethAddress == "0x00000000000000000000000000000000000000aB")
-        #expect(host.privateKey?.revealed == keyA)
-        #expect(host.l1RPCURLs == ["https://a", "https://b", "https://c"])
-        #expect(host.consensusURLs == ["https://beacon"])
-        #expect(host.variables == ["region": "eu-west", "public_key": "0xpub"])
+        // `address` is not an SSH field: without a kit's schema it is a plain variable.
+        #expect(host.variables == ["address": "0x00000000000000000000000000000000000000aB", "region": "eu-west", "public_key": "0xpub"])
         #expect(host.secretVariables.mapValues(\.revealed) == ["api_token": "tok123"])
-        #expect(host.secretValues == [keyA, "tok123"])
+        #expect(host.secretValues == ["tok123"])
     }
 
     @Test(arguments: [
-        ("ip", InventoryColumn.address), ("host", .address), ("address", .address), ("server", .address),
-        ("server_ip", .address), ("name", .name), ("hostname", .name), ("alias", .name),
-        ("user", .user), ("ssh_user", .user), ("username", .user), ("port", .port), ("ssh_port", .port),
-        ("key", .identityFile), ("ssh_key", .identityFile), ("identity_file", .identityFile),
-        ("eth_address", .ethAddress), ("address_eth", .ethAddress), ("wallet", .ethAddress), ("coinbase", .ethAddress),
-        ("private_key", .privateKey), ("pk", .privateKey), ("validator_private_key", .privateKey),
-        ("l1_rpc", .l1RPCURLs), ("rpc", .l1RPCURLs), ("rpc_urls", .l1RPCURLs), ("ethereum_hosts", .l1RPCURLs),
-        ("beacon", .consensusURLs), ("consensus", .consensusURLs), ("l1_consensus_host_urls", .consensusURLs),
+        ("ip", SSHColumn.address), ("ip_address", .address), ("server_ip", .address), ("host", .address),
+        ("ansible_host", .address), ("name", .name), ("hostname", .name), ("alias", .name),
+        ("user", .user), ("ssh_user", .user), ("username", .user), ("ansible_user", .user), ("port", .port), ("ssh_port", .port),
+        ("ssh_key", .identityFile), ("identity_file", .identityFile), ("ssh_private_key_file", .identityFile),
+        ("ansible_ssh_private_key_file", .identityFile),
     ])
-    func everyAliasIsAccepted(alias: String, field: InventoryColumn) throws {
-        let values: [InventoryColumn: String] = [
-            .address: "10.1.2.3", .name: "web1", .user: "deploy", .port: "2200", .identityFile: "/k/id",
-            .ethAddress: "0x" + String(repeating: "1", count: 40), .privateKey: keyB,
-            .l1RPCURLs: "http://rpc", .consensusURLs: "http://cl",
-        ]
+    func everySSHColumnNameIsAccepted(alias: String, field: SSHColumn) throws {
+        let values: [SSHColumn: String] = [.address: "10.1.2.3", .name: "web1", .user: "deploy", .port: "2200", .identityFile: "/k/id"]
         let variants = [alias, alias.uppercased(), "  \(alias.replacingOccurrences(of: "_", with: "-"))  ",
-                        alias.replacingOccurrences(of: "_", with: " ").capitalized]
+                        alias.replacingOccurrences(of: "_", with: " ").capitalized, "\u{FEFF}\(alias)", "\u{200B}\(alias.uppercased())"]
         for variant in variants {
             let header = field == .address ? "\"\(variant)\"" : "ip,\"\(variant)\""
             let row = field == .address ? values[.address] ?? "" : "10.9.9.9,\(values[field] ?? "")"
@@ -74,13 +64,23 @@ func inventoryError(_ text: String, file: String = "servers.csv") -> InventoryEr
             case .user: #expect(host.user == "deploy")
             case .port: #expect(host.port == 2200)
             case .identityFile: #expect(host.identityFile == "/k/id")
-            case .ethAddress: #expect(host.ethAddress == values[.ethAddress])
-            case .privateKey: #expect(host.privateKey?.revealed == keyB)
-            case .l1RPCURLs: #expect(host.l1RPCURLs == ["http://rpc"])
-            case .consensusURLs: #expect(host.consensusURLs == ["http://cl"])
             }
-            #expect(host.variables.isEmpty, "\(variant) should not become a variable")
+            #expect(host.variables.isEmpty && host.secretVariables.isEmpty)
         }
+    }
+
+    @Test func keyAndAddressAreNeverSSHFields() throws {
+        // The original Aztec toolkit's servers.csv: `key` is a validator private key, `address` an Ethereum address.
+        let host = try #require(try InventoryLoader.parse("ip,address,key\n10.0.0.1,0xabc,\(keyA)\n", file: "s").hosts.first)
+        #expect(host.identityFile == nil)
+        #expect(host.variables == ["address": "0xabc"])
+        #expect(host.secretVariables["key"]?.revealed == keyA)
+    }
+
+    @Test func addressColumnsAreTriedInOrderPerRow() throws {
+        let text = "host,ip,ip_address\nfrom-host.example,,\n,10.0.0.2,10.0.0.9\n,,10.0.0.3\n"
+        let inventory = try InventoryLoader.parse(text, file: "s.csv")
+        #expect(inventory.hosts.map(\.address) == ["from-host.example", "10.0.0.2", "10.0.0.3"])
     }
 
     @Test func bomCRLFCommentsAndBlankLines() throws {
@@ -91,22 +91,22 @@ func inventoryError(_ text: String, file: String = "servers.csv") -> InventoryEr
     }
 
     @Test func quotedValues() throws {
-        let text = "ip,notes,ethereum_hosts\n10.0.0.1,\"a, \"\"b\"\"\nsecond line\",\"http://x,http://y\"\n"
+        let text = "ip,notes,urls\n10.0.0.1,\"a, \"\"b\"\"\nsecond line\",\"http://x,http://y\"\n"
         let host = try #require(try InventoryLoader.parse(text, file: "s.csv").hosts.first)
         #expect(host.variables["notes"] == "a, \"b\"\nsecond line")
-        #expect(host.l1RPCURLs == ["http://x", "http://y"])
+        #expect(host.variables["urls"] == "http://x,http://y")
     }
 
     @Test func emptyOptionalCellsAreNil() throws {
-        let text = "ip,user,port,key,pk,wallet,rpc,region\n10.0.0.1, , ,,,,,\n"
+        let text = "ip,user,port,ssh_key,key,wallet,rpc,region\n10.0.0.1, , ,,,,,\n"
         let host = try #require(try InventoryLoader.parse(text, file: "s.csv").hosts.first)
         #expect(host == RemoteHost(name: "10.0.0.1", address: "10.0.0.1", line: 2))
     }
 
     @Test func unknownColumnsKeepHeaderAsWrittenLowercased() throws {
-        let text = "ip, Data-Dir ,Node Version\n10.0.0.1,/srv/data, 1.2 \n"
+        let text = "ip, Data-Dir ,Node Version,Cafe\u{0301}\u{200B}\n10.0.0.1,/srv/data, 1.2 ,x\n"
         let host = try #require(try InventoryLoader.parse(text, file: "s.csv").hosts.first)
-        #expect(host.variables == ["data-dir": "/srv/data", "node version": "1.2"])
+        #expect(host.variables == ["data-dir": "/srv/data", "node version": "1.2", "caf\u{E9}": "x"])
     }
 
     @Test func secretLookingColumns() throws {
@@ -121,6 +121,32 @@ func inventoryError(_ text: String, file: String = "servers.csv") -> InventoryEr
         #expect(host.secretValues == ["tok", "bk", "cs", "pw", "words words", "seedy"])
     }
 
+    @Test func headerWithInvisibleCharactersIsStillSecret() throws {
+        // A hostile run once printed a key whose header was `private_k<U+FEFF>ey`.
+        for header in ["private_k\u{FEFF}ey", "priv\u{200B}ate_key", "p\u{200D}assword", "mnemo\u{2060}nic"] {
+            let host = try #require(try InventoryLoader.parse("ip,\(header)\n10.0.0.1,hunter2-value\n", file: "s").hosts.first)
+            #expect(host.variables.isEmpty, "\(header.unicodeScalars.map { String($0.value, radix: 16) })")
+            #expect(host.secretValues == ["hunter2-value"])
+        }
+    }
+
+    @Test func valuesShapedLikeSecretsAreMaskedWhateverTheColumn() throws {
+        let mnemonic = "abandon ability able about above absent absorb abstract absurd abuse access accident"
+        let text = "ip,notes,comment,hash\n10.0.0.1,\(keyA),\(mnemonic),\(keyB)\n"
+        let host = try #require(try InventoryLoader.parse(text, file: "s").hosts.first)
+        #expect(host.variables.isEmpty)
+        #expect(Set(host.secretValues) == [keyA, mnemonic, keyB])
+        #expect(SecretShape.isMnemonic(mnemonic + " " + mnemonic))
+        #expect(!SecretShape.isMnemonic("the quick brown fox"))
+        #expect(!SecretShape.isPrivateKey("0x" + String(repeating: "1", count: 40)))
+    }
+
+    @Test func sshFieldsShapedLikeSecretsAreRefusedWithoutEchoingThem() throws {
+        let error = try #require(inventoryError("ip,name\n10.0.0.1,\(keyA)\n"))
+        #expect(error.description == "servers.csv:2:10: column 'name' holds a value shaped like a private key or mnemonic (not shown); expected the host name")
+        #expect(!error.description.contains(String(keyA.dropFirst(2).prefix(12))))
+    }
+
     @Test func secretsNeverShowInDescriptionsOrDumps() throws {
         let text = "name,ip,private_key,keyring_password\nv1,10.0.0.1,\(keyA),hunter2secret\n"
         let inventory = try InventoryLoader.parse(text, file: "s.csv")
@@ -130,7 +156,7 @@ func inventoryError(_ text: String, file: String = "servers.csv") -> InventoryEr
         var dumpedInventory = ""
         dump(inventory, to: &dumpedInventory)
         for shown in [String(describing: host), String(reflecting: host), "\(host)", dumped, dumpedInventory,
-                      String(describing: inventory), String(describing: host.privateKey as Any)] {
+                      String(describing: inventory), String(describing: host.secretVariables["private_key"] as Any)] {
             #expect(!shown.contains(String(keyA.dropFirst(2))), "\(shown)")
             #expect(!shown.contains("hunter2secret"), "\(shown)")
         }
@@ -138,12 +164,12 @@ func inventoryError(_ text: String, file: String = "servers.csv") -> InventoryEr
         #expect(String(describing: Secret("x")) == "***")
         #expect(String(reflecting: Secret("x")) == "***")
         #expect(Secret("x").description == "***" && Secret("x").debugDescription == "***")
-        #expect(inventory.secretValues == [keyA, "hunter2secret"])
+        #expect(Set(inventory.secretValues) == [keyA, "hunter2secret"])
     }
 
     @Test func inventorySecretValuesAreUnique() {
-        let a = RemoteHost(name: "a", address: "10.0.0.1", privateKey: Secret("k"), secretVariables: ["t": Secret("x")])
-        let b = RemoteHost(name: "b", address: "10.0.0.2", privateKey: Secret("k"), secretVariables: ["t": Secret("")])
+        let a = RemoteHost(name: "a", address: "10.0.0.1", secretVariables: ["k": Secret("k"), "t": Secret("x")])
+        let b = RemoteHost(name: "b", address: "10.0.0.2", secretVariables: ["k": Secret("k"), "t": Secret("")])
         #expect(Inventory(file: "f", hosts: [a, b]).secretValues == ["k", "x"])
     }
 
@@ -188,27 +214,52 @@ func inventoryError(_ text: String, file: String = "servers.csv") -> InventoryEr
         }
     }
 
-    @Test func hostNames() throws {
-        for good in ["val-1", "eu.node_2", "validator@eu", "ノード1", "a:b+c=d"] {
-            #expect(try InventoryLoader.parse("name,ip\n\(good),10.0.0.1\n", file: "s").hosts.first?.name == good)
+    @Test func hostNamesFromSpreadsheets() throws {
+        for good in ["val-1", "eu.node_2", "validator@eu", "ノード1", "a:b+c=d", "Validator 1", "web*", "a/b", "$(id)", "-rm", "Val, EU [2]"] {
+            let quoted = "\"" + good + "\""
+            let inventory = try InventoryLoader.parse("name,ip\n\(quoted),10.0.0.1\n", file: "s")
+            #expect(inventory.hosts.first?.name == good)
+            // --limit matches the name as written, glob characters and commas included (escaped).
+            let escaped = good.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: ",", with: "\\,")
+            #expect(inventory.limited(to: try HostPattern(escaped)).hosts.count == 1, "\(good)")
         }
-        for bad in ["-rm", "a b", "a/b", "x;y", "$(id)", "web*", "a\tb"] {
+        for bad in ["a\tb", "x\u{202E}y", "a\u{200B}b", "line\nbreak"] {
             let error = inventoryError("ip,name\n10.0.0.1,\"\(bad)\"\n")
-            #expect(error?.description == "servers.csv:2:10: host name '\(bad)' is not usable; expected no spaces, quotes, slashes, glob or shell characters, and no leading '-'")
+            #expect(error?.line == 2 && error?.column == 10)
+            #expect(error?.message.hasPrefix("host name '") == true)
+            #expect(error?.message.contains("\\u{") == true, "control characters are shown escaped")
         }
+    }
+
+    @Test func fileSafeNames() {
+        #expect(RemoteHost(name: "Validator 1", address: "1.1.1.1").fileSafeName == "Validator_1")
+        #expect(FileNameComponent.safe("../../etc/passwd") == "_._.._etc_passwd")
+        #expect(FileNameComponent.safe("ノード") == "_")
+        #expect(FileNameComponent.safe("") == "host")
+        #expect(FileNameComponent.safe("-rf") == "_rf")
+        #expect(FileNameComponent.safe(String(repeating: "a", count: 300)).count == 100)
     }
 
     @Test func missingAddressColumn() {
         let error = inventoryError("# c\nname,user\nweb1,root\n")
-        #expect(error?.description == "servers.csv:2:1: no address column; expected one of: ip, host, address, server, server_ip")
+        #expect(error?.description == "servers.csv:2:1: no address column; expected one of: ip, ip_address, server_ip, host, ansible_host")
     }
 
-    @Test func twoColumnsForOneField() {
-        let error = inventoryError("ip,name,Host\n10.0.0.1,a,b\n")
-        #expect(error?.description == "servers.csv:1:9: columns 'ip' and 'Host' both give the address; keep only one of: ip, host, address, server, server_ip")
-        #expect(inventoryError("ip,ssh-key,identity file\n1.1.1.1,a,b\n")?.column == 12)
+    @Test func repeatedAndEmptyColumnNames() {
         #expect(inventoryError("ip,region,Region\n1.1.1.1,a,b\n")?.message == "column 'Region' appears twice (first as column 2); expected each column name once")
+        #expect(inventoryError("ip,ssh-key,SSH Key\n1.1.1.1,a,b\n")?.column == 12)
         #expect(inventoryError("ip,,port\n1.1.1.1,a,2\n")?.column == 4)
+    }
+
+    @Test func everyBadRowIsReportedAtOnce() throws {
+        let text = "name,ip,port\na,10.0.0.1,22\nb,10.0.0.300,22\nc,10.0.0.3,70000\nd,10.0.0.4,x\ne,10.0.0.5,23\n"
+        let error = try #require(inventoryError(text))
+        #expect(error.all.map { $0.line ?? 0 } == [3, 4, 5])
+        #expect(error.description.split(separator: "\n").count == 3)
+        #expect(error.description.hasPrefix("servers.csv:3:3: '10.0.0.300' is not a valid IPv4 address"))
+        let skipping = try InventoryLoader.parse(text, file: "servers.csv", skipInvalidRows: true)
+        #expect(skipping.hosts.map(\.name) == ["a", "e"])
+        #expect(skipping.skippedRows.map { $0.line ?? 0 } == [3, 4, 5])
     }
 
     @Test func duplicateHosts() {
@@ -232,37 +283,17 @@ func inventoryError(_ text: String, file: String = "servers.csv") -> InventoryEr
 
     @Test func emptyAddress() {
         #expect(inventoryError("name,ip\nweb1,  \n")?.description
-            == "servers.csv:2:6: the address is empty; expected an IPv4 address, IPv6 address or hostname")
+            == "servers.csv:2:6: the address is empty; expected an IPv4 address, IPv6 address or hostname in one of: ip, ip_address, server_ip, host, ansible_host")
     }
 
     @Test func emptyInventories() {
-        #expect(inventoryError("name,ip\n# nothing yet\n\n")?.description == "servers.csv:1: no hosts; expected at least one row after the header")
+        #expect(inventoryError("name,ip\n# nothing yet\n\n")?.description == "servers.csv:1: no hosts; expected at least one valid row after the header")
         #expect(inventoryError("")?.message.hasPrefix("the inventory is empty") == true)
     }
 
     @Test func csvErrorsKeepTheirPosition() {
         #expect(inventoryError("name,ip\nweb1,\"10.0.0.1\n")?.description
             == "servers.csv:2:6: unterminated quoted field; expected a closing quote")
-    }
-
-    @Test func ethAddressErrors() {
-        let error = inventoryError("ip,Wallet\n10.0.0.1,0x1234\n")
-        #expect(error?.description == "servers.csv:2:10: Wallet '0x1234' on line 2 is not an Ethereum address; expected 0x followed by 40 hex digits")
-        #expect(inventoryError("ip,wallet\n10.0.0.1,\(String(repeating: "a", count: 40))\n") != nil)
-        #expect(inventoryError("ip,wallet\n10.0.0.1,0x\(String(repeating: "g", count: 40))\n") != nil)
-    }
-
-    @Test func privateKeyErrorsNeverEchoTheKey() throws {
-        let almost = "0x" + String(repeating: "9f", count: 31) + "zz"
-        let short = String(repeating: "7e", count: 31)
-        let long = "0x" + String(repeating: "5a", count: 33)
-        for bad in [almost, short, long, "not-a-key-at-all-secret"] {
-            let error = try #require(inventoryError("ip,Validator Private Key\n10.0.0.1,\(bad)\n"))
-            #expect(error.description == "servers.csv:2:10: Validator Private Key on line 2 is not 32 bytes of hex; expected 64 hex digits, optionally after 0x")
-            #expect(!error.description.contains(bad))
-            #expect(!error.description.contains(String(bad.dropFirst(2).prefix(16))))
-        }
-        #expect(try InventoryLoader.parse("ip,pk\n10.0.0.1,\(keyB)\n", file: "s").hosts.first?.privateKey?.revealed == keyB)
     }
 
     @Test func loadsFixtureFromDisk() throws {
@@ -279,7 +310,8 @@ func inventoryError(_ text: String, file: String = "servers.csv") -> InventoryEr
         #expect(inventory.hosts.map(\.port) == [22, 2222])
         #expect(inventory.hosts.map(\.line) == [3, 4])
         #expect(inventory.hosts.first?.variables == ["region": "eu"])
-        #expect(inventory.hosts.last?.privateKey == nil)
+        #expect(inventory.hosts.first?.secretValues == [keyA])
+        #expect(inventory.hosts.last?.secretVariables.isEmpty == true)
     }
 
     @Test func unreadableFileNamesThePath() {
@@ -344,9 +376,62 @@ func inventoryError(_ text: String, file: String = "servers.csv") -> InventoryEr
         }
     }
 
+    @Test func escapesAndExactNames() throws {
+        let hosts = [RemoteHost(name: "node*", address: "10.0.0.1"), RemoteHost(name: "node1", address: "10.0.0.2"),
+                     RemoteHost(name: "EU, rack 2", address: "10.0.0.3")]
+        let inventory = Inventory(file: "s", hosts: hosts)
+        #expect(inventory.limited(to: try HostPattern("node\\*")).hosts.map(\.name) == ["node*"])
+        #expect(inventory.limited(to: try HostPattern("node*")).hosts.map(\.name) == ["node*", "node1"])
+        #expect(inventory.limited(to: try HostPattern("eu\\, rack 2")).hosts.map(\.name) == ["EU, rack 2"])
+        #expect(throws: InventoryError.self) { try HostPattern("web\\") }
+    }
+
     @Test func pathologicalGlobStaysFast() throws {
         let host = RemoteHost(name: String(repeating: "a", count: 200), address: "1.1.1.1")
         let pattern = try HostPattern(String(repeating: "*a", count: 50) + "b")
         #expect(!pattern.matches(host))
+    }
+}
+
+@Suite struct InventorySchemaTests {
+    /// A kit that reads a bech32 wallet and a secret keyring password.
+    static let schema = InventorySchema([
+        InventoryField("wallet", label: "wallet address", columns: ["wallet", "account"], required: true,
+                       validate: { $0.hasPrefix("gonka1") && $0.count > 10 ? nil : "a bech32 address starting with gonka1" }),
+        InventoryField("keyring_password", label: "keyring password", columns: ["keyring_password"], secret: true,
+                       validate: { $0.count >= 8 ? nil : "at least 8 characters" }),
+    ])
+
+    @Test func kitFieldsLandUnderTheirKeys() throws {
+        let text = "ip,Wallet,Keyring-Password,region\n10.0.0.1,gonka1qqqqqqqqqq,correct horse,eu\n10.0.0.2,,pw-long-enough,us\n"
+        let error = try #require(inventoryError(text, schema: Self.schema))
+        #expect(error.description == "servers.csv:3:10: the wallet address is empty; expected a value in one of: wallet, account")
+        let good = "ip,account,wallet,keyring_password\n10.0.0.1,gonka1aaaaaaaaaa,gonka1bbbbbbbbbb,correct horse\n"
+        let host = try #require(try InventoryLoader.parse(good, file: "s", schema: Self.schema).hosts.first)
+        #expect(host.variables == ["wallet": "gonka1bbbbbbbbbb"], "the first accepted column in the schema's order wins")
+        #expect(host.secretVariables["keyring_password"]?.revealed == "correct horse")
+    }
+
+    @Test func invalidKitValuesNameTheColumnAndHideSecrets() throws {
+        let text = "ip,wallet,keyring_password\n10.0.0.1,0xabc,short\n"
+        let error = try #require(inventoryError(text, schema: Self.schema))
+        #expect(error.all.map(\.location) == [
+            "servers.csv:2:10: wallet '0xabc' is not a valid wallet address; expected a bech32 address starting with gonka1",
+            "servers.csv:2:16: keyring_password is not a valid keyring password (value not shown); expected at least 8 characters",
+        ])
+        #expect(!error.description.contains("short"))
+    }
+
+    @Test func missingRequiredColumnAndClaimedSSHColumns() {
+        #expect(inventoryError("ip\n10.0.0.1\n", schema: Self.schema)?.description
+            == "servers.csv:1:1: no wallet address column; expected one of: wallet, account")
+        let clash = InventorySchema([InventoryField("x", label: "thing", columns: ["host"])])
+        #expect(inventoryError("ip\n10.0.0.1\n", schema: clash)?.message
+            == "the inventory schema's thing claims column 'host', which is already read as the address")
+    }
+
+    @Test func aGonkaWalletIsNotAnEthereumAddressForFleetKit() throws {
+        let host = try #require(try InventoryLoader.parse("ip,wallet\n10.0.0.1,gonka1xyz\n", file: "s").hosts.first)
+        #expect(host.variables == ["wallet": "gonka1xyz"])
     }
 }

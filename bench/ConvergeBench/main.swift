@@ -24,9 +24,9 @@ do {
         controlPersist: .seconds(persist), defaultIdentityFile: arguments[1], readsUserConfig: false)
     let transport = try OpenSSHTransport(configuration: configuration)
     let steps = (1...stepCount).map { index in
-        Step.shell("step \(index)", check: "test -f ~/bench/step\(index)", run: "mkdir -p ~/bench && touch ~/bench/step\(index)")
+        Step.shell("step \(index)", check: "test -f ~/bench/step\(index)", action: "mkdir -p ~/bench && touch ~/bench/step\(index)")
     }
-    let options = RunOptions(forks: 50, batchesChecks: !arguments.contains("--per-step-checks"))
+    let options = try RunOptions(forks: 50, batchesChecks: !arguments.contains("--per-step-checks"))
     let started = ContinuousClock.now
     let report = await PlaybookRunner(transport: transport, runLog: .discarding, options: options)
         .run(Playbook("bench", steps: steps), on: inventory.hosts)

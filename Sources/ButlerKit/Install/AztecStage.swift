@@ -41,7 +41,7 @@ public enum AztecStage {
     static func nodeDirectory(_ settings: InstallSettings) -> Step {
         let node = RemoteShell.q(settings.nodeDirectory)
         let data = RemoteShell.q(settings.dataDirectory)
-        return .shell("node directory", check: "test -d \(data)", run: "mkdir -p \(data) && chmod 0700 \(node)")
+        return .shell("node directory", check: "test -d \(data)", action: "mkdir -p \(data) && chmod 0700 \(node)")
     }
 
     /// The server's `.env` with mode 0600; its content travels on stdin, never in argv.

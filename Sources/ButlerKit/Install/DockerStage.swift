@@ -25,14 +25,14 @@ public enum DockerStage {
     static func service() -> Step {
         .shell("docker service",
                check: RemoteShell.script("as_root systemctl is-enabled --quiet docker && as_root systemctl is-active --quiet docker"),
-               run: RemoteShell.script("as_root systemctl enable --now docker"))
+               action: RemoteShell.script("as_root systemctl enable --now docker"))
     }
 
     /// The SSH user in the docker group (takes effect at the next login).
     static func group() -> Step {
         .shell("docker group",
                check: "id -nG \"$(id -un)\" | tr ' ' '\\n' | grep -qx docker",
-               run: RemoteShell.script("as_root usermod -aG docker \"$(id -un)\""))
+               action: RemoteShell.script("as_root usermod -aG docker \"$(id -un)\""))
     }
 
     /// `docker info` answers; a restart of the service is the fix tried.

@@ -9,6 +9,12 @@ public enum InstallStage: String, Sendable, CaseIterable, Codable {
     /// Aztec CLI, node configuration, node started.
     case aztec
 
+    /// The stage for FleetKit's ``StagedRun``; after Docker every connection is reopened so
+    /// the SSH user's new docker group membership applies.
+    public func stage(_ settings: InstallSettings) -> Stage {
+        Stage(rawValue, playbook: playbook(settings), reconnectsAfter: self == .docker)
+    }
+
     /// The stage's playbook.
     public func playbook(_ settings: InstallSettings) -> Playbook {
         switch self {

@@ -11,21 +11,21 @@ public struct NodeEnvironment: Sendable {
     /// Builds the environment of `host`, or says what its inventory row lacks.
     public static func make(for host: RemoteHost, settings: InstallSettings) throws(NodeConfigurationError) -> NodeEnvironment {
         var missing: [String] = []
-        let privateKey = host.privateKey?.revealed ?? ""
+        let privateKey = host.validatorPrivateKey?.revealed ?? ""
         if privateKey.isEmpty {
-            missing.append("no validator private key: fill the 'private_key' column (also read as pk, validator_private_key)")
+            missing.append("no validator private key: fill the \(columns(AztecInventory.privateKey))")
         }
         let coinbase = host.ethAddress ?? ""
         if coinbase.isEmpty {
-            missing.append("no Ethereum address for COINBASE: fill the 'eth_address' column (also read as coinbase, wallet)")
+            missing.append("no Ethereum address for COINBASE: fill the \(columns(AztecInventory.ethAddress))")
         }
         let rpc = host.l1RPCURLs.isEmpty ? settings.l1RPCURLs : host.l1RPCURLs
         if rpc.isEmpty {
-            missing.append("no L1 RPC URL: fill the 'l1_rpc' column (also read as rpc, ethereum_hosts) or pass --l1-rpc")
+            missing.append("no L1 RPC URL: fill the \(columns(AztecInventory.l1RPCURLs)) or pass --l1-rpc")
         }
         let consensus = host.consensusURLs.isEmpty ? settings.consensusURLs : host.consensusURLs
         if consensus.isEmpty {
-            missing.append("no L1 consensus URL: fill the 'consensus' column (also read as beacon, l1_consensus_host_urls) or pass --consensus")
+            missing.append("no L1 consensus URL: fill the \(columns(AztecInventory.consensusURLs)) or pass --consensus")
         }
         if !missing.isEmpty {
             throw NodeConfigurationError(inventory: settings.inventoryName, line: host.line, host: host.name, problems: missing)
@@ -51,6 +51,13 @@ public struct NodeEnvironment: Sendable {
                                          problems: unsafe.map { "the value for \($0) contains a line break" })
         }
         return NodeEnvironment(entries: entries.map { (name: $0.0, value: $0.1) })
+    }
+
+    /// "'private_key' column (also read as privatekey, priv_key, key)".
+    private static func columns(_ field: InventoryField) -> String {
+        let first = field.columns.first ?? field.key
+        let others = field.columns.dropFirst()
+        return "'\(first)' column" + (others.isEmpty ? "" : " (also read as \(others.joined(separator: ", ")))")
     }
 
     /// The file's text: a header comment, then `NAME=value` lines.

@@ -55,7 +55,7 @@ public enum PrepareStage {
     /// The node's data folder, owned by the SSH user.
     static func dataDirectory(_ settings: InstallSettings) -> Step {
         let path = RemoteShell.q(settings.dataDirectory)
-        return .shell("data directory", check: "test -d \(path)", run: "mkdir -p \(path) && chmod 0750 \(path)")
+        return .shell("data directory", check: "test -d \(path)", action: "mkdir -p \(path) && chmod 0750 \(path)")
     }
 
     /// Warns (never fails) when the clock is not synchronised: block production needs it.

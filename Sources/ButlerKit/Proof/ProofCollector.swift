@@ -32,20 +32,16 @@ public struct ProofCollector: Sendable {
     /// Tests connectivity, then collects from every reachable host in parallel; results in host order.
     public func collect(from hosts: [RemoteHost]) async -> [ProofResult] {
         runLog.addSecrets(hosts.flatMap(\.secretValues))
-        let reachability = await FleetPreflight.connectivity(hosts, transport: transport, forks: forks, runLog: runLog,
-                                                             timeout: min(perHostTimeout, .seconds(30)))
+        let reachability = await Preflight.connectivity(hosts, transport: transport, forks: forks, runLog: runLog,
+                                                        timeout: min(perHostTimeout, .seconds(30)))
         var results: [String: ProofResult] = [:]
-        for (host, reason) in reachability.unreachable {
-            results[host.name] = result(host, .unreachable, error: "SSH connection failed: \(reason)", started: ContinuousClock.now)
+        let byName = Dictionary(hosts.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        for missing in reachability.unreachable {
+            guard let host = byName[missing.host] else { continue }
+            results[host.name] = result(host, .unreachable, error: "SSH connection failed: \(missing.reason)", started: ContinuousClock.now)
         }
-        let reachable = reachability.reachable
-        await withTaskGroup(of: ProofResult.self) { group in
-            var pending = reachable[...]
-            for _ in 0..<forks { if let host = pending.popFirst() { group.addTask { await self.collect(host) } } }
-            while let finished = await group.next() {
-                results[finished.name] = finished
-                if let host = pending.popFirst() { group.addTask { await self.collect(host) } }
-            }
+        for finished in await Concurrently.map(reachability.reachable, limit: forks, { await self.collect($0) }) {
+            results[finished.name] = finished
         }
         return hosts.compactMap { results[$0.name] }
     }

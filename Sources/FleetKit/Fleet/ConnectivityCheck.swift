@@ -23,18 +23,8 @@ public enum ConnectivityCheck {
     /// Checks every host, up to `forks` at once, and returns results in host order.
     public static func run(_ hosts: [RemoteHost], transport: any Transport, forks: Int, runLog: RunLog,
                            timeout: Duration = .seconds(30)) async -> [Result] {
-        await withTaskGroup(of: (Int, Result).self) { group in
-            var pending = Array(hosts.enumerated())[...]
-            var results = [Result?](repeating: nil, count: hosts.count)
-            func start(_ item: (Int, RemoteHost)) {
-                group.addTask { (item.0, await probe(item.1, transport: transport, runLog: runLog, timeout: timeout)) }
-            }
-            for _ in 0..<max(1, forks) { if let next = pending.popFirst() { start(next) } }
-            while let (index, result) = await group.next() {
-                results[index] = result
-                if let next = pending.popFirst() { start(next) }
-            }
-            return results.compactMap { $0 }
+        await Concurrently.map(hosts, limit: forks) { host in
+            await probe(host, transport: transport, runLog: runLog, timeout: timeout)
         }
     }
 

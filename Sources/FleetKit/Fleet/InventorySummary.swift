@@ -14,15 +14,7 @@ public enum InventorySummary {
         public var port: Int?
         /// Key file, if given.
         public var identityFile: String?
-        /// Ethereum address, if given.
-        public var ethAddress: String?
-        /// `***` when a private key is present.
-        public var privateKey: String?
-        /// L1 RPC URLs.
-        public var l1RPCURLs: [String]
-        /// Consensus URLs.
-        public var consensusURLs: [String]
-        /// Other columns; secret ones masked.
+        /// Every other value (kit fields and extra columns); secret ones as `***`.
         public var variables: [String: String]
         /// Inventory line.
         public var line: Int
@@ -34,8 +26,7 @@ public enum InventorySummary {
             var variables = host.variables
             for key in host.secretVariables.keys { variables[key] = Redactor.mask }
             return Row(name: host.name, address: host.address, user: host.user, port: host.port, identityFile: host.identityFile,
-                       ethAddress: host.ethAddress, privateKey: host.privateKey == nil ? nil : Redactor.mask,
-                       l1RPCURLs: host.l1RPCURLs, consensusURLs: host.consensusURLs, variables: variables, line: host.line)
+                       variables: variables, line: host.line)
         }
     }
 
@@ -47,10 +38,6 @@ public enum InventorySummary {
             if let user = row.user { fields.append("user=\(user)") }
             if let port = row.port { fields.append("port=\(port)") }
             if let key = row.identityFile { fields.append("key=\(key)") }
-            if let eth = row.ethAddress { fields.append("eth_address=\(eth)") }
-            if let pk = row.privateKey { fields.append("private_key=\(pk)") }
-            if !row.l1RPCURLs.isEmpty { fields.append("l1_rpc=\(row.l1RPCURLs.joined(separator: ","))") }
-            if !row.consensusURLs.isEmpty { fields.append("consensus=\(row.consensusURLs.joined(separator: ","))") }
             for (key, value) in row.variables.sorted(by: { $0.key < $1.key }) { fields.append("\(key)=\(value)") }
             text += "  \(row.name) (line \(row.line)): " + fields.joined(separator: " ") + "\n"
         }

@@ -4,11 +4,17 @@
 /// matched case-insensitively against a host's name or address. A glob starting with `!`
 /// excludes the hosts it matches; `all` matches every host. A host is chosen when it matches
 /// any including glob (or there are none) and no excluding glob.
+///
+/// Names come from spreadsheets and may hold spaces, brackets or commas: a term equal to a
+/// host's whole name matches it even when it contains glob characters, and `\` makes the
+/// next character literal (`Validator\, EU` is one term; `node\*` matches only `node*`).
 public struct HostPattern: Sendable {
     /// One glob and whether it excludes.
     struct Term: Sendable {
         let excludes: Bool
         let glob: [GlobToken]
+        /// The term as written (escapes removed, lowercased), compared whole with names.
+        let literal: String
     }
 
     /// A compiled glob element.
@@ -21,20 +27,18 @@ public struct HostPattern: Sendable {
 
     let terms: [Term]
 
-    /// Parses `text`; an empty pattern or an unclosed `[` is an error.
+    /// Parses `text`; an empty pattern, an unclosed `[` or a trailing `\` is an error.
     public init(_ text: String) throws(InventoryError) {
         var terms: [Term] = []
         let source = "host pattern '\(text)'"
-        var position = 1
-        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-            defer { position += part.count + 1 }
+        for (part, start) in try Self.splitTerms(text, source: source) {
             var word = Substring(part)
-            var offset = position
+            var offset = start
             while let first = word.first, first.isWhitespace {
                 word.removeFirst()
                 offset += 1
             }
-            while let last = word.last, last.isWhitespace { word.removeLast() }
+            while let last = word.last, last.isWhitespace, !word.hasSuffix("\\ ") { word.removeLast() }
             var excludes = false
             if word.first == "!" {
                 excludes = true
@@ -46,10 +50,59 @@ public struct HostPattern: Sendable {
                     file: source, column: offset,
                     message: "empty pattern at character \(offset); expected a name, address or glob such as 'web*'")
             }
-            let glob = try Self.compile(word.lowercased(), source: source, offset: offset)
-            terms.append(Term(excludes: excludes, glob: word.lowercased() == "all" ? [.anyRun] : glob))
+            let lowered = word.lowercased()
+            let glob = try Self.compile(lowered, source: source, offset: offset)
+            terms.append(Term(excludes: excludes, glob: lowered == "all" ? [.anyRun] : glob,
+                              literal: Self.unescaped(lowered)))
         }
         self.terms = terms
+    }
+
+    /// Splits on commas not preceded by `\`, keeping escapes for ``compile``; each part
+    /// comes with its 1-based starting character.
+    static func splitTerms(_ text: String, source: String) throws(InventoryError) -> [(String, Int)] {
+        var parts: [(String, Int)] = []
+        var current = ""
+        var start = 1
+        var position = 1
+        var escaped = false
+        for character in text {
+            defer { position += 1 }
+            if escaped {
+                current.append(character)
+                escaped = false
+            } else if character == "\\" {
+                current.append(character)
+                escaped = true
+            } else if character == "," {
+                parts.append((current, start))
+                current = ""
+                start = position + 1
+            } else {
+                current.append(character)
+            }
+        }
+        if escaped {
+            throw InventoryError(file: source, column: position - 1,
+                                 message: "the pattern ends with '\\'; expected a character after it")
+        }
+        parts.append((current, start))
+        return parts
+    }
+
+    /// `text` with each `\x` turned into `x`.
+    static func unescaped(_ text: String) -> String {
+        var result = ""
+        var escaped = false
+        for character in text {
+            if !escaped && character == "\\" {
+                escaped = true
+            } else {
+                result.append(character)
+                escaped = false
+            }
+        }
+        return result
     }
 
     /// Whether `host` is chosen by this pattern.
@@ -58,7 +111,7 @@ public struct HostPattern: Sendable {
         let address = Array(host.address.lowercased())
         var included = !terms.contains { !$0.excludes }
         for term in terms {
-            let hit = Self.match(term.glob, name) || Self.match(term.glob, address)
+            let hit = term.literal == host.name.lowercased() || Self.match(term.glob, name) || Self.match(term.glob, address)
             guard hit else { continue }
             if term.excludes { return false }
             included = true
@@ -73,6 +126,9 @@ public struct HostPattern: Sendable {
         while index < characters.count {
             let character = characters[index]
             switch character {
+            case "\\" where index + 1 < characters.count:
+                tokens.append(.literal(characters[index + 1]))
+                index += 2
             case "*":
                 if tokens.last != .anyRun { tokens.append(.anyRun) }
                 index += 1

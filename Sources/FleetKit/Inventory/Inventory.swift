@@ -4,11 +4,14 @@ public struct Inventory: Sendable {
     public var file: String
     /// The hosts in the order they appear in the file.
     public var hosts: [RemoteHost]
+    /// Rows left out because they had problems, when the loader was asked to skip them.
+    public var skippedRows: [InventoryError]
 
     /// Creates an inventory from hosts.
-    public init(file: String, hosts: [RemoteHost]) {
+    public init(file: String, hosts: [RemoteHost], skippedRows: [InventoryError] = []) {
         self.file = file
         self.hosts = hosts
+        self.skippedRows = skippedRows
     }
 
     /// Every secret value of every host, without repeats, for the log redactor.
@@ -25,6 +28,6 @@ public struct Inventory: Sendable {
 
     /// The same inventory holding only the hosts `pattern` matches, in file order.
     public func limited(to pattern: HostPattern) -> Inventory {
-        Inventory(file: file, hosts: hosts.filter { pattern.matches($0) })
+        Inventory(file: file, hosts: hosts.filter { pattern.matches($0) }, skippedRows: skippedRows)
     }
 }

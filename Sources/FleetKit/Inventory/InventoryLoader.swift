@@ -7,24 +7,24 @@ import Darwin
 
 /// Reads an inventory CSV into validated hosts.
 ///
-/// The first row is the header. Column names are matched case-insensitively, with spaces
-/// around them trimmed and `-`, `_` and spaces treated alike:
+/// The first row is the header. Header names are cleaned (Unicode format characters such
+/// as a stray BOM or a zero-width space removed, NFC) and matched case-insensitively, with
+/// `-`, `_`, `.` and spaces treated alike. FleetKit reads the SSH columns of ``SSHColumn``;
+/// the kit's ``InventorySchema`` says what other columns mean. For each field the accepted
+/// columns are tried in order and the first non-empty value of the row wins.
 ///
-/// - address: `ip`, `host`, `address`, `server`, `server_ip` (required)
-/// - name: `name`, `hostname`, `alias` (the address when absent)
-/// - user: `user`, `ssh_user`, `username`; port: `port`, `ssh_port`
-/// - SSH key file: `key`, `ssh_key`, `identity_file`
-/// - Ethereum address: `eth_address`, `address_eth`, `wallet`, `coinbase`
-/// - private key: `private_key`, `pk`, `validator_private_key`
-/// - L1 RPC URLs: `l1_rpc`, `rpc`, `rpc_urls`, `ethereum_hosts`
-/// - consensus URLs: `beacon`, `consensus`, `l1_consensus_host_urls`
-///
-/// Columns with other names become `RemoteHost.variables`, or `RemoteHost.secretVariables` when the
-/// name looks secret. Values are trimmed; an empty optional cell means "not given". Every
-/// error names the file, line and column, and no error message ever contains a secret value.
+/// Columns no field claims become ``RemoteHost/variables`` (lowercased header as key), or
+/// ``RemoteHost/secretVariables`` when the name looks secret (``InventoryColumnName/looksSecret(_:)``)
+/// or the value is shaped like a private key or mnemonic (``SecretShape``). Values are
+/// trimmed; an empty cell means "not given". Every problem of every row is reported at
+/// once, each with the file, line and column; no message ever contains a secret value.
 public enum InventoryLoader {
     /// Reads and parses the file at `url`; an unreadable file is an error naming the path.
-    public static func load(contentsOf url: URL) throws(InventoryError) -> Inventory {
+    ///
+    /// - Parameter skipInvalidRows: when `true`, rows with problems are left out and listed
+    ///   in ``Inventory/skippedRows`` instead of failing the whole file.
+    public static func load(contentsOf url: URL, schema: InventorySchema = .sshOnly,
+                            skipInvalidRows: Bool = false) throws(InventoryError) -> Inventory {
         let file = url.isFileURL ? url.relativePath : url.absoluteString
         let data: Data
         do {
@@ -35,7 +35,7 @@ public enum InventoryLoader {
         guard let text = String(data: data, encoding: .utf8) else {
             throw InventoryError(file: file, message: "the inventory file is not valid UTF-8 text")
         }
-        return try parse(text, file: file)
+        return try parse(text, file: file, schema: schema, skipInvalidRows: skipInvalidRows)
     }
 
     /// The system's reason a file could not be read, such as "No such file or directory".
@@ -51,7 +51,8 @@ public enum InventoryLoader {
     }
 
     /// Parses inventory CSV `text`; `file` names the source in errors.
-    public static func parse(_ text: String, file: String) throws(InventoryError) -> Inventory {
+    public static func parse(_ text: String, file: String, schema: InventorySchema = .sshOnly,
+                             skipInvalidRows: Bool = false) throws(InventoryError) -> Inventory {
         let records: [CSVRecord]
         do {
             records = try CSVReader.parse(text, file: file)
@@ -63,31 +64,45 @@ public enum InventoryLoader {
                 file: file,
                 message: "the inventory is empty; expected a header row such as 'name,ip,user,port' and one row per host")
         }
-        let layout = try InventoryColumnLayout(header: header, file: file)
+        let layout = try InventoryColumnLayout(header: header, schema: schema, file: file)
         var hosts: [RemoteHost] = []
+        var problems: [InventoryError] = []
         var firstLineByName: [String: Int] = [:]
         var firstLineByEndpoint: [String: Int] = [:]
         for record in records.dropFirst() {
-            let host = try layout.host(from: record, file: file)
+            var rowProblems: [InventoryError] = []
+            guard let host = layout.host(from: record, file: file, problems: &rowProblems) else {
+                problems += rowProblems
+                continue
+            }
             if let first = firstLineByName[host.name.lowercased()] {
-                throw InventoryError(
-                    file: file, line: record.line, column: layout.nameColumn(in: record),
-                    message: "duplicate host name '\(host.name)'; it is already used on line \(first)")
+                rowProblems.append(InventoryError(
+                    file: file, line: record.line, column: layout.column(of: .name, in: record),
+                    message: "duplicate host name '\(host.name)'; it is already used on line \(first)"))
             }
             let endpoint = "\(host.address.lowercased())|\(host.port.map(String.init) ?? "")|\(host.user ?? "")"
-            if let first = firstLineByEndpoint[endpoint] {
-                throw InventoryError(
-                    file: file, line: record.line, column: layout.addressColumn(in: record),
-                    message: "duplicate host \(Self.describeEndpoint(host)); the same address, port and user are on line \(first)")
+            if rowProblems.isEmpty, let first = firstLineByEndpoint[endpoint] {
+                rowProblems.append(InventoryError(
+                    file: file, line: record.line, column: layout.column(of: .address, in: record),
+                    message: "duplicate host \(Self.describeEndpoint(host)); the same address, port and user are on line \(first)"))
+            }
+            guard rowProblems.isEmpty else {
+                problems += rowProblems
+                continue
             }
             firstLineByName[host.name.lowercased()] = record.line
             firstLineByEndpoint[endpoint] = record.line
             hosts.append(host)
         }
-        if hosts.isEmpty {
-            throw InventoryError(file: file, line: header.line, message: "no hosts; expected at least one row after the header")
+        if !problems.isEmpty && !skipInvalidRows {
+            throw InventoryError.combining(problems)
         }
-        return Inventory(file: file, hosts: hosts)
+        if hosts.isEmpty {
+            var error = InventoryError(file: file, line: header.line, message: "no hosts; expected at least one valid row after the header")
+            error.others = problems
+            throw error
+        }
+        return Inventory(file: file, hosts: hosts, skippedRows: problems)
     }
 
     private static func describeEndpoint(_ host: RemoteHost) -> String {
@@ -100,299 +115,208 @@ public enum InventoryLoader {
     }
 }
 
-/// The host fields an inventory column can fill, with the header names each accepts.
-enum InventoryColumn: String, CaseIterable, Sendable {
-    case address, name, user, port, identityFile, ethAddress, privateKey, l1RPCURLs, consensusURLs
-
-    /// Accepted header names in their normalized form (lowercase, `_` for `-` and spaces).
-    var aliases: [String] {
-        switch self {
-        case .address: ["ip", "host", "address", "server", "server_ip"]
-        case .name: ["name", "hostname", "alias"]
-        case .user: ["user", "ssh_user", "username"]
-        case .port: ["port", "ssh_port"]
-        case .identityFile: ["key", "ssh_key", "identity_file"]
-        case .ethAddress: ["eth_address", "address_eth", "wallet", "coinbase"]
-        case .privateKey: ["private_key", "pk", "validator_private_key"]
-        case .l1RPCURLs: ["l1_rpc", "rpc", "rpc_urls", "ethereum_hosts"]
-        case .consensusURLs: ["beacon", "consensus", "l1_consensus_host_urls"]
-        }
-    }
-
-    /// What the field is, for messages.
-    var label: String {
-        switch self {
-        case .address: "address"
-        case .name: "host name"
-        case .user: "SSH user"
-        case .port: "SSH port"
-        case .identityFile: "SSH key file"
-        case .ethAddress: "Ethereum address"
-        case .privateKey: "private key"
-        case .l1RPCURLs: "L1 RPC URLs"
-        case .consensusURLs: "consensus URLs"
-        }
-    }
-
-    /// The field a header name maps to, if any.
-    static func field(forNormalized name: String) -> InventoryColumn? {
-        allCases.first { $0.aliases.contains(name) }
-    }
-
-    /// Lowercases, trims and treats `-`, `_` and runs of spaces alike.
-    static func normalize(_ header: String) -> String {
-        let trimmed = header.trimmingCharacters(in: .whitespaces).lowercased()
-        var result = ""
-        var lastWasSeparator = false
-        for character in trimmed {
-            if character == "-" || character == "_" || character == " " || character == "\t" {
-                if !lastWasSeparator { result.append("_") }
-                lastWasSeparator = true
-            } else {
-                result.append(character)
-                lastWasSeparator = false
-            }
-        }
-        return result
-    }
-
-    /// Whether an unmapped column's values must be treated as secrets.
-    static func looksSecret(_ normalized: String) -> Bool {
-        let compact = normalized.replacingOccurrences(of: "_", with: "")
-        if compact == "publickey" || compact == "pubkey" || normalized.hasSuffix("public_key") || normalized.hasSuffix("pubkey") {
-            return false
-        }
-        return ["key", "secret", "password", "mnemonic", "token", "seed"].contains { normalized.contains($0) }
-    }
-}
-
 /// Which column holds which field, worked out from the header row.
 struct InventoryColumnLayout: Sendable {
-    /// A column that is not a host field.
+    /// A column no field claims.
     struct ExtraColumn: Sendable {
         let index: Int
         let key: String
         let secret: Bool
     }
 
-    let fieldColumns: [InventoryColumn: Int]
+    /// Column indexes of each SSH field, in priority order.
+    let sshColumns: [SSHColumn: [Int]]
+    /// Column indexes of each schema field, in priority order, with the field.
+    let schemaColumns: [(field: InventoryField, indexes: [Int])]
     let headerNames: [String]
     let extras: [ExtraColumn]
     let width: Int
 
-    init(header: CSVRecord, file: String) throws(InventoryError) {
-        var fieldColumns: [InventoryColumn: Int] = [:]
-        var extras: [ExtraColumn] = []
-        var seenExtras: [String: Int] = [:]
-        var names: [String] = []
-        for (index, raw) in header.fields.enumerated() {
-            let written = raw.trimmingCharacters(in: .whitespaces)
-            names.append(written)
+    init(header: CSVRecord, schema: InventorySchema, file: String) throws(InventoryError) {
+        let normalizedNames = header.fields.map(InventoryColumnName.normalize)
+        var claimedBy: [String: String] = [:]
+        for column in SSHColumn.allCases {
+            for name in column.columns { claimedBy[name] = column.label }
+        }
+        for field in schema.fields {
+            for name in field.columns.map(InventoryColumnName.normalize) {
+                if let owner = claimedBy[name] {
+                    throw InventoryError(
+                        file: file, message: "the inventory schema's \(field.label) claims column '\(name)', which is already read as the \(owner)")
+                }
+                claimedBy[name] = field.label
+            }
+        }
+        var seen: [String: Int] = [:]
+        for (index, normalized) in normalizedNames.enumerated() {
             let column = header.columns[ifPresent: index] ?? 1
-            let normalized = InventoryColumn.normalize(written)
             if normalized.isEmpty {
                 throw InventoryError(
                     file: file, line: header.line, column: column,
                     message: "header column \(index + 1) has no name; expected a column name such as 'ip' or 'name' (a trailing comma adds an empty column)")
             }
-            if let field = InventoryColumn.field(forNormalized: normalized) {
-                if let earlier = fieldColumns[field] {
-                    throw InventoryError(
-                        file: file, line: header.line, column: column,
-                        message: "columns '\(names[ifPresent: earlier] ?? "")' and '\(written)' both give the \(field.label); keep only one of: \(field.aliases.joined(separator: ", "))")
-                }
-                fieldColumns[field] = index
-            } else {
-                if let earlier = seenExtras[normalized] {
-                    throw InventoryError(
-                        file: file, line: header.line, column: column,
-                        message: "column '\(written)' appears twice (first as column \(earlier + 1)); expected each column name once")
-                }
-                seenExtras[normalized] = index
-                extras.append(ExtraColumn(index: index, key: written.lowercased(), secret: InventoryColumn.looksSecret(normalized)))
+            if let earlier = seen[normalized] {
+                throw InventoryError(
+                    file: file, line: header.line, column: column,
+                    message: "column '\(InventoryColumnName.clean(header.fields[index]))' appears twice (first as column \(earlier + 1)); expected each column name once")
             }
+            seen[normalized] = index
         }
-        guard fieldColumns[.address] != nil else {
+        func indexes(_ names: [String]) -> [Int] {
+            names.map(InventoryColumnName.normalize).compactMap { seen[$0] }
+        }
+        var sshColumns: [SSHColumn: [Int]] = [:]
+        for column in SSHColumn.allCases { sshColumns[column] = indexes(column.columns) }
+        guard sshColumns[.address]?.isEmpty == false else {
             throw InventoryError(
                 file: file, line: header.line, column: 1,
-                message: "no address column; expected one of: \(InventoryColumn.address.aliases.joined(separator: ", "))")
+                message: "no address column; expected one of: \(SSHColumn.address.columns.joined(separator: ", "))")
         }
-        self.fieldColumns = fieldColumns
-        self.headerNames = names
+        let schemaColumns = schema.fields.map { (field: $0, indexes: indexes($0.columns)) }
+        for (field, found) in schemaColumns where field.isRequired && found.isEmpty {
+            throw InventoryError(
+                file: file, line: header.line, column: 1,
+                message: "no \(field.label) column; expected one of: \(field.columns.joined(separator: ", "))")
+        }
+        var extras: [ExtraColumn] = []
+        for (index, normalized) in normalizedNames.enumerated() where claimedBy[normalized] == nil {
+            extras.append(ExtraColumn(index: index, key: InventoryColumnName.clean(header.fields[index]).lowercased(),
+                                      secret: InventoryColumnName.looksSecret(normalized)))
+        }
+        self.sshColumns = sshColumns
+        self.schemaColumns = schemaColumns
+        self.headerNames = header.fields.map(InventoryColumnName.clean)
         self.extras = extras
         self.width = header.fields.count
     }
 
-    func addressColumn(in record: CSVRecord) -> Int {
-        fieldColumns[.address].flatMap { record.columns[ifPresent: $0] } ?? 1
+    /// The column (character position) of `field`'s first accepted column in `record`.
+    func column(of field: SSHColumn, in record: CSVRecord) -> Int {
+        let index = sshColumns[field]?.first ?? sshColumns[.address]?.first
+        return index.flatMap { record.columns[ifPresent: $0] } ?? 1
     }
 
-    func nameColumn(in record: CSVRecord) -> Int {
-        (fieldColumns[.name] ?? fieldColumns[.address]).flatMap { record.columns[ifPresent: $0] } ?? 1
+    /// One cell: the first non-empty value among `indexes`.
+    struct Cell {
+        let value: String
+        let column: Int
+        let header: String
     }
 
-    /// Builds and validates one host from a data row.
-    func host(from record: CSVRecord, file: String) throws(InventoryError) -> RemoteHost {
+    func firstValue(_ indexes: [Int], in record: CSVRecord) -> Cell? {
+        for index in indexes {
+            guard let raw = record.fields[ifPresent: index] else { continue }
+            let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !value.isEmpty {
+                return Cell(value: value, column: record.columns[ifPresent: index] ?? 1, header: headerNames[ifPresent: index] ?? "")
+            }
+        }
+        return nil
+    }
+
+    /// Builds and validates one host from a data row; every problem found is appended to `problems`.
+    func host(from record: CSVRecord, file: String, problems: inout [InventoryError]) -> RemoteHost? {
         let line = record.line
+        let problemsBefore = problems.count
+        func problem(_ column: Int, _ message: String) {
+            problems.append(InventoryError(file: file, line: line, column: column, message: message))
+        }
         if record.fields.count != width {
             let column = record.fields.count > width
                 ? record.columns[ifPresent: width] ?? 1
                 : record.columns.last ?? 1
             let trailing = record.fields.count == width + 1 && record.fields.last?.isEmpty == true
                 ? " (a trailing comma adds an empty field)" : ""
-            throw InventoryError(
-                file: file, line: line, column: column,
-                message: "line \(line) has \(record.fields.count) fields; expected \(width) like the header\(trailing)")
+            problem(column, "line \(line) has \(record.fields.count) fields; expected \(width) like the header\(trailing)")
+            return nil
         }
-        func cell(_ field: InventoryColumn) -> (value: String, column: Int, header: String)? {
-            guard let index = fieldColumns[field], let raw = record.fields[ifPresent: index] else { return nil }
-            let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !value.isEmpty else { return nil }
-            return (value, record.columns[ifPresent: index] ?? 1, headerNames[ifPresent: index] ?? field.rawValue)
-        }
-        func failure(_ column: Int, _ message: String) -> InventoryError {
-            InventoryError(file: file, line: line, column: column, message: message)
+        func cell(_ field: SSHColumn) -> Cell? { firstValue(sshColumns[field] ?? [], in: record) }
+        /// An SSH value that is shaped like a secret is refused without being echoed.
+        func refuseSecretShaped(_ cell: Cell, as field: SSHColumn) -> Bool {
+            guard SecretShape.matches(cell.value) else { return false }
+            problem(cell.column, "column '\(cell.header)' holds a value shaped like a private key or mnemonic (not shown); expected the \(field.label)")
+            return true
         }
 
-        guard let address = cell(.address) else {
-            throw failure(addressColumn(in: record), "the address is empty; expected an IPv4 address, IPv6 address or hostname")
-        }
-        guard InventoryValueCheck.isValidAddress(address.value) else {
-            throw failure(address.column, "'\(address.value)' is not a valid IPv4 address, IPv6 address or hostname")
-        }
-        var host = RemoteHost(name: address.value, address: address.value, line: line)
-        if let name = cell(.name) {
-            guard InventoryValueCheck.isValidName(name.value) else {
-                throw failure(name.column, "host name '\(name.value)' is not usable; expected no spaces, quotes, slashes, glob or shell characters, and no leading '-'")
+        var host = RemoteHost(name: "", address: "", line: line)
+        if let address = cell(.address) {
+            if !refuseSecretShaped(address, as: .address) {
+                if InventoryValueCheck.isValidAddress(address.value) {
+                    host.address = address.value
+                    host.name = address.value
+                } else {
+                    problem(address.column, "'\(address.value)' is not a valid IPv4 address, IPv6 address or hostname")
+                }
             }
-            host.name = name.value
+        } else {
+            problem(column(of: .address, in: record),
+                    "the address is empty; expected an IPv4 address, IPv6 address or hostname in one of: \(SSHColumn.address.columns.joined(separator: ", "))")
         }
-        if let user = cell(.user) {
-            guard InventoryValueCheck.isValidUser(user.value) else {
-                throw failure(user.column, "user '\(user.value)' is not a valid user name; expected a letter or '_' followed by letters, digits, '_', '.' or '-'")
+        if let name = cell(.name), !refuseSecretShaped(name, as: .name) {
+            if InventoryValueCheck.isValidName(name.value) {
+                host.name = name.value
+            } else {
+                problem(name.column, "host name '\(InventoryValueCheck.visible(name.value))' is not usable; expected printable text without control or format characters")
             }
-            host.user = user.value
+        }
+        if let user = cell(.user), !refuseSecretShaped(user, as: .user) {
+            if InventoryValueCheck.isValidUser(user.value) {
+                host.user = user.value
+            } else {
+                problem(user.column, "user '\(InventoryValueCheck.visible(user.value))' is not a valid user name; expected a letter or '_' followed by letters, digits, '_', '.' or '-'")
+            }
         }
         if let port = cell(.port) {
-            guard !port.value.isEmpty, port.value.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-                throw failure(port.column, "port '\(port.value)' is not a whole number; expected 1–65535")
+            if !port.value.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                problem(port.column, "port '\(InventoryValueCheck.visible(port.value))' is not a whole number; expected 1–65535")
+            } else if let number = Int(port.value), (1...65535).contains(number) {
+                host.port = number
+            } else {
+                problem(port.column, "port \(port.value) is out of range; expected 1–65535")
             }
-            guard let number = Int(port.value), (1...65535).contains(number) else {
-                throw failure(port.column, "port \(port.value) is out of range; expected 1–65535")
-            }
-            host.port = number
         }
-        if let key = cell(.identityFile) {
-            guard !key.value.hasPrefix("-"), !key.value.contains(where: { $0.isNewline }) else {
-                throw failure(key.column, "SSH key file '\(key.value)' is not usable; expected a path not starting with '-'")
+        if let key = cell(.identityFile), !refuseSecretShaped(key, as: .identityFile) {
+            if key.value.hasPrefix("-") || key.value.contains(where: { $0.isNewline }) {
+                problem(key.column, "SSH key file '\(InventoryValueCheck.visible(key.value))' is not usable; expected a path not starting with '-'")
+            } else {
+                host.identityFile = key.value
             }
-            host.identityFile = key.value
         }
-        if let eth = cell(.ethAddress) {
-            guard InventoryValueCheck.isHex(eth.value, digits: 40, requirePrefix: true) else {
-                throw failure(eth.column, "\(eth.header) '\(eth.value)' on line \(line) is not an Ethereum address; expected 0x followed by 40 hex digits")
+        for (field, indexes) in schemaColumns {
+            guard let cell = firstValue(indexes, in: record) else {
+                if field.isRequired {
+                    problem(indexes.first.flatMap { record.columns[ifPresent: $0] } ?? 1,
+                            "the \(field.label) is empty; expected a value in one of: \(field.columns.joined(separator: ", "))")
+                }
+                continue
             }
-            host.ethAddress = eth.value
-        }
-        if let key = cell(.privateKey) {
-            guard InventoryValueCheck.isHex(key.value, digits: 64, requirePrefix: false) else {
-                throw failure(key.column, "\(key.header) on line \(line) is not 32 bytes of hex; expected 64 hex digits, optionally after 0x")
+            let hidden = field.isSecret || SecretShape.matches(cell.value)
+            if let expected = field.validate(cell.value) {
+                let shown = hidden ? "" : " '\(InventoryValueCheck.visible(cell.value))'"
+                problem(cell.column, "\(cell.header)\(shown) is not a valid \(field.label)\(hidden ? " (value not shown)" : ""); expected \(expected)")
+                continue
             }
-            host.privateKey = Secret(key.value)
+            if hidden {
+                host.secretVariables[field.key] = Secret(cell.value)
+            } else {
+                host.variables[field.key] = cell.value
+            }
         }
-        if let urls = cell(.l1RPCURLs) { host.l1RPCURLs = Self.splitList(urls.value) }
-        if let urls = cell(.consensusURLs) { host.consensusURLs = Self.splitList(urls.value) }
         for extra in extras {
             guard let raw = record.fields[ifPresent: extra.index] else { continue }
             let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !value.isEmpty else { continue }
-            if extra.secret {
+            if extra.secret || SecretShape.matches(value) {
                 host.secretVariables[extra.key] = Secret(value)
             } else {
                 host.variables[extra.key] = value
             }
         }
-        return host
-    }
-
-    /// Splits a list of URLs on commas and whitespace, dropping empty parts.
-    static func splitList(_ text: String) -> [String] {
-        text.split { $0 == "," || $0 == ";" || $0.isWhitespace }.map(String.init)
+        return host.address.isEmpty || problems.count > problemsBefore ? nil : host
     }
 }
 
-/// Checks for the values that end up in SSH command lines.
-enum InventoryValueCheck {
-    /// An IPv4 dotted quad, an IPv6 address or an RFC 1123 hostname.
-    static func isValidAddress(_ text: String) -> Bool {
-        guard !text.hasPrefix("-"), text.utf8.count <= 253 else { return false }
-        if text.contains(":") { return isIPv6(text) }
-        if text.allSatisfy({ $0 == "." || ($0.isASCII && $0.isNumber) }) { return isIPv4(text) }
-        return isHostname(text)
-    }
-
-    static func isIPv4(_ text: String) -> Bool {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return false }
-        return parts.allSatisfy { part in
-            guard (1...3).contains(part.count), part.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
-            if part.count > 1 && part.hasPrefix("0") { return false }
-            guard let value = Int(part) else { return false }
-            return value <= 255
-        }
-    }
-
-    static func isIPv6(_ text: String) -> Bool {
-        guard text.allSatisfy({ $0.isASCII && ($0.isHexDigit || $0 == ":" || $0 == ".") }) else { return false }
-        var storage = in6_addr()
-        return inet_pton(AF_INET6, text, &storage) == 1
-    }
-
-    static func isHostname(_ text: String) -> Bool {
-        var name = Substring(text)
-        if name.hasSuffix(".") { name = name.dropLast() }
-        let labels = name.split(separator: ".", omittingEmptySubsequences: false)
-        guard !labels.isEmpty else { return false }
-        return labels.allSatisfy { label in
-            guard (1...63).contains(label.count), label.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
-                return false
-            }
-            return !label.hasPrefix("-") && !label.hasSuffix("-")
-        }
-    }
-
-    /// `^[a-z_][a-z0-9_.-]*$`, any case.
-    static func isValidUser(_ text: String) -> Bool {
-        guard let first = text.first else { return false }
-        guard first.isASCII && (first.isLetter || first == "_") else { return false }
-        return text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "." || $0 == "-") }
-    }
-
-    /// Characters a host name may not contain: they would break log lines, file names, host patterns or shells.
-    static let forbiddenNameCharacters: Set<Character> = Set("/\\'\"`$;&|<>(){}[]*?!#~,")
-
-    /// A host name safe to show, match with patterns and use in file names.
-    static func isValidName(_ text: String) -> Bool {
-        guard !text.hasPrefix("-") else { return false }
-        return text.allSatisfy { character in
-            !forbiddenNameCharacters.contains(character) && !character.isWhitespace
-                && !character.unicodeScalars.contains { $0.properties.generalCategory == .control }
-        }
-    }
-
-    /// `digits` hex digits, after a `0x` that is required or optional.
-    static func isHex(_ text: String, digits: Int, requirePrefix: Bool) -> Bool {
-        var body = Substring(text)
-        if body.hasPrefix("0x") || body.hasPrefix("0X") {
-            body = body.dropFirst(2)
-        } else if requirePrefix {
-            return false
-        }
-        return body.count == digits && body.allSatisfy { $0.isASCII && $0.isHexDigit }
-    }
-}
-
-fileprivate extension Array {
+extension Array {
     /// The element at `index`, or nil when it is out of range.
     subscript(ifPresent index: Int) -> Element? {
         indices.contains(index) ? self[index] : nil

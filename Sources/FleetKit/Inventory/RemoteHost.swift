@@ -1,8 +1,13 @@
-/// One server from the inventory and everything the inventory says about it.
+/// One server from the inventory: what SSH needs to reach it, plus the row's other values.
+///
+/// FleetKit knows only the SSH fields. What any other column means (an Ethereum address,
+/// a wallet, a validator key) is declared by a kit's ``InventorySchema`` and lands in
+/// ``variables`` or ``secretVariables`` under the field's key.
 public struct RemoteHost: Sendable, Hashable, Identifiable {
     /// The host's name, which is unique within an inventory.
     public var id: String { name }
-    /// The name from the name column, or the address when there is none.
+    /// The name from the name column, or the address when there is none. May contain
+    /// spaces and any printable Unicode; use ``fileSafeName`` where it becomes part of a path.
     public var name: String
     /// An IPv4 address, IPv6 address or DNS hostname.
     public var address: String
@@ -12,17 +17,10 @@ public struct RemoteHost: Sendable, Hashable, Identifiable {
     public var port: Int?
     /// The SSH identity (private key) file, when given.
     public var identityFile: String?
-    /// The host's Ethereum address (0x + 40 hex digits), when given.
-    public var ethAddress: String?
-    /// The validator private key, when given.
-    public var privateKey: Secret?
-    /// L1 execution RPC URLs.
-    public var l1RPCURLs: [String]
-    /// L1 consensus (beacon) URLs.
-    public var consensusURLs: [String]
-    /// Every other non-empty column; the key is the header as written, lowercased.
+    /// Non-secret values: schema fields by their key, other columns by their lowercased header.
     public var variables: [String: String]
-    /// Other non-empty columns whose names look secret (key, secret, password, mnemonic, token, seed).
+    /// Secret values: secret schema fields, columns whose names look secret, and any value
+    /// shaped like a private key or mnemonic, whatever its column is called.
     public var secretVariables: [String: Secret]
     /// The line in the inventory file where the host was defined.
     public var line: Int
@@ -30,7 +28,6 @@ public struct RemoteHost: Sendable, Hashable, Identifiable {
     /// Creates a host; only the name and address are required.
     public init(
         name: String, address: String, user: String? = nil, port: Int? = nil, identityFile: String? = nil,
-        ethAddress: String? = nil, privateKey: Secret? = nil, l1RPCURLs: [String] = [], consensusURLs: [String] = [],
         variables: [String: String] = [:], secretVariables: [String: Secret] = [:], line: Int = 0
     ) {
         self.name = name
@@ -38,22 +35,42 @@ public struct RemoteHost: Sendable, Hashable, Identifiable {
         self.user = user
         self.port = port
         self.identityFile = identityFile
-        self.ethAddress = ethAddress
-        self.privateKey = privateKey
-        self.l1RPCURLs = l1RPCURLs
-        self.consensusURLs = consensusURLs
         self.variables = variables
         self.secretVariables = secretVariables
         self.line = line
     }
 
-    /// Every secret value this host carries (privateKey + secretVariables), for the log redactor.
+    /// Every secret value this host carries, in key order, for the log redactor.
     public var secretValues: [String] {
-        var values: [String] = []
-        if let privateKey { values.append(privateKey.revealed) }
-        for key in secretVariables.keys.sorted() {
-            if let secret = secretVariables[key] { values.append(secret.revealed) }
+        secretVariables.keys.sorted().compactMap { secretVariables[$0]?.revealed }
+    }
+
+    /// The name made safe for a file name: letters, digits, `.`, `-` and `_` kept, every
+    /// other run of characters becomes `_`, never empty, never `.` or `..`.
+    public var fileSafeName: String { FileNameComponent.safe(name) }
+}
+
+/// Turns arbitrary text (host names from spreadsheets) into one safe path component.
+public enum FileNameComponent {
+    private static let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_")
+
+    /// `text` with ASCII letters, digits, `.`, `-` and `_` kept and every other run of
+    /// characters replaced by one `_`; a leading `.` or `-` becomes `_`, so the result is
+    /// never `.`, `..` or an option. At most 100 characters, never empty.
+    public static func safe(_ text: String) -> String {
+        var result = ""
+        var lastWasReplacement = false
+        for character in text {
+            if allowed.contains(character) {
+                result.append(character)
+                lastWasReplacement = false
+            } else if !lastWasReplacement {
+                result.append("_")
+                lastWasReplacement = true
+            }
         }
-        return values
+        if let first = result.first, first == "." || first == "-" { result = "_" + result.dropFirst() }
+        result = String(result.prefix(100))
+        return result.isEmpty ? "host" : result
     }
 }

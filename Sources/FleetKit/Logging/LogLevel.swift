@@ -19,6 +19,11 @@ public enum LogLevel: String, Sendable, CaseIterable, Codable {
     /// Something failed.
     case error = "ERROR"
 
+    /// The levels a run's log file keeps: everything, DEBUG only when verbose.
+    public static func fileLevels(verbose: Bool) -> Set<LogLevel> {
+        verbose ? Set(allCases) : Set(allCases).subtracting([.debug])
+    }
+
     /// ANSI colour used on terminals.
     var ansiColor: String {
         switch self {

@@ -12,7 +12,7 @@ public final class FileLogSink: LogSink {
     public let url: URL
     private let timeZone: TimeZone
     private let levels: Set<LogLevel>
-    private let handle: Mutex<FileHandle>
+    private let handle: Locked<FileHandle>
 
     /// Opens (or creates) `url` for appending. Lines of a level outside `levels` are dropped.
     public init(url: URL, timeZone: TimeZone = .current, levels: Set<LogLevel> = Set(LogLevel.allCases)) throws {
@@ -27,7 +27,7 @@ public final class FileLogSink: LogSink {
         self.url = url
         self.timeZone = timeZone
         self.levels = levels
-        self.handle = Mutex(handle)
+        self.handle = Locked(handle)
     }
 
     /// Appends the entry's formatted line.
@@ -47,7 +47,7 @@ public final class ConsoleLogSink: LogSink {
     private let colored: Bool
     private let timeZone: TimeZone
     private let emit: @Sendable (String) -> Void
-    private let serial = Mutex(())
+    private let serial = Locked(())
 
     /// Creates a console sink. The executable decides `colored` (a terminal and no `NO_COLOR`).
     public init(levels: Set<LogLevel>, colored: Bool, timeZone: TimeZone = .current, emit: @escaping @Sendable (String) -> Void) {
@@ -71,18 +71,4 @@ public final class ConsoleLogSink: LogSink {
         if colored { line = entry.level.ansiColor + line + "\u{1B}[0m" }
         serial.withLock { _ in emit(line) }
     }
-}
-
-/// Keeps entries in memory, for tests and for tools that summarise a run.
-public final class MemoryLogSink: LogSink {
-    private let stored = Mutex<[LogEntry]>([])
-
-    /// Creates an empty sink.
-    public init() {}
-
-    /// Stores the entry.
-    public func write(_ entry: LogEntry) { stored.withLock { $0.append(entry) } }
-
-    /// Every entry so far, in order.
-    public var entries: [LogEntry] { stored.withLock { $0 } }
 }

@@ -19,6 +19,24 @@ public final class RunLog: Sendable {
     /// A log that drops everything.
     public static var discarding: RunLog { RunLog(sinks: []) }
 
+    /// A log to the console only, in one call: what a small tool or a script needs.
+    ///
+    /// Lines go to standard error; `verbose` adds DEBUG lines and command output. Colour is
+    /// the caller's choice (``shouldColorConsole(isTerminal:environment:)`` decides it the
+    /// way the tools do), since a library never reads the environment on its own.
+    public static func console(verbose: Bool = false, colored: Bool = false) -> RunLog {
+        let sink = ConsoleLogSink(levels: ConsoleLogSink.defaultLevels(verbose: verbose), colored: colored) { line in
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+        return RunLog(sinks: [sink])
+    }
+
+    /// A log writing to this log's sinks and `extraSinks`, sharing its redactor and clock:
+    /// secrets registered with either are masked in both.
+    public func adding(_ extraSinks: [any LogSink]) -> RunLog {
+        RunLog(sinks: sinks + extraSinks, redactor: redactor, clock: clock)
+    }
+
     /// Registers secrets; from now on they are masked in every sink.
     public func addSecrets(_ values: [String]) { redactor.add(values) }
 

@@ -50,18 +50,24 @@ public struct Step: Sendable {
         self.continuesAfterRescue = continuesAfterRescue
     }
 
-    /// A step made of shell command lines only: the most common kind.
+    /// A step made of shell command lines only: the most common kind. It takes the same
+    /// labels, in the same order, as ``init(_:check:action:verify:when:retries:retryDelay:timeout:rescue:continuesAfterRescue:)``,
+    /// with shell command lines in place of checks and actions.
     public static func shell(
         _ name: String,
         check: String? = nil,
-        run action: String,
+        action: String,
         verify: String? = nil,
+        when condition: (@Sendable (RemoteHost) -> Bool)? = nil,
         retries: Int = 0,
+        retryDelay: Duration = .seconds(2),
         timeout: Duration? = nil,
-        rescue: String? = nil
+        rescue: String? = nil,
+        continuesAfterRescue: Bool = false
     ) -> Step {
         Step(name, check: check.map { .shell($0) }, action: .shell(action), verify: verify.map { .shell($0) },
-             retries: retries, timeout: timeout, rescue: rescue.map { .shell($0) })
+             when: condition, retries: retries, retryDelay: retryDelay, timeout: timeout, rescue: rescue.map { .shell($0) },
+             continuesAfterRescue: continuesAfterRescue)
     }
 }
 

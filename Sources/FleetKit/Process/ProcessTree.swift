@@ -1,9 +1,9 @@
 import Foundation
 
 /// Finds the descendants of a process by reading `/proc` (Linux); elsewhere it finds none.
-enum ProcessTree {
+public enum ProcessTree {
     /// Every live descendant of `pid`, children first.
-    static func descendants(of pid: Int32) -> [Int32] {
+    public static func descendants(of pid: Int32) -> [Int32] {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
         var childrenOf: [Int32: [Int32]] = [:]
         for entry in entries {

@@ -26,7 +26,7 @@ public struct PlaybookRunner: Sendable {
         let started = ContinuousClock.now
         runLog.addSecrets(hosts.flatMap(\.secretValues))
         let mode = options.checkMode ? " (check mode: nothing will be changed)" : ""
-        runLog.info("playbook \(playbook.name): \(playbook.steps.count) steps on \(hosts.count) hosts\(mode)")
+        runLog.info("playbook \(playbook.name): \(Plural.count(playbook.steps.count, "step")) on \(Plural.count(hosts.count, "host"))\(mode)")
 
         let stop = StopSignal()
         var reports: [HostReport?] = Array(repeating: nil, count: hosts.count)
@@ -46,7 +46,7 @@ public struct PlaybookRunner: Sendable {
                 let failed = batch.filter { reports[$0]?.status == .failed || reports[$0]?.status == .unreachable }.count
                 let percentage = Double(failed) * 100 / Double(batch.count)
                 if percentage > limit {
-                    stop.trigger("\(failed) of \(batch.count) hosts in a batch failed (\(Int(percentage))% > maxFailPercentage \(limit)%)")
+                    stop.trigger("\(failed) of \(Plural.count(batch.count, "host")) in a batch failed (\(Int(percentage))% > maxFailPercentage \(limit)%)")
                 }
             }
         }
@@ -58,21 +58,8 @@ public struct PlaybookRunner: Sendable {
     }
 
     private func runBatch(_ playbook: Playbook, hosts: [(Int, RemoteHost)], stop: StopSignal) async -> [(Int, HostReport)] {
-        await withTaskGroup(of: (Int, HostReport).self) { group in
-            var pending = hosts[...]
-            var running = 0
-            var results: [(Int, HostReport)] = []
-            while running < options.forks, let (index, host) = pending.popFirst() {
-                group.addTask { (index, await self.runHost(playbook, host: host, stop: stop)) }
-                running += 1
-            }
-            while let finished = await group.next() {
-                results.append(finished)
-                if let (index, host) = pending.popFirst() {
-                    group.addTask { (index, await self.runHost(playbook, host: host, stop: stop)) }
-                }
-            }
-            return results
+        await Concurrently.map(hosts, limit: options.forks) { index, host in
+            (index, await self.runHost(playbook, host: host, stop: stop))
         }
     }
 
@@ -95,7 +82,7 @@ public struct PlaybookRunner: Sendable {
 
 /// Set once when the run must stop; hosts look at it between steps.
 final class StopSignal: Sendable {
-    private let stored = Mutex<String?>(nil)
+    private let stored = Locked<String?>(nil)
     var reason: String? { stored.withLock { $0 } }
     func trigger(_ reason: String) { stored.withLock { if $0 == nil { $0 = reason } } }
 }

@@ -84,7 +84,7 @@ public struct FleetOptions: Sendable {
         checkMode = parsed.flag("check")
         let home = URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory())
         knownHostsFile = parsed.value("known-hosts").map { Self.resolve($0, in: currentDirectory) }
-            ?? home.appendingPathComponent(".config/fleetkit/known_hosts")
+            ?? OpenSSHConfiguration.defaultKnownHostsFile(homeDirectory: home)
         controlDirectory = OpenSSHConfiguration.defaultControlDirectory
         controlPersist = .seconds(try parsed.int("persist", range: 0...86_400) ?? 60)
         logDirectory = Self.resolve(parsed.value("log-dir") ?? "logs", in: currentDirectory)
@@ -99,15 +99,19 @@ public struct FleetOptions: Sendable {
                              defaultCommandTimeout: timeout, defaultUser: user, defaultPort: port, defaultIdentityFile: identityFile)
     }
 
-    /// The run settings these options describe.
-    public func runOptions() -> RunOptions {
-        RunOptions(forks: forks, checkMode: checkMode, force: force, defaultTimeout: timeout)
+    /// The run settings these options describe (`--forks` and `--timeout` are already
+    /// checked by the parser, so this fails only for values built by hand).
+    public func runOptions() throws(RunOptionsError) -> RunOptions {
+        try RunOptions(forks: forks, checkMode: checkMode, force: force, defaultTimeout: timeout)
     }
 
-    /// Loads the inventory and applies `--limit`; an empty selection is an input error.
-    public func loadInventory(_ path: String, currentDirectory: URL) throws(InventoryError) -> Inventory {
+    /// Loads the inventory with a kit's `schema` and applies `--limit`; an empty selection
+    /// is an input error. With `skipInvalidRows`, bad rows are left out and listed in
+    /// ``Inventory/skippedRows``.
+    public func loadInventory(_ path: String, currentDirectory: URL, schema: InventorySchema = .sshOnly,
+                              skipInvalidRows: Bool = false) throws(InventoryError) -> Inventory {
         let url = Self.resolve(path, in: currentDirectory)
-        var inventory = try InventoryLoader.load(contentsOf: url)
+        var inventory = try InventoryLoader.load(contentsOf: url, schema: schema, skipInvalidRows: skipInvalidRows)
         if let limit {
             inventory = inventory.limited(to: limit)
             if inventory.hosts.isEmpty {

@@ -18,9 +18,7 @@ public struct RunSession: Sendable {
     public static func open(name: String, logDirectory: URL, verbose: Bool, consoleLevels: Set<LogLevel>, colored: Bool,
                             clock: any FleetClock = SystemClock(), emit: @escaping @Sendable (String) -> Void) throws -> RunSession {
         let url = try RunLogFile.newURL(in: logDirectory, name: name, date: clock.now())
-        var fileLevels = Set(LogLevel.allCases)
-        if !verbose { fileLevels.remove(.debug) }
-        let file = try FileLogSink(url: url, levels: fileLevels)
+        let file = try FileLogSink(url: url, levels: LogLevel.fileLevels(verbose: verbose))
         let console = ConsoleLogSink(levels: consoleLevels, colored: colored, emit: emit)
         return RunSession(runLog: RunLog(sinks: [file, console], clock: clock), logFile: url)
     }

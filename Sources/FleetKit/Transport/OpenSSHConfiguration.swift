@@ -41,8 +41,8 @@ public struct OpenSSHConfiguration: Sendable {
     /// Creates a configuration with the defaults operators expect: 60 s persist, 10 s
     /// connect timeout, 15 s keep-alive, 10 min command timeout, 3 connection attempts.
     public init(
-        controlDirectory: URL,
-        knownHostsFile: URL,
+        controlDirectory: URL = OpenSSHConfiguration.defaultControlDirectory,
+        knownHostsFile: URL = OpenSSHConfiguration.defaultKnownHostsFile,
         sshPath: String = "/usr/bin/ssh",
         controlPersist: Duration = .seconds(60),
         connectTimeout: Duration = .seconds(10),
@@ -70,6 +70,18 @@ public struct OpenSSHConfiguration: Sendable {
         self.readsUserConfig = readsUserConfig
         self.connectRetry = connectRetry
         self.extraOptions = extraOptions
+    }
+
+    /// The known_hosts file FleetKit tools share: `~/.config/fleetkit/known_hosts` of the
+    /// current user. Kept apart from `~/.ssh/known_hosts` so a fleet's keys never mix with
+    /// the user's own.
+    public static var defaultKnownHostsFile: URL {
+        defaultKnownHostsFile(homeDirectory: FileManager.default.homeDirectoryForCurrentUser)
+    }
+
+    /// The shared known_hosts file under `homeDirectory` (tools pass `$HOME`).
+    public static func defaultKnownHostsFile(homeDirectory: URL) -> URL {
+        homeDirectory.appendingPathComponent(".config/fleetkit/known_hosts")
     }
 
     /// A short control folder for this user: `/tmp/fleetkit-<uid>`.

@@ -90,13 +90,14 @@ func session(_ name: String, _ options: FleetOptions) throws -> RunSession {
                         emit: io.consoleLine)
 }
 
-/// Loads the inventory and checks the local tools; returns nil (after printing why) when something local is missing.
+/// Loads the inventory with the Aztec columns and checks the local tools; returns nil (after
+/// printing every problem) when something local is missing.
 func prepareRun(_ parsed: ParsedCommand) throws -> (FleetOptions, Inventory, String)? {
     let options = try FleetOptions(parsed, environment: io.environment, currentDirectory: io.currentDirectory)
     let path = parsed.argument("INVENTORY") ?? ""
-    let inventory = try options.loadInventory(path, currentDirectory: io.currentDirectory)
-    let keys = inventory.hosts.compactMap { $0.identityFile ?? options.identityFile }
-    let problems = FleetPreflight.localProblems(sshPath: options.sshConfiguration().sshPath, identityFiles: keys)
+    let inventory = try options.loadInventory(path, currentDirectory: io.currentDirectory, schema: AztecInventory.schema)
+    let problems = Preflight(sshPath: options.sshConfiguration().sshPath)
+        .localProblems(hosts: inventory.hosts, defaultIdentityFile: options.identityFile)
     if !problems.isEmpty {
         io.writeError(problems.map { "aztec-fleet: \($0)\n" }.joined())
         return nil
@@ -110,20 +111,20 @@ func install(_ parsed: ParsedCommand, stages: [InstallStage], logName: String) a
     let run = try session(logName, options)
     run.runLog.addSecrets(inventory.secretValues)
     let transport = try OpenSSHTransport(configuration: options.sshConfiguration())
-    let reachability = await FleetPreflight.connectivity(inventory.hosts, transport: transport, forks: options.forks,
-                                                         runLog: run.runLog)
-    let report = await StagedInstall(transport: transport, runLog: run.runLog, options: options.runOptions(), settings: settings)
-        .run(stages, on: reachability.reachable)
+    let reachability = await Preflight.connectivity(inventory.hosts, transport: transport, forks: options.forks,
+                                                    runLog: run.runLog)
+    let install = StagedInstall(transport: transport, runLog: run.runLog, options: try options.runOptions(), settings: settings,
+                                stageLogDirectory: stages.count > 1 ? options.logDirectory : nil,
+                                stageLogLevels: LogLevel.fileLevels(verbose: options.verbose))
+    let report = await install.run(stages, on: reachability.reachable, unreachable: reachability.unreachable)
     if options.controlPersist == .zero { await transport.close() }
     let redact = run.runLog.redactor.redact
     if options.json {
         io.writeOutput(redact(String(decoding: try JSONEncoder.pretty.encode(report), as: UTF8.self)) + "\n")
     } else {
-        var lines = report.recapLines()
-        lines += reachability.unreachable.map { "\($0.host.name) : unreachable: \($0.reason)" }
-        io.writeError(redact(lines.joined(separator: "\n")) + "\nlog: \(run.logFile.path)\n")
+        io.writeError(redact(report.recapLines().joined(separator: "\n")) + "\nlog: \(run.logFile.path)\n")
     }
-    return report.succeeded && reachability.unreachable.isEmpty ? ToolExitCode.success : ToolExitCode.failure
+    return report.succeeded ? ToolExitCode.success : ToolExitCode.failure
 }
 
 func proof(_ parsed: ParsedCommand) async throws -> Int32 {

@@ -81,7 +81,7 @@ func runCommand(_ parsed: ParsedCommand) async throws -> Int32 {
     run.runLog.addSecrets(inventory.secretValues)
     let transport = try OpenSSHTransport(configuration: options.sshConfiguration())
     let report = await AdHocCommand.run(command, on: inventory.hosts, transport: transport, runLog: run.runLog,
-                                        options: options.runOptions())
+                                        options: try options.runOptions())
     if options.controlPersist == .zero { await transport.close() }
     if options.json {
         io.writeOutput(run.runLog.redactor.redact(String(decoding: try report.jsonData(), as: UTF8.self)) + "\n")

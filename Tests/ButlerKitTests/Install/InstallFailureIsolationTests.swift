@@ -27,21 +27,23 @@ struct InstallFailureIsolationTests {
         try await sandbox.startHost(4)
         let console = String(decoding: output.standardError, as: UTF8.self)
         #expect(output.status == 1, "a failed host makes the run fail:\n\(console)")
-        let report = try JSONDecoder().decode(StagedInstallReport.self, from: output.standardOutput)
+        let report = try JSONDecoder().decode(StagedRunReport.self, from: output.standardOutput)
 
-        // h4 was unreachable: reported and never given to a stage.
-        #expect(report.hostNames == ["h1", "h2", "h3"])
+        // h4 was unreachable: never given to a stage, but listed in the JSON with its reason.
+        #expect(report.hostNames == ["h1", "h2", "h3", "h4"])
+        #expect(report.unreachable.map(\.host) == ["h4"])
+        #expect(report.stages.allSatisfy { stage in !stage.report.hosts.contains { $0.host == "h4" } })
         #expect(console.contains("[WARN] [h4] unreachable, skipped"))
         // h2: apt-get fails twice (one retry), the rescue runs, the host stops after prepare.
-        let prepare = try #require(report.stages.first { $0.stage == .prepare })
+        let prepare = try #require(report.stages.first { $0.stage == "prepare" })
         let h2 = try #require(prepare.report.hosts.first { $0.host == "h2" })
         #expect(h2.status == .failed && h2.counts.rescued == 1)
         #expect(AztecFleetSandbox.calls(sandbox, 2).filter { $0.hasPrefix("apt-get") && $0.contains("update") }.count == 2)
         #expect(AztecFleetSandbox.calls(sandbox, 2).contains("dpkg --configure -a"))
-        #expect(report.stages.first { $0.stage == .docker }?.report.hosts.map(\.host) == ["h1", "h3"])
+        #expect(report.stages.first { $0.stage == "docker" }?.report.hosts.map(\.host) == ["h1", "h3"])
         #expect(!AztecFleetSandbox.calls(sandbox, 2).contains("get-docker"))
         // h3: fails in the aztec stage, naming its inventory line and column; nothing of the node is written.
-        let aztec = try #require(report.stages.first { $0.stage == .aztec })
+        let aztec = try #require(report.stages.first { $0.stage == "aztec" })
         let h3 = try #require(aztec.report.hosts.first { $0.host == "h3" })
         #expect(h3.status == .failed)
         #expect(h3.message?.contains("servers.csv line 4 (h3) cannot run a node: no validator private key: fill the 'private_key' column") == true)

@@ -14,13 +14,13 @@ struct StagedInstallOverSSHTests {
         let keys = sandbox.hosts.map { _ in AztecFleetSandbox.privateKey() }
         let inventoryURL = sandbox.directory.appendingPathComponent("servers.csv")
         try AztecFleetSandbox.inventoryCSV(sandbox.hosts, keys: keys).write(to: inventoryURL, atomically: true, encoding: .utf8)
-        let inventory = try InventoryLoader.load(contentsOf: inventoryURL)
+        let inventory = try InventoryLoader.load(contentsOf: inventoryURL, schema: AztecInventory.schema)
         let settings = AztecFleetSandbox.settings(installers)
 
         // 1. --check: shows what would change and changes nothing.
         let transport = try sandbox.transport(controlDirectory: URL(fileURLWithPath: "/tmp/fkt-az\(UInt16.random(in: 0 ... .max))"))
         let checkRun = await StagedInstall(transport: transport, runLog: .discarding,
-                                           options: RunOptions(checkMode: true, defaultTimeout: .seconds(60)), settings: settings)
+                                           options: try RunOptions(checkMode: true, defaultTimeout: .seconds(60)), settings: settings)
             .run(InstallStage.allCases, on: inventory.hosts)
         #expect(checkRun.stages.count == 3)
         #expect(checkRun.stages[0].report.hosts.allSatisfy { $0.counts.changed == 3 && $0.counts.ok == 1 },
@@ -48,6 +48,13 @@ struct StagedInstallOverSSHTests {
         let logFiles = try FileManager.default.contentsOfDirectory(atPath: logs.path)
         let installLog = try #require(logFiles.first { $0.hasPrefix("complete_install_") && $0.hasSuffix(".log") })
         #expect(installLog.range(of: #"^complete_install_\d{8}_\d{6}\.log$"#, options: .regularExpression) != nil)
+        // Each stage of the install also has its own log, as the original's run_all_stages.sh left.
+        for stage in ["prepare", "docker", "aztec"] {
+            let stageLog = try #require(logFiles.first { $0.hasPrefix("\(stage)_") }, "no \(stage)_ log in \(logFiles)")
+            let stageText = try String(contentsOf: logs.appendingPathComponent(stageLog), encoding: .utf8)
+            #expect(stageText.contains("stage \(stage) on 3 hosts"))
+            for key in keys { #expect(!stageText.contains(String(key.dropFirst(2)))) }
+        }
         let logText = try String(contentsOf: logs.appendingPathComponent(installLog), encoding: .utf8)
         #expect(logText.contains("[WARN] [h2] clock sync: the clock is not synchronised"))
         for key in keys {
@@ -86,7 +93,7 @@ struct StagedInstallOverSSHTests {
         // 4. The second run: every step of every stage is already done.
         let sink = MemoryLogSink()
         let second = await StagedInstall(transport: transport, runLog: RunLog(sinks: [sink]),
-                                         options: RunOptions(defaultTimeout: .seconds(60)), settings: settings)
+                                         options: try RunOptions(defaultTimeout: .seconds(60)), settings: settings)
             .run(InstallStage.allCases, on: inventory.hosts)
         #expect(second.succeeded)
         for stage in second.stages {
@@ -108,7 +115,7 @@ struct StagedInstallOverSSHTests {
             timeout: .seconds(120), environment: environment))
         #expect(forced.status == 0, "\(String(decoding: forced.standardError, as: UTF8.self))")
         #expect(AztecFleetSandbox.calls(sandbox, 1).filter { $0 == "get-docker" }.count == installsBefore + 1)
-        let dockerLog = try #require(try FileManager.default.contentsOfDirectory(atPath: logs.path).first { $0.hasPrefix("docker_") })
+        let dockerLog = try #require(try FileManager.default.contentsOfDirectory(atPath: logs.path).filter { $0.hasPrefix("docker_") }.sorted().last)
         let dockerText = try String(contentsOf: logs.appendingPathComponent(dockerLog), encoding: .utf8)
         #expect(dockerText.contains("[INFO] [h1] docker engine: forced"))
         await transport.close()

@@ -1,5 +1,6 @@
 import ButlerKit
 import FleetKit
+import FleetKitTesting
 import Foundation
 import Testing
 
@@ -8,11 +9,11 @@ struct ProofCollectorTests {
     static let tips = #"{"jsonrpc":"2.0","id":1,"result":{"proven":{"number":42}}}"#
 
     static func hosts(_ names: [String]) -> [RemoteHost] {
-        names.enumerated().map { RemoteHost(name: $1, address: "203.0.113.\($0 + 1)", ethAddress: "0xabc\($0)") }
+        names.enumerated().map { AztecInventory.host(name: $1, address: "203.0.113.\($0 + 1)", ethAddress: "0xabc\($0)") }
     }
 
-    static func transport() -> FleetKit.ScriptedTransport {
-        FleetKit.ScriptedTransport { host, command in
+    static func transport() -> FleetKitTesting.ScriptedTransport {
+        FleetKitTesting.ScriptedTransport { host, command in
             if command.script == "true" {
                 return host.name == "down" ? .failure(TransportError(host: host.name, kind: .unreachable, message: "Connection refused")) : .exit(0)
             }

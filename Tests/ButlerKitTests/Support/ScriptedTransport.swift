@@ -1,5 +1,6 @@
 import Foundation
 import FleetKit
+import FleetKitTesting
 
 /// An ``HTTPTransport`` that answers from a script and records what it was sent.
 final class ScriptedTransport: HTTPTransport, @unchecked Sendable {

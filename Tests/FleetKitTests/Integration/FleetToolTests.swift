@@ -71,7 +71,7 @@ struct FleetToolTests {
         let json = try await FleetTool.run(["check", "servers.csv", "--json"], in: folder)
         let rows = try JSONDecoder().decode([InventorySummary.Row].self, from: Data(json.stdout.utf8))
         #expect(rows.map(\.name) == ["h1", "h2", "h3"])
-        #expect(rows.allSatisfy { $0.privateKey == "***" && $0.variables["role"] == "web" })
+        #expect(rows.allSatisfy { $0.variables["private_key"] == "***" && $0.variables["role"] == "web" })
         try "name,ip\nweb,10.0.0.1\nweb2,10.0.0.300\n".write(to: folder.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
         let bad = try await FleetTool.run(["check", "bad.csv"], in: folder)
         #expect(bad.status == 2)

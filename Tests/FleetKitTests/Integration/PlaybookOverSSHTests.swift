@@ -6,7 +6,7 @@ import FleetTestSupport
 /// Counts the commands a transport carries, per host.
 final class CountingTransport: Transport {
     let inner: any Transport
-    let counts = Mutex<[String: Int]>([:])
+    let counts = Locked<[String: Int]>([:])
     init(_ inner: any Transport) { self.inner = inner }
     func run(_ command: RemoteCommand, on host: RemoteHost) async throws(TransportError) -> CommandResult {
         counts.withLock { $0[host.name, default: 0] += 1 }
@@ -26,7 +26,7 @@ func allCommandLines() -> [String] {
 @Suite(.serialized, .sandboxHosts(4))
 struct PlaybookOverSSHTests {
     static let twentySteps: [Step] = (1...20).map { index in
-        .shell("step \(index)", check: "test -f ~/state/step\(index)", run: "mkdir -p ~/state && echo \(index) > ~/state/step\(index)")
+        .shell("step \(index)", check: "test -f ~/state/step\(index)", action: "mkdir -p ~/state && echo \(index) > ~/state/step\(index)")
     }
 
     @Test func idempotentPlaybookSecondRunIsAllSkipsWithOneHandshakeAndOneRoundTrip() async throws {
@@ -58,7 +58,7 @@ struct PlaybookOverSSHTests {
         let sandbox = try currentSandbox()
         try await sandbox.stopHost(4)
         let transport = try sandbox.transport(controlDirectory: URL(fileURLWithPath: "/tmp/fkt-dn\(UInt16.random(in: 0 ... .max))"))
-        let playbook = Playbook("down", steps: [.shell("marker", check: "test -f ~/down-marker", run: "touch ~/down-marker")])
+        let playbook = Playbook("down", steps: [.shell("marker", check: "test -f ~/down-marker", action: "touch ~/down-marker")])
         let report = await PlaybookRunner(transport: transport, runLog: .discarding).run(playbook, on: sandbox.hosts)
         try await sandbox.startHost(4)
         #expect(report.hosts.map(\.status) == [.succeeded, .succeeded, .succeeded, .unreachable])
@@ -113,13 +113,13 @@ struct PlaybookOverSSHTests {
         let playbook = Playbook("secret", steps: [
             Step("write the key file", check: .shell("test -s ~/node/.env"), action: .hostCommand { host in
                 RemoteCommand(UploadScript.make(path: "node/.env", mode: 0o600),
-                              standardInput: Data("VALIDATOR_PRIVATE_KEY=\(host.privateKey?.revealed ?? "")\n".utf8))
+                              standardInput: Data("VALIDATOR_PRIVATE_KEY=\(host.secretVariables["private_key"]?.revealed ?? "")\n".utf8))
             }),
             // A step that prints the secret: the log must still not contain it.
-            .shell("show the key file", run: "cat ~/node/.env; sleep 0.3"),
+            .shell("show the key file", action: "cat ~/node/.env; sleep 0.3"),
         ])
 
-        let seen = Mutex<[String]>([])
+        let seen = Locked<[String]>([])
         let watcher = Task {
             while !Task.isCancelled {
                 let leaked = allCommandLines().filter { $0.contains(privateKey.dropFirst(2)) }

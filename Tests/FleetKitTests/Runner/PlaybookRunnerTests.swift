@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import FleetKit
+import FleetKitTesting
 
 @Suite struct PlaybookRunnerTests {
     let clock = RecordingClock()
@@ -42,10 +43,10 @@ import Testing
         #expect(second.hosts.allSatisfy { $0.counts.ok == 2 && $0.counts.changed == 0 })
     }
 
-    @Test func checkModeChangesNothing() async {
+    @Test func checkModeChangesNothing() async throws {
         let fleet = FakeFleet()
         fleet.set("web-1", ["a"])
-        let report = await runner(fleet, RunOptions(checkMode: true)).run(Playbook("p", steps: [step("a"), step("b")]), on: hosts(1))
+        let report = await runner(fleet, try RunOptions(checkMode: true)).run(Playbook("p", steps: [step("a"), step("b")]), on: hosts(1))
         #expect(fleet.facts("web-1") == ["a"])
         #expect(report.checkMode)
         #expect(report.hosts[0].steps.map(\.outcome) == [.ok, .changed])
@@ -53,17 +54,17 @@ import Testing
         #expect(!fleet.transport.calls.contains { $0.command.script.hasPrefix("make") })
     }
 
-    @Test func forceRunsActionsEvenWhenAlreadySo() async {
+    @Test func forceRunsActionsEvenWhenAlreadySo() async throws {
         let fleet = FakeFleet()
         fleet.set("web-1", ["a"])
-        let report = await runner(fleet, RunOptions(force: true)).run(Playbook("p", steps: [step("a")]), on: hosts(1))
+        let report = await runner(fleet, try RunOptions(force: true)).run(Playbook("p", steps: [step("a")]), on: hosts(1))
         #expect(fleet.transport.calls.map(\.command.script) == ["make a"])
         #expect(report.hosts[0].counts.changed == 1)
     }
 
     @Test func failureStopsThatHostOnlyAndIsReported() async {
         let fleet = FakeFleet()
-        let playbook = Playbook("p", steps: [step("a"), Step.shell("break", check: "is never", run: "fail"), step("z")])
+        let playbook = Playbook("p", steps: [step("a"), Step.shell("break", check: "is never", action: "fail"), step("z")])
         let badHost = RemoteHost(name: "web-2", address: "10.0.0.2")
         let report = await runner(fleet).run(playbook, on: [hosts(1)[0], badHost, RemoteHost(name: "web-3", address: "10.0.0.3")])
         #expect(report.hosts.map(\.status) == [.failed, .failed, .failed])
@@ -128,40 +129,40 @@ import Testing
         #expect(fleet.transport.calls(to: "web-2").isEmpty)
     }
 
-    @Test func forksLimitParallelHosts() async {
+    @Test func forksLimitParallelHosts() async throws {
         let fleet = FakeFleet(delay: .milliseconds(20))
-        let report = await runner(fleet, RunOptions(forks: 3)).run(Playbook("p", steps: [step("a")]), on: hosts(10))
+        let report = await runner(fleet, try RunOptions(forks: 3)).run(Playbook("p", steps: [step("a")]), on: hosts(10))
         #expect(report.succeeded)
         let peak = fleet.concurrent.withLock { $0.max }
         #expect(peak <= 3)
         #expect(peak >= 2)
     }
 
-    @Test func maxFailPercentageStopsLaterBatches() async {
+    @Test func maxFailPercentageStopsLaterBatches() async throws {
         let fleet = FakeFleet()
         fleet.unreachable.withLock { $0 = ["web-1", "web-2"] }
-        let options = RunOptions(serial: 2, maxFailPercentage: 40)
+        let options = try RunOptions(serial: 2, maxFailPercentage: 40)
         let report = await runner(fleet, options).run(Playbook("p", steps: [step("a")]), on: hosts(5))
         #expect(report.hosts.map(\.status) == [.unreachable, .unreachable, .stopped, .stopped, .stopped])
         #expect(report.stopReason?.contains("maxFailPercentage") == true)
         #expect(fleet.transport.calls(to: "web-3").isEmpty)
     }
 
-    @Test func maxFailPercentageAfterTheLastBatchStopsNothing() async {
+    @Test func maxFailPercentageAfterTheLastBatchStopsNothing() async throws {
         let fleet = FakeFleet()
         fleet.unreachable.withLock { $0 = ["web-2"] }
-        let report = await runner(fleet, RunOptions(maxFailPercentage: 10)).run(Playbook("p", steps: [step("a")]), on: hosts(3))
+        let report = await runner(fleet, try RunOptions(maxFailPercentage: 10)).run(Playbook("p", steps: [step("a")]), on: hosts(3))
         #expect(report.hosts.map(\.status) == [.succeeded, .unreachable, .succeeded])
         #expect(report.stopReason == nil)
     }
 
-    @Test func anyErrorsFatalStopsOtherHostsBetweenSteps() async {
+    @Test func anyErrorsFatalStopsOtherHostsBetweenSteps() async throws {
         let fleet = FakeFleet(delay: .milliseconds(30))
         let playbook = Playbook("p", steps: [
             Step("first", action: .hostCommand { host in RemoteCommand(host.name == "web-1" ? "fail" : "make one") }),
             step("two"), step("three"), step("four"),
         ])
-        let report = await runner(fleet, RunOptions(forks: 1, anyErrorsFatal: true)).run(playbook, on: hosts(3))
+        let report = await runner(fleet, try RunOptions(forks: 1, anyErrorsFatal: true)).run(playbook, on: hosts(3))
         #expect(report.hosts[0].status == .failed)
         #expect(report.hosts[1].status == .stopped)
         #expect(report.hosts[2].status == .stopped)
@@ -176,15 +177,15 @@ import Testing
         #expect(FileManager.default.createFile(atPath: done, contents: nil))
         let host = RemoteHost(name: "local", address: "127.0.0.1")
         let steps = [
-            Step.shell("exits early", check: "exit 0; false", run: "false"),
-            Step.shell("already there", check: "test -e \(done)", run: "false"),
-            Step.shell("missing", check: "test -e \(done)-not", run: "touch \(done)-not"),
+            Step.shell("exits early", check: "exit 0; false", action: "false"),
+            Step.shell("already there", check: "test -e \(done)", action: "false"),
+            Step.shell("missing", check: "test -e \(done)-not", action: "touch \(done)-not"),
         ]
         let plain = await PlaybookRunner(transport: LocalTransport(), runLog: .discarding).run(Playbook("p", steps: steps), on: [host])
         #expect(plain.hosts[0].steps.map(\.outcome) == [.ok, .ok, .changed])
         // A check that does not even parse spoils the batched script: every check then runs on its own.
         let sink = MemoryLogSink()
-        let broken = [Step.shell("broken check", check: "if then fi (", run: "true")] + steps
+        let broken = [Step.shell("broken check", check: "if then fi (", action: "true")] + steps
         let report = await PlaybookRunner(transport: LocalTransport(), runLog: RunLog(sinks: [sink])).run(Playbook("p", steps: broken), on: [host])
         #expect(report.hosts[0].steps.map(\.outcome) == [.changed, .ok, .ok, .ok])
         #expect(sink.entries.contains { $0.level == .warn && $0.message.contains("checks answered") })
@@ -208,8 +209,8 @@ import Testing
         let sink = MemoryLogSink()
         let log = RunLog(sinks: [sink])
         var host = RemoteHost(name: "web-1", address: "10.0.0.1")
-        host.privateKey = Secret("0x" + String(repeating: "ab", count: 32))
-        let leak = Step("leak", action: .hostCommand { host in RemoteCommand("echo key=\(host.privateKey?.revealed ?? "")") })
+        host.secretVariables["private_key"] = Secret("0x" + String(repeating: "ab", count: 32))
+        let leak = Step("leak", action: .hostCommand { host in RemoteCommand("echo key=\(host.secretVariables["private_key"]?.revealed ?? "")") })
         _ = await runner(fleet, log: log).run(Playbook("p", steps: [leak]), on: [host])
         let text = sink.entries.map(\.message).joined(separator: "\n")
         #expect(text.contains("key=***"))

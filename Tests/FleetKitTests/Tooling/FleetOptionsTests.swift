@@ -34,7 +34,8 @@ import Testing
         #expect(flags.timeout == .seconds(30))
         #expect(flags.forks == 5)
         #expect(flags.checkMode)
-        #expect(flags.runOptions().checkMode && flags.runOptions().forks == 5)
+        let runOptions = try flags.runOptions()
+        #expect(runOptions.checkMode && runOptions.forks == 5)
         #expect(flags.limit?.matches(RemoteHost(name: "web-2", address: "10.0.0.2")) == true)
     }
 

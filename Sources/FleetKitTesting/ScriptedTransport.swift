@@ -1,3 +1,4 @@
+import FleetKit
 import Foundation
 
 /// A transport for unit tests: answers each command from a closure and records every call.
@@ -24,7 +25,7 @@ public final class ScriptedTransport: Transport {
     }
 
     private let respond: @Sendable (RemoteHost, RemoteCommand) async -> Reply
-    private let recorded = Mutex<[Call]>([])
+    private let recorded = Locked<[Call]>([])
 
     /// Creates a transport that answers with `respond`.
     public init(_ respond: @escaping @Sendable (RemoteHost, RemoteCommand) async -> Reply) {

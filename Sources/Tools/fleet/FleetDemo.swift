@@ -1,24 +1,26 @@
+import FleetKit
+import FleetKitTesting
 import Foundation
 
 /// `fleet demo`: starts a sandbox SSH server on loopback and applies a small playbook to
 /// it twice — the first run changes things, the second finds everything done.
-public enum FleetDemo {
+enum FleetDemo {
     /// The two runs of the demo.
-    public struct Outcome: Sendable {
+    struct Outcome: Sendable {
         /// The first run: every step changed.
-        public var first: RunReport
+        var first: RunReport
         /// The second run: every step already done.
-        public var second: RunReport
+        var second: RunReport
     }
 
     /// The demo playbook: an app folder, a config file, a secret token uploaded with mode
     /// 0600 through standard input, a small program and a marker that it is enabled.
-    public static func playbook(appDirectory: String, token: String) -> Playbook {
+    static func playbook(appDirectory: String, token: String) -> Playbook {
         let app = ShellQuote.quote(appDirectory)
         return Playbook("demo", steps: [
-            .shell("create the app folder", check: "test -d \(app)", run: "mkdir -p \(app)/bin"),
+            .shell("create the app folder", check: "test -d \(app)", action: "mkdir -p \(app)/bin"),
             .shell("write the config", check: "grep -qx 'greeting=hello' \(app)/app.conf",
-                   run: "printf 'greeting=hello\\n' > \(app)/app.conf"),
+                   action: "printf 'greeting=hello\\n' > \(app)/app.conf"),
             Step("store the API token (mode 0600)",
                  check: .shell("test \"$(stat -c %a \(app)/token 2>/dev/null)\" = 600 && test -s \(app)/token"),
                  action: .swift { context in
@@ -26,14 +28,14 @@ public enum FleetDemo {
                      guard result.succeeded else { throw StepFailure("upload failed: \(result.tail())") }
                  }),
             .shell("install the hello program", check: "test -x \(app)/bin/hello",
-                   run: "printf '#!/bin/sh\\necho hello from $(hostname)\\n' > \(app)/bin/hello && chmod 755 \(app)/bin/hello"),
-            .shell("enable the app", check: "test -s \(app)/enabled", run: "\(app)/bin/hello > \(app)/enabled",
+                   action: "printf '#!/bin/sh\\necho hello from $(hostname)\\n' > \(app)/bin/hello && chmod 755 \(app)/bin/hello"),
+            .shell("enable the app", check: "test -s \(app)/enabled", action: "\(app)/bin/hello > \(app)/enabled",
                    verify: "grep -q hello \(app)/enabled"),
         ])
     }
 
     /// Runs the demo in `directory` (sandbox keys, config and the app folder live there).
-    public static func run(in directory: URL, runLog: RunLog, persist: Duration = .seconds(30)) async throws -> Outcome {
+    static func run(in directory: URL, runLog: RunLog, persist: Duration = .seconds(30)) async throws -> Outcome {
         runLog.info("starting a sandbox SSH server on 127.0.0.1")
         let server = try await LocalSSHServer.start(in: directory.appendingPathComponent("sshd"))
         defer { server.stop() }
@@ -45,7 +47,7 @@ public enum FleetDemo {
         let token = "demo-token-" + UUID().uuidString
         runLog.addSecrets([token])
         let playbook = playbook(appDirectory: directory.appendingPathComponent("app").path, token: token)
-        let runner = PlaybookRunner(transport: transport, runLog: runLog, options: RunOptions(forks: 1))
+        let runner = PlaybookRunner(transport: transport, runLog: runLog, options: try RunOptions(forks: 1))
         runLog.info("first run: the host is new, every step has something to do")
         let first = await runner.run(playbook, on: [server.host])
         for line in first.recapLines() { runLog.info("recap: \(line)") }

@@ -1,0 +1,105 @@
+import FleetKit
+import Foundation
+
+/// What Aztec inventory columns mean: the original toolkit's `servers.csv` read as it reads
+/// it, plus our L1 URL columns.
+///
+/// As in the original, `ADDRESS` is the sequencer's Ethereum address (its coinbase) and
+/// `KEY` its validator private key, never an SSH field. Columns are tried in the order
+/// given and the first non-empty value of a row wins.
+public enum AztecInventory {
+    /// Keys under which the fields land in ``RemoteHost/variables`` and ``RemoteHost/secretVariables``.
+    public enum Key {
+        /// The Ethereum address (``RemoteHost/variables``).
+        public static let ethAddress = "eth_address"
+        /// The validator private key (``RemoteHost/secretVariables``).
+        public static let privateKey = "private_key"
+        /// L1 execution RPC URLs, comma- or space-separated (``RemoteHost/variables``).
+        public static let l1RPCURLs = "l1_rpc_urls"
+        /// L1 consensus URLs, comma- or space-separated (``RemoteHost/variables``).
+        public static let consensusURLs = "l1_consensus_urls"
+    }
+
+    /// The Ethereum address: `ADDRESS`, `ETH_ADDRESS`, `ETHEREUM_ADDRESS`, `WALLET_ADDRESS`.
+    public static let ethAddress = InventoryField(
+        Key.ethAddress, label: "Ethereum address",
+        columns: ["address", "eth_address", "ethereum_address", "wallet_address"],
+        validate: { isHex($0, digits: 40, requirePrefix: true) ? nil : "0x followed by 40 hex digits" })
+
+    /// The validator private key: `PRIVATE_KEY`, `PRIVATEKEY`, `PRIV_KEY`, `KEY`, `VALIDATOR_PRIVATE_KEY`.
+    public static let privateKey = InventoryField(
+        Key.privateKey, label: "validator private key",
+        columns: ["private_key", "privatekey", "priv_key", "key", "validator_private_key"],
+        secret: true,
+        validate: { isHex($0, digits: 64, requirePrefix: false) ? nil : "64 hex digits, optionally after 0x" })
+
+    /// L1 RPC URLs: `L1_RPC`, `L1_RPC_URL`, `L1_RPC_URLS`, `RPC`, `RPC_URLS`, `ETHEREUM_HOSTS`.
+    public static let l1RPCURLs = InventoryField(
+        Key.l1RPCURLs, label: "L1 RPC URL list",
+        columns: ["l1_rpc", "l1_rpc_url", "l1_rpc_urls", "rpc", "rpc_urls", "ethereum_hosts"],
+        validate: urlListProblem)
+
+    /// L1 consensus URLs: `L1_CONSENSUS`, `L1_CONSENSUS_URL`, `CONSENSUS`, `BEACON`, `L1_CONSENSUS_HOST_URLS`.
+    public static let consensusURLs = InventoryField(
+        Key.consensusURLs, label: "L1 consensus URL list",
+        columns: ["l1_consensus", "l1_consensus_url", "consensus", "beacon", "l1_consensus_host_urls"],
+        validate: urlListProblem)
+
+    /// Every Aztec field.
+    public static let schema = InventorySchema([ethAddress, privateKey, l1RPCURLs, consensusURLs])
+
+    /// Splits a list of URLs on commas, semicolons and whitespace, dropping empty parts.
+    public static func splitList(_ text: String) -> [String] {
+        text.split { $0 == "," || $0 == ";" || $0.isWhitespace }.map(String.init)
+    }
+
+    static func isHex(_ text: String, digits: Int, requirePrefix: Bool) -> Bool {
+        var body = Substring(text)
+        if body.hasPrefix("0x") || body.hasPrefix("0X") {
+            body = body.dropFirst(2)
+        } else if requirePrefix {
+            return false
+        }
+        return body.count == digits && body.allSatisfy { $0.isASCII && $0.isHexDigit }
+    }
+
+    static func urlListProblem(_ text: String) -> String? {
+        let bad = splitList(text).filter { item in
+            guard let url = URL(string: item), let scheme = url.scheme?.lowercased(), url.host != nil else { return true }
+            return !["http", "https", "ws", "wss"].contains(scheme)
+        }
+        return bad.isEmpty ? nil : "http(s) URLs separated by commas"
+    }
+}
+
+extension RemoteHost {
+    /// The Ethereum address from the inventory (``AztecInventory/ethAddress``).
+    public var ethAddress: String? { variables[AztecInventory.Key.ethAddress] }
+
+    /// The validator private key from the inventory (``AztecInventory/privateKey``).
+    public var validatorPrivateKey: Secret? { secretVariables[AztecInventory.Key.privateKey] }
+
+    /// L1 execution RPC URLs from the inventory; empty when the row names none.
+    public var l1RPCURLs: [String] { AztecInventory.splitList(variables[AztecInventory.Key.l1RPCURLs] ?? "") }
+
+    /// L1 consensus URLs from the inventory; empty when the row names none.
+    public var consensusURLs: [String] { AztecInventory.splitList(variables[AztecInventory.Key.consensusURLs] ?? "") }
+}
+
+extension AztecInventory {
+    /// A host built in code with the Aztec values stored where the inventory loader puts
+    /// them, so ``RemoteHost/ethAddress`` and the other accessors read them back.
+    public static func host(
+        name: String, address: String, user: String? = nil, port: Int? = nil, identityFile: String? = nil,
+        ethAddress: String? = nil, privateKey: Secret? = nil, l1RPCURLs: [String] = [], consensusURLs: [String] = [],
+        variables: [String: String] = [:], line: Int = 0
+    ) -> RemoteHost {
+        var host = RemoteHost(name: name, address: address, user: user, port: port, identityFile: identityFile,
+                              variables: variables, line: line)
+        if let ethAddress { host.variables[Key.ethAddress] = ethAddress }
+        if let privateKey { host.secretVariables[Key.privateKey] = privateKey }
+        if !l1RPCURLs.isEmpty { host.variables[Key.l1RPCURLs] = l1RPCURLs.joined(separator: ",") }
+        if !consensusURLs.isEmpty { host.variables[Key.consensusURLs] = consensusURLs.joined(separator: ",") }
+        return host
+    }
+}
