@@ -4,6 +4,6 @@
 # to it twice (every step changes, then every step is a SKIP).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh demo
 swift build --product fleet
 exec .build/debug/fleet demo "$@"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs what the demo and the tests need on a Debian machine, only where missing:
-# OpenSSH server and client, iproute2 (network namespaces), procps, util-linux, curl,
-# python3 (fake Aztec nodes in the tests),
-# jq and shellcheck. Needs root (apt-get). Safe to run again.
+# Installs what the demo or the tests need on a Debian machine, only where missing.
+#   setup.sh demo    OpenSSH server and client: all `fleet demo` needs
+#   setup.sh tests   (the default) also iproute2 (network namespaces), procps,
+#                    util-linux, curl, python3 (fake Aztec nodes), jq and shellcheck
+# Needs root (apt-get). Safe to run again.
 set -euo pipefail
 
 if ! command -v swift >/dev/null 2>&1; then
@@ -12,7 +13,13 @@ fi
 
 needed=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for package in openssh-server openssh-client iproute2 procps util-linux curl jq shellcheck python3; do
+packages=(openssh-server openssh-client)
+case "${1:-tests}" in
+    demo) ;;
+    tests) packages+=(iproute2 procps util-linux curl jq shellcheck python3) ;;
+    *) echo "setup: unknown purpose '$1'; expected demo or tests" >&2; exit 2 ;;
+esac
+for package in "${packages[@]}"; do
     have "$package" || needed+=("$package")
 done
 

@@ -26,6 +26,7 @@ public final class ScriptedTransport: Transport {
 
     private let respond: @Sendable (RemoteHost, RemoteCommand) async -> Reply
     private let recorded = Locked<[Call]>([])
+    private let closes = Locked(0)
 
     /// Creates a transport that answers with `respond`.
     public init(_ respond: @escaping @Sendable (RemoteHost, RemoteCommand) async -> Reply) {
@@ -46,4 +47,10 @@ public final class ScriptedTransport: Transport {
 
     /// The calls made to one host.
     public func calls(to host: String) -> [Call] { calls.filter { $0.host == host } }
+
+    /// Counts the call; a scripted transport holds no connections.
+    public func close() async { closes.withLock { $0 += 1 } }
+
+    /// How many times ``close()`` was called, to test code that must reconnect.
+    public var closeCount: Int { closes.withLock { $0 } }
 }

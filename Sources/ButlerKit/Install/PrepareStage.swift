@@ -59,16 +59,16 @@ public enum PrepareStage {
     }
 
     /// Warns (never fails) when the clock is not synchronised: block production needs it.
+    /// Only looks, so its one line is OK or WARN, never a SKIP after a warning.
     static func clockSync() -> Step {
-        @Sendable func inspect(_ context: HostContext) async throws -> Bool {
+        .observe("clock sync") { context in
             let result = try await context.run("timedatectl show -p NTPSynchronized --value 2>/dev/null")
             let answer = result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
-            if answer != "yes" {
+            guard answer == "yes" else {
                 let seen = answer.isEmpty ? "no answer from timedatectl" : "NTPSynchronized=\(answer)"
-                context.log(.warn, "clock sync: the clock is not synchronised (\(seen)); enable NTP (timedatectl set-ntp true) so the node keeps slot time")
+                return .warning("the clock is not synchronised (\(seen)); enable NTP (timedatectl set-ntp true) so the node keeps slot time")
             }
-            return true
+            return .fine("the clock is synchronised")
         }
-        return Step("clock sync", check: .swift(inspect), action: .swift { context in _ = try await inspect(context) })
     }
 }

@@ -150,6 +150,11 @@ struct InventoryColumnLayout: Sendable {
         var seen: [String: Int] = [:]
         for (index, normalized) in normalizedNames.enumerated() {
             let column = header.columns[ifPresent: index] ?? 1
+            if SecretShape.matches(InventoryColumnName.clean(header.fields[index])) {
+                throw InventoryError(
+                    file: file, line: header.line, column: column,
+                    message: "header column \(index + 1) is shaped like a private key or mnemonic (not shown); expected a column name such as 'ip' or 'name' — is the header row missing?")
+            }
             if normalized.isEmpty {
                 throw InventoryError(
                     file: file, line: header.line, column: column,
@@ -266,7 +271,7 @@ struct InventoryColumnLayout: Sendable {
                 problem(user.column, "user '\(InventoryValueCheck.visible(user.value))' is not a valid user name; expected a letter or '_' followed by letters, digits, '_', '.' or '-'")
             }
         }
-        if let port = cell(.port) {
+        if let port = cell(.port), !refuseSecretShaped(port, as: .port) {
             if !port.value.allSatisfy({ $0.isASCII && $0.isNumber }) {
                 problem(port.column, "port '\(InventoryValueCheck.visible(port.value))' is not a whole number; expected 1–65535")
             } else if let number = Int(port.value), (1...65535).contains(number) {

@@ -39,6 +39,11 @@ public struct HostContext: Sendable {
         try await transport.upload(data, to: path, mode: mode, on: host)
     }
 
+    /// The same context with `timeout` as the default limit of its commands.
+    public func limited(to timeout: Duration) -> HostContext {
+        HostContext(host: host, transport: transport, runLog: runLog, defaultTimeout: timeout, facts: facts)
+    }
+
     /// Writes a line to the run log about this host.
     public func log(_ level: LogLevel, _ message: String) { runLog.log(level, host: host.name, message) }
 }

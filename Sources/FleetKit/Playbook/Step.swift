@@ -50,6 +50,14 @@ public struct Step: Sendable {
         self.continuesAfterRescue = continuesAfterRescue
     }
 
+    /// A step that only inspects the host and reports what it found (at OK or WARN),
+    /// such as "is the clock synchronised?": it changes nothing and never fails the host
+    /// unless `body` throws.
+    public static func observe(_ name: String, timeout: Duration? = nil,
+                               _ body: @escaping @Sendable (HostContext) async throws -> StepFinding) -> Step {
+        Step(name, check: .observe(body), action: .swift { _ in }, timeout: timeout)
+    }
+
     /// A step made of shell command lines only: the most common kind. It takes the same
     /// labels, in the same order, as ``init(_:check:action:verify:when:retries:retryDelay:timeout:rescue:continuesAfterRescue:)``,
     /// with shell command lines in place of checks and actions.
@@ -78,9 +86,26 @@ public enum StepCheck: Sendable {
     case hostShell(@Sendable (RemoteHost) -> String)
     /// Swift code with access to the host; `true` means already so.
     case swift(@Sendable (HostContext) async throws -> Bool)
+    /// Swift code that only looks and never leads to an action: what it finds is the
+    /// step's one line, at OK or WARN, and the step counts as ok. Runs in check mode too;
+    /// `force` does not apply. Build such steps with ``Step/observe(_:timeout:_:)``.
+    case observe(@Sendable (HostContext) async throws -> StepFinding)
 
     /// The same shell command on every host.
     public static func shell(_ script: String) -> StepCheck { .hostShell { _ in script } }
+}
+
+/// What an observing step found: one line for the log, fine or worth a warning.
+public struct StepFinding: Sendable, Equatable {
+    /// `.ok` or `.warn`.
+    public var level: LogLevel
+    /// What was found, e.g. "the clock is synchronised".
+    public var message: String
+
+    /// All is as it should be.
+    public static func fine(_ message: String) -> StepFinding { StepFinding(level: .ok, message: message) }
+    /// Something an operator should fix; the run goes on.
+    public static func warning(_ message: String) -> StepFinding { StepFinding(level: .warn, message: message) }
 }
 
 /// How a step makes the change.

@@ -75,6 +75,22 @@ struct HostRun: Sendable {
                 record(.skipped, "condition not met")
                 continue
             }
+            if case .observe(let body)? = step.check {
+                do {
+                    let finding = try await observe(body, step: step)
+                    log(finding.level, "\(step.name): \(finding.message)")
+                    record(.ok, finding.level == .warn ? finding.message : nil)
+                } catch {
+                    let ending = await handleFailure(error, of: step)
+                    record(ending.outcome, ending.reason, ending.result)
+                    if let hostStatus = ending.hostStatus {
+                        status = hostStatus
+                        message = ending.hostMessage
+                        break
+                    }
+                }
+                continue
+            }
             do {
                 let needed = try await needsChange(step, index: index, plan: plan, planIsFresh: !somethingChanged)
                 if !needed {
@@ -169,6 +185,9 @@ struct HostRun: Sendable {
         let result = try await transport.run(
             RemoteCommand(CheckPlan.script(for: checks, nonce: nonce), timeout: options.defaultTimeout), on: host)
         let statuses = CheckPlan.parse(result.standardOutput, nonce: nonce)
+        for (index, script) in checks {
+            log(.debug, "check '\(playbook.steps[index].name)': \(Self.preview(script)) → \(statuses[index].map { "exit \($0)" } ?? "no answer")")
+        }
         if statuses.count < checks.count {
             log(.warn, "only \(statuses.count) of \(checks.count) checks answered (\(result.summary)); the rest run one by one")
         }
@@ -188,9 +207,23 @@ struct HostRun: Sendable {
         return try await !evaluate(check, step: step)
     }
 
+    /// Runs an observing check and returns what it found.
+    private func observe(_ body: @Sendable (HostContext) async throws -> StepFinding, step: Step) async throws(StepError) -> StepFinding {
+        log(.check, step.name)
+        do {
+            return try await body(step.timeout.map(context.limited(to:)) ?? context)
+        } catch let error as TransportError {
+            throw .unreachable(error)
+        } catch {
+            throw .failed("check failed: \(error)", nil)
+        }
+    }
+
     /// Runs a check live; `true` means already so.
     private func evaluate(_ check: StepCheck, step: Step) async throws(StepError) -> Bool {
         switch check {
+        case .observe(let body):
+            return try await observe(body, step: step).level != .error
         case .hostShell(let make):
             do {
                 let result = try await transport.run(RemoteCommand(make(host), timeout: step.timeout ?? options.defaultTimeout), on: host)
@@ -240,12 +273,15 @@ struct HostRun: Sendable {
         case .hostCommand(let make):
             var command = make(host)
             if command.timeout == nil { command.timeout = step.timeout ?? options.defaultTimeout }
+            log(.debug, "\(step.name): sh -c \(Self.preview(command.script))"
+                + (command.standardInput.map { " (\($0.count) bytes on standard input)" } ?? ""))
             let result: CommandResult
             do {
                 result = try await transport.run(command, on: host)
             } catch {
                 throw .unreachable(error)
             }
+            log(.debug, "\(step.name): \(result.summary) in \(String(format: "%.2f", result.duration)) s")
             runLog.output(host: host.name, result.standardOutput)
             runLog.output(host: host.name, result.standardError)
             guard result.succeeded else {
@@ -266,6 +302,12 @@ struct HostRun: Sendable {
     }
 
     private func log(_ level: LogLevel, _ message: String) { runLog.log(level, host: host.name, message) }
+
+    /// A command line for a DEBUG line: one line, at most 200 characters.
+    static func preview(_ script: String) -> String {
+        let flat = script.replacingOccurrences(of: "\n", with: "; ")
+        return flat.count > 200 ? String(flat.prefix(200)) + "…" : flat
+    }
 
     static func format(_ duration: Duration) -> String { String(format: "%.2f s", duration.seconds) }
 }

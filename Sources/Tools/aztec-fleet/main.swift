@@ -9,10 +9,20 @@ import Darwin
 
 let inventoryArgument = ArgumentSpec("INVENTORY", help: "servers.csv: one server per row (see docs/aztec-fleet.md for the columns)")
 
-let installOptions = FleetOptions.specs(runOptions: true, defaultTimeout: 1800) + [
+/// Options every stage takes: the shared fleet options, check mode and force, download retries.
+let stageCommonOptions = FleetOptions.specs(runOptions: true, defaultTimeout: 1800) + [
+    OptionSpec("retries", value: "N", help: "Extra attempts of steps that download", defaultValue: "3"),
+    OptionSpec("retry-delay", value: "SECONDS", help: "Pause between download attempts", defaultValue: "10"),
+]
+let prepareOptions = [
+    OptionSpec("open-rpc-port", help: "Also allow the node RPC port (8080) in the firewall"),
+]
+let dockerOptions = [
+    OptionSpec("docker-installer-url", value: "URL", help: "Docker Engine install script", environment: "DOCKER_INSTALLER_URL", defaultValue: "https://get.docker.com"),
+]
+let aztecOptions = [
     OptionSpec("aztec-version", value: "VERSION", help: "Aztec CLI and image version", environment: "AZTEC_VERSION", defaultValue: "2.1.2"),
     OptionSpec("installer-url", value: "URL", help: "Aztec CLI installer script", environment: "AZTEC_INSTALLER_URL", defaultValue: "https://install.aztec.network"),
-    OptionSpec("docker-installer-url", value: "URL", help: "Docker Engine install script", environment: "DOCKER_INSTALLER_URL", defaultValue: "https://get.docker.com"),
     OptionSpec("network", value: "NAME", help: "Aztec network the node joins", environment: "AZTEC_NETWORK", defaultValue: "testnet"),
     OptionSpec("node-dir", value: "DIR", help: "Node folder on each server (relative: under the SSH user's home)", defaultValue: "aztec"),
     OptionSpec("l1-rpc", value: "URLS", help: "L1 RPC URLs (comma-separated) for servers whose row has none", environment: "L1_RPC_URLS"),
@@ -20,9 +30,6 @@ let installOptions = FleetOptions.specs(runOptions: true, defaultTimeout: 1800) 
     OptionSpec("log-level", value: "LEVEL", help: "Node LOG_LEVEL", defaultValue: "info"),
     OptionSpec("verbose-node-logs", help: "Write the runbook's verbose preset (LOG_JSON=1, LOG_LEVEL=debug, DEBUG filter)"),
     OptionSpec("node-wait", value: "SECONDS", help: "How long to wait for the node to answer node_getL2Tips before warning", defaultValue: "120"),
-    OptionSpec("open-rpc-port", help: "Also allow the node RPC port (8080) in the firewall"),
-    OptionSpec("retries", value: "N", help: "Extra attempts of steps that download", defaultValue: "3"),
-    OptionSpec("retry-delay", value: "SECONDS", help: "Pause between download attempts", defaultValue: "10"),
 ]
 
 let stageDiscussion = "Runs a connectivity test first; unreachable servers are reported and skipped. Every step checks the server first and is skipped when already done. Exit codes: 0 every server done, 1 a server failed or was unreachable, 2 usage or input error."
@@ -33,13 +40,14 @@ let spec = CommandSpec(
     discussion: "Logs go to logs/<stage>_YYYYMMDD_HHMMSS.log. FORCE=1, VERBOSE=1 and TIMEOUT=SECONDS work as in the original scripts.",
     subcommands: [
         CommandSpec(name: "prepare", summary: "Stage 1: base packages, firewall (SSH, 40400 tcp+udp), data folder, clock check",
-                    discussion: stageDiscussion, arguments: [inventoryArgument], options: installOptions),
+                    discussion: stageDiscussion, arguments: [inventoryArgument], options: stageCommonOptions + prepareOptions),
         CommandSpec(name: "docker", summary: "Stage 2: Docker Engine and compose, service enabled, SSH user in the docker group",
-                    discussion: stageDiscussion, arguments: [inventoryArgument], options: installOptions),
+                    discussion: stageDiscussion, arguments: [inventoryArgument], options: stageCommonOptions + dockerOptions),
         CommandSpec(name: "aztec", summary: "Stage 3: Aztec CLI, node .env and compose file, node started and answering",
-                    discussion: stageDiscussion, arguments: [inventoryArgument], options: installOptions),
+                    discussion: stageDiscussion, arguments: [inventoryArgument], options: stageCommonOptions + aztecOptions),
         CommandSpec(name: "install", summary: "All three stages in order; a server that fails a stage stops there",
-                    discussion: stageDiscussion, arguments: [inventoryArgument], options: installOptions),
+                    discussion: stageDiscussion, arguments: [inventoryArgument],
+                    options: stageCommonOptions + prepareOptions + dockerOptions + aztecOptions),
         CommandSpec(name: "proof", summary: "Collect each node's archive sibling path at its proven block into a CSV",
                     discussion: "Exit codes: 0 every server gave a proof, 1 some did not, 2 usage or input error.",
                     arguments: [inventoryArgument],

@@ -51,7 +51,7 @@ enum FleetDemo {
         runLog.info("first run: the host is new, every step has something to do")
         let first = await runner.run(playbook, on: [server.host])
         for line in first.recapLines() { runLog.info("recap: \(line)") }
-        runLog.info("second run: everything is already done, every step is a SKIP")
+        runLog.info("second run: everything is already done: each step shows [SKIP] and counts as ok in the recap")
         let second = await runner.run(playbook, on: [server.host])
         for line in second.recapLines() { runLog.info("recap: \(line)") }
         await transport.close()

@@ -20,7 +20,7 @@ let spec = CommandSpec(
         CommandSpec(name: "ping", summary: "Connect to every host and report SSH connect time and round-trip latency",
                     arguments: [inventoryArgument], options: FleetOptions.specs(defaultTimeout: 30)),
         CommandSpec(name: "run", summary: "Run one shell command on every host; output grouped per host",
-                    discussion: "Usage: fleet run INVENTORY [options] -- COMMAND... (the words after -- are joined with spaces and run by sh -c on each host, as ssh does)",
+                    discussion: "COMMAND is everything after --: the words are joined with spaces and run by sh -c on each host, as ssh does. Example: fleet run servers.csv --limit 'web-*' -- 'df -h / | tail -1'",
                     arguments: [inventoryArgument], options: FleetOptions.specs(), acceptsPassthrough: true),
         CommandSpec(name: "demo", summary: "Start a sandbox SSH server on 127.0.0.1 and apply a demo playbook twice (changes, then SKIPs)",
                     options: [OptionSpec("log-dir", value: "DIR", help: "Folder for run logs", environment: "FLEET_LOG_DIR", defaultValue: "logs"),
@@ -106,7 +106,7 @@ func demo(_ parsed: ParsedCommand) async throws -> Int32 {
     io.writeOutput("""
         first run:  \(outcome.first.recapLines().joined(separator: "\n"))
         second run: \(outcome.second.recapLines().joined(separator: "\n"))
-        The first run changed \(changed) steps; the second found all \(skipped) already done.
+        The first run changed \(Plural.count(changed, "step")) ([OK] lines, counted as changed); the second found all \(skipped) already done ([SKIP] lines, counted as ok). The recap's skipped counts steps whose condition did not hold.
         log: \(run.logFile.path)
 
         """)

@@ -73,6 +73,7 @@ final class FakeHostsCore: Sendable {
             _ = state.withLock { $0[host, default: []].insert(words[2]) }
             return CommandResult(exitStatus: 0)
         case "echo": return CommandResult(exitStatus: 0, standardOutput: words.dropFirst().joined(separator: " ") + "\n")
+        case "true": return CommandResult(exitStatus: 0)
         default: return CommandResult(exitStatus: 127, standardError: "unknown command \(script)\n")
         }
     }
