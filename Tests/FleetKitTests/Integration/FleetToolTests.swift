@@ -49,6 +49,11 @@ struct FleetToolTests {
         #expect(help.status == 0)
         #expect(help.stdout.contains("--forks"))
         #expect(help.stdout.contains("env: TIMEOUT"))
+        #expect(help.stdout.components(separatedBy: "USAGE").count == 2 && !help.stdout.contains("Usage:"), "one usage line")
+        let pingHelp = try await FleetTool.run(["ping", "--help"], in: folder)
+        #expect(pingHelp.stdout.contains("default: 30)"))
+        let motdHelp = try await FleetTool.run(["--help"], in: folder, tool: "deploy-motd")
+        #expect(motdHelp.status == 0 && motdHelp.stdout.hasPrefix("usage: deploy-motd"))
         let version = try await FleetTool.run(["--version"], in: folder)
         #expect(version.stdout == "fleet \(FleetKitVersion.current)\n")
         let missing = try await FleetTool.run(["run"], in: folder)
@@ -129,5 +134,88 @@ struct FleetToolTests {
         let rows = try JSONDecoder().decode([ConnectivityCheck.Result].self, from: Data(result.stdout.utf8))
         #expect(rows.count == 3)
         #expect(rows.allSatisfy { $0.reachable && ($0.connectSeconds ?? 0) > 0 })
+    }
+}
+
+/// Inventories as users bring them: a validator key in a column called `key`, names
+/// from a spreadsheet, a host that is down.
+@Suite(.serialized, .sandboxHosts(3))
+struct FleetToolInventoryTests {
+    @Test func aKeyColumnNeverReachesAnArgvTheConsoleOrTheLog() async throws {
+        let sandbox = try currentSandbox()
+        let folder = sandbox.directory.appendingPathComponent("key-\(UUID().uuidString.prefix(6))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let key = "0x" + (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0 ... .max)) }.joined()
+        // The original Aztec toolkit's servers.csv: KEY is the validator's private key, not an SSH key file.
+        let csv = "IP,ADDRESS,KEY,user\n" + sandbox.hosts.map { "\($0.address),0x\(String(repeating: "1", count: 40)),\(key),fleettest" }
+            .joined(separator: "\n") + "\n"
+        try csv.write(to: folder.appendingPathComponent("servers.csv"), atomically: true, encoding: .utf8)
+        let common = ["-i", sandbox.identityFile, "--known-hosts", folder.appendingPathComponent("known_hosts").path, "--persist", "0", "-v"]
+        let body = String(key.dropFirst(2))
+        let seen = Locked<[String]>([])
+        let watcher = Task {
+            while !Task.isCancelled {
+                let leaked = allCommandLines().filter { $0.contains(body) }
+                if !leaked.isEmpty { seen.withLock { $0 += leaked } }
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+        }
+        let run = try await FleetTool.run(["run", "servers.csv"] + common + ["--", "sleep 0.5; echo ran"], in: folder)
+        let check = try await FleetTool.run(["check", "servers.csv"], in: folder)
+        let checkJSON = try await FleetTool.run(["check", "servers.csv", "--json"], in: folder)
+        watcher.cancel()
+        _ = await watcher.value
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.components(separatedBy: "ran\n").count == 4)
+        #expect(seen.withLock { $0 }.isEmpty, "the key appeared in a command line: \(seen.withLock { $0 })")
+        #expect(check.stdout.contains("key=***") && check.stdout.contains("address=0x1111"))
+        for shown in [run.stdout, run.stderr, check.stdout, check.stderr, checkJSON.stdout] {
+            #expect(!shown.contains(body))
+        }
+        let logs = folder.appendingPathComponent("logs")
+        for file in try FileManager.default.contentsOfDirectory(atPath: logs.path) {
+            #expect(!(try String(contentsOf: logs.appendingPathComponent(file), encoding: .utf8)).contains(body))
+        }
+    }
+
+    @Test func namesWithSpacesAreRunAndMatchedByLimit() async throws {
+        let sandbox = try currentSandbox()
+        let folder = sandbox.directory.appendingPathComponent("names-\(UUID().uuidString.prefix(6))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let names = ["Validator 1", "Validator [2]", "EU, rack 3"]
+        let csv = "Name,IP,SSH User\n" + zip(names, sandbox.hosts).map { "\"\($0)\",\($1.address),fleettest" }.joined(separator: "\n") + "\n"
+        try csv.write(to: folder.appendingPathComponent("servers.csv"), atomically: true, encoding: .utf8)
+        let common = ["-i", sandbox.identityFile, "--known-hosts", folder.appendingPathComponent("known_hosts").path, "--persist", "0"]
+        let all = try await FleetTool.run(["run", "servers.csv"] + common + ["--", "echo $SANDBOX_HOST"], in: folder)
+        #expect(all.status == 0, "\(all.stderr)")
+        for (name, host) in zip(names, sandbox.hosts) {
+            #expect(all.stdout.contains("== \(name) (\(host.address)): exit 0"))
+        }
+        #expect(all.stderr.contains("Validator 1   : ok=0 changed=1"))
+        let one = try await FleetTool.run(["run", "servers.csv", "--limit", "Validator [2]"] + common + ["--", "echo $SANDBOX_HOST"], in: folder)
+        #expect(one.stdout.hasPrefix("== Validator [2] (\(sandbox.hosts[1].address)): exit 0"))
+        #expect(one.stdout.hasSuffix("h2\n") && !one.stdout.contains("Validator 1"))
+        let escaped = try await FleetTool.run(["run", "servers.csv", "--limit", "eu\\, rack 3"] + common + ["--", "echo $SANDBOX_HOST"], in: folder)
+        #expect(escaped.stdout.hasPrefix("== EU, rack 3 (") && escaped.stdout.hasSuffix("h3\n"))
+    }
+
+    @Test func jsonListsEveryHostUnreachableIncluded() async throws {
+        let sandbox = try currentSandbox()
+        let folder = sandbox.directory.appendingPathComponent("json-\(UUID().uuidString.prefix(6))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let csv = "name,ip,user\n" + sandbox.hosts.map { "\($0.name),\($0.address),fleettest" }.joined(separator: "\n") + "\n"
+        try csv.write(to: folder.appendingPathComponent("servers.csv"), atomically: true, encoding: .utf8)
+        let common = ["-i", sandbox.identityFile, "--known-hosts", folder.appendingPathComponent("known_hosts").path, "--persist", "0"]
+        try await sandbox.stopHost(2)
+        let run = try await FleetTool.run(["run", "servers.csv", "--json"] + common + ["--", "true"], in: folder)
+        let ping = try await FleetTool.run(["ping", "servers.csv", "--json"] + common, in: folder)
+        try await sandbox.startHost(2)
+        #expect(run.status == 1 && ping.status == 1)
+        let report = try JSONDecoder().decode(RunReport.self, from: Data(run.stdout.utf8))
+        #expect(report.hosts.map(\.host) == ["h1", "h2", "h3"])
+        #expect(report.hosts.map(\.status) == [.succeeded, .unreachable, .succeeded])
+        let rows = try JSONDecoder().decode([ConnectivityCheck.Result].self, from: Data(ping.stdout.utf8))
+        #expect(rows.map(\.host) == ["h1", "h2", "h3"])
+        #expect(rows.map(\.reachable) == [true, false, true])
     }
 }

@@ -1,0 +1,31 @@
+import FleetKit
+import Foundation
+import Testing
+
+/// What a newcomer reads first: each stage's help lists that stage's options only.
+@Suite struct AztecFleetHelpTests {
+    func help(_ stage: String) async throws -> String {
+        let output = try await ProcessRunner.run(ProcessRequest(
+            executable: try AztecFleetSandbox.executable().path, arguments: [stage, "--help"],
+            timeout: .seconds(30), environment: AztecFleetSandbox.toolEnvironment))
+        #expect(output.status == 0)
+        return String(decoding: output.standardOutput, as: UTF8.self)
+    }
+
+    @Test func eachStageListsItsOwnOptions() async throws {
+        let prepare = try await help("prepare")
+        let docker = try await help("docker")
+        let aztec = try await help("aztec")
+        let install = try await help("install")
+        for text in [prepare, docker, aztec, install] {
+            #expect(text.contains("--forks") && text.contains("--check") && text.contains("--retries"))
+            #expect(text.components(separatedBy: "USAGE:").count == 2, "one usage line")
+        }
+        #expect(prepare.contains("--open-rpc-port") && !prepare.contains("--aztec-version") && !prepare.contains("--docker-installer-url"))
+        #expect(docker.contains("--docker-installer-url") && !docker.contains("--aztec-version") && !docker.contains("--open-rpc-port"))
+        #expect(aztec.contains("--aztec-version") && aztec.contains("--l1-rpc") && !aztec.contains("--docker-installer-url"))
+        for option in ["--open-rpc-port", "--docker-installer-url", "--aztec-version", "--node-wait"] {
+            #expect(install.contains(option))
+        }
+    }
+}
