@@ -6,9 +6,9 @@
 /// The value lands in ``RemoteHost/variables`` (or ``RemoteHost/secretVariables`` when
 /// ``isSecret``) under ``key``.
 public struct InventoryField: Sendable {
-    /// The key the value is stored under, e.g. `eth_address`.
+    /// The key the value is stored under, e.g. `wallet`.
     public var key: String
-    /// What the value is, for messages: "Ethereum address".
+    /// What the value is, for messages: "wallet address".
     public var label: String
     /// Accepted header names in priority order; matched after ``InventoryColumnName/normalize(_:)``.
     public var columns: [String]
@@ -36,8 +36,8 @@ public struct InventoryField: Sendable {
 ///
 /// FleetKit reads only what SSH needs: the address (`ip`, `ip_address`, `server_ip`,
 /// `host`, `ansible_host`), the name, user, port and identity file. A kit declares the
-/// rest: ButlerKit's schema says that `address` is an Ethereum address and `key` a
-/// validator private key, GonkaKit's that `wallet` is a bech32 address.
+/// rest: one kit's schema may say that `address` is an on-chain address and `key` a
+/// signing key, another that `wallet` is an account of its chain.
 public struct InventorySchema: Sendable {
     /// The kit's fields.
     public var fields: [InventoryField]

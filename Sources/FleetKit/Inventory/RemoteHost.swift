@@ -1,7 +1,7 @@
 /// One server from the inventory: what SSH needs to reach it, plus the row's other values.
 ///
-/// FleetKit knows only the SSH fields. What any other column means (an Ethereum address,
-/// a wallet, a validator key) is declared by a kit's ``InventorySchema`` and lands in
+/// FleetKit knows only the SSH fields. What any other column means (an on-chain address,
+/// a wallet, a signing key) is declared by a kit's ``InventorySchema`` and lands in
 /// ``variables`` or ``secretVariables`` under the field's key.
 public struct RemoteHost: Sendable, Hashable, Identifiable {
     /// The host's name, which is unique within an inventory.

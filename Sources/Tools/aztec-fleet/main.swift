@@ -98,33 +98,32 @@ func session(_ name: String, _ options: FleetOptions) throws -> RunSession {
                         emit: io.consoleLine)
 }
 
-/// Loads the inventory with the Aztec columns and checks the local tools; returns nil (after
-/// printing every problem) when something local is missing.
-func prepareRun(_ parsed: ParsedCommand) throws -> (FleetOptions, Inventory, String)? {
+/// Reads the options and the inventory with the Aztec columns.
+func loadRun(_ parsed: ParsedCommand) throws -> (FleetOptions, Inventory, String) {
     let options = try FleetOptions(parsed, environment: io.environment, currentDirectory: io.currentDirectory)
     let path = parsed.argument("INVENTORY") ?? ""
     let inventory = try options.loadInventory(path, currentDirectory: io.currentDirectory, schema: AztecInventory.schema)
-    let problems = Preflight(sshPath: options.sshConfiguration().sshPath)
-        .localProblems(hosts: inventory.hosts, defaultIdentityFile: options.identityFile)
-    if !problems.isEmpty {
-        io.writeError(problems.map { "aztec-fleet: \($0)\n" }.joined())
-        return nil
-    }
     return (options, inventory, URL(fileURLWithPath: path).lastPathComponent)
 }
 
 func install(_ parsed: ParsedCommand, stages: [InstallStage], logName: String) async throws -> Int32 {
-    guard let (options, inventory, inventoryName) = try prepareRun(parsed) else { return ToolExitCode.usage }
+    let (options, inventory, inventoryName) = try loadRun(parsed)
     let settings = try installSettings(parsed, inventoryName: inventoryName)
     let run = try session(logName, options)
     run.runLog.addSecrets(inventory.secretValues)
     let transport = try OpenSSHTransport(configuration: options.sshConfiguration())
-    let reachability = await Preflight.connectivity(inventory.hosts, transport: transport, forks: options.forks,
-                                                    runLog: run.runLog)
+    // Local tools and key files, then every server: all problems are in the log at once.
+    let preflight = await Preflight(sshPath: options.sshConfiguration().sshPath)
+        .run(inventory.hosts, transport: transport, defaultIdentityFile: options.identityFile, forks: options.forks, runLog: run.runLog)
+    guard preflight.localProblems.isEmpty else {
+        if options.controlPersist == .zero { await transport.close() }
+        io.writeError("aztec-fleet: the preflight found \(Plural.count(preflight.localProblems.count, "problem")) on this machine (listed above); no server was changed\nlog: \(run.logFile.path)\n")
+        return ToolExitCode.usage
+    }
     let install = StagedInstall(transport: transport, runLog: run.runLog, options: try options.runOptions(), settings: settings,
                                 stageLogDirectory: stages.count > 1 ? options.logDirectory : nil,
                                 stageLogLevels: LogLevel.fileLevels(verbose: options.verbose))
-    let report = await install.run(stages, on: reachability.reachable, unreachable: reachability.unreachable)
+    let report = await install.run(stages, on: preflight.reachable, unreachable: preflight.unreachable)
     if options.controlPersist == .zero { await transport.close() }
     let redact = run.runLog.redactor.redact
     if options.json {
@@ -136,7 +135,13 @@ func install(_ parsed: ParsedCommand, stages: [InstallStage], logName: String) a
 }
 
 func proof(_ parsed: ParsedCommand) async throws -> Int32 {
-    guard let (options, inventory, _) = try prepareRun(parsed) else { return ToolExitCode.usage }
+    let (options, inventory, _) = try loadRun(parsed)
+    let problems = Preflight(sshPath: options.sshConfiguration().sshPath)
+        .localProblems(hosts: inventory.hosts, defaultIdentityFile: options.identityFile)
+    guard problems.isEmpty else {
+        io.writeError(problems.map { "aztec-fleet: \($0)\n" }.joined())
+        return ToolExitCode.usage
+    }
     let rpcPort = try parsed.int("rpc-port", range: 1...65_535) ?? 8080
     let output = URL(fileURLWithPath: parsed.value("output") ?? "proofs.csv", relativeTo: io.currentDirectory)
     let run = try session("proof_collection", options)

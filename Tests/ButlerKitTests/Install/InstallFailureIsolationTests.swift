@@ -53,4 +53,36 @@ struct InstallFailureIsolationTests {
         #expect(aztec.report.hosts.first { $0.host == "h1" }?.status == .succeeded)
         #expect(!report.succeeded)
     }
+
+    @Test func aMissingKeyFileStopsTheRunBeforeAnyServerIsChangedAndEveryProblemIsListed() async throws {
+        let sandbox = try currentSandbox()
+        _ = try AztecFleetSandbox.prepare(sandbox)
+        let keys = sandbox.hosts.map { _ in AztecFleetSandbox.privateKey() }
+        var csv = AztecFleetSandbox.inventoryCSV(Array(sandbox.hosts.prefix(3)), keys: Array(keys.prefix(3)))
+        // A fourth row names an SSH key file that does not exist; h3 is down.
+        csv = csv.replacingOccurrences(of: "name,ip,user,port,", with: "name,ip,user,port,ssh_key,")
+        var lines = csv.split(separator: "\n").map(String.init)
+        for index in 1..<lines.count {
+            var fields = lines[index].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            fields.insert(index == 2 ? "/nonexistent/fleet-key" : "", at: 4)
+            lines[index] = fields.joined(separator: ",")
+        }
+        let inventoryURL = sandbox.directory.appendingPathComponent("servers-missing-key.csv")
+        try (lines.joined(separator: "\n") + "\n").write(to: inventoryURL, atomically: true, encoding: .utf8)
+        let callsBefore = (1...3).map { AztecFleetSandbox.calls(sandbox, $0).count }
+        try await sandbox.stopHost(3)
+        let logs = sandbox.directory.appendingPathComponent("logs-preflight")
+        let output = try await ProcessRunner.run(ProcessRequest(
+            executable: try AztecFleetSandbox.executable().path,
+            arguments: ["prepare", inventoryURL.path]
+                + AztecFleetSandbox.connectionArguments(sandbox, logs: logs),
+            timeout: .seconds(120), environment: AztecFleetSandbox.toolEnvironment))
+        try await sandbox.startHost(3)
+        let console = String(decoding: output.standardError, as: UTF8.self)
+        #expect(output.status == 2, "\(console)")
+        #expect(console.contains("[ERROR] [local] preflight: the SSH key file /nonexistent/fleet-key (for host h2) cannot be read"))
+        #expect(console.contains("[WARN] [h3] unreachable, skipped"), "connectivity problems are listed in the same run")
+        #expect(console.contains("aztec-fleet: the preflight found 1 problem on this machine (listed above); no server was changed"))
+        #expect((1...3).map { AztecFleetSandbox.calls(sandbox, $0).count } == callsBefore, "no stage ran")
+    }
 }
