@@ -10,7 +10,7 @@ if [ "$(id -u)" != 0 ]; then
     echo "test: run as root: the integration tests create network namespaces and start sshd" >&2
     exit 1
 fi
-bash scripts/setup.sh
+bash scripts/setup.sh tests
 for installer in scripts/install-*.sh; do
     [ -e "$installer" ] || continue
     bash "$installer"
@@ -20,6 +20,25 @@ bash scripts/sandbox-hosts.sh sweep
 
 echo "test: shellcheck"
 shellcheck -x scripts/*.sh bench/*.sh .ci/run
+
+# `swift test` leaves empty TemporaryDirectory.* folders in the temp folder; remove the
+# ones this run made, whatever the outcome.
+tmp="${TMPDIR:-/tmp}"
+before=$(mktemp)
+ls -d "$tmp"/TemporaryDirectory.* > "$before" 2>/dev/null || true
+remove_swiftpm_leftovers() {
+    local folder
+    for folder in "$tmp"/TemporaryDirectory.*; do
+        [ -d "$folder" ] || continue
+        grep -qxF "$folder" "$before" && continue
+        # Only folders holding nothing but SwiftPM's marker and empty driver output folders.
+        if [ -z "$(find "$folder" -mindepth 1 ! -name .keep-directory ! -name 'supplementaryOutputs-*' -print -quit)" ]; then
+            rm -rf -- "$folder"
+        fi
+    done
+    rm -f -- "$before"
+}
+trap remove_swiftpm_leftovers EXIT
 
 swift build --build-tests -Xswiftc -warnings-as-errors
 swift test --skip-build "$@"

@@ -21,10 +21,12 @@ import Darwin
 public enum InventoryLoader {
     /// Reads and parses the file at `url`; an unreadable file is an error naming the path.
     ///
-    /// - Parameter skipInvalidRows: when `true`, rows with problems are left out and listed
-    ///   in ``Inventory/skippedRows`` instead of failing the whole file.
-    public static func load(contentsOf url: URL, schema: InventorySchema = .sshOnly,
-                            skipInvalidRows: Bool = false) throws(InventoryError) -> Inventory {
+    /// - Parameters:
+    ///   - skipInvalidRows: when `true`, rows with problems are left out and listed in
+    ///     ``Inventory/skippedRows`` instead of failing the whole file.
+    ///   - naming: what hosts are called when the file has no name column.
+    public static func load(contentsOf url: URL, schema: InventorySchema = .sshOnly, skipInvalidRows: Bool = false,
+                            naming: HostNaming = .address) throws(InventoryError) -> Inventory {
         let file = url.isFileURL ? url.relativePath : url.absoluteString
         let data: Data
         do {
@@ -35,7 +37,7 @@ public enum InventoryLoader {
         guard let text = String(data: data, encoding: .utf8) else {
             throw InventoryError(file: file, message: "the inventory file is not valid UTF-8 text")
         }
-        return try parse(text, file: file, schema: schema, skipInvalidRows: skipInvalidRows)
+        return try parse(text, file: file, schema: schema, skipInvalidRows: skipInvalidRows, naming: naming)
     }
 
     /// The system's reason a file could not be read, such as "No such file or directory".
@@ -51,8 +53,13 @@ public enum InventoryLoader {
     }
 
     /// Parses inventory CSV `text`; `file` names the source in errors.
-    public static func parse(_ text: String, file: String, schema: InventorySchema = .sshOnly,
-                             skipInvalidRows: Bool = false) throws(InventoryError) -> Inventory {
+    public static func parse(_ text: String, file: String, schema: InventorySchema = .sshOnly, skipInvalidRows: Bool = false,
+                             naming: HostNaming = .address) throws(InventoryError) -> Inventory {
+        if case .numbered(let prefix, let start) = naming {
+            guard InventoryValueCheck.isValidName(prefix + "1"), start >= 0 else {
+                throw InventoryError(file: file, message: "host names '\(InventoryValueCheck.visible(prefix))N' from \(start) cannot be used; expected printable text and a start of 0 or more")
+            }
+        }
         let records: [CSVRecord]
         do {
             records = try CSVReader.parse(text, file: file)
@@ -71,9 +78,12 @@ public enum InventoryLoader {
         var firstLineByEndpoint: [String: Int] = [:]
         for record in records.dropFirst() {
             var rowProblems: [InventoryError] = []
-            guard let host = layout.host(from: record, file: file, problems: &rowProblems) else {
+            guard var host = layout.host(from: record, file: file, problems: &rowProblems) else {
                 problems += rowProblems
                 continue
+            }
+            if case .numbered(let prefix, let start) = naming, !layout.hasNameColumn {
+                host.name = "\(prefix)\(start + hosts.count)"
             }
             if let first = firstLineByName[host.name.lowercased()] {
                 rowProblems.append(InventoryError(
@@ -194,6 +204,9 @@ struct InventoryColumnLayout: Sendable {
         self.extras = extras
         self.width = header.fields.count
     }
+
+    /// Whether the header has a name column.
+    var hasNameColumn: Bool { sshColumns[.name]?.isEmpty == false }
 
     /// The column (character position) of `field`'s first accepted column in `record`.
     func column(of field: SSHColumn, in record: CSVRecord) -> Int {

@@ -86,3 +86,12 @@ public enum SSHColumn: String, CaseIterable, Sendable {
         }
     }
 }
+
+/// What hosts are called when the inventory has no name column.
+public enum HostNaming: Sendable, Equatable {
+    /// By their address (the default).
+    case address
+    /// `<prefix><n>` in file order over the rows that were kept, n counting from `start`:
+    /// `node1`, `node2` … as the original Aztec toolkit's inventory generators name them.
+    case numbered(prefix: String, start: Int)
+}

@@ -33,13 +33,15 @@ public struct FleetOptions: Sendable {
     public var logDirectory: URL
 
     /// The option specs, for a command's ``CommandSpec``. `runOptions` adds `--force` and
-    /// `--check`, which only commands that apply playbooks take.
-    public static func specs(runOptions: Bool = false, defaultTimeout: Int = 600) -> [OptionSpec] {
+    /// `--check`, which only commands that apply playbooks take; `defaultUser` is the SSH
+    /// user of rows without one when neither `--user` nor `SSH_USER` is given.
+    public static func specs(runOptions: Bool = false, defaultTimeout: Int = 600, defaultUser: String? = nil) -> [OptionSpec] {
         var specs = [
             OptionSpec("forks", short: "f", value: "N", help: "Hosts worked on at the same time", environment: "FORKS", defaultValue: "20"),
             OptionSpec("limit", short: "l", value: "PATTERN", help: "Only hosts whose name or address matches (globs, commas, !exclusions)"),
             OptionSpec("timeout", short: "t", value: "SECONDS", help: "Limit of each command on a host", environment: "TIMEOUT", defaultValue: String(defaultTimeout)),
-            OptionSpec("user", short: "u", value: "USER", help: "SSH user for hosts without one in the inventory"),
+            OptionSpec("user", short: "u", value: "USER", help: "SSH user for hosts without one in the inventory", environment: "SSH_USER",
+                       defaultValue: defaultUser),
             OptionSpec("port", short: "p", value: "PORT", help: "SSH port for hosts without one in the inventory"),
             OptionSpec("identity", short: "i", value: "FILE", help: "SSH private key for hosts without one in the inventory"),
             OptionSpec("json", help: "Print machine-readable JSON"),
@@ -76,6 +78,9 @@ public struct FleetOptions: Sendable {
         let seconds = try parsed.int("timeout", range: 1...86_400) ?? 600
         timeout = .seconds(seconds)
         user = parsed.value("user")
+        if let user, !InventoryValueCheck.isValidUser(user) {
+            throw UsageError(message: "--user: '\(InventoryValueCheck.visible(user))' is not a valid user name", commandPath: parsed.path)
+        }
         port = try parsed.int("port", range: 1...65_535)
         identityFile = parsed.value("identity").map { Self.resolve($0, in: currentDirectory).path }
         json = parsed.flag("json")
@@ -109,9 +114,9 @@ public struct FleetOptions: Sendable {
     /// is an input error. With `skipInvalidRows`, bad rows are left out and listed in
     /// ``Inventory/skippedRows``.
     public func loadInventory(_ path: String, currentDirectory: URL, schema: InventorySchema = .sshOnly,
-                              skipInvalidRows: Bool = false) throws(InventoryError) -> Inventory {
+                              skipInvalidRows: Bool = false, naming: HostNaming = .address) throws(InventoryError) -> Inventory {
         let url = Self.resolve(path, in: currentDirectory)
-        var inventory = try InventoryLoader.load(contentsOf: url, schema: schema, skipInvalidRows: skipInvalidRows)
+        var inventory = try InventoryLoader.load(contentsOf: url, schema: schema, skipInvalidRows: skipInvalidRows, naming: naming)
         if let limit {
             inventory = inventory.limited(to: limit)
             if inventory.hosts.isEmpty {

@@ -9,8 +9,15 @@ import Darwin
 
 let inventoryArgument = ArgumentSpec("INVENTORY", help: "servers.csv: one server per row (see docs/aztec-fleet.md for the columns)")
 
+/// How servers.csv is read, as the original toolkit read it.
+let inventoryOptions = [
+    OptionSpec("skip-invalid-rows", help: "Go on with the valid rows and list the others, instead of stopping at any bad row"),
+    OptionSpec("name-prefix", value: "PREFIX", help: "Names of hosts when servers.csv has no name column: PREFIX1, PREFIX2 …", defaultValue: "node"),
+    OptionSpec("start-index", value: "N", help: "Number of the first unnamed host", defaultValue: "1"),
+]
+
 /// Options every stage takes: the shared fleet options, check mode and force, download retries.
-let stageCommonOptions = FleetOptions.specs(runOptions: true, defaultTimeout: 1800) + [
+let stageCommonOptions = FleetOptions.specs(runOptions: true, defaultTimeout: 1800, defaultUser: "ubuntu") + inventoryOptions + [
     OptionSpec("retries", value: "N", help: "Extra attempts of steps that download", defaultValue: "3"),
     OptionSpec("retry-delay", value: "SECONDS", help: "Pause between download attempts", defaultValue: "10"),
 ]
@@ -51,7 +58,7 @@ let spec = CommandSpec(
         CommandSpec(name: "proof", summary: "Collect each node's archive sibling path at its proven block into a CSV",
                     discussion: "Exit codes: 0 every server gave a proof, 1 some did not, 2 usage or input error.",
                     arguments: [inventoryArgument],
-                    options: FleetOptions.specs(defaultTimeout: 300) + [
+                    options: FleetOptions.specs(defaultTimeout: 300, defaultUser: "ubuntu") + inventoryOptions + [
                         OptionSpec("rpc-port", value: "PORT", help: "Node RPC port on each server", defaultValue: "8080"),
                         OptionSpec("output", short: "o", value: "FILE", help: "Results CSV, written atomically", defaultValue: "proofs.csv"),
                     ]),
@@ -98,11 +105,20 @@ func session(_ name: String, _ options: FleetOptions) throws -> RunSession {
                         emit: io.consoleLine)
 }
 
-/// Reads the options and the inventory with the Aztec columns.
+/// Reads the options and the inventory with the Aztec columns; rows left out by
+/// `--skip-invalid-rows` are listed on standard error.
 func loadRun(_ parsed: ParsedCommand) throws -> (FleetOptions, Inventory, String) {
     let options = try FleetOptions(parsed, environment: io.environment, currentDirectory: io.currentDirectory)
     let path = parsed.argument("INVENTORY") ?? ""
-    let inventory = try options.loadInventory(path, currentDirectory: io.currentDirectory, schema: AztecInventory.schema)
+    let naming = HostNaming.numbered(prefix: parsed.value("name-prefix") ?? "node",
+                                     start: try parsed.int("start-index", range: 1...1_000_000) ?? 1)
+    let inventory = try options.loadInventory(path, currentDirectory: io.currentDirectory, schema: AztecInventory.schema,
+                                              skipInvalidRows: parsed.flag("skip-invalid-rows"), naming: naming)
+    if !inventory.skippedRows.isEmpty {
+        let rows = Set(inventory.skippedRows.compactMap(\.line)).count
+        io.writeError("aztec-fleet: left out \(Plural.count(rows, "row")) with problems (--skip-invalid-rows):\n"
+            + inventory.skippedRows.map { "  \($0.location)\n" }.joined())
+    }
     return (options, inventory, URL(fileURLWithPath: path).lastPathComponent)
 }
 
