@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing (apt packages, the Python venv with the
-# local EVM), checks the shell scripts, then builds with warnings as errors and runs
-# the unit and integration tests (real sshd hosts in network namespaces, a real EVM on
-# loopback). Needs root for network namespaces.
+# local EVM), checks the shell scripts, then builds with warnings as errors, type-checks
+# the Swift samples of README.md and docs/*.md against the build and runs the unit and
+# integration tests (real sshd hosts in network namespaces, a real EVM on loopback).
+# Needs root for network namespaces.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,4 +42,7 @@ remove_swiftpm_leftovers() {
 trap remove_swiftpm_leftovers EXIT
 
 swift build --build-tests -Xswiftc -warnings-as-errors
+echo "test: doc samples"
+bash scripts/check-doc-samples.sh --self-test --build-path .build
+bash scripts/check-doc-samples.sh --build-path .build
 swift test --skip-build "$@"
