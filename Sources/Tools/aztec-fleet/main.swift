@@ -56,11 +56,12 @@ let spec = CommandSpec(
                     discussion: stageDiscussion, arguments: [inventoryArgument],
                     options: stageCommonOptions + prepareOptions + dockerOptions + aztecOptions),
         CommandSpec(name: "proof", summary: "Collect each node's archive sibling path at its proven block into a CSV",
-                    discussion: "Exit codes: 0 every server gave a proof, 1 some did not, 2 usage or input error.",
+                    discussion: "Statuses in the original format: SUCCESS (ok), ERROR (rpc_error, not_synced), FAILED (timeout, unreachable: block and proof are ERROR). --json always prints the detailed results. Exit codes: 0 every server gave a proof, 1 some did not, 2 usage or input error.",
                     arguments: [inventoryArgument],
                     options: FleetOptions.specs(defaultTimeout: 300, defaultUser: "ubuntu") + inventoryOptions + [
                         OptionSpec("rpc-port", value: "PORT", help: "Node RPC port on each server", defaultValue: "8080"),
-                        OptionSpec("output", short: "o", value: "FILE", help: "Results CSV, written atomically", defaultValue: "proofs.csv"),
+                        OptionSpec("output", short: "o", value: "FILE", help: "Results CSV, written atomically (default: proof_results.csv, or proofs.csv with --format detailed)"),
+                        OptionSpec("format", value: "FORMAT", help: "original: proof_results.csv as the original toolkit wrote it (SUCCESS/ERROR/FAILED), a backup of the previous file and its summary lines; detailed: our statuses, durations and reasons", defaultValue: "original"),
                     ]),
     ])
 
@@ -159,7 +160,12 @@ func proof(_ parsed: ParsedCommand) async throws -> Int32 {
         return ToolExitCode.usage
     }
     let rpcPort = try parsed.int("rpc-port", range: 1...65_535) ?? 8080
-    let output = URL(fileURLWithPath: parsed.value("output") ?? "proofs.csv", relativeTo: io.currentDirectory)
+    let format = parsed.value("format") ?? "original"
+    guard format == "original" || format == "detailed" else {
+        throw UsageError(message: "--format: '\(format)' is not a format; expected original or detailed", commandPath: parsed.path)
+    }
+    let defaultName = format == "original" ? ProofResultsFile.defaultFileName : "proofs.csv"
+    let output = URL(fileURLWithPath: parsed.value("output") ?? defaultName, relativeTo: io.currentDirectory)
     let run = try session("proof_collection", options)
     run.runLog.addSecrets(inventory.secretValues)
     let transport = try OpenSSHTransport(configuration: options.sshConfiguration())
@@ -169,18 +175,31 @@ func proof(_ parsed: ParsedCommand) async throws -> Int32 {
                                        perHostTimeout: options.timeout, forks: options.forks).collect(from: inventory.hosts)
     if options.controlPersist == .zero { await transport.close() }
     let duration = (ContinuousClock.now - started).seconds
-    try ProofReport.writeCSV(results, to: output)
     let summaryName = run.logFile.lastPathComponent
         .replacingOccurrences(of: "proof_collection_", with: "proof_summary_")
         .replacingOccurrences(of: ".log", with: ".txt")
     let summaryURL = run.logFile.deletingLastPathComponent().appendingPathComponent(summaryName)
-    let summary = run.runLog.redactor.redact(ProofReport.summary(results, duration: duration, startedAt: startedAt))
-    try AtomicFile.write(summary, to: summaryURL)
+    let redact = run.runLog.redactor.redact
+    let console: String
+    if format == "original" {
+        if let backup = try ProofResultsFile.write(results, to: output, date: startedAt) {
+            run.runLog.info("previous results kept as \(backup.path)")
+        }
+        let summary = ProofResultsFile.summary(results, generated: Date(), resultsFile: output.standardizedFileURL.path,
+                                               logFile: run.logFile.path)
+        try AtomicFile.write(redact(summary), to: summaryURL)
+        console = ProofResultsFile.consoleSummary(results, resultsFile: output.path, logFile: run.logFile.path)
+    } else {
+        try ProofReport.writeCSV(results, to: output)
+        let summary = redact(ProofReport.summary(results, duration: duration, startedAt: startedAt))
+        try AtomicFile.write(summary, to: summaryURL)
+        console = summary + "results: \(output.path)\nlog: \(run.logFile.path)\n"
+    }
     run.runLog.info("results: \(output.path); summary: \(summaryURL.path)")
     if options.json {
-        io.writeOutput(run.runLog.redactor.redact(String(decoding: try ProofReport.json(results), as: UTF8.self)) + "\n")
+        io.writeOutput(redact(String(decoding: try ProofReport.json(results), as: UTF8.self)) + "\n")
     } else {
-        io.writeError(summary + "results: \(output.path)\nlog: \(run.logFile.path)\n")
+        io.writeError(redact(console))
     }
     return results.allSatisfy { $0.status == .ok } ? ToolExitCode.success : ToolExitCode.failure
 }

@@ -45,7 +45,7 @@ struct ProofCollectionOverSSHTests {
         let started = ContinuousClock.now
         let output = try await ProcessRunner.run(ProcessRequest(
             executable: try AztecFleetSandbox.executable().path,
-            arguments: ["proof", inventoryURL.path, "--output", csvURL.path, "--timeout", "4", "--json"]
+            arguments: ["proof", inventoryURL.path, "--format", "detailed", "--output", csvURL.path, "--timeout", "4", "--json"]
                 + AztecFleetSandbox.connectionArguments(sandbox, logs: logs),
             timeout: .seconds(120), environment: AztecFleetSandbox.toolEnvironment))
         let elapsed = (ContinuousClock.now - started).seconds
@@ -86,6 +86,53 @@ struct ProofCollectionOverSSHTests {
         }
         #expect(summary.range(of: #"slowest hosts:\n(  h\d .*\n){0,4}  h4 \([0-9.]+\): [0-9.]+ s, timeout\n"#, options: .regularExpression) != nil,
                 "the hanging host is among the slowest")
+    }
+
+    /// Replaces what changes from run to run (addresses, times) with the placeholders of the expected files.
+    static func normalised(_ text: String, _ sandbox: SandboxHosts, logs: URL, results: URL) -> String {
+        var text = text.replacingOccurrences(of: #"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"#, with: "@TIME@", options: .regularExpression)
+        text = text.replacingOccurrences(of: #"Generated: .*\n"#, with: "Generated: @DATE@\n", options: .regularExpression)
+        text = text.replacingOccurrences(of: #"proof_collection_\d{8}_\d{6}\.log"#, with: "@LOG@", options: .regularExpression)
+        text = text.replacingOccurrences(of: logs.path, with: "@LOGS@").replacingOccurrences(of: results.path, with: "@RESULTS@")
+        for (index, host) in sandbox.hosts.enumerated() { text = text.replacingOccurrences(of: host.address + ",", with: "@IP\(index + 1)@,") }
+        for (index, host) in sandbox.hosts.enumerated() { text = text.replacingOccurrences(of: host.address + " ", with: "@IP\(index + 1)@ ") }
+        return text
+    }
+
+    @Test func theOriginalProofResultsFileSummaryAndBackup() async throws {
+        let sandbox = try currentSandbox()
+        try await Self.startNodes(sandbox)
+        let inventoryURL = try Self.inventory(sandbox)
+        try await sandbox.stopHost(5)
+        let work = sandbox.directory.appendingPathComponent("proof-original")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        let logs = work.appendingPathComponent("logs")
+        let results = work.appendingPathComponent("proof_results.csv")
+        let previous = "ip,address,block_number,proof,status,timestamp\n203.0.113.9,0x9,7,AAAA,SUCCESS,2026-01-01T00:00:00Z\n"
+        try previous.write(to: results, atomically: true, encoding: .utf8)
+        let script = "cd \(ShellQuote.quote(work.path)) && exec " + ShellQuote.join(
+            [try AztecFleetSandbox.executable().path, "proof", inventoryURL.path, "--timeout", "4"]
+                + AztecFleetSandbox.connectionArguments(sandbox, logs: logs))
+        let output = try await ProcessRunner.run(ProcessRequest(executable: "/bin/sh", arguments: ["-c", script], timeout: .seconds(120),
+                                                                environment: AztecFleetSandbox.toolEnvironment))
+        try await sandbox.startHost(5)
+        #expect(output.status == 1)
+        let expected = AztecFleetSandbox.fixtures.appendingPathComponent("expected")
+        let csv = try String(contentsOf: results, encoding: .utf8)
+        let wantedCSV = try String(contentsOf: expected.appendingPathComponent("proof_results.csv"), encoding: .utf8)
+            .replacingOccurrences(of: "@PROOF@", with: Data("sibling-path-at-42".utf8).base64EncodedString())
+        #expect(Self.normalised(csv, sandbox, logs: logs, results: results) == wantedCSV)
+        let backups = try FileManager.default.contentsOfDirectory(atPath: work.path).filter { $0.hasPrefix("proof_results.csv.backup.") }
+        #expect(backups.count == 1 && backups[0].range(of: #"^proof_results\.csv\.backup\.\d{8}_\d{6}$"#, options: .regularExpression) != nil)
+        #expect(try String(contentsOf: work.appendingPathComponent(backups[0]), encoding: .utf8) == previous)
+        let summaryName = try #require(try FileManager.default.contentsOfDirectory(atPath: logs.path).first { $0.hasPrefix("proof_summary_") })
+        let summary = try String(contentsOf: logs.appendingPathComponent(summaryName), encoding: .utf8)
+        #expect(summary.range(of: #"Generated: [A-Z][a-z]{2} [A-Z][a-z]{2} [ 1-3]\d \d\d:\d\d:\d\d [A-Z+\-0-9]+ \d{4}\n"#, options: .regularExpression) != nil)
+        #expect(Self.normalised(summary, sandbox, logs: logs, results: results)
+            == (try String(contentsOf: expected.appendingPathComponent("proof_summary.txt"), encoding: .utf8)))
+        let console = Self.normalised(String(decoding: output.standardError, as: UTF8.self), sandbox, logs: logs, results: results)
+        let block = try #require(console.range(of: "======================================\n").map { String(console[$0.lowerBound...]) })
+        #expect(block == (try String(contentsOf: expected.appendingPathComponent("proof_console.txt"), encoding: .utf8)))
     }
 
     @Test func killingTheToolMidRunLeavesTheOldCSVIntactAndNoTemporaryFile() async throws {

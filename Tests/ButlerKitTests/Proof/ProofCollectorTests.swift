@@ -1,4 +1,4 @@
-import ButlerKit
+@testable import ButlerKit
 import FleetKit
 import FleetKitTesting
 import Foundation
@@ -73,5 +73,26 @@ struct ProofCollectorTests {
         try ProofReport.writeCSV(results, to: folder.appendingPathComponent("proofs.csv"))
         #expect(try String(contentsOf: folder.appendingPathComponent("proofs.csv"), encoding: .utf8) == csv)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["proofs.csv"])
+    }
+
+    @Test func originalFileMapsEveryStatus() throws {
+        let date = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01T00:00:00Z
+        let results = ProofStatus.allCases.enumerated().map { index, status in
+            ProofResult(name: "n\(index)", address: "203.0.113.\(index)", ethAddress: "0xe\(index)", status: status,
+                        blockNumber: status == .ok || status == .rpcError ? 42 : nil, proof: status == .ok ? "AA==" : nil, collectedAt: date)
+        }
+        #expect(ProofResultsFile.csv(results) == """
+            ip,address,block_number,proof,status,timestamp
+            203.0.113.0,0xe0,42,AA==,SUCCESS,2026-01-01T00:00:00Z
+            203.0.113.1,0xe1,ERROR,ERROR,FAILED,2026-01-01T00:00:00Z
+            203.0.113.2,0xe2,42,N/A,ERROR,2026-01-01T00:00:00Z
+            203.0.113.3,0xe3,N/A,N/A,ERROR,2026-01-01T00:00:00Z
+            203.0.113.4,0xe4,ERROR,ERROR,FAILED,2026-01-01T00:00:00Z
+
+            """)
+        #expect(ProofResultsFile.counts(results) == (5, 1, 4, 20))
+        let utc = try #require(TimeZone(identifier: "UTC"))
+        #expect(ProofResultsFile.dateCommandFormat(Date(timeIntervalSince1970: 1_795_390_000), timeZone: utc) == "Sun Nov 22 23:26:40 UTC 2026")
+        #expect(ProofResultsFile.dateCommandFormat(date, timeZone: utc) == "Thu Jan  1 00:00:00 UTC 2026")
     }
 }
