@@ -135,6 +135,7 @@ up() {
         fi
         cat >"$hostdir/sshd_config" <<CONF
 Port 22
+Port 2222
 ListenAddress $addr
 HostKey $hostdir/host_key
 PidFile $hostdir/sshd.pid

@@ -38,6 +38,9 @@ public struct InstallSettings: Sendable {
     public var auditLogPath: String
     /// Name of the inventory file, used in messages about missing values.
     public var inventoryName: String
+    /// The SSH port of hosts whose inventory row names none (`--port`, else 22): the
+    /// firewall always allows the port the operator is connected on.
+    public var defaultSSHPort: Int
 
     /// The port that is never opened nor published (the node's admin port).
     public static let adminPort = 8880
@@ -61,7 +64,8 @@ public struct InstallSettings: Sendable {
         downloadRetries: Int = 3,
         retryDelay: Duration = .seconds(10),
         auditLogPath: String = ".aztec-fleet/audit.log",
-        inventoryName: String = "servers.csv"
+        inventoryName: String = "servers.csv",
+        defaultSSHPort: Int = 22
     ) {
         self.aztecVersion = aztecVersion
         self.aztecInstallerURL = aztecInstallerURL
@@ -81,6 +85,7 @@ public struct InstallSettings: Sendable {
         self.retryDelay = retryDelay
         self.auditLogPath = auditLogPath
         self.inventoryName = inventoryName
+        self.defaultSSHPort = defaultSSHPort
     }
 
     /// The node's data folder on the server (mounted into the container).

@@ -24,7 +24,7 @@ public enum PrepareStage {
             rescue: .shell(RemoteShell.repairPackages(after: "apt-get failed")))
     }
 
-    /// The ports the firewall allows: SSH, P2P tcp and udp, and the RPC port only when asked.
+    /// The ports the firewall allows: the SSH port in use, P2P tcp and udp, and the RPC port only when asked.
     static func allowedRules(_ settings: InstallSettings, sshPort: Int) -> [String] {
         var rules = ["\(sshPort)/tcp", "\(settings.p2pPort)/tcp", "\(settings.p2pPort)/udp"]
         if settings.opensRPCPort { rules.append("\(settings.rpcPort)/tcp") }
@@ -37,18 +37,18 @@ public enum PrepareStage {
         return Step(
             "firewall",
             check: .hostShell { host in
-                let rules = allowedRules(settings, sshPort: host.port ?? 22)
+                let rules = allowedRules(settings, sshPort: host.port ?? settings.defaultSSHPort)
                 let each = rules.map { "echo \"$s\" | grep -Eq '^\($0) +ALLOW'" }.joined(separator: " && ")
                 return RemoteShell.script("s=$(as_root ufw status 2>/dev/null) && echo \"$s\" | grep -q '^Status: active' && \(each) && ! echo \"$s\" | grep -Eq '^\(admin)(/| )'")
             },
             action: .hostCommand { host in
-                let rules = allowedRules(settings, sshPort: host.port ?? 22)
+                let rules = allowedRules(settings, sshPort: host.port ?? settings.defaultSSHPort)
                 let allow = rules.map { "as_root ufw allow \($0)" }.joined(separator: " && ")
                 // SSH is allowed before the firewall is enabled, so the session never locks itself out.
                 return RemoteCommand(RemoteShell.script("set -e; \(allow); as_root ufw delete allow \(admin) >/dev/null 2>&1 || true; as_root ufw delete allow \(admin)/tcp >/dev/null 2>&1 || true; as_root ufw --force enable"))
             },
             rescue: .hostCommand { host in
-                RemoteCommand(RemoteShell.script("as_root ufw allow \(host.port ?? 22)/tcp; echo 'firewall setup failed; SSH port kept open' >&2"))
+                RemoteCommand(RemoteShell.script("as_root ufw allow \(host.port ?? settings.defaultSSHPort)/tcp; echo 'firewall setup failed; SSH port kept open' >&2"))
             })
     }
 

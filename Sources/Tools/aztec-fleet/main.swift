@@ -78,7 +78,7 @@ func list(_ text: String?) -> [String] {
     (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
 }
 
-func installSettings(_ parsed: ParsedCommand, inventoryName: String) throws -> InstallSettings {
+func installSettings(_ parsed: ParsedCommand, inventoryName: String, sshPort: Int?) throws -> InstallSettings {
     let version = parsed.value("aztec-version") ?? "2.1.2"
     guard !version.isEmpty, version.allSatisfy({ $0.isLetter || $0.isNumber || ".-_+".contains($0) }) else {
         throw UsageError(message: "--aztec-version: '\(version)' is not a version such as 2.1.2", commandPath: parsed.path)
@@ -97,7 +97,8 @@ func installSettings(_ parsed: ParsedCommand, inventoryName: String) throws -> I
         nodeWait: .seconds(try parsed.int("node-wait", range: 0...86_400) ?? 120),
         downloadRetries: try parsed.int("retries", range: 0...20) ?? 3,
         retryDelay: .seconds(try parsed.int("retry-delay", range: 0...3600) ?? 10),
-        inventoryName: inventoryName)
+        inventoryName: inventoryName,
+        defaultSSHPort: sshPort ?? 22)
 }
 
 func session(_ name: String, _ options: FleetOptions) throws -> RunSession {
@@ -125,7 +126,7 @@ func loadRun(_ parsed: ParsedCommand) throws -> (FleetOptions, Inventory, String
 
 func install(_ parsed: ParsedCommand, stages: [InstallStage], logName: String) async throws -> Int32 {
     let (options, inventory, inventoryName) = try loadRun(parsed)
-    let settings = try installSettings(parsed, inventoryName: inventoryName)
+    let settings = try installSettings(parsed, inventoryName: inventoryName, sshPort: options.port)
     let run = try session(logName, options)
     run.runLog.addSecrets(inventory.secretValues)
     let transport = try OpenSSHTransport(configuration: options.sshConfiguration())

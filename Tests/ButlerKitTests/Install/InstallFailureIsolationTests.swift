@@ -85,4 +85,25 @@ struct InstallFailureIsolationTests {
         #expect(console.contains("aztec-fleet: the preflight found 1 problem on this machine (listed above); no server was changed"))
         #expect((1...3).map { AztecFleetSandbox.calls(sandbox, $0).count } == callsBefore, "no stage ran")
     }
+
+    @Test func theFirewallAllowsTheSSHPortInUseNot22() async throws {
+        let sandbox = try currentSandbox()
+        _ = try AztecFleetSandbox.prepare(sandbox)
+        // h1 names port 2222 in its row; h2 has no port and gets --port 2222. Both sshd listen on 22 and 2222.
+        let csv = "name,ip,user,port\nh1,\(sandbox.hosts[0].address),fleettest,2222\nh2,\(sandbox.hosts[1].address),fleettest,\n"
+        let inventoryURL = sandbox.directory.appendingPathComponent("servers-port.csv")
+        try csv.write(to: inventoryURL, atomically: true, encoding: .utf8)
+        let logs = sandbox.directory.appendingPathComponent("logs-port")
+        let output = try await ProcessRunner.run(ProcessRequest(
+            executable: try AztecFleetSandbox.executable().path,
+            arguments: ["prepare", inventoryURL.path, "--port", "2222"] + AztecFleetSandbox.connectionArguments(sandbox, logs: logs),
+            timeout: .seconds(120), environment: AztecFleetSandbox.toolEnvironment))
+        #expect(output.status == 0, "\(String(decoding: output.standardError, as: UTF8.self))")
+        for index in 1...2 {
+            let rules = try String(contentsOf: AztecFleetSandbox.stateFolder(sandbox, index).appendingPathComponent("ufw.rules"), encoding: .utf8)
+            #expect(rules.split(separator: "\n").map(String.init).sorted() == ["2222/tcp", "40400/tcp", "40400/udp"], "h\(index): \(rules)")
+        }
+        let sshd = try String(contentsOf: sandbox.hostDirectory(2).appendingPathComponent("sshd.log"), encoding: .utf8)
+        #expect(sshd.contains("port 2222"), "h2 was reached on 2222")
+    }
 }
