@@ -22,8 +22,9 @@ public enum ProofResponseParser {
         }
     }
 
-    /// The proven block number from a `node_getL2Tips` answer; 0 or missing tips mean not synced.
-    public static func provenBlock(fromTips body: Data) throws(Failure) -> UInt64 {
+    /// The proven block number from a `node_getL2Tips` answer; missing tips mean not synced,
+    /// and so does 0 unless `acceptsZero` (a sync check compares 0 like any other block).
+    public static func provenBlock(fromTips body: Data, acceptsZero: Bool = false) throws(Failure) -> UInt64 {
         let result = try resultValue(body, method: "node_getL2Tips")
         if result is NSNull { throw .notSynced("node_getL2Tips returned no tips") }
         guard let tips = result as? [String: Any] else {
@@ -35,7 +36,7 @@ public enum ProofResponseParser {
         guard let number = integer(proven["number"]) else {
             throw .malformed("the proven tip has no block number")
         }
-        if number == 0 { throw .notSynced("proven block is 0") }
+        if number == 0 && !acceptsZero { throw .notSynced("proven block is 0") }
         return number
     }
 

@@ -63,6 +63,13 @@ let spec = CommandSpec(
                         OptionSpec("output", short: "o", value: "FILE", help: "Results CSV, written atomically (default: proof_results.csv, or proofs.csv with --format detailed)"),
                         OptionSpec("format", value: "FORMAT", help: "original: proof_results.csv as the original toolkit wrote it (SUCCESS/ERROR/FAILED), a backup of the previous file and its summary lines; detailed: our statuses, durations and reasons", defaultValue: "original"),
                     ]),
+        CommandSpec(name: "sync", summary: "Compare each node's proven block with a reference into sync_results.csv",
+                    discussion: "The node is looked for on 127.0.0.1 ports 8080, 8081 and 8082 of each server. Statuses: SYNCED, SYNCING, NO_NODE, RPC_ERROR, TIMEOUT, ERROR (a server SSH cannot reach). Without --reference the fleet's highest proven block is the reference. Exit codes: 0 every node synced, 1 some are not, 2 usage or input error.",
+                    arguments: [inventoryArgument],
+                    options: FleetOptions.specs(defaultTimeout: 60, defaultUser: "ubuntu") + inventoryOptions + [
+                        OptionSpec("reference", value: "URL", help: "A node's JSON-RPC URL to compare with, asked from this machine (default: the fleet's best node)", environment: "SYNC_REFERENCE"),
+                        OptionSpec("output", short: "o", value: "FILE", help: "Results CSV, written atomically", defaultValue: SyncResultsFile.defaultFileName),
+                    ]),
     ])
 
 let io = ToolIO(
@@ -205,6 +212,38 @@ func proof(_ parsed: ParsedCommand) async throws -> Int32 {
     return results.allSatisfy { $0.status == .ok } ? ToolExitCode.success : ToolExitCode.failure
 }
 
+func sync(_ parsed: ParsedCommand) async throws -> Int32 {
+    let (options, inventory, _) = try loadRun(parsed)
+    let reference: SyncChecker.Reference
+    if let text = parsed.value("reference") {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
+            throw UsageError(message: "--reference: '\(text)' is not an http(s) URL", commandPath: parsed.path)
+        }
+        reference = .node(url)
+    } else {
+        reference = .fleetBest
+    }
+    let output = URL(fileURLWithPath: parsed.value("output") ?? SyncResultsFile.defaultFileName, relativeTo: io.currentDirectory)
+    let run = try session("sync_check", options)
+    run.runLog.addSecrets(inventory.secretValues)
+    let transport = try OpenSSHTransport(configuration: options.sshConfiguration())
+    let started = ContinuousClock.now
+    let results = await SyncChecker(transport: transport, runLog: run.runLog, reference: reference, perHostTimeout: options.timeout,
+                                    forks: options.forks).check(inventory.hosts)
+    if options.controlPersist == .zero { await transport.close() }
+    try SyncResultsFile.write(results, to: output)
+    run.runLog.info("results: \(output.path)")
+    if options.json {
+        let encoder = JSONEncoder.pretty
+        encoder.dateEncodingStrategy = .iso8601
+        io.writeOutput(run.runLog.redactor.redact(String(decoding: try encoder.encode(results), as: UTF8.self)) + "\n")
+    } else {
+        let summary = SyncResultsFile.summary(results, duration: (ContinuousClock.now - started).seconds)
+        io.writeError(run.runLog.redactor.redact(summary) + "results: \(output.path)\nlog: \(run.logFile.path)\n")
+    }
+    return results.allSatisfy { $0.status == .synced } ? ToolExitCode.success : ToolExitCode.failure
+}
+
 extension JSONEncoder {
     static var pretty: JSONEncoder {
         let encoder = JSONEncoder()
@@ -220,7 +259,8 @@ let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.curre
     case "aztec": return try await install(parsed, stages: [.aztec], logName: "aztec")
     case "install": return try await install(parsed, stages: InstallStage.allCases, logName: "complete_install")
     case "proof": return try await proof(parsed)
-    default: throw UsageError(message: "missing subcommand; expected one of: prepare, docker, aztec, install, proof", commandPath: parsed.path)
+    case "sync": return try await sync(parsed)
+    default: throw UsageError(message: "missing subcommand; expected one of: prepare, docker, aztec, install, proof, sync", commandPath: parsed.path)
     }
 }
 exit(code)

@@ -87,14 +87,17 @@ class Server(ThreadingHTTPServer):
 
 
 def main():
+    global PROVEN
     parser = argparse.ArgumentParser()
     parser.add_argument("--mode", default="synced", choices=["synced", "not_synced", "error", "malformed", "hang"])
     parser.add_argument("--mode-file")
     parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--proven", type=int, default=PROVEN, help="proven block number of a synced node")
     parser.add_argument("--request-log")
     parser.add_argument("--pidfile")
     parser.add_argument("--daemon", action="store_true", help="detach once listening")
     args = parser.parse_args()
+    PROVEN = args.proven
     server = Server(("127.0.0.1", args.port), args.mode, args.mode_file, args.request_log)
     if args.daemon:
         if os.fork() > 0:
