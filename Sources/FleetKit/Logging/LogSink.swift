@@ -12,7 +12,7 @@ public final class FileLogSink: LogSink {
     public let url: URL
     private let timeZone: TimeZone
     private let levels: Set<LogLevel>
-    private let handle: Mutex<FileHandle>
+    private let handle: Locked<FileHandle>
 
     /// Opens (or creates) `url` for appending. Lines of a level outside `levels` are dropped.
     public init(url: URL, timeZone: TimeZone = .current, levels: Set<LogLevel> = Set(LogLevel.allCases)) throws {
@@ -27,7 +27,7 @@ public final class FileLogSink: LogSink {
         self.url = url
         self.timeZone = timeZone
         self.levels = levels
-        self.handle = Mutex(handle)
+        self.handle = Locked(handle)
     }
 
     /// Appends the entry's formatted line.
@@ -47,7 +47,7 @@ public final class ConsoleLogSink: LogSink {
     private let colored: Bool
     private let timeZone: TimeZone
     private let emit: @Sendable (String) -> Void
-    private let serial = Mutex(())
+    private let serial = Locked(())
 
     /// Creates a console sink. The executable decides `colored` (a terminal and no `NO_COLOR`).
     public init(levels: Set<LogLevel>, colored: Bool, timeZone: TimeZone = .current, emit: @escaping @Sendable (String) -> Void) {
@@ -75,7 +75,7 @@ public final class ConsoleLogSink: LogSink {
 
 /// Keeps entries in memory, for tests and for tools that summarise a run.
 public final class MemoryLogSink: LogSink {
-    private let stored = Mutex<[LogEntry]>([])
+    private let stored = Locked<[LogEntry]>([])
 
     /// Creates an empty sink.
     public init() {}

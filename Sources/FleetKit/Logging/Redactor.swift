@@ -11,7 +11,7 @@ public final class Redactor: Sendable {
     /// What a secret is replaced with.
     public static let mask = "***"
 
-    private let secrets = Mutex<[String]>([])
+    private let secrets = Locked<[String]>([])
 
     /// Creates a redactor that knows `secrets`.
     public init(secrets: [String] = []) { add(secrets) }

@@ -45,7 +45,7 @@ public struct HostContext: Sendable {
 
 /// A small per-host store for values found by one step and used by a later one.
 public final class HostFacts: Sendable {
-    private let values = Mutex<[String: String]>([:])
+    private let values = Locked<[String: String]>([:])
 
     /// Creates an empty store.
     public init() {}

@@ -29,7 +29,7 @@ public enum ProcessRunner {
         let state = RunState(limit: request.outputLimit)
         let started = ContinuousClock.now
         let result: ProcessOutput? = await withCheckedContinuation { (continuation: CheckedContinuation<ProcessOutput?, Never>) in
-            state.onFinish = { status, timedOut in
+            state.setOnFinish { status, timedOut in
                 let (out, err, truncated) = state.takeOutput()
                 continuation.resume(returning: ProcessOutput(
                     status: status, standardOutput: out, standardError: err, truncated: truncated,
@@ -143,43 +143,52 @@ extension Duration {
 }
 
 /// The shared state of one running program: captured bytes, exit status and the
-/// completion callback, guarded by a lock.
-///
-/// `@unchecked Sendable`: every stored property is read and written only while `lock`
-/// is held, and the callback is called once, outside the lock.
-private final class RunState: @unchecked Sendable {
+/// completion callback, guarded by one lock. The callback is called once, outside the lock.
+private final class RunState: Sendable {
     enum Stream { case standardOutput, standardError }
 
-    private let lock = NSLock()
+    private struct Fields {
+        var stdout = Data()
+        var stderr = Data()
+        var truncated = false
+        var openStreams = 2
+        var exitStatus: Int32?
+        var timedOut = false
+        var finished = false
+        var launchFailureReason: String?
+        var onFinish: (@Sendable (Int32, Bool) -> Void)?
+    }
+
     private let limit: Int
-    private var stdout = Data()
-    private var stderr = Data()
-    private var truncated = false
-    private var openStreams = 2
-    private var exitStatus: Int32?
-    private var timedOut = false
-    private var finished = false
-    private(set) var launchFailureReason: String?
-    var onFinish: (@Sendable (Int32, Bool) -> Void)?
+    private let fields = Locked(Fields())
 
     init(limit: Int) { self.limit = max(0, limit) }
 
-    var isRunning: Bool { lock.withLock { exitStatus == nil } }
+    var isRunning: Bool { fields.withLock { $0.exitStatus == nil } }
 
-    func launchFailed(reason: String) { lock.withLock { launchFailureReason = reason; finished = true } }
+    var launchFailureReason: String? { fields.withLock { $0.launchFailureReason } }
+
+    func setOnFinish(_ callback: @escaping @Sendable (Int32, Bool) -> Void) { fields.withLock { $0.onFinish = callback } }
+
+    func launchFailed(reason: String) {
+        fields.withLock {
+            $0.launchFailureReason = reason
+            $0.finished = true
+        }
+    }
 
     func markTimedOutIfRunning() -> Bool {
-        lock.withLock {
-            guard exitStatus == nil else { return false }
-            timedOut = true
+        fields.withLock {
+            guard $0.exitStatus == nil else { return false }
+            $0.timedOut = true
             return true
         }
     }
 
     func processExited(status: Int32) {
-        let first: Bool = lock.withLock {
-            guard exitStatus == nil else { return false }
-            exitStatus = status
+        let first: Bool = fields.withLock {
+            guard $0.exitStatus == nil else { return false }
+            $0.exitStatus = status
             return true
         }
         guard first else { return }
@@ -187,12 +196,12 @@ private final class RunState: @unchecked Sendable {
         // A grandchild may keep a pipe open after the program exited; stop waiting for
         // it after a short grace and report what was read so far.
         DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(2)) { [self] in
-            lock.withLock { openStreams = 0 }
+            fields.withLock { $0.openStreams = 0 }
             finishIfDone()
         }
     }
 
-    func takeOutput() -> (Data, Data, Bool) { lock.withLock { (stdout, stderr, truncated) } }
+    func takeOutput() -> (Data, Data, Bool) { fields.withLock { ($0.stdout, $0.stderr, $0.truncated) } }
 
     func startReader(_ handle: FileHandle, stream: Stream) {
         let fd = handle.fileDescriptor
@@ -205,39 +214,29 @@ private final class RunState: @unchecked Sendable {
                 append(buffer[0..<count], to: stream)
             }
             try? handle.close()
-            lock.withLock { openStreams = max(0, openStreams - 1) }
+            fields.withLock { $0.openStreams = max(0, $0.openStreams - 1) }
             finishIfDone()
         }
         thread.start()
     }
 
     private func append(_ bytes: ArraySlice<UInt8>, to stream: Stream) {
-        lock.withLock {
-            let current = stream == .standardOutput ? stdout.count : stderr.count
+        fields.withLock { fields in
+            let current = stream == .standardOutput ? fields.stdout.count : fields.stderr.count
             let room = max(0, limit - current)
             let kept = bytes.prefix(room)
-            if kept.count < bytes.count { truncated = true }
+            if kept.count < bytes.count { fields.truncated = true }
             if kept.isEmpty { return }
-            if stream == .standardOutput { stdout.append(contentsOf: kept) } else { stderr.append(contentsOf: kept) }
+            if stream == .standardOutput { fields.stdout.append(contentsOf: kept) } else { fields.stderr.append(contentsOf: kept) }
         }
     }
 
     private func finishIfDone() {
-        let callback: (@Sendable (Int32, Bool) -> Void)?
-        let status: Int32
-        let wasTimedOut: Bool
-        lock.lock()
-        if !finished, openStreams == 0, let exit = exitStatus {
-            finished = true
-            callback = onFinish
-            status = exit
-            wasTimedOut = timedOut
-        } else {
-            callback = nil
-            status = 0
-            wasTimedOut = false
+        let ending: (callback: @Sendable (Int32, Bool) -> Void, status: Int32, timedOut: Bool)? = fields.withLock { fields in
+            guard !fields.finished, fields.openStreams == 0, let exit = fields.exitStatus, let callback = fields.onFinish else { return nil }
+            fields.finished = true
+            return (callback, exit, fields.timedOut)
         }
-        lock.unlock()
-        callback?(status, wasTimedOut)
+        if let ending { ending.callback(ending.status, ending.timedOut) }
     }
 }

@@ -95,7 +95,7 @@ public struct PlaybookRunner: Sendable {
 
 /// Set once when the run must stop; hosts look at it between steps.
 final class StopSignal: Sendable {
-    private let stored = Mutex<String?>(nil)
+    private let stored = Locked<String?>(nil)
     var reason: String? { stored.withLock { $0 } }
     func trigger(_ reason: String) { stored.withLock { if $0 == nil { $0 = reason } } }
 }

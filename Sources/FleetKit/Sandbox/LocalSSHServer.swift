@@ -16,7 +16,7 @@ public final class LocalSSHServer: Sendable {
     public let knownHostsFile: URL
     /// The folder holding keys, config and the server log.
     public let directory: URL
-    private let stopped = Mutex(false)
+    private let stopped = Locked(false)
 
     /// Something needed to start the server is missing or failed.
     public struct StartError: Error, Sendable, CustomStringConvertible {

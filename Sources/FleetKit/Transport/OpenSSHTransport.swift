@@ -16,7 +16,7 @@ public final class OpenSSHTransport: Transport {
     /// The settings in use.
     public let configuration: OpenSSHConfiguration
     private let clock: any FleetClock
-    private let usedHosts = Mutex<[String: RemoteHost]>([:])
+    private let usedHosts = Locked<[String: RemoteHost]>([:])
 
     /// Creates the transport, making the control folder (0700) and the known_hosts
     /// file's folder when missing.

@@ -24,7 +24,7 @@ public final class ScriptedTransport: Transport {
     }
 
     private let respond: @Sendable (RemoteHost, RemoteCommand) async -> Reply
-    private let recorded = Mutex<[Call]>([])
+    private let recorded = Locked<[Call]>([])
 
     /// Creates a transport that answers with `respond`.
     public init(_ respond: @escaping @Sendable (RemoteHost, RemoteCommand) async -> Reply) {

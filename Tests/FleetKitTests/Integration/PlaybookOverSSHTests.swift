@@ -6,7 +6,7 @@ import FleetTestSupport
 /// Counts the commands a transport carries, per host.
 final class CountingTransport: Transport {
     let inner: any Transport
-    let counts = Mutex<[String: Int]>([:])
+    let counts = Locked<[String: Int]>([:])
     init(_ inner: any Transport) { self.inner = inner }
     func run(_ command: RemoteCommand, on host: RemoteHost) async throws(TransportError) -> CommandResult {
         counts.withLock { $0[host.name, default: 0] += 1 }
@@ -119,7 +119,7 @@ struct PlaybookOverSSHTests {
             .shell("show the key file", run: "cat ~/node/.env; sleep 0.3"),
         ])
 
-        let seen = Mutex<[String]>([])
+        let seen = Locked<[String]>([])
         let watcher = Task {
             while !Task.isCancelled {
                 let leaked = allCommandLines().filter { $0.contains(privateKey.dropFirst(2)) }

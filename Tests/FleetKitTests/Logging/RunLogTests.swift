@@ -38,7 +38,7 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let fileURL = folder.appendingPathComponent("run.log")
-        let console = Mutex<[String]>([])
+        let console = Locked<[String]>([])
         let memory = MemoryLogSink()
         let log = RunLog(sinks: [
             try FileLogSink(url: fileURL, timeZone: utc),
@@ -60,7 +60,7 @@ import Testing
     }
 
     @Test func consoleColoursOnlyWhenAsked() {
-        let lines = Mutex<[String]>([])
+        let lines = Locked<[String]>([])
         let sink = ConsoleLogSink(levels: [.error], colored: true, timeZone: utc) { line in lines.withLock { $0.append(line) } }
         sink.write(LogEntry(date: date, level: .error, host: "h", message: "bad"))
         #expect(lines.withLock { $0 }.first?.hasPrefix("\u{1B}[31;1m[2026") == true)

@@ -14,17 +14,17 @@ final class FakeFleet: Sendable {
         self.transport = ScriptedTransport { host, command in await core.respond(host, command) }
     }
 
-    var unreachable: Mutex<Set<String>> { core.unreachable }
-    var concurrent: Mutex<(now: Int, max: Int)> { core.concurrent }
+    var unreachable: Locked<Set<String>> { core.unreachable }
+    var concurrent: Locked<(now: Int, max: Int)> { core.concurrent }
     func facts(_ host: String) -> Set<String> { core.facts(host) }
     func set(_ host: String, _ facts: Set<String>) { core.set(host, facts) }
 }
 
 final class FakeHostsCore: Sendable {
-    let state = Mutex<[String: Set<String>]>([:])
-    let unreachable = Mutex<Set<String>>([])
-    let attempts = Mutex<[String: Int]>([:])
-    let concurrent = Mutex<(now: Int, max: Int)>((0, 0))
+    let state = Locked<[String: Set<String>]>([:])
+    let unreachable = Locked<Set<String>>([])
+    let attempts = Locked<[String: Int]>([:])
+    let concurrent = Locked<(now: Int, max: Int)>((0, 0))
     let delay: Duration
 
     init(delay: Duration = .zero) { self.delay = delay }
@@ -79,7 +79,7 @@ final class FakeHostsCore: Sendable {
 
 /// A clock that records pauses instead of sleeping.
 final class RecordingClock: FleetClock {
-    let sleeps = Mutex<[Duration]>([])
+    let sleeps = Locked<[Duration]>([])
     func now() -> Date { Date(timeIntervalSince1970: 1_795_030_620) }
     func sleep(for duration: Duration) async throws { sleeps.withLock { $0.append(duration) } }
 }
