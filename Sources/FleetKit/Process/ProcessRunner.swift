@@ -13,6 +13,15 @@ import Darwin
 /// once on a two-core machine without stalling other tasks.
 public enum ProcessRunner {
     /// Runs a program to completion and returns its exit status and captured output.
+    ///
+    /// Cancelling the calling task stops the program: its process tree gets SIGTERM at
+    /// once and SIGKILL after the request's `killGrace`. The call then returns (it does
+    /// not throw) as soon as the program has exited, with what was captured so far and
+    /// ``ProcessOutput/cancelled`` set; the status is the real one, usually 143 (SIGTERM).
+    /// A task that is already cancelled still starts the program, which is stopped at once;
+    /// callers that would rather not start it check `Task.isCancelled` first.
+    ///
+    /// - Throws: ``ProcessLaunchError`` when the program cannot be started.
     public static func run(_ request: ProcessRequest) async throws(ProcessLaunchError) -> ProcessOutput {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: request.executable)
@@ -28,34 +37,44 @@ public enum ProcessRunner {
 
         let state = RunState(limit: request.outputLimit)
         let started = ContinuousClock.now
-        let result: ProcessOutput? = await withCheckedContinuation { (continuation: CheckedContinuation<ProcessOutput?, Never>) in
-            state.setOnFinish { status, timedOut in
-                let (out, err, truncated) = state.takeOutput()
-                continuation.resume(returning: ProcessOutput(
-                    status: status, standardOutput: out, standardError: err, truncated: truncated,
-                    timedOut: timedOut, duration: ContinuousClock.now - started))
+        let result: ProcessOutput? = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<ProcessOutput?, Never>) in
+                state.setOnFinish { ending in
+                    let (out, err, truncated) = state.takeOutput()
+                    continuation.resume(returning: ProcessOutput(
+                        status: ending.status, standardOutput: out, standardError: err, truncated: truncated,
+                        timedOut: ending.timedOut, cancelled: ending.cancelled, duration: ContinuousClock.now - started))
+                }
+                process.terminationHandler = { finished in
+                    let status: Int32 = finished.terminationReason == .uncaughtSignal
+                        ? 128 + finished.terminationStatus : finished.terminationStatus
+                    state.processExited(status: status)
+                }
+                do {
+                    try withDefaultSignalMask { try process.run() }
+                } catch {
+                    state.launchFailed(reason: String(describing: error))
+                    continuation.resume(returning: nil)
+                    return
+                }
+                let pid = process.processIdentifier
+                watchExit(of: pid, state: state)
+                state.startReader(stdoutPipe.fileHandleForReading, stream: .standardOutput)
+                state.startReader(stderrPipe.fileHandleForReading, stream: .standardError)
+                if let stdinPipe, let input = request.standardInput {
+                    startWriter(stdinPipe.fileHandleForWriting, data: input)
+                }
+                if let timeout = request.timeout {
+                    scheduleTimeout(pid: pid, after: timeout, grace: request.killGrace, state: state)
+                }
+                // A cancellation that came before the pid was known is acted on here.
+                if state.started(pid: pid) {
+                    stopTree(of: pid, grace: request.killGrace, state: state)
+                }
             }
-            process.terminationHandler = { finished in
-                let status: Int32 = finished.terminationReason == .uncaughtSignal
-                    ? 128 + finished.terminationStatus : finished.terminationStatus
-                state.processExited(status: status)
-            }
-            do {
-                try withDefaultSignalMask { try process.run() }
-            } catch {
-                state.launchFailed(reason: String(describing: error))
-                continuation.resume(returning: nil)
-                return
-            }
-            let pid = process.processIdentifier
-            watchExit(of: pid, state: state)
-            state.startReader(stdoutPipe.fileHandleForReading, stream: .standardOutput)
-            state.startReader(stderrPipe.fileHandleForReading, stream: .standardError)
-            if let stdinPipe, let input = request.standardInput {
-                startWriter(stdinPipe.fileHandleForWriting, data: input)
-            }
-            if let timeout = request.timeout {
-                scheduleTimeout(pid: pid, after: timeout, grace: request.killGrace, state: state)
+        } onCancel: {
+            if let pid = state.requestCancellation() {
+                stopTree(of: pid, grace: request.killGrace, state: state)
             }
         }
         guard let result else {
@@ -113,17 +132,22 @@ public enum ProcessRunner {
     }
 
     private static func scheduleTimeout(pid: Int32, after timeout: Duration, grace: Duration, state: RunState) {
-        let queue = DispatchQueue.global()
-        queue.asyncAfter(deadline: .now() + timeout.dispatchInterval) {
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout.dispatchInterval) {
             guard state.markTimedOutIfRunning() else { return }
-            // Children of the program are signalled too: an orphan holding the output
-            // pipes would otherwise keep the run open after the program is gone.
-            let family = [pid] + ProcessTree.descendants(of: pid)
-            for member in family { kill(member, SIGTERM) }
-            queue.asyncAfter(deadline: .now() + grace.dispatchInterval) {
-                let stragglers = Set(family + ProcessTree.descendants(of: pid))
-                for member in stragglers where state.isRunning || member != pid { kill(member, SIGKILL) }
-            }
+            stopTree(of: pid, grace: grace, state: state)
+        }
+    }
+
+    /// SIGTERM to the program and its descendants, then SIGKILL to whatever is left after
+    /// `grace`. Children are signalled too: an orphan holding the output pipes would
+    /// otherwise keep the run open after the program is gone.
+    private static func stopTree(of pid: Int32, grace: Duration, state: RunState) {
+        guard state.isRunning else { return }
+        let family = [pid] + ProcessTree.descendants(of: pid)
+        for member in family { kill(member, SIGTERM) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + grace.dispatchInterval) {
+            let stragglers = Set(family + ProcessTree.descendants(of: pid))
+            for member in stragglers where state.isRunning || member != pid { kill(member, SIGKILL) }
         }
     }
 }
@@ -154,9 +178,18 @@ private final class RunState: Sendable {
         var openStreams = 2
         var exitStatus: Int32?
         var timedOut = false
+        var cancelled = false
+        var pid: Int32?
         var finished = false
         var launchFailureReason: String?
-        var onFinish: (@Sendable (Int32, Bool) -> Void)?
+        var onFinish: (@Sendable (Ending) -> Void)?
+    }
+
+    /// How the program ended, handed to the completion callback.
+    struct Ending {
+        var status: Int32
+        var timedOut: Bool
+        var cancelled: Bool
     }
 
     private let limit: Int
@@ -168,12 +201,32 @@ private final class RunState: Sendable {
 
     var launchFailureReason: String? { fields.withLock { $0.launchFailureReason } }
 
-    func setOnFinish(_ callback: @escaping @Sendable (Int32, Bool) -> Void) { fields.withLock { $0.onFinish = callback } }
+    func setOnFinish(_ callback: @escaping @Sendable (Ending) -> Void) { fields.withLock { $0.onFinish = callback } }
 
     func launchFailed(reason: String) {
         fields.withLock {
             $0.launchFailureReason = reason
             $0.finished = true
+        }
+    }
+
+    /// Records the pid of the started program; `true` when the task was cancelled before
+    /// it was known, so the caller must stop the program now.
+    func started(pid: Int32) -> Bool {
+        fields.withLock {
+            $0.pid = pid
+            return $0.cancelled
+        }
+    }
+
+    /// Records that the calling task was cancelled while the program had not exited;
+    /// returns the pid to stop when the program has started.
+    func requestCancellation() -> Int32? {
+        fields.withLock {
+            // A cancellation after the exit changes nothing: the program finished on its own.
+            guard $0.exitStatus == nil else { return nil }
+            $0.cancelled = true
+            return $0.pid
         }
     }
 
@@ -232,11 +285,11 @@ private final class RunState: Sendable {
     }
 
     private func finishIfDone() {
-        let ending: (callback: @Sendable (Int32, Bool) -> Void, status: Int32, timedOut: Bool)? = fields.withLock { fields in
+        let ending: (callback: @Sendable (Ending) -> Void, ending: Ending)? = fields.withLock { fields in
             guard !fields.finished, fields.openStreams == 0, let exit = fields.exitStatus, let callback = fields.onFinish else { return nil }
             fields.finished = true
-            return (callback, exit, fields.timedOut)
+            return (callback, Ending(status: exit, timedOut: fields.timedOut, cancelled: fields.cancelled))
         }
-        if let ending { ending.callback(ending.status, ending.timedOut) }
+        if let ending { ending.callback(ending.ending) }
     }
 }
