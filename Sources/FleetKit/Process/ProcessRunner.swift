@@ -239,16 +239,18 @@ private final class RunState: Sendable {
     }
 
     func processExited(status: Int32) {
-        let first: Bool = fields.withLock {
-            guard $0.exitStatus == nil else { return false }
+        let first: Bool? = fields.withLock {
+            guard $0.exitStatus == nil else { return nil }
             $0.exitStatus = status
-            return true
+            return $0.cancelled
         }
-        guard first else { return }
+        guard let cancelled = first else { return }
         finishIfDone()
-        // A grandchild may keep a pipe open after the program exited; stop waiting for
-        // it after a short grace and report what was read so far.
-        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(2)) { [self] in
+        // A grandchild may keep a pipe open after the program exited (an ssh master holds
+        // the pipes of its clients); stop waiting for it after a short grace and report
+        // what was read so far. A cancelled caller only waits for what is already in the pipes.
+        let grace: DispatchTimeInterval = cancelled ? .milliseconds(200) : .seconds(2)
+        DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [self] in
             fields.withLock { $0.openStreams = 0 }
             finishIfDone()
         }
