@@ -199,4 +199,30 @@ struct OpenSSHTransportTests {
         #expect(check.standardOutput.isEmpty, "left on the host: \(check.standardOutput)")
         await transport.close()
     }
+
+    @Test func cancellingAPlaybookRunEndsItWithNothingLeftRunning() async throws {
+        let sandbox = try currentSandbox()
+        let transport = try sandbox.transport(controlDirectory: URL(fileURLWithPath: "/tmp/fkt-cp\(UInt16.random(in: 0 ... .max))"))
+        let hosts = Array(sandbox.hosts.prefix(3))
+        let marker = "6\(Int.random(in: 100_000_000...999_999_999))"
+        let playbook = Playbook("cancel me", steps: [
+            .shell("wait", check: "false", run: "sleep \(marker)", retries: 2, timeout: .seconds(300)),
+            .shell("after", run: "touch after-\(marker)"),
+        ])
+        let run = Task { await PlaybookRunner(transport: transport, runLog: .discarding).run(playbook, on: hosts) }
+        #expect(await eventually { ProcessScan.live(containing: marker).filter { $0.hasSuffix(": sleep \(marker) ") }.count == hosts.count },
+                "the remote commands never started")
+        run.cancel()
+        let report = await run.value
+        #expect(report.hosts.map(\.status) == [.stopped, .stopped, .stopped])
+        #expect(report.stopReason == PlaybookRunner.cancelledReason)
+        #expect(report.hosts.allSatisfy { $0.message?.contains("cancelled") == true }, "\(report.hosts.map(\.message))")
+        #expect(ProcessScan.liveChildren(containing: marker).isEmpty, "a local ssh for the command is left")
+        #expect(await eventually { ProcessScan.live(containing: marker).isEmpty }, "left running: \(ProcessScan.live(containing: marker))")
+        for host in hosts {
+            let after = try await transport.run(RemoteCommand("ls after-\(marker)"), on: host)
+            #expect(after.exitStatus != 0, "the step after the cancelled one ran on \(host.name)")
+        }
+        await transport.close()
+    }
 }
