@@ -59,7 +59,7 @@ struct RemoteInvocation: Sendable {
         let folder = "\"$HOME\"/\(Self.runFolder)"
         return [
             "d=\(folder); f=",
-            "if [ -n \"$HOME\" ] && { [ -d \"$d\" ] || mkdir -p -m 700 \"$d\"; } 2>/dev/null; then f=\"$d/\(id)\"; fi",
+            "if [ -n \"$HOME\" ] && \(Self.makeRunFolder); then f=\"$d/\(id)\"; fi",
             "printf '%s\\n' \(ShellQuote.quote(startLine)) >&2",
             "exec 3<&0",
             RemoteTimeout.wrap(script, timeout: timeout) + " <&3 3<&- &",
@@ -73,6 +73,11 @@ struct RemoteInvocation: Sendable {
             "exit \"$s\"",
         ].joined(separator: "\n")
     }
+
+    /// Makes the run folder `$d` (mode 0700) unless it exists; true when it is there.
+    /// Another command may make it at the same moment, hence the second look.
+    static let makeRunFolder =
+        "{ [ -d \"$d\" ] || { mkdir -p \"${d%/*}\" && mkdir -m 700 \"$d\"; } || [ -d \"$d\" ]; } 2>/dev/null"
 
     /// Shell commands that stop the process group led by `timeout` (pid `$p`): SIGTERM to
     /// the group (to `timeout` alone when it has not made its group yet, in which case it
@@ -91,7 +96,7 @@ struct RemoteInvocation: Sendable {
         let program = [
             "[ -n \"$HOME\" ] || exit 0",
             "d=\"$HOME\"/\(Self.runFolder); f=\"$d/\(id)\"",
-            "{ [ -d \"$d\" ] || mkdir -p -m 700 \"$d\"; } 2>/dev/null || exit 0",
+            "\(Self.makeRunFolder) || exit 0",
             ": >\"$f.cancel\"",
             "p=; [ ! -s \"$f\" ] || read -r p <\"$f\"",
             "case \"$p\" in ''|*[!0-9]*) ;; *) \(Self.stopGroup);; esac",
