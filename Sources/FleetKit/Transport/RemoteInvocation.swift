@@ -11,14 +11,15 @@ import Foundation
 ///   the command ran (start line only). Both lines are removed from the result, so
 ///   standard error is byte-exact otherwise and standard output is never touched;
 /// - runs the command in the background and records the pid of its `timeout` (which
-///   leads its own process group) in `~/.fleetkit/run/<id>`, removed when it ends. On
+///   leads its own process group) in `<run folder>/<id>` (see ``runFolder``), removed
+///   when it ends. On
 ///   cancellation the transport sends ``cleanupCommandLine``, which drops a
 ///   `<id>.cancel` marker and sends SIGTERM to that group; `timeout` sends SIGKILL
 ///   after ``RemoteTimeout/killAfterSeconds`` (see ``stopGroup``). The wrapper looks
 ///   for the marker after writing the pid file, and the cleanup looks for the pid file
 ///   after writing the marker, so a cancellation that overtakes the command's start is
-///   still seen by one of the two. Without a writable home folder the command still
-///   runs; it is then only stopped by its own timeout.
+///   still seen by one of the two. Without a usable run folder the command still runs;
+///   it is then only stopped by its own timeout.
 struct RemoteInvocation: Sendable {
     /// Letters and digits naming this invocation in the markers and the pid file.
     let id: String
@@ -27,8 +28,12 @@ struct RemoteInvocation: Sendable {
     /// The limit the host's `timeout` enforces.
     let timeout: Duration
 
-    /// Folder under the login user's home holding pid files and cancel markers.
-    static let runFolder = ".fleetkit/run"
+    /// Folder holding pid files and cancel markers, as a shell word for double quotes:
+    /// one per login user in the temporary folder, so nothing is left in the home folder
+    /// and a reboot clears it. The wrapper makes it with mode 0700 and uses it only when
+    /// it is a real folder owned by the user: another user who made it first can keep
+    /// the cancellation from reaching the host, never see or steer the commands.
+    static let runFolder = "${TMPDIR:-/tmp}/fleetkit-run-$LOGNAME"
 
     /// Creates an invocation with a fresh random id.
     init(script: String, timeout: Duration, id: String = RemoteInvocation.makeID()) {
@@ -56,10 +61,9 @@ struct RemoteInvocation: Sendable {
 
     /// The `sh` program that runs the command; see the type's description.
     var wrapper: String {
-        let folder = "\"$HOME\"/\(Self.runFolder)"
-        return [
-            "d=\(folder); f=",
-            "if [ -n \"$HOME\" ] && \(Self.makeRunFolder); then f=\"$d/\(id)\"; fi",
+        [
+            "d=\"\(Self.runFolder)\"; f=",
+            "if [ -n \"$LOGNAME\" ] && \(Self.makeRunFolder); then f=\"$d/\(id)\"; fi",
             "printf '%s\\n' \(ShellQuote.quote(startLine)) >&2",
             "exec 3<&0",
             RemoteTimeout.wrap(script, timeout: timeout) + " <&3 3<&- &",
@@ -74,10 +78,10 @@ struct RemoteInvocation: Sendable {
         ].joined(separator: "\n")
     }
 
-    /// Makes the run folder `$d` (mode 0700) unless it exists; true when it is there.
-    /// Another command may make it at the same moment, hence the second look.
+    /// Makes the run folder `$d` with mode 0700, or accepts it when it exists as a folder
+    /// (not a link) owned by this user; true when it can be used.
     static let makeRunFolder =
-        "{ [ -d \"$d\" ] || { mkdir -p \"${d%/*}\" && mkdir -m 700 \"$d\"; } || [ -d \"$d\" ]; } 2>/dev/null"
+        "{ mkdir -m 700 \"$d\" || { [ -d \"$d\" ] && [ ! -L \"$d\" ] && [ -O \"$d\" ]; }; } 2>/dev/null"
 
     /// Shell commands that stop the process group led by `timeout` (pid `$p`): SIGTERM to
     /// the group (to `timeout` alone when it has not made its group yet, in which case it
@@ -94,8 +98,8 @@ struct RemoteInvocation: Sendable {
     /// command never came.
     var cleanupCommandLine: String {
         let program = [
-            "[ -n \"$HOME\" ] || exit 0",
-            "d=\"$HOME\"/\(Self.runFolder); f=\"$d/\(id)\"",
+            "[ -n \"$LOGNAME\" ] || exit 0",
+            "d=\"\(Self.runFolder)\"; f=\"$d/\(id)\"",
             "\(Self.makeRunFolder) || exit 0",
             ": >\"$f.cancel\"",
             "p=; [ ! -s \"$f\" ] || read -r p <\"$f\"",

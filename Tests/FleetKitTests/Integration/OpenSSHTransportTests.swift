@@ -182,6 +182,9 @@ struct OpenSSHTransportTests {
         // Same machine, no PID namespace: the host's `sleep` is visible here.
         #expect(await eventually { ProcessScan.live(containing: marker).contains { $0.hasSuffix(": sleep \(marker) ") } },
                 "the remote command never started")
+        // The invocation's id, read from the local ssh's argv, names its pid file on the host.
+        let sshLine = try #require(ProcessScan.liveChildren(containing: marker).first)
+        let id = try #require(sshLine.firstMatch(of: /@fleetkit (fk[0-9a-z]+) start/)?.1)
         running.cancel()
         let outcome = await running.result
         #expect(throws: TransportError.self) { try outcome.get() }
@@ -190,11 +193,9 @@ struct OpenSSHTransportTests {
         }
         #expect(ProcessScan.liveChildren(containing: marker).isEmpty, "a local ssh for the command is left")
         #expect(await eventually { ProcessScan.live(containing: marker).isEmpty }, "left running: \(ProcessScan.live(containing: marker))")
-        // Seen from the host: no such process, no cancel marker, no pid file but the one of
-        // this check (its `timeout` is the parent of the shell running it).
-        let run = "~/\(RemoteInvocation.runFolder)"
+        // Seen from the host: no such process, and neither pid file nor cancel marker left.
         let check = try await transport.run(
-            RemoteCommand("pgrep -f 'slee[p] \(marker)'; ls -A \(run) | grep -F .cancel; cat \(run)/* | grep -vx \"$PPID\"; true"), on: host)
+            RemoteCommand("pgrep -f 'slee[p] \(marker)'; cd \"\(RemoteInvocation.runFolder)\" && ls -A | grep -F \(id); true"), on: host)
         #expect(check.exitStatus == 0)
         #expect(check.standardOutput.isEmpty, "left on the host: \(check.standardOutput)")
         await transport.close()

@@ -63,11 +63,14 @@ import Testing
 
     // MARK: The wrapper run by sh
 
-    /// A temporary home folder and the environment naming it.
+    /// A temporary folder standing for the host's home and temporary folder, and the
+    /// environment naming it.
     private struct Home {
         let folder: URL
-        var runFolder: URL { folder.appendingPathComponent(RemoteInvocation.runFolder) }
-        var environment: [String: String] { ["HOME": folder.path, "PATH": "/usr/local/bin:/usr/bin:/bin"] }
+        var runFolder: URL { folder.appendingPathComponent("fleetkit-run-tester") }
+        var environment: [String: String] {
+            ["HOME": folder.path, "TMPDIR": folder.path, "LOGNAME": "tester", "PATH": "/usr/local/bin:/usr/bin:/bin"]
+        }
 
         init() throws {
             folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("fk-home-\(UUID().uuidString.prefix(8))")
@@ -130,10 +133,30 @@ import Testing
         #expect(home.runFolderEntries().isEmpty)
     }
 
-    @Test func withoutAWritableHomeTheCommandStillRuns() async throws {
+    @Test func theRunFolderIsPrivateAndOutsideTheHome() async throws {
+        let home = try Home()
+        defer { home.remove() }
+        let invocation = RemoteInvocation(script: "stat -c %a \"$TMPDIR/fleetkit-run-$LOGNAME\"; ls -A \"$HOME\"", timeout: .seconds(30))
+        let output = try await home.run(invocation.commandLine)
+        #expect(String(decoding: output.standardOutput, as: UTF8.self) == "700\nfleetkit-run-tester\n")
+    }
+
+    @Test func aRunFolderThatIsALinkIsNotUsed() async throws {
+        let home = try Home()
+        defer { home.remove() }
+        let elsewhere = home.folder.appendingPathComponent("elsewhere")
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: home.runFolder, withDestinationURL: elsewhere)
+        let invocation = RemoteInvocation(script: "ls -A \(elsewhere.path)", timeout: .seconds(30))
+        let output = try await home.run(invocation.commandLine)
+        #expect(output.status == 0)
+        #expect(output.standardOutput.isEmpty, "a pid file was written through the link")
+    }
+
+    @Test func withoutAUsableRunFolderTheCommandStillRuns() async throws {
         let invocation = RemoteInvocation(script: "echo ran", timeout: .seconds(30))
         let output = try await ProcessRunner.run(ProcessRequest(executable: "/bin/sh", arguments: ["-c", invocation.commandLine],
-                                                                environment: ["HOME": "/proc/nonexistent", "PATH": "/usr/bin:/bin"]))
+                                                                environment: ["TMPDIR": "/proc/nonexistent", "LOGNAME": "x", "PATH": "/usr/bin:/bin"]))
         let reading = invocation.read(standardOutput: output.standardOutput, standardError: output.standardError,
                                       truncated: output.truncated, outputLimit: 1 << 20)
         #expect(output.status == 0)
