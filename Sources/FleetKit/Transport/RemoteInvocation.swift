@@ -78,10 +78,10 @@ struct RemoteInvocation: Sendable {
         ].joined(separator: "\n")
     }
 
-    /// Makes the run folder `$d` with mode 0700, or accepts it when it exists as a folder
-    /// (not a link) owned by this user; true when it can be used.
+    /// Accepts the run folder `$d` when it is a folder (not a link) owned by this user, or
+    /// makes it with mode 0700 (only then a program is started); true when it can be used.
     static let makeRunFolder =
-        "{ mkdir -m 700 \"$d\" || { [ -d \"$d\" ] && [ ! -L \"$d\" ] && [ -O \"$d\" ]; }; } 2>/dev/null"
+        "{ { [ -d \"$d\" ] && [ ! -L \"$d\" ] && [ -O \"$d\" ]; } || mkdir -m 700 \"$d\"; } 2>/dev/null"
 
     /// Shell commands that stop the process group led by `timeout` (pid `$p`): SIGTERM to
     /// the group (to `timeout` alone when it has not made its group yet, in which case it
