@@ -9,7 +9,7 @@ import FleetKit
 @Suite struct EVMChainTests {
     static let ether = UInt256(decimal: "1000000000000000000") ?? .zero
 
-    func clients(_ path: String = "/", options: JSONRPCClientOptions = JSONRPCClientOptions(timeout: .seconds(60)))
+    func clients(_ path: String = "/", options: JSONRPCClientOptions = try! JSONRPCClientOptions(timeout: .seconds(60)))
         async throws -> (EVMDeployment, EthereumClient, CountingHTTPTransport)
     {
         let deployment = try await SharedEVM.shared.deployment()
@@ -215,7 +215,7 @@ import FleetKit
     }
 
     @Test func stalledServerTimesOut() async throws {
-        let options = JSONRPCClientOptions(timeout: .milliseconds(500), retry: .none)
+        let options = try JSONRPCClientOptions(timeout: .milliseconds(500), retry: .none)
         let (_, client, _) = try await clients("/stall/30", options: options)
         let started = ContinuousClock.now
         let error = try await #require(throws: JSONRPCError.self) { try await client.chainID() }
@@ -225,7 +225,7 @@ import FleetKit
 
     @Test func tooManyRequestsThenSuccess() async throws {
         let key = UUID().uuidString
-        let options = JSONRPCClientOptions(timeout: .seconds(30), retry: JSONRPCRetryPolicy(maxAttempts: 3, initialDelay: .milliseconds(10)))
+        let options = try JSONRPCClientOptions(timeout: .seconds(30), retry: JSONRPCRetryPolicy(maxAttempts: 3, initialDelay: .milliseconds(10)))
         let (_, client, transport) = try await clients("/fail/429/1/\(key)", options: options)
         #expect(try await client.chainID() == 131_277_322_940_537)
         #expect(transport.requestCount == 2)
@@ -250,7 +250,7 @@ import FleetKit
         await #expect(throws: Planned.self) {
             try await withEVMServer(["--seed", "none"]) { server in
                 pid = server.processIdentifier
-                let client = EthereumClient(url: server.deployment.url(), options: JSONRPCClientOptions(timeout: .seconds(30)))
+                let client = EthereumClient(url: server.deployment.url(), options: try JSONRPCClientOptions(timeout: .seconds(30)))
                 #expect(try await client.blockNumber() == 3)
                 throw Planned()
             }

@@ -5,7 +5,7 @@ import FleetKitTesting
 
 @Suite struct JSONRPCClientTests {
     let endpoint = URL(string: "http://127.0.0.1:9/") ?? URL(fileURLWithPath: "/")
-    let fast = JSONRPCClientOptions(
+    let fast = try! JSONRPCClientOptions(
         timeout: .milliseconds(300), retry: JSONRPCRetryPolicy(maxAttempts: 3, initialDelay: .milliseconds(1), maxDelay: .milliseconds(5)))
 
     @Test func singleCallReturnsTheResult() async throws {
@@ -64,7 +64,7 @@ import FleetKitTesting
 
     @Test func stalledRequestsTimeOut() async throws {
         let transport = ScriptedTransport([.stall])
-        let options = JSONRPCClientOptions(timeout: .milliseconds(200), retry: JSONRPCRetryPolicy(maxAttempts: 2, initialDelay: .milliseconds(1)))
+        let options = try JSONRPCClientOptions(timeout: .milliseconds(200), retry: JSONRPCRetryPolicy(maxAttempts: 2, initialDelay: .milliseconds(1)))
         let client = JSONRPCClient(endpoint: endpoint, options: options, transport: transport)
         let started = ContinuousClock.now
         let error = try await #require(throws: JSONRPCError.self) { try await client.call("eth_call") }
@@ -116,7 +116,7 @@ import FleetKitTesting
         let transport = ScriptedTransport([.respondWith { request in
             answerEach(request) { _, params in #""result":\#(params.first?.description ?? "null")"# }
         }])
-        let options = JSONRPCClientOptions(timeout: .seconds(5), maxConcurrentRequests: 2, maxBatchSize: 10)
+        let options = try JSONRPCClientOptions(timeout: .seconds(5), maxConcurrentRequests: 2, maxBatchSize: 10)
         let client = JSONRPCClient(endpoint: endpoint, options: options, transport: transport)
         let calls = (0..<95).map { JSONRPCCall("echo", [.integer(Int64($0))]) }
         let results = try await client.batch(calls)
@@ -142,5 +142,43 @@ import FleetKitTesting
         #expect(policy.delay(afterAttempt: 4) == .milliseconds(800))
         #expect(policy.delay(afterAttempt: 9) == .seconds(1))
         #expect(policy.delay(afterAttempt: 1, retryAfterSeconds: 30) == .seconds(1))
+    }
+}
+
+/// Options that cannot work are refused when they are made, never met by a running client.
+@Suite struct JSONRPCClientOptionsTests {
+    @Test func nonPositiveLimitsAndTimeoutsAreRejectedWithTheirName() {
+        let cases: [(String, () throws(JSONRPCOptionsError) -> JSONRPCClientOptions)] = [
+            ("JSON-RPC option maxBatchSize must be at least 1, not 0.", { () throws(JSONRPCOptionsError) in try JSONRPCClientOptions(maxBatchSize: 0) }),
+            ("JSON-RPC option maxBatchSize must be at least 1, not -3.", { () throws(JSONRPCOptionsError) in try JSONRPCClientOptions(maxBatchSize: -3) }),
+            ("JSON-RPC option maxConcurrentRequests must be at least 1, not 0.",
+             { () throws(JSONRPCOptionsError) in try JSONRPCClientOptions(maxConcurrentRequests: 0) }),
+            ("JSON-RPC option timeout must be more than zero, not 0.0 seconds.", { () throws(JSONRPCOptionsError) in try JSONRPCClientOptions(timeout: .zero) }),
+            ("JSON-RPC option timeout must be more than zero, not -1.0 seconds.",
+             { () throws(JSONRPCOptionsError) in try JSONRPCClientOptions(timeout: .seconds(-1)) }),
+        ]
+        for (message, make) in cases {
+            do {
+                _ = try make()
+                Issue.record("accepted: \(message)")
+            } catch {
+                #expect(error.description == message)
+            }
+        }
+    }
+
+    @Test func theSmallestWorkingValuesAreAccepted() async throws {
+        let options = try JSONRPCClientOptions(timeout: .milliseconds(1), maxConcurrentRequests: 1, maxBatchSize: 1)
+        #expect(options.maxBatchSize == 1 && options.maxConcurrentRequests == 1 && options.timeout == .milliseconds(1))
+        #expect(JSONRPCClientOptions.standard == (try JSONRPCClientOptions()))
+    }
+
+    @Test func aBatchSizeOfOneSendsOneRequestPerCall() async throws {
+        let transport = ScriptedTransport([.respondWith { request in answerEach(request) { _, _ in #""result":"0x1""# } }])
+        let options = try JSONRPCClientOptions(timeout: .seconds(5), maxBatchSize: 1)
+        let client = JSONRPCClient(endpoint: URL(fileURLWithPath: "/"), options: options, transport: transport)
+        let results = try await client.batch((0..<3).map { _ in JSONRPCCall("eth_chainId") })
+        #expect(results.count == 3)
+        #expect(transport.requestCount == 3)
     }
 }

@@ -11,7 +11,9 @@ import FleetKitTesting
         let transport = ScriptedTransport([.respondWith { request in
             answerEach(request) { method, _ in answers[method] ?? #""error":{"code":-32601,"message":"Method not found: \#(method)"}"# }
         }])
-        return (AztecNodeClient(url: endpoint, options: JSONRPCClientOptions(retry: .none), transport: transport), transport)
+        var options = JSONRPCClientOptions.standard
+        options.retry = .none
+        return (AztecNodeClient(url: endpoint, options: options, transport: transport), transport)
     }
 
     @Test func nodeInfoIsTyped() async throws {
@@ -67,7 +69,7 @@ import FleetKitTesting
             .respond(200, #"{"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"execution reverted"}}"#),
             .respond(200, #"{"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"header not found"}}"#),
         ], repeatLast: false)
-        let client = EthereumClient(url: endpoint, options: JSONRPCClientOptions(retry: .none), transport: transport)
+        let client = EthereumClient(url: endpoint, options: try JSONRPCClientOptions(retry: .none), transport: transport)
         let call = EthereumCall(to: contract, data: [1, 2, 3, 4])
         let first = try await client.call(call)
         guard case .reverted(let revert) = first else {
@@ -92,7 +94,7 @@ import FleetKitTesting
                 return #""result":[]"#
             }
         }])
-        let client = EthereumClient(url: endpoint, options: JSONRPCClientOptions(retry: .none), transport: transport)
+        let client = EthereumClient(url: endpoint, options: try JSONRPCClientOptions(retry: .none), transport: transport)
         let logs = try await client.logs(LogFilter(address: contract, fromBlock: 1000, toBlock: 3499), chunkSize: 2000)
         #expect(logs.isEmpty)
         let ranges = transport.sentBodies.compactMap { body -> ClosedRange<Int>? in
@@ -110,7 +112,7 @@ import FleetKitTesting
 
     @Test func aRangeOfOneBlockThatIsStillRefusedFails() async throws {
         let transport = ScriptedTransport([.respond(200, #"{"jsonrpc":"2.0","id":1,"error":{"code":-32005,"message":"query returned more than 10000 results"}}"#)])
-        let client = EthereumClient(url: endpoint, options: JSONRPCClientOptions(retry: .none), transport: transport)
+        let client = EthereumClient(url: endpoint, options: try JSONRPCClientOptions(retry: .none), transport: transport)
         let error = try await #require(throws: JSONRPCError.self) {
             try await client.logs(LogFilter(address: contract, fromBlock: 5, toBlock: 8), chunkSize: 4)
         }

@@ -62,9 +62,13 @@ for mode in modes {
     default: fail("unknown mode \(mode)")
     }
     let transport = CountingHTTPTransport()
-    let client = EthereumClient(
-        url: url, options: JSONRPCClientOptions(timeout: .seconds(300), maxConcurrentRequests: 4, maxBatchSize: 100),
-        transport: transport)
+    let options: JSONRPCClientOptions
+    do {
+        options = try JSONRPCClientOptions(timeout: .seconds(300), maxConcurrentRequests: 4, maxBatchSize: 100)
+    } catch {
+        fail("\(error)")
+    }
+    let client = EthereumClient(url: url, options: options, transport: transport)
     let reader = RollupReader(client: client, rollup: rollup, strategy: strategy)
     let evmBefore = await serverEVMSeconds()
     let started = ContinuousClock.now

@@ -82,27 +82,28 @@ public struct URLSessionHTTPTransport: HTTPTransport {
 }
 
 /// Holds the data task so a cancellation arriving before or after it starts still cancels it.
-///
-/// `@unchecked Sendable`: every access to `task` and `cancelled` happens under `lock`.
-private final class DataTaskBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var task: URLSessionDataTask?
-    private var cancelled = false
+private final class DataTaskBox: Sendable {
+    private struct State {
+        var task: URLSessionDataTask?
+        var cancelled = false
+    }
+
+    private let state = Locked(State())
 
     func start(_ newTask: URLSessionDataTask) {
-        lock.lock()
-        task = newTask
-        let alreadyCancelled = cancelled
-        lock.unlock()
+        let alreadyCancelled = state.withLock { state in
+            state.task = newTask
+            return state.cancelled
+        }
         newTask.resume()
         if alreadyCancelled { newTask.cancel() }
     }
 
     func cancel() {
-        lock.lock()
-        cancelled = true
-        let current = task
-        lock.unlock()
+        let current = state.withLock { state in
+            state.cancelled = true
+            return state.task
+        }
         current?.cancel()
     }
 }

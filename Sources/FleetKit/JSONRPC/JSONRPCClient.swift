@@ -18,26 +18,64 @@ public struct JSONRPCCall: Sendable, Hashable {
 }
 
 /// Settings of a ``JSONRPCClient``.
+///
+/// Values that cannot work (a batch of no calls, no request in flight, a timeout that has
+/// passed before the request is sent) are rejected when the options are made, by the
+/// throwing initializer; the limits are read-only afterwards, so a client never sees them.
 public struct JSONRPCClientOptions: Sendable, Equatable {
-    /// How long one HTTP attempt may take.
-    public var timeout: Duration
+    /// How long one HTTP attempt may take; more than zero.
+    public private(set) var timeout: Duration
     /// Retries on 429, 5xx, connection failures and timeouts.
     public var retry: JSONRPCRetryPolicy
-    /// How many HTTP requests may be in flight at once.
-    public var maxConcurrentRequests: Int
-    /// How many calls go into one JSON-RPC batch request at most.
-    public var maxBatchSize: Int
+    /// How many HTTP requests may be in flight at once; at least 1.
+    public private(set) var maxConcurrentRequests: Int
+    /// How many calls go into one JSON-RPC batch request at most; at least 1.
+    public private(set) var maxBatchSize: Int
 
     /// Creates options; the defaults suit a public or self-hosted Ethereum node.
+    ///
+    /// - Throws: ``JSONRPCOptionsError`` when `timeout` is not more than zero or
+    ///   `maxConcurrentRequests` or `maxBatchSize` is less than 1.
     public init(
         timeout: Duration = .seconds(30), retry: JSONRPCRetryPolicy = JSONRPCRetryPolicy(), maxConcurrentRequests: Int = 4,
         maxBatchSize: Int = 100
-    ) {
+    ) throws(JSONRPCOptionsError) {
+        guard timeout > .zero else {
+            throw JSONRPCOptionsError(option: "timeout", value: "\(Self.seconds(timeout)) seconds", requirement: "more than zero")
+        }
+        guard maxConcurrentRequests >= 1 else {
+            throw JSONRPCOptionsError(option: "maxConcurrentRequests", value: String(maxConcurrentRequests), requirement: "at least 1")
+        }
+        guard maxBatchSize >= 1 else {
+            throw JSONRPCOptionsError(option: "maxBatchSize", value: String(maxBatchSize), requirement: "at least 1")
+        }
+        self.init(checkedTimeout: timeout, retry: retry, maxConcurrentRequests: maxConcurrentRequests, maxBatchSize: maxBatchSize)
+    }
+
+    private init(checkedTimeout timeout: Duration, retry: JSONRPCRetryPolicy, maxConcurrentRequests: Int, maxBatchSize: Int) {
         self.timeout = timeout
         self.retry = retry
-        self.maxConcurrentRequests = max(1, maxConcurrentRequests)
-        self.maxBatchSize = max(1, maxBatchSize)
+        self.maxConcurrentRequests = maxConcurrentRequests
+        self.maxBatchSize = maxBatchSize
     }
+
+    /// The defaults: 30-second timeout, the default retry policy, 4 requests in flight,
+    /// batches of up to 100 calls.
+    public static let standard = JSONRPCClientOptions(checkedTimeout: .seconds(30), retry: JSONRPCRetryPolicy(),
+                                                      maxConcurrentRequests: 4, maxBatchSize: 100)
+}
+
+/// A ``JSONRPCClientOptions`` value that cannot work, named with what it must be.
+public struct JSONRPCOptionsError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The option's name, e.g. `maxBatchSize`.
+    public let option: String
+    /// The rejected value as text.
+    public let value: String
+    /// What the value must be, e.g. `at least 1`.
+    public let requirement: String
+
+    /// "JSON-RPC option maxBatchSize must be at least 1, not 0."
+    public var description: String { "JSON-RPC option \(option) must be \(requirement), not \(value)." }
 }
 
 /// A JSON-RPC 2.0 client over HTTP POST with batching, timeouts, retries and a concurrency limit.
@@ -54,7 +92,7 @@ public struct JSONRPCClient: Sendable {
 
     /// Creates a client for `endpoint`, sending through `transport` (URLSession by default).
     public init(
-        endpoint: URL, options: JSONRPCClientOptions = JSONRPCClientOptions(),
+        endpoint: URL, options: JSONRPCClientOptions = .standard,
         transport: any HTTPTransport = URLSessionHTTPTransport()
     ) {
         self.endpoint = endpoint

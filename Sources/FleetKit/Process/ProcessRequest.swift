@@ -10,7 +10,8 @@ public struct ProcessRequest: Sendable {
     public var standardInput: Data?
     /// How long the program may run before it gets SIGTERM; `nil` waits forever.
     public var timeout: Duration?
-    /// Time between SIGTERM and SIGKILL once the timeout has passed.
+    /// Time between SIGTERM and SIGKILL once the timeout has passed or the calling task
+    /// was cancelled.
     public var killGrace: Duration
     /// Bytes kept of each of stdout and stderr; the rest is read and dropped.
     public var outputLimit: Int
@@ -49,6 +50,8 @@ public struct ProcessOutput: Sendable {
     public var truncated: Bool
     /// Whether the program was stopped because it ran past its timeout.
     public var timedOut: Bool
+    /// Whether the program was stopped because the calling task was cancelled.
+    public var cancelled: Bool
     /// Wall time from start to exit.
     public var duration: Duration
 }

@@ -13,6 +13,15 @@ import Darwin
 /// once on a two-core machine without stalling other tasks.
 public enum ProcessRunner {
     /// Runs a program to completion and returns its exit status and captured output.
+    ///
+    /// Cancelling the calling task stops the program: its process tree gets SIGTERM at
+    /// once and SIGKILL after the request's `killGrace`. The call then returns (it does
+    /// not throw) as soon as the program has exited, with what was captured so far and
+    /// ``ProcessOutput/cancelled`` set; the status is the real one, usually 143 (SIGTERM).
+    /// A task that is already cancelled still starts the program, which is stopped at once;
+    /// callers that would rather not start it check `Task.isCancelled` first.
+    ///
+    /// - Throws: ``ProcessLaunchError`` when the program cannot be started.
     public static func run(_ request: ProcessRequest) async throws(ProcessLaunchError) -> ProcessOutput {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: request.executable)
@@ -28,34 +37,44 @@ public enum ProcessRunner {
 
         let state = RunState(limit: request.outputLimit)
         let started = ContinuousClock.now
-        let result: ProcessOutput? = await withCheckedContinuation { (continuation: CheckedContinuation<ProcessOutput?, Never>) in
-            state.onFinish = { status, timedOut in
-                let (out, err, truncated) = state.takeOutput()
-                continuation.resume(returning: ProcessOutput(
-                    status: status, standardOutput: out, standardError: err, truncated: truncated,
-                    timedOut: timedOut, duration: ContinuousClock.now - started))
+        let result: ProcessOutput? = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<ProcessOutput?, Never>) in
+                state.setOnFinish { ending in
+                    let (out, err, truncated) = state.takeOutput()
+                    continuation.resume(returning: ProcessOutput(
+                        status: ending.status, standardOutput: out, standardError: err, truncated: truncated,
+                        timedOut: ending.timedOut, cancelled: ending.cancelled, duration: ContinuousClock.now - started))
+                }
+                process.terminationHandler = { finished in
+                    let status: Int32 = finished.terminationReason == .uncaughtSignal
+                        ? 128 + finished.terminationStatus : finished.terminationStatus
+                    state.processExited(status: status)
+                }
+                do {
+                    try withDefaultSignalMask { try process.run() }
+                } catch {
+                    state.launchFailed(reason: String(describing: error))
+                    continuation.resume(returning: nil)
+                    return
+                }
+                let pid = process.processIdentifier
+                watchExit(of: pid, state: state)
+                state.startReader(stdoutPipe.fileHandleForReading, stream: .standardOutput)
+                state.startReader(stderrPipe.fileHandleForReading, stream: .standardError)
+                if let stdinPipe, let input = request.standardInput {
+                    startWriter(stdinPipe.fileHandleForWriting, data: input)
+                }
+                if let timeout = request.timeout {
+                    scheduleTimeout(pid: pid, after: timeout, grace: request.killGrace, state: state)
+                }
+                // A cancellation that came before the pid was known is acted on here.
+                if state.started(pid: pid) {
+                    stopTree(of: pid, grace: request.killGrace, state: state)
+                }
             }
-            process.terminationHandler = { finished in
-                let status: Int32 = finished.terminationReason == .uncaughtSignal
-                    ? 128 + finished.terminationStatus : finished.terminationStatus
-                state.processExited(status: status)
-            }
-            do {
-                try withDefaultSignalMask { try process.run() }
-            } catch {
-                state.launchFailed(reason: String(describing: error))
-                continuation.resume(returning: nil)
-                return
-            }
-            let pid = process.processIdentifier
-            watchExit(of: pid, state: state)
-            state.startReader(stdoutPipe.fileHandleForReading, stream: .standardOutput)
-            state.startReader(stderrPipe.fileHandleForReading, stream: .standardError)
-            if let stdinPipe, let input = request.standardInput {
-                startWriter(stdinPipe.fileHandleForWriting, data: input)
-            }
-            if let timeout = request.timeout {
-                scheduleTimeout(pid: pid, after: timeout, grace: request.killGrace, state: state)
+        } onCancel: {
+            if let pid = state.requestCancellation() {
+                stopTree(of: pid, grace: request.killGrace, state: state)
             }
         }
         guard let result else {
@@ -113,17 +132,22 @@ public enum ProcessRunner {
     }
 
     private static func scheduleTimeout(pid: Int32, after timeout: Duration, grace: Duration, state: RunState) {
-        let queue = DispatchQueue.global()
-        queue.asyncAfter(deadline: .now() + timeout.dispatchInterval) {
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout.dispatchInterval) {
             guard state.markTimedOutIfRunning() else { return }
-            // Children of the program are signalled too: an orphan holding the output
-            // pipes would otherwise keep the run open after the program is gone.
-            let family = [pid] + ProcessTree.descendants(of: pid)
-            for member in family { kill(member, SIGTERM) }
-            queue.asyncAfter(deadline: .now() + grace.dispatchInterval) {
-                let stragglers = Set(family + ProcessTree.descendants(of: pid))
-                for member in stragglers where state.isRunning || member != pid { kill(member, SIGKILL) }
-            }
+            stopTree(of: pid, grace: grace, state: state)
+        }
+    }
+
+    /// SIGTERM to the program and its descendants, then SIGKILL to whatever is left after
+    /// `grace`. Children are signalled too: an orphan holding the output pipes would
+    /// otherwise keep the run open after the program is gone.
+    private static func stopTree(of pid: Int32, grace: Duration, state: RunState) {
+        guard state.isRunning else { return }
+        let family = [pid] + ProcessTree.descendants(of: pid)
+        for member in family { kill(member, SIGTERM) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + grace.dispatchInterval) {
+            let stragglers = Set(family + ProcessTree.descendants(of: pid))
+            for member in stragglers where state.isRunning || member != pid { kill(member, SIGKILL) }
         }
     }
 }
@@ -143,56 +167,96 @@ extension Duration {
 }
 
 /// The shared state of one running program: captured bytes, exit status and the
-/// completion callback, guarded by a lock.
-///
-/// `@unchecked Sendable`: every stored property is read and written only while `lock`
-/// is held, and the callback is called once, outside the lock.
-private final class RunState: @unchecked Sendable {
+/// completion callback, guarded by one lock. The callback is called once, outside the lock.
+private final class RunState: Sendable {
     enum Stream { case standardOutput, standardError }
 
-    private let lock = NSLock()
+    private struct Fields {
+        var stdout = Data()
+        var stderr = Data()
+        var truncated = false
+        var openStreams = 2
+        var exitStatus: Int32?
+        var timedOut = false
+        var cancelled = false
+        var pid: Int32?
+        var finished = false
+        var launchFailureReason: String?
+        var onFinish: (@Sendable (Ending) -> Void)?
+    }
+
+    /// How the program ended, handed to the completion callback.
+    struct Ending {
+        var status: Int32
+        var timedOut: Bool
+        var cancelled: Bool
+    }
+
     private let limit: Int
-    private var stdout = Data()
-    private var stderr = Data()
-    private var truncated = false
-    private var openStreams = 2
-    private var exitStatus: Int32?
-    private var timedOut = false
-    private var finished = false
-    private(set) var launchFailureReason: String?
-    var onFinish: (@Sendable (Int32, Bool) -> Void)?
+    private let fields = Locked(Fields())
 
     init(limit: Int) { self.limit = max(0, limit) }
 
-    var isRunning: Bool { lock.withLock { exitStatus == nil } }
+    var isRunning: Bool { fields.withLock { $0.exitStatus == nil } }
 
-    func launchFailed(reason: String) { lock.withLock { launchFailureReason = reason; finished = true } }
+    var launchFailureReason: String? { fields.withLock { $0.launchFailureReason } }
+
+    func setOnFinish(_ callback: @escaping @Sendable (Ending) -> Void) { fields.withLock { $0.onFinish = callback } }
+
+    func launchFailed(reason: String) {
+        fields.withLock {
+            $0.launchFailureReason = reason
+            $0.finished = true
+        }
+    }
+
+    /// Records the pid of the started program; `true` when the task was cancelled before
+    /// it was known, so the caller must stop the program now.
+    func started(pid: Int32) -> Bool {
+        fields.withLock {
+            $0.pid = pid
+            return $0.cancelled
+        }
+    }
+
+    /// Records that the calling task was cancelled while the program had not exited;
+    /// returns the pid to stop when the program has started.
+    func requestCancellation() -> Int32? {
+        fields.withLock {
+            // A cancellation after the exit changes nothing: the program finished on its own.
+            guard $0.exitStatus == nil else { return nil }
+            $0.cancelled = true
+            return $0.pid
+        }
+    }
 
     func markTimedOutIfRunning() -> Bool {
-        lock.withLock {
-            guard exitStatus == nil else { return false }
-            timedOut = true
+        fields.withLock {
+            guard $0.exitStatus == nil else { return false }
+            $0.timedOut = true
             return true
         }
     }
 
     func processExited(status: Int32) {
-        let first: Bool = lock.withLock {
-            guard exitStatus == nil else { return false }
-            exitStatus = status
-            return true
+        let first: Bool? = fields.withLock {
+            guard $0.exitStatus == nil else { return nil }
+            $0.exitStatus = status
+            return $0.cancelled
         }
-        guard first else { return }
+        guard let cancelled = first else { return }
         finishIfDone()
-        // A grandchild may keep a pipe open after the program exited; stop waiting for
-        // it after a short grace and report what was read so far.
-        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(2)) { [self] in
-            lock.withLock { openStreams = 0 }
+        // A grandchild may keep a pipe open after the program exited (an ssh master holds
+        // the pipes of its clients); stop waiting for it after a short grace and report
+        // what was read so far. A cancelled caller only waits for what is already in the pipes.
+        let grace: DispatchTimeInterval = cancelled ? .milliseconds(200) : .seconds(2)
+        DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [self] in
+            fields.withLock { $0.openStreams = 0 }
             finishIfDone()
         }
     }
 
-    func takeOutput() -> (Data, Data, Bool) { lock.withLock { (stdout, stderr, truncated) } }
+    func takeOutput() -> (Data, Data, Bool) { fields.withLock { ($0.stdout, $0.stderr, $0.truncated) } }
 
     func startReader(_ handle: FileHandle, stream: Stream) {
         let fd = handle.fileDescriptor
@@ -205,39 +269,29 @@ private final class RunState: @unchecked Sendable {
                 append(buffer[0..<count], to: stream)
             }
             try? handle.close()
-            lock.withLock { openStreams = max(0, openStreams - 1) }
+            fields.withLock { $0.openStreams = max(0, $0.openStreams - 1) }
             finishIfDone()
         }
         thread.start()
     }
 
     private func append(_ bytes: ArraySlice<UInt8>, to stream: Stream) {
-        lock.withLock {
-            let current = stream == .standardOutput ? stdout.count : stderr.count
+        fields.withLock { fields in
+            let current = stream == .standardOutput ? fields.stdout.count : fields.stderr.count
             let room = max(0, limit - current)
             let kept = bytes.prefix(room)
-            if kept.count < bytes.count { truncated = true }
+            if kept.count < bytes.count { fields.truncated = true }
             if kept.isEmpty { return }
-            if stream == .standardOutput { stdout.append(contentsOf: kept) } else { stderr.append(contentsOf: kept) }
+            if stream == .standardOutput { fields.stdout.append(contentsOf: kept) } else { fields.stderr.append(contentsOf: kept) }
         }
     }
 
     private func finishIfDone() {
-        let callback: (@Sendable (Int32, Bool) -> Void)?
-        let status: Int32
-        let wasTimedOut: Bool
-        lock.lock()
-        if !finished, openStreams == 0, let exit = exitStatus {
-            finished = true
-            callback = onFinish
-            status = exit
-            wasTimedOut = timedOut
-        } else {
-            callback = nil
-            status = 0
-            wasTimedOut = false
+        let ending: (callback: @Sendable (Ending) -> Void, ending: Ending)? = fields.withLock { fields in
+            guard !fields.finished, fields.openStreams == 0, let exit = fields.exitStatus, let callback = fields.onFinish else { return nil }
+            fields.finished = true
+            return (callback, Ending(status: exit, timedOut: fields.timedOut, cancelled: fields.cancelled))
         }
-        lock.unlock()
-        callback?(status, wasTimedOut)
+        if let ending { ending.callback(ending.ending) }
     }
 }

@@ -31,6 +31,13 @@ struct HostRun: Sendable {
     private enum StepError: Error {
         case failed(String, CommandResult?)
         case unreachable(TransportError)
+        /// The calling task was cancelled; the reason says at what point.
+        case cancelled(String)
+    }
+
+    /// The step error for a transport failure: cancellation stays cancellation.
+    private static func stepError(_ error: TransportError) -> StepError {
+        error.kind == .cancelled ? .cancelled(error.message) : .unreachable(error)
     }
 
     func execute() async -> HostReport {
@@ -48,6 +55,11 @@ struct HostRun: Sendable {
         let plan: [Int: Int32]
         do {
             plan = try await planChecks()
+        } catch where error.kind == .cancelled {
+            status = .stopped
+            message = error.message
+            log(.warn, "stopping: \(error.message)")
+            return finish()
         } catch {
             counts.add(.unreachable)
             status = .unreachable
@@ -58,6 +70,12 @@ struct HostRun: Sendable {
 
         var somethingChanged = false
         for (index, step) in playbook.steps.enumerated() {
+            if Task.isCancelled {
+                status = .stopped
+                message = "cancelled"
+                log(.warn, "stopping before '\(step.name)': cancelled")
+                break
+            }
             if let reason = stop.reason {
                 status = .stopped
                 message = reason
@@ -75,23 +93,14 @@ struct HostRun: Sendable {
                 record(.skipped, "condition not met")
                 continue
             }
-            if case .observe(let body)? = step.check {
-                do {
+            do {
+                if case .observe(let body)? = step.check {
+                    // It only looks: what it found is the step's one line, in check mode too.
                     let finding = try await observe(body, step: step)
                     log(finding.level, "\(step.name): \(finding.message)")
                     record(.ok, finding.level == .warn ? finding.message : nil)
-                } catch {
-                    let ending = await handleFailure(error, of: step)
-                    record(ending.outcome, ending.reason, ending.result)
-                    if let hostStatus = ending.hostStatus {
-                        status = hostStatus
-                        message = ending.hostMessage
-                        break
-                    }
+                    continue
                 }
-                continue
-            }
-            do {
                 let needed = try await needsChange(step, index: index, plan: plan, planIsFresh: !somethingChanged)
                 if !needed {
                     log(.skip, "\(step.name): already done")
@@ -109,7 +118,7 @@ struct HostRun: Sendable {
                 record(.changed, nil, result)
             } catch {
                 let ending = await handleFailure(error, of: step)
-                record(ending.outcome, ending.reason, ending.result)
+                if let outcome = ending.outcome { record(outcome, ending.reason, ending.result) }
                 if let hostStatus = ending.hostStatus {
                     status = hostStatus
                     message = ending.hostMessage
@@ -122,14 +131,16 @@ struct HostRun: Sendable {
 
     /// What a failed step leaves behind: its outcome, and the host's status when the host stops.
     private struct FailureEnding {
-        var outcome: StepOutcome
+        /// `nil` when the step did not finish because the run was cancelled: it is not recorded.
+        var outcome: StepOutcome?
         var reason: String
         var result: CommandResult?
         var hostStatus: HostStatus?
         var hostMessage: String?
     }
 
-    /// Logs a failure, runs the rescue when there is one, and says how the step and host end.
+    /// Logs a failure, runs the rescue when there is one, and says how the step and host
+    /// end; a cancelled step ends the host at once.
     private func handleFailure(_ error: StepError, of step: Step) async -> FailureEnding {
         let reason: String
         let result: CommandResult?
@@ -141,6 +152,10 @@ struct HostRun: Sendable {
         case .failed(let text, let failedResult):
             reason = text
             result = failedResult
+        case .cancelled(let text):
+            // No rescue: it would be cancelled too.
+            log(.warn, "\(step.name): \(text)")
+            return FailureEnding(outcome: nil, reason: text, result: nil, hostStatus: .stopped, hostMessage: "\(step.name): \(text)")
         }
         log(.error, "\(step.name): failed: \(reason)")
         guard let rescue = step.rescue else {
@@ -152,6 +167,9 @@ struct HostRun: Sendable {
             _ = try await perform(rescue, step: step)
         } catch {
             switch error {
+            case .cancelled(let text):
+                return FailureEnding(outcome: .failed, reason: "\(reason); rescue \(text)", result: result,
+                                     hostStatus: .stopped, hostMessage: "\(step.name): rescue \(text)")
             case .unreachable(let transportError):
                 return FailureEnding(outcome: .unreachable, reason: transportError.message, result: result,
                                      hostStatus: .unreachable, hostMessage: transportError.message)
@@ -231,13 +249,15 @@ struct HostRun: Sendable {
                 let result = try await transport.run(RemoteCommand(make(host), timeout: step.timeout ?? options.defaultTimeout), on: host)
                 return result.succeeded
             } catch {
-                throw .unreachable(error)
+                throw Self.stepError(error)
             }
         case .swift(let body):
             do {
                 return try await body(context)
             } catch let error as TransportError {
-                throw .unreachable(error)
+                throw Self.stepError(error)
+            } catch is CancellationError {
+                throw .cancelled("cancelled")
             } catch {
                 throw .failed("check failed: \(error)", nil)
             }
@@ -257,7 +277,11 @@ struct HostRun: Sendable {
             } catch {
                 guard case .failed(let reason, _) = error, attempt <= step.retries else { throw error }
                 log(.warn, "\(step.name): attempt \(attempt) of \(step.retries + 1) failed (\(reason)); retrying in \(Self.format(step.retryDelay))")
-                try? await clock.sleep(for: step.retryDelay)
+                do {
+                    try await clock.sleep(for: step.retryDelay)
+                } catch {
+                    throw .cancelled("cancelled while waiting to retry")
+                }
             }
         }
         if let verify = step.verify {
@@ -281,7 +305,7 @@ struct HostRun: Sendable {
             do {
                 result = try await transport.run(command, on: host)
             } catch {
-                throw .unreachable(error)
+                throw Self.stepError(error)
             }
             log(.debug, "\(step.name): \(result.summary) in \(String(format: "%.2f", result.duration)) s")
             runLog.output(host: host.name, result.standardOutput)
@@ -296,7 +320,9 @@ struct HostRun: Sendable {
                 try await body(context)
                 return nil
             } catch let error as TransportError {
-                throw .unreachable(error)
+                throw Self.stepError(error)
+            } catch is CancellationError {
+                throw .cancelled("cancelled")
             } catch {
                 throw .failed(String(describing: error), nil)
             }

@@ -22,6 +22,11 @@ public struct PlaybookRunner: Sendable {
     }
 
     /// Runs `playbook` on `hosts` and returns one report per host, in the given order.
+    ///
+    /// Cancelling the calling task ends the run promptly: running commands are stopped
+    /// (on the hosts too, with ``OpenSSHTransport``), retry pauses end, no further step
+    /// or host starts, and the report marks the unfinished hosts `stopped` with the run's
+    /// `stopReason` saying it was cancelled.
     public func run(_ playbook: Playbook, on hosts: [RemoteHost]) async -> RunReport {
         let started = ContinuousClock.now
         runLog.addSecrets(hosts.flatMap(\.secretValues))
@@ -35,12 +40,14 @@ public struct PlaybookRunner: Sendable {
         while batchStart < hosts.count {
             let batch = Array(batchStart..<min(hosts.count, batchStart + batchSize))
             batchStart += batchSize
+            if Task.isCancelled { stop.trigger(Self.cancelledReason) }
             if let reason = stop.reason {
                 for index in batch { reports[index] = Self.notStarted(hosts[index], reason: reason) }
                 continue
             }
             let batchReports = await runBatch(playbook, hosts: batch.map { ($0, hosts[$0]) }, stop: stop)
             for (index, report) in batchReports { reports[index] = report }
+            if Task.isCancelled { stop.trigger(Self.cancelledReason) }
             // The limit stops the batches still to come; after the last one there is nothing to stop.
             if let limit = options.maxFailPercentage, !batch.isEmpty, batchStart < hosts.count {
                 let failed = batch.filter { reports[$0]?.status == .failed || reports[$0]?.status == .unreachable }.count
@@ -64,6 +71,7 @@ public struct PlaybookRunner: Sendable {
     }
 
     private func runHost(_ playbook: Playbook, host: RemoteHost, stop: StopSignal) async -> HostReport {
+        if Task.isCancelled { stop.trigger(Self.cancelledReason) }
         if let reason = stop.reason { return Self.notStarted(host, reason: reason) }
         let run = HostRun(playbook: playbook, host: host, transport: transport, runLog: runLog, options: options,
                           clock: clock, stop: stop)
@@ -73,6 +81,9 @@ public struct PlaybookRunner: Sendable {
         }
         return report
     }
+
+    /// The stop reason of a cancelled run.
+    static let cancelledReason = "the run was cancelled"
 
     private static func notStarted(_ host: RemoteHost, reason: String) -> HostReport {
         HostReport(host: host.name, address: host.address, status: .stopped, steps: [], counts: StepCounts(),

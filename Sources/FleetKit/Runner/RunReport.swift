@@ -38,7 +38,8 @@ public enum HostStatus: String, Sendable, Codable {
     case failed
     /// The host could not be reached.
     case unreachable
-    /// The run was stopped (`anyErrorsFatal`, `maxFailPercentage`) before this host finished.
+    /// The run was stopped (`anyErrorsFatal`, `maxFailPercentage`, or the calling task
+    /// was cancelled) before this host finished.
     case stopped
 }
 

@@ -8,10 +8,16 @@ import Darwin
 /// Runs commands on hosts through the system's OpenSSH client, one multiplexed master
 /// connection per host.
 ///
-/// Every command goes to `ssh` as an argv array; the remote side is wrapped in `timeout`
-/// and the local `ssh` gets SIGTERM then SIGKILL if it outlives the deadline. Exit 255
-/// means the connection failed and becomes a ``TransportError``; connection failures
-/// are retried with capped exponential backoff, failed commands never are.
+/// Every command goes to `ssh` as an argv array; the remote side runs in a small wrapper
+/// (see ``RemoteInvocation``) under `timeout`, and the local `ssh` gets SIGTERM then
+/// SIGKILL if it outlives the deadline. The wrapper marks when the command started and
+/// how it ended, so a command's own exit 255 is a result like any other, while an exit
+/// 255 of `ssh` before the command started becomes a ``TransportError``; those connection
+/// failures are retried with capped exponential backoff, failed commands never are.
+///
+/// Cancelling the calling task stops the local `ssh`, then sends one short command over
+/// the host's connection that stops the remote command's process group (bounded to a few
+/// seconds), and throws a ``TransportError`` of kind `cancelled`.
 public final class OpenSSHTransport: Transport {
     /// The settings in use.
     public let configuration: OpenSSHConfiguration
@@ -37,38 +43,82 @@ public final class OpenSSHTransport: Transport {
         }
     }
 
-    /// Runs `command` on `host`, retrying only when the connection fails.
+    /// Runs `command` on `host`, retrying only when the connection fails before the
+    /// command started.
+    ///
+    /// - Throws: ``TransportError``: `unreachable`, `authenticationFailed`,
+    ///   `hostKeyChanged` when `ssh` could not run the command (after the retries), also
+    ///   `unreachable` without a retry when the connection was lost while the command ran;
+    ///   `cancelled` when the calling task was cancelled (a started command is stopped on
+    ///   the host first); `invalidHost` and `launchFailed` for bad input or a missing `ssh`.
     public func run(_ command: RemoteCommand, on host: RemoteHost) async throws(TransportError) -> CommandResult {
         let user = host.user ?? configuration.defaultUser
         try SSHArguments.validate(host, user: user)
         usedHosts.withLock { $0[host.name] = host }
         let timeout = command.timeout ?? configuration.defaultCommandTimeout
-        let arguments = SSHArguments.command(RemoteTimeout.wrap(command.script, timeout: timeout), on: host,
-                                             configuration: configuration)
+        let invocation = RemoteInvocation(script: command.script, timeout: timeout)
+        let arguments = SSHArguments.command(invocation.commandLine, on: host, configuration: configuration)
         // The host stops the command at `timeout`; locally we allow for the connection
         // and the host's own kill grace before giving up on ssh.
         let localTimeout = timeout + configuration.connectTimeout + .seconds(RemoteTimeout.killAfterSeconds + 5)
+        let limit = max(0, command.outputLimit)
         let request = ProcessRequest(executable: configuration.sshPath, arguments: arguments,
                                      standardInput: command.standardInput ?? Data(), timeout: localTimeout,
-                                     killGrace: configuration.killGrace, outputLimit: command.outputLimit)
+                                     killGrace: configuration.killGrace, outputLimit: limit + invocation.markerBytes)
         var attempt = 1
         while true {
+            if Task.isCancelled { throw Self.cancelled(host, after: "before the command was sent") }
             let output: ProcessOutput
             do {
                 output = try await ProcessRunner.run(request)
             } catch {
                 throw TransportError(host: host.name, kind: .launchFailed, message: error.description)
             }
-            if output.status != 255 || output.timedOut {
-                return CommandResult(output)
+            if output.cancelled {
+                await stopOnHost(invocation, host: host)
+                throw Self.cancelled(host, after: "while the command ran; it was stopped on the host")
             }
-            let failure = SSHFailure.classify(host: host, standardError: String(decoding: output.standardError, as: UTF8.self),
-                                              knownHostsFile: configuration.knownHostsFile.path)
+            let reading = invocation.read(standardOutput: output.standardOutput, standardError: output.standardError,
+                                          truncated: output.truncated, outputLimit: limit)
+            let result = CommandResult(output, reading: reading)
+            if output.status != 255 || output.timedOut || reading.reportedStatus == 255 {
+                return result
+            }
+            let stderr = String(decoding: reading.standardError, as: UTF8.self)
+            if reading.started {
+                // Cut standard error hides whether the exit line came: the status stands.
+                if reading.truncated { return result }
+                throw TransportError(host: host.name, kind: .unreachable,
+                                     message: "the connection to \(host.address) was lost while the command ran; it was not retried because it may have done part of its work: \(SSHFailure.lastLine(of: stderr))")
+            }
+            let failure = SSHFailure.classify(host: host, standardError: stderr, knownHostsFile: configuration.knownHostsFile.path)
             guard failure.isRetryable, attempt < configuration.connectRetry.maxAttempts else { throw failure }
-            try? await clock.sleep(for: configuration.connectRetry.delay(afterAttempt: attempt))
+            do {
+                try await clock.sleep(for: configuration.connectRetry.delay(afterAttempt: attempt))
+            } catch {
+                throw Self.cancelled(host, after: "while waiting to retry the connection")
+            }
             attempt += 1
         }
     }
+
+    private static func cancelled(_ host: RemoteHost, after moment: String) -> TransportError {
+        TransportError(host: host.name, kind: .cancelled, message: "cancelled \(moment)")
+    }
+
+    /// Sends the invocation's cleanup command. The calling task is cancelled, and
+    /// ProcessRunner stops programs of cancelled tasks, so the cleanup runs in a task of its
+    /// own; its timeout bounds the wait when the host no longer answers.
+    private func stopOnHost(_ invocation: RemoteInvocation, host: RemoteHost) async {
+        let request = ProcessRequest(
+            executable: configuration.sshPath,
+            arguments: SSHArguments.command(invocation.cleanupCommandLine, on: host, configuration: configuration),
+            standardInput: Data(), timeout: Self.cleanupTimeout, killGrace: .seconds(1), outputLimit: 4096)
+        await Task { _ = try? await ProcessRunner.run(request) }.value
+    }
+
+    /// Time allowed to the cleanup command after a cancellation.
+    static let cleanupTimeout: Duration = .seconds(4)
 
     /// Whether a live master connection to `host` exists (no handshake is made).
     public func hasMasterConnection(to host: RemoteHost) async -> Bool {
@@ -84,16 +134,19 @@ public final class OpenSSHTransport: Transport {
             defer { list.removeAll() }
             return Array(list.values)
         }
-        await withTaskGroup(of: Void.self) { group in
-            for host in hosts {
-                group.addTask { [configuration] in
-                    let request = ProcessRequest(executable: configuration.sshPath,
-                                                 arguments: SSHArguments.control("exit", for: host, configuration: configuration),
-                                                 timeout: .seconds(5))
-                    _ = try? await ProcessRunner.run(request)
+        // In a task of its own, so a cancelled caller still closes the connections.
+        await Task { [configuration] in
+            await withTaskGroup(of: Void.self) { group in
+                for host in hosts {
+                    group.addTask {
+                        let request = ProcessRequest(executable: configuration.sshPath,
+                                                     arguments: SSHArguments.control("exit", for: host, configuration: configuration),
+                                                     timeout: .seconds(5))
+                        _ = try? await ProcessRunner.run(request)
+                    }
                 }
             }
-        }
+        }.value
     }
 
     private static func preparePrivateDirectory(_ url: URL) throws(TransportError) {
@@ -115,6 +168,16 @@ public final class OpenSSHTransport: Transport {
 }
 
 extension CommandResult {
+    /// A result from `ssh`, with the wrapper's lines removed and the caller's limit applied.
+    init(_ output: ProcessOutput, reading: RemoteInvocation.Reading) {
+        self.init(exitStatus: output.status,
+                  standardOutput: String(decoding: reading.standardOutput, as: UTF8.self),
+                  standardError: String(decoding: reading.standardError, as: UTF8.self),
+                  duration: output.duration.seconds,
+                  timedOut: output.timedOut || output.status == RemoteTimeout.timedOutStatus,
+                  truncated: reading.truncated)
+    }
+
     /// A result from a finished local program; exit 124 from the host's `timeout` counts as timed out.
     init(_ output: ProcessOutput) {
         self.init(exitStatus: output.status,
@@ -128,9 +191,15 @@ extension CommandResult {
 
 /// Reads what `ssh` printed when it exited 255 and says what went wrong.
 enum SSHFailure {
+    /// The last line of what ssh printed that is not part of a warning banner.
+    static func lastLine(of standardError: String) -> String {
+        let lines = standardError.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        return lines.last(where: { !$0.hasPrefix("@") }) ?? "ssh exited 255 without a message"
+    }
+
     static func classify(host: RemoteHost, standardError: String, knownHostsFile: String) -> TransportError {
         let lines = standardError.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
-        let lastLine = lines.last(where: { !$0.hasPrefix("@") }) ?? "ssh exited 255 without a message"
+        let lastLine = lastLine(of: standardError)
         if standardError.contains("REMOTE HOST IDENTIFICATION HAS CHANGED") || standardError.contains("Host key verification failed") {
             var location = knownHostsFile
             if let offending = lines.first(where: { $0.contains("Offending") && $0.contains(" in ") }),

@@ -65,7 +65,8 @@ public struct CommandResult: Sendable, Equatable, Codable {
     }
 }
 
-/// The host could not be reached or would not let us in; the command never ran.
+/// The host could not be reached or would not let us in, or the calling task was
+/// cancelled; the command never ran, or did not finish.
 public struct TransportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Why the host could not be used.
     public enum Kind: String, Sendable, Codable {
@@ -79,6 +80,8 @@ public struct TransportError: Error, Sendable, Equatable, CustomStringConvertibl
         case invalidHost
         /// The local program (`ssh`, `sh`) could not be started.
         case launchFailed
+        /// The calling task was cancelled; a command that had started was stopped.
+        case cancelled
     }
 
     /// The host's name.

@@ -4,7 +4,9 @@ import Foundation
 /// on this machine, ``ScriptedTransport`` answers from a script in unit tests.
 public protocol Transport: Sendable {
     /// Runs `command` on `host`. A command that ran and failed returns a result with its
-    /// exit status; only a host that cannot be used throws.
+    /// exit status (255 included); only a host that cannot be used throws. When the
+    /// calling task is cancelled, implementations stop the command (on the host too) and
+    /// throw a ``TransportError`` of kind `cancelled`.
     func run(_ command: RemoteCommand, on host: RemoteHost) async throws(TransportError) -> CommandResult
 
     /// Writes `data` to `path` on `host` atomically (temporary file, then rename) with

@@ -115,13 +115,11 @@ struct StageCompositionTests {
 }
 
 /// What the fake fleet has done, shared by concurrent hosts.
-final class DoneMarkers: @unchecked Sendable {
-    // Every access holds `lock`.
-    private let lock = NSLock()
-    private var markers: Set<String> = []
+final class DoneMarkers: Sendable {
+    private let markers = Locked<Set<String>>([])
 
-    func insert(_ marker: String) { lock.withLock { _ = markers.insert(marker) } }
-    func contains(_ marker: String) -> Bool { lock.withLock { markers.contains(marker) } }
+    func insert(_ marker: String) { markers.withLock { _ = $0.insert(marker) } }
+    func contains(_ marker: String) -> Bool { markers.withLock { $0.contains(marker) } }
 }
 
 /// The stage time limit bounds all of a host's commands in a stage together.

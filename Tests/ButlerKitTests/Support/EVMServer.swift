@@ -44,28 +44,18 @@ enum EVMPaths {
 }
 
 /// Every server process started by this test run, so an exit handler can end them all.
-final class ServerProcessRegistry: @unchecked Sendable {
-    // @unchecked Sendable: `pids` is only touched under `lock`.
-    private let lock = NSLock()
-    private var pids: Set<Int32> = []
+final class ServerProcessRegistry: Sendable {
+    private let pids = Locked<Set<Int32>>([])
 
-    func add(_ pid: Int32) {
-        lock.lock()
-        pids.insert(pid)
-        lock.unlock()
-    }
+    func add(_ pid: Int32) { pids.withLock { _ = $0.insert(pid) } }
 
-    func remove(_ pid: Int32) {
-        lock.lock()
-        pids.remove(pid)
-        lock.unlock()
-    }
+    func remove(_ pid: Int32) { pids.withLock { _ = $0.remove(pid) } }
 
     func killAll() {
-        lock.lock()
-        let all = pids
-        pids.removeAll()
-        lock.unlock()
+        let all = pids.withLock { pids in
+            defer { pids.removeAll() }
+            return pids
+        }
         for pid in all { kill(pid, SIGKILL) }
     }
 }

@@ -3,8 +3,7 @@ import FleetKit
 import FleetKitTesting
 
 /// An ``HTTPTransport`` that answers from a script and records what it was sent.
-final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
-    // @unchecked Sendable: all mutable state is touched under `lock`.
+final class ScriptedTransport: HTTPTransport {
     enum Step: Sendable {
         case respond(Int, String)
         case respondWith(@Sendable (JSONValue) -> String)
@@ -12,45 +11,37 @@ final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
         case fail(URLError.Code)
     }
 
-    private let lock = NSLock()
-    private var steps: [Step]
+    private struct State {
+        var steps: [Step]
+        var bodies: [JSONValue] = []
+        var inFlight = 0
+        var maxInFlight = 0
+    }
+
+    private let state: Locked<State>
     private let repeatLast: Bool
-    private(set) var bodies: [JSONValue] = []
-    private var inFlight = 0
-    private(set) var maxInFlight = 0
 
     init(_ steps: [Step], repeatLast: Bool = true) {
-        self.steps = steps
+        state = Locked(State(steps: steps))
         self.repeatLast = repeatLast
     }
 
-    var requestCount: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return bodies.count
-    }
+    var requestCount: Int { state.withLock { $0.bodies.count } }
 
-    var sentBodies: [JSONValue] {
-        lock.lock()
-        defer { lock.unlock() }
-        return bodies
-    }
+    var sentBodies: [JSONValue] { state.withLock { $0.bodies } }
 
-    var peakConcurrency: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return maxInFlight
-    }
+    var peakConcurrency: Int { state.withLock { $0.maxInFlight } }
 
     func post(_ body: Data, to url: URL, timeout: Duration) async throws -> HTTPResponse {
         let request = (try? JSONDecoder().decode(JSONValue.self, from: body)) ?? .null
-        let step: Step? = lock.withLock {
-            bodies.append(request)
-            inFlight += 1
-            maxInFlight = max(maxInFlight, inFlight)
-            return steps.count > 1 || !repeatLast ? (steps.isEmpty ? nil : steps.removeFirst()) : steps.first
+        let step: Step? = state.withLock { state in
+            state.bodies.append(request)
+            state.inFlight += 1
+            state.maxInFlight = max(state.maxInFlight, state.inFlight)
+            if state.steps.count > 1 || !repeatLast { return state.steps.isEmpty ? nil : state.steps.removeFirst() }
+            return state.steps.first
         }
-        defer { lock.withLock { inFlight -= 1 } }
+        defer { state.withLock { $0.inFlight -= 1 } }
         try await Task.sleep(for: .milliseconds(5))
         switch step {
         case .respond(let status, let text)?:

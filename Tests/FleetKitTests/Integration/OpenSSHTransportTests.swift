@@ -118,4 +118,112 @@ struct OpenSSHTransportTests {
         }
         try await sandbox.startHost(4)
     }
+
+    // MARK: A command's own exit 255
+
+    @Test func aCommandExiting255RunsOnceAndIsAResult() async throws {
+        let sandbox = try currentSandbox()
+        let transport = try sandbox.transport(retry: RetryPolicy(maxAttempts: 3, initialDelay: .milliseconds(100), maxDelay: .milliseconds(200)))
+        let counter = "runs-\(UUID().uuidString.prefix(8))"
+        let result = try await transport.run(RemoteCommand("echo x >> \(counter); printf 'out\\000put'; echo err >&2; exit 255"),
+                                             on: sandbox.hosts[1])
+        #expect(result.exitStatus == 255)
+        #expect(result.standardOutput == "out\u{0}put")
+        #expect(result.standardError == "err\n")
+        #expect(!result.timedOut)
+        let runs = try await transport.run(RemoteCommand("wc -l < \(counter)"), on: sandbox.hosts[1])
+        #expect(runs.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "the command ran more than once")
+        await transport.close()
+    }
+
+    @Test func aCommandKilledByASignalIsAResultToo() async throws {
+        let sandbox = try currentSandbox()
+        let transport = try sandbox.transport(retry: RetryPolicy(maxAttempts: 3, initialDelay: .milliseconds(100), maxDelay: .milliseconds(200)))
+        let result = try await transport.run(RemoteCommand("echo before; kill -KILL $$"), on: sandbox.hosts[1])
+        #expect(result.exitStatus == 128 + SIGKILL)
+        #expect(result.standardOutput == "before\n")
+        #expect(result.standardError.isEmpty)
+        await transport.close()
+    }
+
+    @Test func anUnreachableHostIsStillRetriedAndReported() async throws {
+        let sandbox = try currentSandbox()
+        // A real host on a port where nothing listens: ssh itself fails with 255.
+        let closed = RemoteHost(name: "closed", address: sandbox.hosts[0].address, user: "fleettest", port: 1)
+        let clock = RecordingClock()
+        let configuration = OpenSSHConfiguration(
+            controlDirectory: URL(fileURLWithPath: "/tmp/fkt-ur\(UInt16.random(in: 0 ... .max))"),
+            knownHostsFile: sandbox.directory.appendingPathComponent("known_hosts"), connectTimeout: .seconds(3),
+            defaultIdentityFile: sandbox.identityFile, readsUserConfig: false,
+            connectRetry: RetryPolicy(maxAttempts: 3, initialDelay: .milliseconds(100), maxDelay: .milliseconds(200)))
+        let transport = try OpenSSHTransport(configuration: configuration, clock: clock)
+        defer { try? FileManager.default.removeItem(at: configuration.controlDirectory) }
+        do {
+            _ = try await transport.run(RemoteCommand("exit 255"), on: closed)
+            Issue.record("a closed port answered")
+        } catch {
+            #expect(error.kind == .unreachable)
+            #expect(error.message.contains("Connection refused"), "\(error.message)")
+        }
+        #expect(clock.sleeps.withLock { $0 } == [.milliseconds(100), .milliseconds(200)], "three attempts")
+    }
+
+    // MARK: Cancellation
+
+    @Test func cancellingStopsTheLocalSSHAndTheRemoteCommand() async throws {
+        let sandbox = try currentSandbox()
+        let transport = try sandbox.transport(controlDirectory: URL(fileURLWithPath: "/tmp/fkt-cx\(UInt16.random(in: 0 ... .max))"))
+        let host = sandbox.hosts[2]
+        // Open the master first: it is started by the first command and keeps that
+        // command's argv, which would otherwise carry the marker.
+        _ = try await transport.run(RemoteCommand("true"), on: host)
+        let marker = "5\(Int.random(in: 100_000_000...999_999_999))"
+        let running = Task { try await transport.run(RemoteCommand("sleep \(marker); echo finished", timeout: .seconds(300)), on: host) }
+        // Same machine, no PID namespace: the host's `sleep` is visible here.
+        #expect(await eventually { ProcessScan.live(containing: marker).contains { $0.hasSuffix(": sleep \(marker) ") } },
+                "the remote command never started")
+        // The invocation's id, read from the local ssh's argv, names its pid file on the host.
+        let sshLine = try #require(ProcessScan.liveChildren(containing: marker).first)
+        let id = try #require(sshLine.firstMatch(of: /@fleetkit (fk[0-9a-z]+) start/)?.1)
+        running.cancel()
+        let outcome = await running.result
+        #expect(throws: TransportError.self) { try outcome.get() }
+        if case .failure(let error as TransportError) = outcome {
+            #expect(error.kind == .cancelled)
+        }
+        #expect(ProcessScan.liveChildren(containing: marker).isEmpty, "a local ssh for the command is left")
+        #expect(await eventually { ProcessScan.live(containing: marker).isEmpty }, "left running: \(ProcessScan.live(containing: marker))")
+        // Seen from the host: no such process, and neither pid file nor cancel marker left.
+        let check = try await transport.run(
+            RemoteCommand("pgrep -f 'slee[p] \(marker)'; cd \"\(RemoteInvocation.runFolder)\" && ls -A | grep -F \(id); true"), on: host)
+        #expect(check.exitStatus == 0)
+        #expect(check.standardOutput.isEmpty, "left on the host: \(check.standardOutput)")
+        await transport.close()
+    }
+
+    @Test func cancellingAPlaybookRunEndsItWithNothingLeftRunning() async throws {
+        let sandbox = try currentSandbox()
+        let transport = try sandbox.transport(controlDirectory: URL(fileURLWithPath: "/tmp/fkt-cp\(UInt16.random(in: 0 ... .max))"))
+        let hosts = Array(sandbox.hosts.prefix(3))
+        let marker = "6\(Int.random(in: 100_000_000...999_999_999))"
+        let playbook = Playbook("cancel me", steps: [
+            .shell("wait", check: "false", action: "sleep \(marker)", retries: 2, timeout: .seconds(300)),
+            .shell("after", action: "touch after-\(marker)"),
+        ])
+        let run = Task { await PlaybookRunner(transport: transport, runLog: .discarding).run(playbook, on: hosts) }
+        #expect(await eventually { ProcessScan.live(containing: marker).filter { $0.hasSuffix(": sleep \(marker) ") }.count == hosts.count },
+                "the remote commands never started")
+        run.cancel()
+        let report = await run.value
+        #expect(report.hosts.map(\.status) == [.stopped, .stopped, .stopped])
+        #expect(report.stopReason == PlaybookRunner.cancelledReason)
+        #expect(report.hosts.allSatisfy { $0.message?.contains("cancelled") == true }, "\(report.hosts.map(\.message))")
+        #expect(ProcessScan.liveChildren(containing: marker).isEmpty, "a local ssh for the command is left")
+        #expect(await eventually { ProcessScan.live(containing: marker).isEmpty }, "left running: \(ProcessScan.live(containing: marker))")
+        for host in hosts {
+            let after = try await transport.run(RemoteCommand("ls after-\(marker)"), on: host)
+            #expect(after.exitStatus != 0, "the step after the cancelled one ran on \(host.name)")
+        }
+        await transport.close()
+    }
 }

@@ -46,3 +46,56 @@ import Testing
         await #expect(throws: ProcessLaunchError.self) { try await ProcessRunner.run(ProcessRequest(executable: "/nonexistent/program")) }
     }
 }
+
+@Suite struct ProcessRunnerCancellationTests {
+    /// A `sleep` whose argument is unique, so the test can find exactly its own processes.
+    private func marker() -> String { "7\(Int.random(in: 100_000_000...999_999_999))" }
+
+    @Test func cancellingTheTaskStopsTheProgramAndItsChildren() async throws {
+        let marker = marker()
+        let task = Task {
+            try await ProcessRunner.run(ProcessRequest(executable: "/bin/sh", arguments: ["-c", "sleep \(marker) & sleep \(marker); wait"],
+                                                       killGrace: .seconds(5)))
+        }
+        #expect(await eventually { ProcessScan.live(containing: "sleep \(marker)").count == 3 }, "the program and its two children never started")
+        task.cancel()
+        let output = try await task.value
+        #expect(output.cancelled)
+        #expect(!output.timedOut)
+        #expect(output.status == 128 + SIGTERM)
+        #expect(await eventually { ProcessScan.live(containing: marker).isEmpty }, "left running: \(ProcessScan.live(containing: marker))")
+    }
+
+    @Test func aProgramIgnoringTermIsKilledAfterTheGrace() async throws {
+        let marker = marker()
+        let task = Task {
+            try await ProcessRunner.run(ProcessRequest(executable: "/bin/sh", arguments: ["-c", "trap '' TERM; sleep \(marker); echo never"],
+                                                       killGrace: .milliseconds(300)))
+        }
+        #expect(await eventually { !ProcessScan.live(containing: "sleep \(marker)").isEmpty }, "the program never started")
+        task.cancel()
+        let output = try await task.value
+        #expect(output.cancelled)
+        #expect(output.status == 128 + SIGKILL)
+        #expect(output.standardOutput.isEmpty)
+        #expect(await eventually { ProcessScan.live(containing: marker).isEmpty }, "left running: \(ProcessScan.live(containing: marker))")
+    }
+
+    @Test func anAlreadyCancelledTaskStopsTheProgramAtOnce() async throws {
+        let marker = marker()
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await ProcessRunner.run(ProcessRequest(executable: "/bin/sleep", arguments: [marker]))
+        }
+        let output = try await task.value
+        #expect(output.cancelled)
+        #expect(output.status == 128 + SIGTERM)
+        #expect(await eventually { ProcessScan.live(containing: marker).isEmpty })
+    }
+
+    @Test func aProgramThatFinishedIsNotReportedAsCancelled() async throws {
+        let output = try await ProcessRunner.run(ProcessRequest(executable: "/bin/sh", arguments: ["-c", "echo done"]))
+        #expect(!output.cancelled)
+        #expect(output.status == 0)
+    }
+}

@@ -17,7 +17,7 @@ public struct EthereumClient: Sendable {
 
     /// Creates a client for the node at `url`.
     public init(
-        url: URL, options: JSONRPCClientOptions = JSONRPCClientOptions(),
+        url: URL, options: JSONRPCClientOptions = .standard,
         transport: any HTTPTransport = URLSessionHTTPTransport()
     ) {
         rpc = JSONRPCClient(endpoint: url, options: options, transport: transport)
