@@ -37,10 +37,11 @@ public struct StagedInstall: Sendable {
 
     /// Runs `stages` in order on `hosts`; `unreachable` hosts (from the preflight) are listed
     /// in the report without being contacted.
-    public func run(_ stages: [InstallStage], on hosts: [RemoteHost], unreachable: [UnreachableHost] = []) async -> StagedRunReport {
+    public func run(_ stages: [InstallStage], on hosts: [RemoteHost], unreachable: [UnreachableHost] = [],
+                    excluded: [ExcludedHost] = []) async -> StagedRunReport {
         let run = StagedRun(transport: transport, runLog: runLog, options: options, stageTimeout: stageTimeout,
                             audit: ServerAuditLog(path: settings.auditLogPath), stageLogDirectory: stageLogDirectory,
                             stageLogLevels: stageLogLevels, clock: clock)
-        return await run.run(stages.map { $0.stage(settings) }, on: hosts, unreachable: unreachable)
+        return await run.run(stages.map { $0.stage(settings) }, on: hosts, unreachable: unreachable, excluded: excluded)
     }
 }

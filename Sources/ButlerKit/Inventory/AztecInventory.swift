@@ -14,6 +14,8 @@ public enum AztecInventory {
         public static let ethAddress = "eth_address"
         /// The validator private key (``RemoteHost/secretVariables``).
         public static let privateKey = "private_key"
+        /// Several validator private keys, comma-separated (``RemoteHost/secretVariables``).
+        public static let privateKeys = "private_keys"
         /// L1 execution RPC URLs, comma- or space-separated (``RemoteHost/variables``).
         public static let l1RPCURLs = "l1_rpc_urls"
         /// L1 consensus URLs, comma- or space-separated (``RemoteHost/variables``).
@@ -33,6 +35,18 @@ public enum AztecInventory {
         secret: true,
         validate: { isHex($0, digits: 64, requirePrefix: false) ? nil : "64 hex digits, optionally after 0x" })
 
+    /// Several validator keys of one server for `update-keys`: `KEYS`, `PRIVATE_KEYS`,
+    /// `VALIDATOR_PRIVATE_KEYS` (comma- or space-separated).
+    public static let privateKeys = InventoryField(
+        Key.privateKeys, label: "validator private key list",
+        columns: ["keys", "private_keys", "validator_private_keys"],
+        secret: true,
+        validate: { text in
+            let keys = splitList(text)
+            return !keys.isEmpty && keys.allSatisfy({ isHex($0, digits: 64, requirePrefix: false) })
+                ? nil : "64 hex digits per key, optionally after 0x, keys separated by commas"
+        })
+
     /// L1 RPC URLs: `L1_RPC`, `L1_RPC_URL`, `L1_RPC_URLS`, `RPC`, `RPC_URLS`, `ETHEREUM_HOSTS`.
     public static let l1RPCURLs = InventoryField(
         Key.l1RPCURLs, label: "L1 RPC URL list",
@@ -46,7 +60,22 @@ public enum AztecInventory {
         validate: urlListProblem)
 
     /// Every Aztec field.
-    public static let schema = InventorySchema([ethAddress, privateKey, l1RPCURLs, consensusURLs])
+    public static let schema = InventorySchema([ethAddress, privateKey, privateKeys, l1RPCURLs, consensusURLs])
+
+    /// One host per group of `size` consecutive rows, as the original's generate_multi.sh made
+    /// them for multi-key servers: the first row's server, address and name, and every
+    /// row's validator key in order. `size` below 1 counts as 1.
+    public static func grouped(_ hosts: [RemoteHost], size: Int) -> [RemoteHost] {
+        let size = max(1, size)
+        return stride(from: 0, to: hosts.count, by: size).compactMap { start in
+            let group = hosts[start..<min(hosts.count, start + size)]
+            guard var first = group.first else { return nil }
+            let keys = group.flatMap(\.validatorPrivateKeys)
+            first.secretVariables[Key.privateKey] = nil
+            first.secretVariables[Key.privateKeys] = keys.isEmpty ? nil : Secret(keys.joined(separator: ","))
+            return first
+        }
+    }
 
     /// Splits a list of URLs on commas, semicolons and whitespace, dropping empty parts.
     public static func splitList(_ text: String) -> [String] {
@@ -63,7 +92,8 @@ public enum AztecInventory {
         return body.count == digits && body.allSatisfy { $0.isASCII && $0.isHexDigit }
     }
 
-    static func urlListProblem(_ text: String) -> String? {
+    /// What was expected when `text` is not a list of http(s) or ws(s) URLs; `nil` when it is.
+    public static func urlListProblem(_ text: String) -> String? {
         let bad = splitList(text).filter { item in
             guard let url = URL(string: item), let scheme = url.scheme?.lowercased(), url.host != nil else { return true }
             return !["http", "https", "ws", "wss"].contains(scheme)
@@ -78,6 +108,13 @@ extension RemoteHost {
 
     /// The validator private key from the inventory (``AztecInventory/privateKey``).
     public var validatorPrivateKey: Secret? { secretVariables[AztecInventory.Key.privateKey] }
+
+    /// Every validator key of this server: its key list (``AztecInventory/privateKeys``),
+    /// else its one key; empty when it has none. Read only where the keys are sent.
+    public var validatorPrivateKeys: [String] {
+        if let list = secretVariables[AztecInventory.Key.privateKeys] { return AztecInventory.splitList(list.revealed) }
+        return validatorPrivateKey.map { [$0.revealed] } ?? []
+    }
 
     /// L1 execution RPC URLs from the inventory; empty when the row names none.
     public var l1RPCURLs: [String] { AztecInventory.splitList(variables[AztecInventory.Key.l1RPCURLs] ?? "") }

@@ -36,9 +36,11 @@ public struct StagedRun: Sendable {
         self.clock = clock
     }
 
-    /// Runs `stages` in order on `hosts`. Hosts in `unreachable` (from a ``Preflight``) are
-    /// not contacted but appear in the report, so it names every host of the job.
-    public func run(_ stages: [Stage], on hosts: [RemoteHost], unreachable: [UnreachableHost] = []) async -> StagedRunReport {
+    /// Runs `stages` in order on `hosts`. Hosts in `unreachable` (from a ``Preflight``) and
+    /// in `excluded` (left out by the caller, with why) are not contacted but appear in the
+    /// report, so it names every host of the job.
+    public func run(_ stages: [Stage], on hosts: [RemoteHost], unreachable: [UnreachableHost] = [],
+                    excluded: [ExcludedHost] = []) async -> StagedRunReport {
         var remaining = hosts
         var reports: [StageReport] = []
         for (position, stage) in stages.enumerated() {
@@ -67,7 +69,8 @@ public struct StagedRun: Sendable {
                 await transport.close()
             }
         }
-        return StagedRunReport(hostNames: hosts.map(\.name) + unreachable.map(\.host), stages: reports, unreachable: unreachable)
+        return StagedRunReport(hostNames: hosts.map(\.name) + excluded.map(\.host) + unreachable.map(\.host), stages: reports,
+                               unreachable: unreachable, excluded: excluded)
     }
 
     /// The run's log, plus a file of the stage's own when ``stageLogDirectory`` is set.
@@ -82,6 +85,26 @@ public struct StagedRun: Sendable {
             runLog.warn("cannot create the log file of stage \(name): \(error.localizedDescription)")
             return runLog
         }
+    }
+}
+
+/// A host a caller left out of a staged run, and why.
+public struct ExcludedHost: Sendable, Codable, Equatable {
+    /// The host's name.
+    public var host: String
+    /// The host's address.
+    public var address: String
+    /// Why it was left out.
+    public var reason: String
+    /// Whether leaving it out means the job failed for it (refused) rather than was not needed.
+    public var isFailure: Bool
+
+    /// Creates the record.
+    public init(host: String, address: String, reason: String, isFailure: Bool) {
+        self.host = host
+        self.address = address
+        self.reason = reason
+        self.isFailure = isFailure
     }
 }
 
@@ -108,18 +131,24 @@ public struct StagedRunReport: Sendable, Codable {
     public var stages: [StageReport]
     /// Hosts that were never contacted because the preflight could not reach them.
     public var unreachable: [UnreachableHost]
+    /// Hosts the caller left out of the stages, with why.
+    public var excluded: [ExcludedHost]
 
     /// Creates a report.
-    public init(hostNames: [String], stages: [StageReport], unreachable: [UnreachableHost] = []) {
+    public init(hostNames: [String], stages: [StageReport], unreachable: [UnreachableHost] = [], excluded: [ExcludedHost] = []) {
         self.hostNames = hostNames
         self.stages = stages
         self.unreachable = unreachable
+        self.excluded = excluded
     }
 
-    /// Whether every host passed every stage.
+    /// Whether every host passed every stage (an excluded host only fails the run when its
+    /// exclusion is a failure).
     public var succeeded: Bool {
-        unreachable.isEmpty
-            && hostNames.allSatisfy { name in lastReport(of: name)?.status == .succeeded && reachedEveryStage(name) }
+        let excludedNames = Set(excluded.map(\.host))
+        return unreachable.isEmpty && !excluded.contains(where: \.isFailure)
+            && hostNames.filter { !excludedNames.contains($0) }
+                .allSatisfy { name in lastReport(of: name)?.status == .succeeded && reachedEveryStage(name) }
     }
 
     private func reachedEveryStage(_ name: String) -> Bool {
@@ -148,6 +177,10 @@ public struct StagedRunReport: Sendable, Codable {
             let padded = name.padding(toLength: width, withPad: " ", startingAt: 0)
             if let missing = unreachableByName[name] {
                 lines.append("\(padded) : unreachable: \(missing.reason)")
+                continue
+            }
+            if let left = excluded.first(where: { $0.host == name }) {
+                lines.append("\(padded) : \(left.isFailure ? "refused" : "left out"): \(left.reason)")
                 continue
             }
             guard let report = lastReport(of: name), let stage = stages.last(where: { $0.report.hosts.contains { $0.host == name } }) else {

@@ -89,6 +89,18 @@ public struct HostReport: Sendable, Codable {
     public var message: String?
     /// Seconds spent on the host.
     public var duration: Double
+
+    /// Creates a report; kits use it for hosts they decided about before any step ran.
+    public init(host: String, address: String, status: HostStatus, steps: [StepReport] = [], counts: StepCounts = StepCounts(),
+                message: String? = nil, duration: Double = 0) {
+        self.host = host
+        self.address = address
+        self.status = status
+        self.steps = steps
+        self.counts = counts
+        self.message = message
+        self.duration = duration
+    }
 }
 
 /// The outcome of a whole run: one report per host, in inventory order.
@@ -103,6 +115,15 @@ public struct RunReport: Sendable, Codable {
     public var stopReason: String?
     /// Wall time of the run in seconds.
     public var duration: Double
+
+    /// Creates a report, for example one that joins the runs of several playbooks.
+    public init(playbook: String, checkMode: Bool, hosts: [HostReport], stopReason: String? = nil, duration: Double = 0) {
+        self.playbook = playbook
+        self.checkMode = checkMode
+        self.hosts = hosts
+        self.stopReason = stopReason
+        self.duration = duration
+    }
 
     /// Whether every host succeeded.
     public var succeeded: Bool { hosts.allSatisfy { $0.status == .succeeded } }

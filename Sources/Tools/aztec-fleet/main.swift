@@ -16,6 +16,22 @@ let inventoryOptions = [
     OptionSpec("start-index", value: "N", help: "Number of the first unnamed host", defaultValue: "1"),
 ]
 
+/// Where each layout keeps its node: ours (compose) and the original toolkit's (systemd).
+let layoutOptions = [
+    OptionSpec("node-dir", value: "DIR", help: "Node folder of the compose layout (relative: under the SSH user's home)", defaultValue: "aztec"),
+    OptionSpec("original-home", value: "DIR", help: "Home the original toolkit installed into (start_aztec_node.sh, .aztec_installed, .aztec/)", defaultValue: "/root"),
+    OptionSpec("original-unit", value: "FILE", help: "The original toolkit's systemd unit file", defaultValue: "/etc/systemd/system/aztec-node.service"),
+]
+
+/// Options of the daily operations.
+let operationOptions = FleetOptions.specs(runOptions: true, defaultTimeout: 1800, defaultUser: "ubuntu") + inventoryOptions + layoutOptions + [
+    OptionSpec("settle", value: "SECONDS", help: "Pause after a (re)start before the node must be running", defaultValue: "30"),
+    OptionSpec("retries", value: "N", help: "Extra attempts of aztec-up and image pulls", defaultValue: "2"),
+    OptionSpec("retry-delay", value: "SECONDS", help: "Pause between those attempts", defaultValue: "10"),
+]
+let confirmOption = OptionSpec("yes", short: "y", help: "Do not ask for confirmation (needed without a terminal)")
+let operationDiscussion = "Each server is inspected first and handled in its own layout: ours (docker compose) or the original toolkit's (systemd aztec-node.service). A server whose node is not running afterwards fails. Exit codes: 0 every server done, 1 a server failed or was unreachable, 2 usage or input error."
+
 /// Options every stage takes: the shared fleet options, check mode and force, download retries.
 let stageCommonOptions = FleetOptions.specs(runOptions: true, defaultTimeout: 1800, defaultUser: "ubuntu") + inventoryOptions + [
     OptionSpec("retries", value: "N", help: "Extra attempts of steps that download", defaultValue: "3"),
@@ -27,11 +43,18 @@ let prepareOptions = [
 let dockerOptions = [
     OptionSpec("docker-installer-url", value: "URL", help: "Docker Engine install script", environment: "DOCKER_INSTALLER_URL", defaultValue: "https://get.docker.com"),
 ]
+/// What to do with servers the original toolkit installed.
+let adoptOptions = [
+    OptionSpec("adopt", help: "Keep servers the original toolkit installed as they are and leave them out of the install (status, update, restart … manage them)"),
+    OptionSpec("original-home", value: "DIR", help: "Home the original toolkit installed into", defaultValue: "/root"),
+    OptionSpec("original-unit", value: "FILE", help: "The original toolkit's systemd unit file", defaultValue: "/etc/systemd/system/aztec-node.service"),
+]
+
 let aztecOptions = [
+    OptionSpec("node-dir", value: "DIR", help: "Node folder on each server (relative: under the SSH user's home)", defaultValue: "aztec"),
     OptionSpec("aztec-version", value: "VERSION", help: "Aztec CLI and image version", environment: "AZTEC_VERSION", defaultValue: "2.1.2"),
     OptionSpec("installer-url", value: "URL", help: "Aztec CLI installer script", environment: "AZTEC_INSTALLER_URL", defaultValue: "https://install.aztec.network"),
     OptionSpec("network", value: "NAME", help: "Aztec network the node joins", environment: "AZTEC_NETWORK", defaultValue: "testnet"),
-    OptionSpec("node-dir", value: "DIR", help: "Node folder on each server (relative: under the SSH user's home)", defaultValue: "aztec"),
     OptionSpec("l1-rpc", value: "URLS", help: "L1 RPC URLs (comma-separated) for servers whose row has none", environment: "L1_RPC_URLS"),
     OptionSpec("consensus", value: "URLS", help: "L1 consensus URLs (comma-separated) for servers whose row has none", environment: "L1_CONSENSUS_URLS"),
     OptionSpec("log-level", value: "LEVEL", help: "Node LOG_LEVEL", defaultValue: "info"),
@@ -51,10 +74,11 @@ let spec = CommandSpec(
         CommandSpec(name: "docker", summary: "Stage 2: Docker Engine and compose, service enabled, SSH user in the docker group",
                     discussion: stageDiscussion, arguments: [inventoryArgument], options: stageCommonOptions + dockerOptions),
         CommandSpec(name: "aztec", summary: "Stage 3: Aztec CLI, node .env and compose file, node started and answering",
-                    discussion: stageDiscussion, arguments: [inventoryArgument], options: stageCommonOptions + aztecOptions),
+                    discussion: stageDiscussion + " A server the original toolkit installed is refused unless --adopt is given.", arguments: [inventoryArgument],
+                    options: stageCommonOptions + aztecOptions + adoptOptions),
         CommandSpec(name: "install", summary: "All three stages in order; a server that fails a stage stops there",
-                    discussion: stageDiscussion, arguments: [inventoryArgument],
-                    options: stageCommonOptions + prepareOptions + dockerOptions + aztecOptions),
+                    discussion: stageDiscussion + " A server the original toolkit installed is refused unless --adopt is given.", arguments: [inventoryArgument],
+                    options: stageCommonOptions + prepareOptions + dockerOptions + aztecOptions + adoptOptions),
         CommandSpec(name: "proof", summary: "Collect each node's archive sibling path at its proven block into a CSV",
                     discussion: "Statuses in the original format: SUCCESS (ok), ERROR (rpc_error, not_synced), FAILED (timeout, unreachable: block and proof are ERROR). --json always prints the detailed results. Exit codes: 0 every server gave a proof, 1 some did not, 2 usage or input error.",
                     arguments: [inventoryArgument],
@@ -63,6 +87,27 @@ let spec = CommandSpec(
                         OptionSpec("output", short: "o", value: "FILE", help: "Results CSV, written atomically (default: proof_results.csv, or proofs.csv with --format detailed)"),
                         OptionSpec("format", value: "FORMAT", help: "original: proof_results.csv as the original toolkit wrote it (SUCCESS/ERROR/FAILED), a backup of the previous file and its summary lines; detailed: our statuses, durations and reasons", defaultValue: "original"),
                     ]),
+        CommandSpec(name: "status", summary: "Each server's node: layout, version, service state, L1 URLs (credentials masked), proven block",
+                    arguments: [inventoryArgument],
+                    options: FleetOptions.specs(defaultTimeout: 60, defaultUser: "ubuntu") + inventoryOptions + layoutOptions),
+        CommandSpec(name: "restart", summary: "Restart every node (the original's run_restart_aztec.sh)",
+                    discussion: operationDiscussion, arguments: [inventoryArgument], options: operationOptions + [confirmOption]),
+        CommandSpec(name: "update", summary: "Update every node to a version and restart it (the original's run_04_update_aztec.sh, upgrade and downgrade)",
+                    discussion: operationDiscussion, arguments: [inventoryArgument],
+                    options: operationOptions + [confirmOption,
+                        OptionSpec("version", value: "VERSION", help: "Aztec version, or latest", environment: "AZTEC_VERSION", defaultValue: "latest")]),
+        CommandSpec(name: "set-l1", summary: "Replace every node's L1 RPC and consensus URLs, whatever they were (the original's fix_rpc_urls.sh)",
+                    discussion: operationDiscussion + " The start script or .env is kept as <file>.backup.YYYYMMDD_HHMMSS first.", arguments: [inventoryArgument],
+                    options: operationOptions + [
+                        OptionSpec("l1-rpc", value: "URLS", help: "New L1 RPC URLs, comma-separated (required)", environment: "L1_RPC_URLS"),
+                        OptionSpec("consensus", value: "URLS", help: "New L1 consensus URLs, comma-separated (required)", environment: "L1_CONSENSUS_URLS")]),
+        CommandSpec(name: "update-keys", summary: "Give each server several validator keys (the original's update_validator_keys.sh)",
+                    discussion: operationDiscussion + " Keys come from a keys column, else from groups of --group-size consecutive rows (the first row names the server), as generate_multi.sh grouped them. Keys travel on standard input only.",
+                    arguments: [inventoryArgument],
+                    options: operationOptions + [confirmOption,
+                        OptionSpec("group-size", value: "N", help: "Rows per server when there is no keys column", defaultValue: "10")]),
+        CommandSpec(name: "remove-data", summary: "Stop each node, delete its data folder and start it again (the original's remove_testnet_data.sh)",
+                    discussion: operationDiscussion, arguments: [inventoryArgument], options: operationOptions + [confirmOption]),
         CommandSpec(name: "sync", summary: "Compare each node's proven block with a reference into sync_results.csv",
                     discussion: "The node is looked for on 127.0.0.1 ports 8080, 8081 and 8082 of each server. Statuses: SYNCED, SYNCING, NO_NODE, RPC_ERROR, TIMEOUT, ERROR (a server SSH cannot reach). Without --reference the fleet's highest proven block is the reference. Exit codes: 0 every node synced, 1 some are not, 2 usage or input error.",
                     arguments: [inventoryArgument],
@@ -145,10 +190,33 @@ func install(_ parsed: ParsedCommand, stages: [InstallStage], logName: String) a
         io.writeError("aztec-fleet: the preflight found \(Plural.count(preflight.localProblems.count, "problem")) on this machine (listed above); no server was changed\nlog: \(run.logFile.path)\n")
         return ToolExitCode.usage
     }
+    // A server the original toolkit installed already runs a node on 8080: never start a second one.
+    var hosts = preflight.reachable
+    var excluded: [ExcludedHost] = []
+    if stages.contains(.aztec) {
+        let layouts = try nodeLayouts(parsed)
+        let statuses = await NodeInspector(transport: transport, layouts: layouts).inspect(hosts, forks: options.forks)
+        let original = Set(statuses.filter { $0.layout == .original }.map(\.host))
+        for host in hosts where original.contains(host.name) {
+            let found = "installed by the original toolkit (\(layouts.original.unitFile) runs \(layouts.original.startScript))"
+            if parsed.flag("adopt") {
+                excluded.append(ExcludedHost(host: host.name, address: host.address,
+                                             reason: "\(found); adopted: kept as it is, managed by status, update, restart, set-l1, update-keys",
+                                             isFailure: false))
+                run.runLog.info("adopted: \(found); left out of the install", host: host.name)
+            } else {
+                excluded.append(ExcludedHost(host: host.name, address: host.address,
+                                             reason: "\(found); refusing to install a second node on port \(settings.rpcPort): pass --adopt to keep and manage it",
+                                             isFailure: true))
+                run.runLog.error("refused: \(found); pass --adopt to keep and manage it", host: host.name)
+            }
+        }
+        hosts.removeAll { original.contains($0.name) }
+    }
     let install = StagedInstall(transport: transport, runLog: run.runLog, options: try options.runOptions(), settings: settings,
                                 stageLogDirectory: stages.count > 1 ? options.logDirectory : nil,
                                 stageLogLevels: LogLevel.fileLevels(verbose: options.verbose))
-    let report = await install.run(stages, on: preflight.reachable, unreachable: preflight.unreachable)
+    let report = await install.run(stages, on: hosts, unreachable: preflight.unreachable, excluded: excluded)
     if options.controlPersist == .zero { await transport.close() }
     let redact = run.runLog.redactor.redact
     if options.json {
@@ -244,6 +312,104 @@ func sync(_ parsed: ParsedCommand) async throws -> Int32 {
     return results.allSatisfy { $0.status == .synced } ? ToolExitCode.success : ToolExitCode.failure
 }
 
+/// Where the layouts keep their files, from `--node-dir`, `--original-home`, `--original-unit`.
+func nodeLayouts(_ parsed: ParsedCommand) throws -> NodeLayouts {
+    let home = parsed.value("original-home") ?? "/root"
+    let unit = parsed.value("original-unit") ?? "/etc/systemd/system/aztec-node.service"
+    for (name, value) in [("original-home", home), ("original-unit", unit), ("node-dir", parsed.value("node-dir") ?? "aztec")]
+    where value.isEmpty || value.contains(where: { $0.isNewline }) || value.hasPrefix("-") {
+        throw UsageError(message: "--\(name): '\(value)' is not a usable path", commandPath: parsed.path)
+    }
+    return NodeLayouts(compose: ComposeLayout(nodeDirectory: parsed.value("node-dir") ?? "aztec"),
+                       original: OriginalLayout(home: home, unitFile: unit))
+}
+
+/// The inventory file's name without `.csv`, for log names as the original made them.
+func inventoryStem(_ path: String) -> String {
+    let name = URL(fileURLWithPath: path).lastPathComponent
+    return FileNameComponent.safe(name.hasSuffix(".csv") ? String(name.dropLast(4)) : name)
+}
+
+func status(_ parsed: ParsedCommand) async throws -> Int32 {
+    let (options, inventory, inventoryName) = try loadRun(parsed)
+    let run = try session("status_\(inventoryStem(inventoryName))", options)
+    run.runLog.addSecrets(inventory.secretValues)
+    let transport = try OpenSSHTransport(configuration: options.sshConfiguration())
+    let statuses = await NodeInspector(transport: transport, layouts: try nodeLayouts(parsed), timeout: options.timeout)
+        .inspect(inventory.hosts, forks: options.forks)
+    if options.controlPersist == .zero { await transport.close() }
+    let redact = run.runLog.redactor.redact
+    if options.json {
+        io.writeOutput(redact(String(decoding: try JSONEncoder.pretty.encode(statuses), as: UTF8.self)) + "\n")
+    } else {
+        io.writeOutput(redact(NodeInspector.table(statuses)))
+    }
+    return statuses.allSatisfy { $0.error == nil && $0.layout != NodeLayoutKind.none } ? ToolExitCode.success : ToolExitCode.failure
+}
+
+/// Asks `y/N` on a terminal; without one, only `--yes` lets the operation run.
+func confirmed(_ parsed: ParsedCommand, _ operation: NodeOperation, hosts: Int) throws -> Bool {
+    guard operation.asksForConfirmation, !parsed.flag("yes"), !parsed.flag("check") else { return true }
+    guard isatty(STDIN_FILENO) == 1 else {
+        throw UsageError(message: "refusing to \(operation.summary) on \(Plural.count(hosts, "server")) without confirmation: no terminal to ask on; pass --yes", commandPath: parsed.path)
+    }
+    io.writeError("This will \(operation.summary) on \(Plural.count(hosts, "server")).\nAre you sure you want to continue? (y/N): ")
+    let answer = readLine()?.trimmingCharacters(in: .whitespaces) ?? ""
+    if answer == "y" || answer == "Y" { return true }
+    io.writeError("cancelled by user; nothing was changed\n")
+    return false
+}
+
+func operate(_ parsed: ParsedCommand, _ operation: NodeOperation) async throws -> Int32 {
+    var (options, inventory, inventoryName) = try loadRun(parsed)
+    switch operation {
+    case .setL1(let rpc, let consensus):
+        for (name, urls) in [("l1-rpc", rpc), ("consensus", consensus)] {
+            guard !urls.isEmpty else { throw UsageError(message: "--\(name) is required: the new URLs, comma-separated", commandPath: parsed.path) }
+            if let bad = urls.first(where: { AztecInventory.urlListProblem($0) != nil }) {
+                throw UsageError(message: "--\(name): '\(URLCredentials.masked(bad))' is not an http(s) or ws(s) URL", commandPath: parsed.path)
+            }
+        }
+    case .update(let version):
+        guard !version.isEmpty, version.allSatisfy({ $0.isLetter || $0.isNumber || ".-_+".contains($0) }) else {
+            throw UsageError(message: "--version: '\(version)' is not a version such as 2.1.2 or latest", commandPath: parsed.path)
+        }
+    case .updateKeys:
+        if !inventory.hosts.contains(where: { $0.secretVariables[AztecInventory.Key.privateKeys] != nil }) {
+            let size = try parsed.int("group-size", range: 1...1000) ?? 10
+            inventory.hosts = AztecInventory.grouped(inventory.hosts, size: size)
+        }
+    case .restart, .removeData:
+        break
+    }
+    guard try confirmed(parsed, operation, hosts: inventory.hosts.count) else { return ToolExitCode.success }
+    let settings = OperationSettings(layouts: try nodeLayouts(parsed),
+                                     settle: .seconds(try parsed.int("settle", range: 0...3600) ?? 30),
+                                     retries: try parsed.int("retries", range: 0...20) ?? 2,
+                                     retryDelay: .seconds(try parsed.int("retry-delay", range: 0...3600) ?? 10))
+    let run = try session("\(operation.logStem)_\(inventoryStem(inventoryName))", options)
+    run.runLog.addSecrets(inventory.secretValues)
+    let transport = try OpenSSHTransport(configuration: options.sshConfiguration())
+    let preflight = await Preflight(sshPath: options.sshConfiguration().sshPath)
+        .run(inventory.hosts, transport: transport, defaultIdentityFile: options.identityFile, forks: options.forks, runLog: run.runLog)
+    guard preflight.localProblems.isEmpty else {
+        if options.controlPersist == .zero { await transport.close() }
+        io.writeError("aztec-fleet: the preflight found \(Plural.count(preflight.localProblems.count, "problem")) on this machine (listed above); no server was changed\nlog: \(run.logFile.path)\n")
+        return ToolExitCode.usage
+    }
+    let report = await NodeOperationRun(transport: transport, runLog: run.runLog, options: try options.runOptions(), settings: settings)
+        .run(operation, on: preflight.reachable, unreachable: preflight.unreachable)
+    if options.controlPersist == .zero { await transport.close() }
+    let redact = run.runLog.redactor.redact
+    if options.json {
+        io.writeOutput(redact(String(decoding: try report.jsonData(), as: UTF8.self)) + "\n")
+    } else {
+        let failures = report.hosts.filter { $0.status != .succeeded }.map { "\($0.host) : \($0.status.rawValue): \($0.message ?? "")" }
+        io.writeError(redact((report.recapLines() + failures).joined(separator: "\n")) + "\nlog: \(run.logFile.path)\n")
+    }
+    return report.succeeded ? ToolExitCode.success : ToolExitCode.failure
+}
+
 extension JSONEncoder {
     static var pretty: JSONEncoder {
         let encoder = JSONEncoder()
@@ -260,7 +426,13 @@ let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.curre
     case "install": return try await install(parsed, stages: InstallStage.allCases, logName: "complete_install")
     case "proof": return try await proof(parsed)
     case "sync": return try await sync(parsed)
-    default: throw UsageError(message: "missing subcommand; expected one of: prepare, docker, aztec, install, proof, sync", commandPath: parsed.path)
+    case "status": return try await status(parsed)
+    case "restart": return try await operate(parsed, .restart)
+    case "update": return try await operate(parsed, .update(version: parsed.value("version") ?? "latest"))
+    case "set-l1": return try await operate(parsed, .setL1(rpc: list(parsed.value("l1-rpc")), consensus: list(parsed.value("consensus"))))
+    case "update-keys": return try await operate(parsed, .updateKeys)
+    case "remove-data": return try await operate(parsed, .removeData)
+    default: throw UsageError(message: "missing subcommand; expected one of: prepare, docker, aztec, install, proof, sync, status, restart, update, set-l1, update-keys, remove-data", commandPath: parsed.path)
     }
 }
 exit(code)

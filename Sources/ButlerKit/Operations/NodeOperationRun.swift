@@ -1,0 +1,80 @@
+import FleetKit
+import Foundation
+
+/// Runs one ``NodeOperation`` on a fleet whose servers may be of either layout: each server
+/// is inspected first, then gets the operation's playbook for its own layout.
+public struct NodeOperationRun: Sendable {
+    /// How commands reach hosts.
+    public var transport: any Transport
+    /// Where progress goes.
+    public var runLog: RunLog
+    /// Parallelism, check mode and each command's limit.
+    public var options: RunOptions
+    /// Places and timings.
+    public var settings: OperationSettings
+    /// Time source for retry pauses.
+    public var clock: any FleetClock
+
+    /// Creates the run.
+    public init(transport: any Transport, runLog: RunLog, options: RunOptions, settings: OperationSettings = OperationSettings(),
+                clock: any FleetClock = SystemClock()) {
+        self.transport = transport
+        self.runLog = runLog
+        self.options = options
+        self.settings = settings
+        self.clock = clock
+    }
+
+    private static let oneFailure: StepCounts = {
+        var counts = StepCounts()
+        counts.failed = 1
+        return counts
+    }()
+
+    /// Applies `operation` to `hosts`; `unreachable` hosts (from the preflight) are reported
+    /// without being contacted. One report per host, in the order given.
+    public func run(_ operation: NodeOperation, on hosts: [RemoteHost], unreachable: [UnreachableHost] = []) async -> RunReport {
+        let started = ContinuousClock.now
+        runLog.addSecrets(hosts.flatMap(\.secretValues))
+        let inspector = NodeInspector(transport: transport, layouts: settings.layouts, timeout: min(options.defaultTimeout, .seconds(60)))
+        let statuses = await inspector.inspect(hosts, forks: options.forks)
+        var reports: [String: HostReport] = [:]
+        var groups: [NodeLayoutKind: [RemoteHost]] = [:]
+        for (host, status) in zip(hosts, statuses) {
+            if let error = status.error {
+                runLog.error("cannot inspect the node: \(error)", host: host.name)
+                reports[host.name] = HostReport(host: host.name, address: host.address, status: .failed, counts: Self.oneFailure, message: error)
+            } else if let layout = status.layout, layout != .none {
+                runLog.info("\(layout == .original ? "original layout (systemd \(settings.layouts.original.service))" : "compose layout"), version \(status.version ?? "unknown")", host: host.name)
+                groups[layout, default: []].append(host)
+            } else {
+                let message = "no Aztec node is installed here (neither \(settings.layouts.original.startScript) nor \(settings.layouts.compose.composeFile))"
+                runLog.error(message, host: host.name)
+                reports[host.name] = HostReport(host: host.name, address: host.address, status: .failed, counts: Self.oneFailure, message: message)
+            }
+        }
+        let runner = PlaybookRunner(transport: transport, runLog: runLog, options: options, clock: clock)
+        let groupReports = await withTaskGroup(of: RunReport.self) { group in
+            for (layout, members) in groups {
+                guard let playbook = operation.playbook(for: layout, settings) else { continue }
+                group.addTask { await runner.run(playbook, on: members) }
+            }
+            var collected: [RunReport] = []
+            for await report in group { collected.append(report) }
+            return collected
+        }
+        for report in groupReports {
+            for host in report.hosts { reports[host.host] = host }
+        }
+        var ordered = hosts.map { host in
+            reports[host.name] ?? HostReport(host: host.name, address: host.address, status: .stopped, message: "not run")
+        }
+        var unreachableCounts = StepCounts()
+        unreachableCounts.unreachable = 1
+        ordered += unreachable.map {
+            HostReport(host: $0.host, address: $0.address, status: .unreachable, counts: unreachableCounts, message: $0.reason)
+        }
+        return RunReport(playbook: operation.logStem, checkMode: options.checkMode, hosts: ordered,
+                         stopReason: groupReports.compactMap(\.stopReason).first, duration: (ContinuousClock.now - started).seconds)
+    }
+}

@@ -1,0 +1,82 @@
+import FleetKit
+
+/// Edits of node files on servers that never put a value in a command line.
+enum RemoteEdit {
+    /// How a replacement treats a file with no line holding its marker.
+    enum Missing: String {
+        /// The file must have such a line: the edit fails otherwise.
+        case fail
+        /// The replacement is appended as a new last line.
+        case append
+    }
+
+    /// One replacement: every line containing `marker` becomes `line`.
+    struct Replacement {
+        var marker: String
+        var line: String
+        var missing: Missing
+    }
+
+    /// The replacements as standard input: three lines each (marker, new line, mode).
+    static func input(_ replacements: [Replacement]) -> [UInt8] {
+        Array(replacements.map { "\($0.marker)\n\($0.line)\n\($0.missing.rawValue)\n" }.joined().utf8)
+    }
+
+    /// A script (run as root) that keeps `file` as `<file>.backup.YYYYMMDD_HHMMSS`, then applies
+    /// the replacements read from standard input. A replaced line that ended with a `\`
+    /// continuation keeps it. Only shell builtins touch the values, so a validator key or
+    /// an RPC URL with an API key in it never appears in any process's argv.
+    static func replaceLines(in file: String) -> String {
+        let inner = """
+            set -e
+            f=$1
+            [ -f "$f" ] || { echo "$f not found" >&2; exit 3; }
+            b="$f.backup.$(date +%Y%m%d_%H%M%S)"
+            cp -p -- "$f" "$b"
+            while IFS= read -r marker && IFS= read -r replacement && IFS= read -r missing; do
+              t=$(mktemp "$f.XXXXXX")
+              found=0
+              while IFS= read -r line || [ -n "$line" ]; do
+                case "$line" in
+                  *"$marker"*)
+                    found=1
+                    r=$replacement
+                    case "$line" in *\\\\) case "$r" in *\\\\) ;; *) r="$r \\\\" ;; esac ;; esac
+                    printf '%s\\n' "$r" ;;
+                  *) printf '%s\\n' "$line" ;;
+                esac
+              done <"$f" >"$t"
+              if [ "$found" = 0 ]; then
+                if [ "$missing" = append ]; then printf '%s\\n' "$replacement" >>"$t"; else rm -f "$t"; echo "no line with $marker in $f" >&2; exit 4; fi
+              fi
+              chmod --reference="$b" "$t"; chown --reference="$b" "$t" 2>/dev/null || true
+              mv -f -- "$t" "$f"
+            done
+            echo "previous version kept as $b"
+            """
+        return RemoteShell.script("as_root sh -c \(RemoteShell.q(inner)) sh \(RemoteShell.q(file))")
+    }
+
+    /// A check (run as root) that passes when every line holding a marker read from standard
+    /// input already equals its replacement; builtins only, like ``replaceLines(in:)``.
+    static func linesMatch(in file: String) -> String {
+        let inner = """
+            f=$1
+            [ -f "$f" ] || exit 3
+            while IFS= read -r marker && IFS= read -r replacement && IFS= read -r missing; do
+              found=0
+              while IFS= read -r line || [ -n "$line" ]; do
+                case "$line" in
+                  *"$marker"*)
+                    found=1
+                    l=${line%\\\\}; l=${l% }; r=${replacement%\\\\}; r=${r% }
+                    [ "$l" = "$r" ] || exit 1 ;;
+                esac
+              done <"$f"
+              [ "$found" = 1 ] || exit 1
+            done
+            exit 0
+            """
+        return RemoteShell.script("as_root sh -c \(RemoteShell.q(inner)) sh \(RemoteShell.q(file))")
+    }
+}
