@@ -435,3 +435,14 @@ func inventoryError(_ text: String, file: String = "servers.csv", schema: Invent
         #expect(host.variables == ["wallet": "gonka1xyz"])
     }
 }
+
+@Suite struct HostNamingTests {
+    @Test func numberedNamesCountKeptRowsFromTheStart() throws {
+        let text = "IP,region\n10.0.0.1,eu\n10.0.0.999,us\n10.0.0.3,us\n"
+        let inventory = try InventoryLoader.parse(text, file: "s.csv", skipInvalidRows: true, naming: .numbered(prefix: "node", start: 5))
+        #expect(inventory.hosts.map(\.name) == ["node5", "node6"], "a skipped row takes no number, as generate_hosts.sh counted valid rows")
+        let named = try InventoryLoader.parse("name,ip\nweb,10.0.0.1\n", file: "s.csv", naming: .numbered(prefix: "node", start: 1))
+        #expect(named.hosts.map(\.name) == ["web"], "a name column wins")
+        #expect(throws: InventoryError.self) { try InventoryLoader.parse(text, file: "s.csv", naming: .numbered(prefix: "a\u{0}", start: 1)) }
+    }
+}

@@ -46,6 +46,7 @@ let dockerOptions = [
 /// What to do with servers the original toolkit installed.
 let adoptOptions = [
     OptionSpec("adopt", help: "Keep servers the original toolkit installed as they are and leave them out of the install (status, update, restart … manage them)"),
+    OptionSpec("migrate", help: "Move servers the original toolkit installed to the compose layout: stop its service, keep its data folder, then install"),
     OptionSpec("original-home", value: "DIR", help: "Home the original toolkit installed into", defaultValue: "/root"),
     OptionSpec("original-unit", value: "FILE", help: "The original toolkit's systemd unit file", defaultValue: "/etc/systemd/system/aztec-node.service"),
 ]
@@ -74,10 +75,10 @@ let spec = CommandSpec(
         CommandSpec(name: "docker", summary: "Stage 2: Docker Engine and compose, service enabled, SSH user in the docker group",
                     discussion: stageDiscussion, arguments: [inventoryArgument], options: stageCommonOptions + dockerOptions),
         CommandSpec(name: "aztec", summary: "Stage 3: Aztec CLI, node .env and compose file, node started and answering",
-                    discussion: stageDiscussion + " A server the original toolkit installed is refused unless --adopt is given.", arguments: [inventoryArgument],
+                    discussion: stageDiscussion + " A server the original toolkit installed is refused unless --adopt (keep it) or --migrate (move it to compose, keeping its data) is given.", arguments: [inventoryArgument],
                     options: stageCommonOptions + aztecOptions + adoptOptions),
         CommandSpec(name: "install", summary: "All three stages in order; a server that fails a stage stops there",
-                    discussion: stageDiscussion + " A server the original toolkit installed is refused unless --adopt is given.", arguments: [inventoryArgument],
+                    discussion: stageDiscussion + " A server the original toolkit installed is refused unless --adopt (keep it) or --migrate (move it to compose, keeping its data) is given.", arguments: [inventoryArgument],
                     options: stageCommonOptions + prepareOptions + dockerOptions + aztecOptions + adoptOptions),
         CommandSpec(name: "proof", summary: "Collect each node's archive sibling path at its proven block into a CSV",
                     discussion: "Statuses in the original format: SUCCESS (ok), ERROR (rpc_error, not_synced), FAILED (timeout, unreachable: block and proof are ERROR). --json always prints the detailed results. Exit codes: 0 every server gave a proof, 1 some did not, 2 usage or input error.",
@@ -197,7 +198,23 @@ func install(_ parsed: ParsedCommand, stages: [InstallStage], logName: String) a
         let layouts = try nodeLayouts(parsed)
         let statuses = await NodeInspector(transport: transport, layouts: layouts).inspect(hosts, forks: options.forks)
         let original = Set(statuses.filter { $0.layout == .original }.map(\.host))
-        for host in hosts where original.contains(host.name) {
+        if parsed.flag("adopt") && parsed.flag("migrate") {
+            throw UsageError(message: "--adopt and --migrate exclude each other: keep the original layout, or move to compose", commandPath: parsed.path)
+        }
+        var migrated: Set<String> = []
+        if parsed.flag("migrate") && !original.isEmpty {
+            let migration = await PlaybookRunner(transport: transport, runLog: run.runLog, options: try options.runOptions())
+                .run(LayoutMigration.playbook(layouts), on: hosts.filter { original.contains($0.name) })
+            for report in migration.hosts {
+                if report.status == .succeeded || options.checkMode {
+                    migrated.insert(report.host)
+                } else if let host = hosts.first(where: { $0.name == report.host }) {
+                    excluded.append(ExcludedHost(host: host.name, address: host.address,
+                                                 reason: "moving from the original layout failed: \(report.message ?? report.status.rawValue)", isFailure: true))
+                }
+            }
+        }
+        for host in hosts where original.contains(host.name) && !migrated.contains(host.name) && !excluded.contains(where: { $0.host == host.name }) {
             let found = "installed by the original toolkit (\(layouts.original.unitFile) runs \(layouts.original.startScript))"
             if parsed.flag("adopt") {
                 excluded.append(ExcludedHost(host: host.name, address: host.address,
@@ -211,7 +228,7 @@ func install(_ parsed: ParsedCommand, stages: [InstallStage], logName: String) a
                 run.runLog.error("refused: \(found); pass --adopt to keep and manage it", host: host.name)
             }
         }
-        hosts.removeAll { original.contains($0.name) }
+        hosts.removeAll { original.contains($0.name) && !migrated.contains($0.name) }
     }
     let install = StagedInstall(transport: transport, runLog: run.runLog, options: try options.runOptions(), settings: settings,
                                 stageLogDirectory: stages.count > 1 ? options.logDirectory : nil,

@@ -47,3 +47,16 @@ import Testing
         }
     }
 }
+
+extension AztecInventoryTests {
+    @Test func eachRowTakesTheFirstNonEmptyColumnInTheOriginalsOrder() throws {
+        let other = "0x" + String(repeating: "cd", count: 32)
+        let text = "IP,HOST,ADDRESS,ETH_ADDRESS,KEY,PRIVATE_KEY\n"
+            + ",10.0.0.1,,\(Self.eth),\(other),\(Self.key)\n"
+            + "10.0.0.2,10.0.0.9,\(Self.eth),0x\(String(repeating: "9", count: 40)),\(other),\n"
+        let hosts = try load(text)
+        #expect(hosts.map(\.address) == ["10.0.0.1", "10.0.0.2"], "IP first, then HOST when IP is empty")
+        #expect(hosts.map(\.ethAddress) == [Self.eth, Self.eth])
+        #expect(hosts.map { $0.validatorPrivateKey?.revealed } == [Self.key, other], "PRIVATE_KEY before KEY, per row")
+    }
+}

@@ -233,6 +233,28 @@ struct OriginalLayoutOverSSHTests {
     }
 }
 
+extension OriginalLayoutOverSSHTests {
+    @Test func migrateMovesAnOriginalServerToComposeKeepingItsData() async throws {
+        let sandbox = try currentSandbox()
+        let transport = try await Self.prepare(sandbox)
+        defer { Task { await transport.close() } }
+        for name in ["docker.installed", "systemd.docker.active"] { try AztecFleetSandbox.setState(sandbox, 1, name) }
+        let installer = "file://" + sandbox.directory.appendingPathComponent("installers/aztec-install.sh").path
+        let bothFlags = try await Self.tool(sandbox, ["aztec", "--limit", "node1", "--adopt", "--migrate"] + Self.layoutArguments)
+        #expect(bothFlags.status == 2)
+        let migrated = try await Self.tool(sandbox, ["aztec", "--limit", "node1", "--migrate", "--installer-url", installer, "--node-wait", "5",
+                                                     "--l1-rpc", "http://l1.test:8545", "--consensus", "http://beacon.test:5052"] + Self.layoutArguments)
+        #expect(migrated.status == 0, "\(migrated.stderr)")
+        let files = try await transport.run(RemoteCommand("cat aztec/data/db; ls original; test -f aztec/docker-compose.yml && echo compose"), on: sandbox.hosts[0])
+        #expect(files.standardOutput.hasPrefix("block\n"), "the node's data moved into the compose layout: \(files.standardOutput)")
+        #expect(files.standardOutput.contains("start_aztec_node.sh.migrated") && files.standardOutput.contains("aztec-node.service.migrated"))
+        #expect(files.standardOutput.hasSuffix("compose\n"))
+        #expect(Self.calls(sandbox, 1).contains("systemctl stop aztec-node.service"))
+        let status = try await Self.tool(sandbox, ["status", "--limit", "node1", "--json"] + Self.layoutArguments)
+        #expect(try JSONDecoder().decode([NodeStatus].self, from: Data(status.stdout.utf8)).first?.layout == .compose)
+    }
+}
+
 /// Every process's command line on this machine, for tests that secrets never reach an argv.
 enum ProcessListing {
     static func commandLines() -> [String] {
