@@ -26,14 +26,14 @@ public enum AztecInventory {
     public static let ethAddress = InventoryField(
         Key.ethAddress, label: "Ethereum address",
         columns: ["address", "eth_address", "ethereum_address", "wallet_address"],
-        validate: { isHex($0, digits: 40, requirePrefix: true) ? nil : "0x followed by 40 hex digits" })
+        validate: { HexText.matches($0, digits: 40, requirePrefix: true) ? nil : "0x followed by 40 hex digits" })
 
     /// The validator private key: `PRIVATE_KEY`, `PRIVATEKEY`, `PRIV_KEY`, `KEY`, `VALIDATOR_PRIVATE_KEY`.
     public static let privateKey = InventoryField(
         Key.privateKey, label: "validator private key",
         columns: ["private_key", "privatekey", "priv_key", "key", "validator_private_key"],
         secret: true,
-        validate: { isHex($0, digits: 64, requirePrefix: false) ? nil : "64 hex digits, optionally after 0x" })
+        validate: { HexText.matches($0, digits: 64, requirePrefix: false) ? nil : "64 hex digits, optionally after 0x" })
 
     /// Several validator keys of one server for `update-keys`: `KEYS`, `PRIVATE_KEYS`,
     /// `VALIDATOR_PRIVATE_KEYS` (comma- or space-separated).
@@ -43,7 +43,7 @@ public enum AztecInventory {
         secret: true,
         validate: { text in
             let keys = splitList(text)
-            return !keys.isEmpty && keys.allSatisfy({ isHex($0, digits: 64, requirePrefix: false) })
+            return !keys.isEmpty && keys.allSatisfy({ HexText.matches($0, digits: 64, requirePrefix: false) })
                 ? nil : "64 hex digits per key, optionally after 0x, keys separated by commas"
         })
 
@@ -82,23 +82,13 @@ public enum AztecInventory {
         text.split { $0 == "," || $0 == ";" || $0.isWhitespace }.map(String.init)
     }
 
-    static func isHex(_ text: String, digits: Int, requirePrefix: Bool) -> Bool {
-        var body = Substring(text)
-        if body.hasPrefix("0x") || body.hasPrefix("0X") {
-            body = body.dropFirst(2)
-        } else if requirePrefix {
-            return false
-        }
-        return body.count == digits && body.allSatisfy { $0.isASCII && $0.isHexDigit }
-    }
-
     /// What was expected when `text` is not a list of http(s) or ws(s) URLs; `nil` when it is.
     public static func urlListProblem(_ text: String) -> String? {
         let bad = splitList(text).filter { item in
             guard let url = URL(string: item), let scheme = url.scheme?.lowercased(), url.host != nil else { return true }
             return !["http", "https", "ws", "wss"].contains(scheme)
         }
-        return bad.isEmpty ? nil : "http(s) URLs separated by commas"
+        return bad.isEmpty ? nil : "http(s) or ws(s) URLs separated by commas"
     }
 }
 

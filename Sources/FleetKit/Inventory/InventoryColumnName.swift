@@ -53,9 +53,7 @@ public enum SecretShape {
 
     /// 64 hex digits, optionally after `0x`.
     public static func isPrivateKey(_ value: String) -> Bool {
-        var body = Substring(value.trimmingCharacters(in: .whitespaces))
-        if body.hasPrefix("0x") || body.hasPrefix("0X") { body = body.dropFirst(2) }
-        return body.count == 64 && body.allSatisfy { $0.isASCII && $0.isHexDigit }
+        HexText.matches(value.trimmingCharacters(in: .whitespaces), digits: 64, requirePrefix: false)
     }
 
     /// 12, 15, 18, 21 or 24 words of lowercase ASCII letters separated by whitespace.

@@ -78,15 +78,4 @@ enum InventoryValueCheck {
         }
         return result
     }
-
-    /// `digits` hex digits, after a `0x` that is required or optional.
-    static func isHex(_ text: String, digits: Int, requirePrefix: Bool) -> Bool {
-        var body = Substring(text)
-        if body.hasPrefix("0x") || body.hasPrefix("0X") {
-            body = body.dropFirst(2)
-        } else if requirePrefix {
-            return false
-        }
-        return body.count == digits && body.allSatisfy { $0.isASCII && $0.isHexDigit }
-    }
 }

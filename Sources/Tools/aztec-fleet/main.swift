@@ -177,20 +177,27 @@ func loadRun(_ parsed: ParsedCommand) throws -> (FleetOptions, Inventory, String
     return (options, inventory, URL(fileURLWithPath: path).lastPathComponent)
 }
 
-func install(_ parsed: ParsedCommand, stages: [InstallStage], logName: String) async throws -> Int32 {
-    let (options, inventory, inventoryName) = try loadRun(parsed)
-    let settings = try installSettings(parsed, inventoryName: inventoryName, sshPort: options.port)
-    let run = try session(logName, options)
+/// Opens the run's log and SSH transport, then runs the preflight: local tools and key files,
+/// then every server, all problems logged at once. `nil` (after saying so) when something on
+/// this machine is wrong, before any server is changed.
+func startRun(_ name: String, _ options: FleetOptions, _ inventory: Inventory) async throws -> (RunSession, OpenSSHTransport, Preflight.Outcome)? {
+    let run = try session(name, options)
     run.runLog.addSecrets(inventory.secretValues)
     let transport = try OpenSSHTransport(configuration: options.sshConfiguration())
-    // Local tools and key files, then every server: all problems are in the log at once.
     let preflight = await Preflight(sshPath: options.sshConfiguration().sshPath)
         .run(inventory.hosts, transport: transport, defaultIdentityFile: options.identityFile, forks: options.forks, runLog: run.runLog)
     guard preflight.localProblems.isEmpty else {
         if options.controlPersist == .zero { await transport.close() }
         io.writeError("aztec-fleet: the preflight found \(Plural.count(preflight.localProblems.count, "problem")) on this machine (listed above); no server was changed\nlog: \(run.logFile.path)\n")
-        return ToolExitCode.usage
+        return nil
     }
+    return (run, transport, preflight)
+}
+
+func install(_ parsed: ParsedCommand, stages: [InstallStage], logName: String) async throws -> Int32 {
+    let (options, inventory, inventoryName) = try loadRun(parsed)
+    let settings = try installSettings(parsed, inventoryName: inventoryName, sshPort: options.port)
+    guard let (run, transport, preflight) = try await startRun(logName, options, inventory) else { return ToolExitCode.usage }
     // A server the original toolkit installed already runs a node on 8080: never start a second one.
     var hosts = preflight.reachable
     var excluded: [ExcludedHost] = []
@@ -404,14 +411,7 @@ func operate(_ parsed: ParsedCommand, _ operation: NodeOperation) async throws -
                                      settle: .seconds(try parsed.int("settle", range: 0...3600) ?? 30),
                                      retries: try parsed.int("retries", range: 0...20) ?? 2,
                                      retryDelay: .seconds(try parsed.int("retry-delay", range: 0...3600) ?? 10))
-    let run = try session("\(operation.logStem)_\(inventoryStem(inventoryName))", options)
-    run.runLog.addSecrets(inventory.secretValues)
-    let transport = try OpenSSHTransport(configuration: options.sshConfiguration())
-    let preflight = await Preflight(sshPath: options.sshConfiguration().sshPath)
-        .run(inventory.hosts, transport: transport, defaultIdentityFile: options.identityFile, forks: options.forks, runLog: run.runLog)
-    guard preflight.localProblems.isEmpty else {
-        if options.controlPersist == .zero { await transport.close() }
-        io.writeError("aztec-fleet: the preflight found \(Plural.count(preflight.localProblems.count, "problem")) on this machine (listed above); no server was changed\nlog: \(run.logFile.path)\n")
+    guard let (run, transport, preflight) = try await startRun("\(operation.logStem)_\(inventoryStem(inventoryName))", options, inventory) else {
         return ToolExitCode.usage
     }
     let report = await NodeOperationRun(transport: transport, runLog: run.runLog, options: try options.runOptions(), settings: settings)
