@@ -445,4 +445,11 @@ func inventoryError(_ text: String, file: String = "servers.csv", schema: Invent
         #expect(named.hosts.map(\.name) == ["web"], "a name column wins")
         #expect(throws: InventoryError.self) { try InventoryLoader.parse(text, file: "s.csv", naming: .numbered(prefix: "a\u{0}", start: 1)) }
     }
+
+    @Test func repeatedAddressesOnlyWhenAsked() throws {
+        let text = "ip,key\n10.0.0.1,a1234\n10.0.0.1,b1234\n"
+        #expect(throws: InventoryError.self) { try InventoryLoader.parse(text, file: "s.csv", naming: .numbered(prefix: "node", start: 1)) }
+        let rows = try InventoryLoader.parse(text, file: "s.csv", naming: .numbered(prefix: "node", start: 1), allowsRepeatedAddresses: true)
+        #expect(rows.hosts.map(\.name) == ["node1", "node2"])
+    }
 }

@@ -25,8 +25,10 @@ public enum InventoryLoader {
     ///   - skipInvalidRows: when `true`, rows with problems are left out and listed in
     ///     ``Inventory/skippedRows`` instead of failing the whole file.
     ///   - naming: what hosts are called when the file has no name column.
+    ///   - allowsRepeatedAddresses: when `true`, several rows may name the same address, port
+    ///     and user (rows that a kit groups into one server); names must still differ.
     public static func load(contentsOf url: URL, schema: InventorySchema = .sshOnly, skipInvalidRows: Bool = false,
-                            naming: HostNaming = .address) throws(InventoryError) -> Inventory {
+                            naming: HostNaming = .address, allowsRepeatedAddresses: Bool = false) throws(InventoryError) -> Inventory {
         let file = url.isFileURL ? url.relativePath : url.absoluteString
         let data: Data
         do {
@@ -37,7 +39,8 @@ public enum InventoryLoader {
         guard let text = String(data: data, encoding: .utf8) else {
             throw InventoryError(file: file, message: "the inventory file is not valid UTF-8 text")
         }
-        return try parse(text, file: file, schema: schema, skipInvalidRows: skipInvalidRows, naming: naming)
+        return try parse(text, file: file, schema: schema, skipInvalidRows: skipInvalidRows, naming: naming,
+                         allowsRepeatedAddresses: allowsRepeatedAddresses)
     }
 
     /// The system's reason a file could not be read, such as "No such file or directory".
@@ -54,7 +57,7 @@ public enum InventoryLoader {
 
     /// Parses inventory CSV `text`; `file` names the source in errors.
     public static func parse(_ text: String, file: String, schema: InventorySchema = .sshOnly, skipInvalidRows: Bool = false,
-                             naming: HostNaming = .address) throws(InventoryError) -> Inventory {
+                             naming: HostNaming = .address, allowsRepeatedAddresses: Bool = false) throws(InventoryError) -> Inventory {
         if case .numbered(let prefix, let start) = naming {
             guard InventoryValueCheck.isValidName(prefix + "1"), start >= 0 else {
                 throw InventoryError(file: file, message: "host names '\(InventoryValueCheck.visible(prefix))N' from \(start) cannot be used; expected printable text and a start of 0 or more")
@@ -91,7 +94,7 @@ public enum InventoryLoader {
                     message: "duplicate host name '\(host.name)'; it is already used on line \(first)"))
             }
             let endpoint = "\(host.address.lowercased())|\(host.port.map(String.init) ?? "")|\(host.user ?? "")"
-            if rowProblems.isEmpty, let first = firstLineByEndpoint[endpoint] {
+            if rowProblems.isEmpty, !allowsRepeatedAddresses, let first = firstLineByEndpoint[endpoint] {
                 rowProblems.append(InventoryError(
                     file: file, line: record.line, column: layout.column(of: .address, in: record),
                     message: "duplicate host \(Self.describeEndpoint(host)); the same address, port and user are on line \(first)"))

@@ -114,9 +114,11 @@ public struct FleetOptions: Sendable {
     /// is an input error. With `skipInvalidRows`, bad rows are left out and listed in
     /// ``Inventory/skippedRows``.
     public func loadInventory(_ path: String, currentDirectory: URL, schema: InventorySchema = .sshOnly,
-                              skipInvalidRows: Bool = false, naming: HostNaming = .address) throws(InventoryError) -> Inventory {
+                              skipInvalidRows: Bool = false, naming: HostNaming = .address,
+                              allowsRepeatedAddresses: Bool = false) throws(InventoryError) -> Inventory {
         let url = Self.resolve(path, in: currentDirectory)
-        var inventory = try InventoryLoader.load(contentsOf: url, schema: schema, skipInvalidRows: skipInvalidRows, naming: naming)
+        var inventory = try InventoryLoader.load(contentsOf: url, schema: schema, skipInvalidRows: skipInvalidRows, naming: naming,
+                                                 allowsRepeatedAddresses: allowsRepeatedAddresses)
         if let limit {
             inventory = inventory.limited(to: limit)
             if inventory.hosts.isEmpty {

@@ -162,13 +162,14 @@ func session(_ name: String, _ options: FleetOptions) throws -> RunSession {
 
 /// Reads the options and the inventory with the Aztec columns; rows left out by
 /// `--skip-invalid-rows` are listed on standard error.
-func loadRun(_ parsed: ParsedCommand) throws -> (FleetOptions, Inventory, String) {
+func loadRun(_ parsed: ParsedCommand, allowsRepeatedAddresses: Bool = false) throws -> (FleetOptions, Inventory, String) {
     let options = try FleetOptions(parsed, environment: io.environment, currentDirectory: io.currentDirectory)
     let path = parsed.argument("INVENTORY") ?? ""
     let naming = HostNaming.numbered(prefix: parsed.value("name-prefix") ?? "node",
                                      start: try parsed.int("start-index", range: 1...1_000_000) ?? 1)
     let inventory = try options.loadInventory(path, currentDirectory: io.currentDirectory, schema: AztecInventory.schema,
-                                              skipInvalidRows: parsed.flag("skip-invalid-rows"), naming: naming)
+                                              skipInvalidRows: parsed.flag("skip-invalid-rows"), naming: naming,
+                                              allowsRepeatedAddresses: allowsRepeatedAddresses)
     if !inventory.skippedRows.isEmpty {
         let rows = Set(inventory.skippedRows.compactMap(\.line)).count
         io.writeError("aztec-fleet: left out \(Plural.count(rows, "row")) with problems (--skip-invalid-rows):\n"
@@ -385,7 +386,8 @@ func confirmed(_ parsed: ParsedCommand, _ operation: NodeOperation, hosts: Int) 
 }
 
 func operate(_ parsed: ParsedCommand, _ operation: NodeOperation) async throws -> Int32 {
-    var (options, inventory, inventoryName) = try loadRun(parsed)
+    // update-keys groups rows of one server, which may repeat its address.
+    var (options, inventory, inventoryName) = try loadRun(parsed, allowsRepeatedAddresses: operation == .updateKeys)
     switch operation {
     case .setL1(let rpc, let consensus):
         for (name, urls) in [("l1-rpc", rpc), ("consensus", consensus)] {
@@ -402,6 +404,14 @@ func operate(_ parsed: ParsedCommand, _ operation: NodeOperation) async throws -
         if !inventory.hosts.contains(where: { $0.secretVariables[AztecInventory.Key.privateKeys] != nil }) {
             let size = try parsed.int("group-size", range: 1...1000) ?? 10
             inventory.hosts = AztecInventory.grouped(inventory.hosts, size: size)
+        }
+        var seen: [String: String] = [:]
+        for host in inventory.hosts {
+            let endpoint = "\(host.address.lowercased())|\(host.port.map(String.init) ?? "")|\(host.user ?? "")"
+            if let other = seen[endpoint] {
+                throw UsageError(message: "\(other) and \(host.name) are the same server (\(host.address)); one server takes one group of rows or one keys cell", commandPath: parsed.path)
+            }
+            seen[endpoint] = host.name
         }
     case .restart, .removeData:
         break

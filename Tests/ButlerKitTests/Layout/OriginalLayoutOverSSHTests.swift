@@ -234,6 +234,38 @@ struct OriginalLayoutOverSSHTests {
 }
 
 extension OriginalLayoutOverSSHTests {
+    @Test func everyOperationOnAComposeServerAndCheckModeChangesNothing() async throws {
+        let sandbox = try currentSandbox()
+        let transport = try await Self.prepare(sandbox)
+        defer { Task { await transport.close() } }
+        let h2 = sandbox.hosts[1]
+        let before = try await transport.run(RemoteCommand("cat aztec/.env"), on: h2)
+        let checked = try await Self.tool(sandbox, ["set-l1", "--limit", "node2", "--check", "--settle", "0", "--l1-rpc", "http://new-l1:8545", "--consensus", "http://new-cl:5052"] + Self.layoutArguments)
+        let afterCheck = try await transport.run(RemoteCommand("cat aztec/.env"), on: h2)
+        #expect(checked.status == 0 && afterCheck.standardOutput == before.standardOutput, "check mode changes nothing")
+        let setL1 = try await Self.tool(sandbox, ["set-l1", "--limit", "node2", "--settle", "0", "--l1-rpc", "http://new-l1:8545", "--consensus", "http://new-cl:5052"] + Self.layoutArguments)
+        #expect(setL1.status == 0, "\(setL1.stderr)")
+        let keys = ["0x" + String(repeating: "c1", count: 32), "0x" + String(repeating: "c2", count: 32)]
+        let csv = "IP,ADDRESS,KEY,user\n" + keys.map { "\(h2.address),\(Self.eth),\($0),fleettest" }.joined(separator: "\n") + "\n"
+        let updateKeys = try await Self.tool(sandbox, ["update-keys", "--yes", "--settle", "0", "--group-size", "2"] + Self.layoutArguments, csv: csv)
+        #expect(updateKeys.status == 0, "\(updateKeys.stderr)")
+        let env = try await transport.run(RemoteCommand("cat aztec/.env; stat -c %a aztec/.env; ls -a aztec"), on: h2)
+        #expect(env.standardOutput.contains("ETHEREUM_HOSTS=http://new-l1:8545\nL1_CONSENSUS_HOST_URLS=http://new-cl:5052\n"))
+        #expect(env.standardOutput.contains("VALIDATOR_PRIVATE_KEYS=\(keys.joined(separator: ","))\n") && !env.standardOutput.contains("VALIDATOR_PRIVATE_KEY="))
+        #expect(env.standardOutput.contains("\n600\n"), ".env keeps mode 0600")
+        #expect(env.standardOutput.range(of: #"\.env\.backup\.\d{8}_\d{6}"#, options: .regularExpression) != nil)
+        let update = try await Self.tool(sandbox, ["update", "--limit", "node2", "--version", "2.1.3", "--yes", "--settle", "0", "--retry-delay", "0"] + Self.layoutArguments)
+        #expect(update.status == 0, "\(update.stderr)")
+        let compose = try await transport.run(RemoteCommand("grep image: aztec/docker-compose.yml"), on: h2)
+        #expect(compose.standardOutput.contains("aztecprotocol/aztec:2.1.3"))
+        #expect(Self.calls(sandbox, 2).contains("docker compose pull") && Self.calls(sandbox, 2).contains { $0.hasPrefix("docker compose up -d") })
+        _ = try await transport.run(RemoteCommand("echo chain > aztec/data/db"), on: h2)
+        let removed = try await Self.tool(sandbox, ["remove-data", "--limit", "node2", "--yes", "--settle", "0"] + Self.layoutArguments)
+        #expect(removed.status == 0, "\(removed.stderr)")
+        let data = try await transport.run(RemoteCommand("ls -A aztec/data | wc -l"), on: h2)
+        #expect(data.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    }
+
     @Test func migrateMovesAnOriginalServerToComposeKeepingItsData() async throws {
         let sandbox = try currentSandbox()
         let transport = try await Self.prepare(sandbox)
