@@ -113,7 +113,7 @@ up() {
     ip link add "$bridge" type bridge
     ip addr add "10.$a.$b.1/24" dev "$bridge"
     ip link set "$bridge" up
-    echo "name,address,user,port" >"$dir/inventory.csv"
+    echo "name,ip,user,port" >"$dir/inventory.csv"
     local i ns veth addr hostdir
     for i in $(seq 1 "$count"); do
         ns="fks${id}h${i}"; veth="fks${id}v${i}"; addr="10.$a.$b.$((10 + i))"; hostdir="$dir/h$i"

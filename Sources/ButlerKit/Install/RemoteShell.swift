@@ -5,6 +5,10 @@ enum RemoteShell {
     /// `as_root CMD…`: runs CMD directly as root, else through `sudo -n` (never prompts).
     static let prelude = "as_root() { if [ \"$(id -u)\" = 0 ]; then \"$@\"; else sudo -n \"$@\"; fi; }; "
 
+    /// Stops a script (exit 2, with the reason on standard error) when root is out of reach,
+    /// so that a failing `sudo -n` is never read as "the file is not there".
+    static let requireRoot = "as_root true 2>/dev/null || { echo 'cannot run commands as root here: sudo -n failed (does it need a password?)' >&2; exit 2; }; "
+
     /// A script with the prelude in front.
     static func script(_ body: String) -> String { prelude + body }
 

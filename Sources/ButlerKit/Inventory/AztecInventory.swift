@@ -85,10 +85,12 @@ public enum AztecInventory {
     /// What was expected when `text` is not a list of http(s) or ws(s) URLs; `nil` when it is.
     public static func urlListProblem(_ text: String) -> String? {
         let bad = splitList(text).filter { item in
+            // Characters a shell would act on are refused: URLs land in start scripts and .env files.
+            guard !item.contains(where: { "$`\"'\\".contains($0) }) else { return true }
             guard let url = URL(string: item), let scheme = url.scheme?.lowercased(), url.host != nil else { return true }
             return !["http", "https", "ws", "wss"].contains(scheme)
         }
-        return bad.isEmpty ? nil : "http(s) or ws(s) URLs separated by commas"
+        return bad.isEmpty ? nil : "http(s) or ws(s) URLs separated by commas, without $, ` or quotes"
     }
 }
 

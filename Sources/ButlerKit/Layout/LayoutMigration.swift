@@ -15,10 +15,11 @@ public enum LayoutMigration {
         let to = q(compose.dataDirectory)
         return Playbook("migrate", steps: [
             .shell("stop \(original.service)",
-                   check: RemoteShell.script("! systemctl is-active --quiet \(service) && ! as_root test -e \(q(original.unitFile))"),
-                   action: RemoteShell.script("as_root systemctl stop \(service) || true; as_root systemctl disable \(service) >/dev/null 2>&1 || true")),
+                   check: RemoteShell.script(RemoteShell.requireRoot + "! systemctl is-active --quiet \(service) && ! as_root test -e \(q(original.unitFile))"),
+                   action: RemoteShell.script("as_root systemctl stop \(service); as_root systemctl disable \(service) >/dev/null 2>&1 || true"),
+                   verify: RemoteShell.script("! systemctl is-active --quiet \(service)")),
             .shell("move \(original.dataDirectory) to \(compose.dataDirectory)",
-                   check: RemoteShell.script("! as_root test -e \(from)"),
+                   check: RemoteShell.script(RemoteShell.requireRoot + "! as_root test -e \(from)"),
                    action: RemoteShell.script("""
                        set -e; mkdir -p \(q(compose.nodeDirectory))
                        if [ -n "$(ls -A \(to) 2>/dev/null)" ]; then echo "\(compose.dataDirectory) is not empty; move one of the two data folders away first" >&2; exit 1; fi
@@ -27,7 +28,7 @@ public enum LayoutMigration {
                        as_root chown -R "$(id -u):$(id -g)" \(to)
                        """)),
             .shell("retire the original's start script and unit",
-                   check: RemoteShell.script("! as_root test -e \(q(original.startScript)) && ! as_root test -e \(q(original.unitFile))"),
+                   check: RemoteShell.script(RemoteShell.requireRoot + "! as_root test -e \(q(original.startScript)) && ! as_root test -e \(q(original.unitFile))"),
                    action: RemoteShell.script("""
                        set -e
                        for f in \(q(original.startScript)) \(q(original.unitFile)); do if as_root test -e "$f"; then as_root mv -f -- "$f" "$f.migrated"; fi; done

@@ -61,9 +61,9 @@ public struct ComposeLayout: Sendable, Equatable {
 
 /// Both layouts' places, and the node RPC port.
 public struct NodeLayouts: Sendable, Equatable {
-    /// Ours.
+    /// Where aztec-fleet's own compose installs keep a node.
     public var compose: ComposeLayout
-    /// The original toolkit's.
+    /// Where the original toolkit's systemd installs keep a node.
     public var original: OriginalLayout
     /// The node's JSON-RPC port on the server's loopback.
     public var rpcPort: Int

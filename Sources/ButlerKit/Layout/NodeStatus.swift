@@ -62,6 +62,7 @@ public struct NodeInspector: Sendable {
         let q = RemoteShell.q
         let start = q(original.startScript)
         return RemoteShell.script("""
+            as_root true 2>/dev/null || { echo 'error=cannot run commands as root here: sudo -n failed (does it need a password?)'; exit 0; }
             if as_root test -e \(start) || as_root test -e \(q(original.unitFile)); then
               echo layout=original
               v=$(as_root sed -n 's/.*aztecprotocol\\/aztec:\\([^" ]*\\).*/\\1/p' \(q(original.aztecRun)) 2>/dev/null | head -n 1)
@@ -72,7 +73,7 @@ public struct NodeInspector: Sendable {
               echo layout=compose
               v=$(sed -n 's/.*aztecprotocol\\/aztec:\\([^" ]*\\).*/\\1/p' \(q(compose.composeFile)) | head -n 1)
               echo "version=${v:-unknown}"
-              if (cd \(q(compose.nodeDirectory)) && docker compose ps --status running --quiet 2>/dev/null | grep -q .); then echo service=running; else echo service=stopped; fi
+              if (cd \(q(compose.nodeDirectory)) && as_root docker compose ps --status running --quiet 2>/dev/null | grep -q .); then echo service=running; else echo service=stopped; fi
               sed -n 's/^ETHEREUM_HOSTS=/l1_rpc=/p; s/^L1_CONSENSUS_HOST_URLS=/consensus=/p' \(q(compose.environmentFile)) 2>/dev/null
             else
               echo layout=none
@@ -112,11 +113,12 @@ public struct NodeInspector: Sendable {
             case "service": status.service = value.isEmpty ? "unknown" : value
             case "l1_rpc": status.l1RPCURLs += AztecInventory.splitList(value).map(URLCredentials.masked)
             case "consensus": status.consensusURLs += AztecInventory.splitList(value).map(URLCredentials.masked)
+            case "error": status.error = value
             case "tips": status.provenBlock = try? ProofResponseParser.provenBlock(fromTips: Data(value.utf8), acceptsZero: true)
             default: continue
             }
         }
-        if status.layout == nil { status.error = "the inspection printed no layout" }
+        if status.layout == nil && status.error == nil { status.error = "the inspection printed no layout" }
         return status
     }
 

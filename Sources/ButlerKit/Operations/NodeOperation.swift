@@ -91,12 +91,15 @@ extension NodeOperation {
         case .restart:
             return [restart]
         case .update(let version):
-            let pinned = "as_root grep -q \(q("aztecprotocol/aztec:" + version)) \(q(paths.aztecRun))"
+            // The exact tag: 2.1 must not match 2.1.2, nor 2.1.2 match 2.1.20.
+            let tag = version.replacingOccurrences(of: ".", with: "\\.").replacingOccurrences(of: "+", with: "\\+")
+            let pinned = "as_root grep -qE \(q("aztecprotocol/aztec:" + tag + "([\"' ]|$)")) \(q(paths.aztecRun))"
             return [
                 Step("aztec-up \(version)",
                      check: version == "latest" ? nil : .shell(RemoteShell.script(pinned)),
                      action: .swift { context in
-                         let result = try await context.run(RemoteShell.script("as_root env PATH=\(q(paths.binDirectory)):\"$PATH\" aztec-up \(q(version))"))
+                         let result = try await context.run(RemoteShell.script(
+                             "as_root env HOME=\(q(paths.home)) PATH=\(q(paths.binDirectory)):\"$PATH\" aztec-up \(q(version))"))
                          guard result.succeeded else { throw StepFailure("aztec-up \(version) failed: \(result.summary): \(result.tail())") }
                          context.facts["changed"] = "1"
                      },
@@ -112,13 +115,13 @@ extension NodeOperation {
         case .updateKeys:
             return [edit("validator keys in \(paths.startScript)", file: paths.startScript, edits: { host in
                 [RemoteEdit.Replacement(marker: "--sequencer.validatorPrivateKey",
-                                        line: "  --sequencer.validatorPrivateKeys=\"\(host.validatorPrivateKeys.joined(separator: ","))\" \\",
+                                        line: "  --sequencer.validatorPrivateKeys=\"\(host.validatorPrivateKeys.joined(separator: ","))\"",
                                         missing: .fail)]
             }, requiresKeys: true), restartIfChanged]
         case .removeData:
             let data = q(paths.dataDirectory)
             return [Step("remove \(paths.dataDirectory)",
-                         check: .shell(RemoteShell.script("! as_root test -e \(data)")),
+                         check: .shell(RemoteShell.script(RemoteShell.requireRoot + "! as_root test -e \(data)")),
                          action: .shell(RemoteShell.script("set -e; as_root systemctl stop \(service) || true; as_root du -sh \(data) || true; as_root rm -rf -- \(data); as_root systemctl start \(service); \(mustBeActive)")))]
         }
     }
@@ -127,23 +130,26 @@ extension NodeOperation {
         let q = RemoteShell.q
         let folder = q(paths.nodeDirectory)
         let settle = max(0, Int(settings.settle.seconds.rounded(.up)))
-        let mustRun = "sleep \(settle); (cd \(folder) && docker compose ps --status running --quiet | grep -q .) || { echo 'the node container is not running' >&2; exit 1; }"
+        let mustRun = "sleep \(settle); (cd \(folder) && as_root docker compose ps --status running --quiet | grep -q .) || { echo 'the node container is not running' >&2; exit 1; }"
         let upIfChanged = Step("start the node", check: .swift { context in context.facts["changed"] == nil },
-                               action: .shell("(cd \(folder) && docker compose up -d) && \(mustRun)"))
+                               action: .shell(RemoteShell.script("(cd \(folder) && as_root docker compose up -d) && \(mustRun)")))
         switch self {
         case .restart:
-            return [.shell("restart the node", action: "(cd \(folder) && docker compose restart) && \(mustRun)")]
+            return [.shell("restart the node", action: RemoteShell.script("(cd \(folder) && as_root docker compose restart) && \(mustRun)"))]
         case .update(let version):
             let image = "aztecprotocol/aztec:\(version)"
             return [
-                Step("pin \(image)", check: .shell("grep -q \(q("image: \"" + image + "\"")) \(q(paths.composeFile))"),
+                // `latest` moves: it is pulled and started every time, never "already done".
+                Step("pin \(image)",
+                     check: version == "latest" ? nil : .shell("grep -qF \(q("image: \"" + image + "\"")) \(q(paths.composeFile))"),
                      action: .swift { context in
+                         // The image first: a failed pull leaves the compose file as it was.
+                         let pull = try await context.run(RemoteShell.script("as_root docker pull \(q(image))"))
+                         guard pull.succeeded else { throw StepFailure("docker pull \(image) failed: \(pull.tail())") }
                          let line = "    image: \"\(image)\""
                          let edit = try await context.run(RemoteCommand(RemoteEdit.replaceLines(in: paths.composeFile),
                                                                         standardInput: Data(RemoteEdit.input([.init(marker: "image:", line: line, missing: .fail)]))))
                          guard edit.succeeded else { throw StepFailure("the compose file was not changed: \(edit.tail())") }
-                         let pull = try await context.run("(cd \(folder) && docker compose pull)")
-                         guard pull.succeeded else { throw StepFailure("docker compose pull failed: \(pull.tail())") }
                          context.facts["changed"] = "1"
                      },
                      retries: settings.retries, retryDelay: settings.retryDelay),
@@ -164,7 +170,7 @@ extension NodeOperation {
             let data = q(paths.dataDirectory)
             return [Step("remove \(paths.dataDirectory)",
                          check: .shell("test -z \"$(ls -A \(data) 2>/dev/null)\""),
-                         action: .shell(RemoteShell.script("set -e; (cd \(folder) && docker compose down); as_root du -sh \(data) || true; as_root rm -rf -- \(data); mkdir -p \(data); (cd \(folder) && docker compose up -d); \(mustRun)")))]
+                         action: .shell(RemoteShell.script("set -e; (cd \(folder) && as_root docker compose down); as_root du -sh \(data) || true; as_root rm -rf -- \(data); mkdir -p \(data); (cd \(folder) && as_root docker compose up -d); \(mustRun)")))]
         }
     }
 

@@ -54,14 +54,13 @@ public struct NodeOperationRun: Sendable {
             }
         }
         let runner = PlaybookRunner(transport: transport, runLog: runLog, options: options, clock: clock)
-        let groupReports = await withTaskGroup(of: RunReport.self) { group in
-            for (layout, members) in groups {
-                guard let playbook = operation.playbook(for: layout, settings) else { continue }
-                group.addTask { await runner.run(playbook, on: members) }
-            }
-            var collected: [RunReport] = []
-            for await report in group { collected.append(report) }
-            return collected
+        // One layout after the other, so `forks` and the failure limits hold for the whole fleet.
+        var groupReports: [RunReport] = []
+        for layout in NodeLayoutKind.allCases {
+            guard let members = groups[layout], let playbook = operation.playbook(for: layout, settings) else { continue }
+            let report = await runner.run(playbook, on: members)
+            groupReports.append(report)
+            if report.stopReason != nil { break }
         }
         for report in groupReports {
             for host in report.hosts { reports[host.host] = host }

@@ -22,36 +22,44 @@ enum RemoteEdit {
         Array(replacements.map { "\($0.marker)\n\($0.line)\n\($0.missing.rawValue)\n" }.joined().utf8)
     }
 
-    /// A script (run as root) that keeps `file` as `<file>.backup.YYYYMMDD_HHMMSS`, then applies
-    /// the replacements read from standard input. A replaced line that ended with a `\`
-    /// continuation keeps it. Only shell builtins touch the values, so a validator key or
-    /// an RPC URL with an API key in it never appears in any process's argv.
+    /// A script (run as root) that keeps `file` as `<file>.backup.YYYYMMDD_HHMMSS` (`_2`, `_3` …
+    /// when that name is taken), then applies the replacements read from standard input to a
+    /// copy and puts the copy in place in one rename: the file is either as it was or fully
+    /// edited. The first line holding a marker is replaced and later ones are dropped; a
+    /// replaced line that ended with a `\` continuation keeps it. Only shell builtins touch
+    /// the values, so a validator key or an RPC URL never appears in any process's argv.
     static func replaceLines(in file: String) -> String {
         let inner = """
             set -e
             f=$1
             [ -f "$f" ] || { echo "$f not found" >&2; exit 3; }
-            b="$f.backup.$(date +%Y%m%d_%H%M%S)"
+            w=; t=
+            trap 'rm -f "$w" "$t"' EXIT
+            base="$f.backup.$(date +%Y%m%d_%H%M%S)"; b=$base; n=2
+            while [ -e "$b" ]; do b="${base}_$n"; n=$((n + 1)); done
             cp -p -- "$f" "$b"
+            w=$(mktemp "$f.XXXXXX"); cp -p -- "$f" "$w"
             while IFS= read -r marker && IFS= read -r replacement && IFS= read -r missing; do
               t=$(mktemp "$f.XXXXXX")
               found=0
               while IFS= read -r line || [ -n "$line" ]; do
                 case "$line" in
                   *"$marker"*)
+                    [ "$found" = 0 ] || continue
                     found=1
                     r=$replacement
                     case "$line" in *\\\\) case "$r" in *\\\\) ;; *) r="$r \\\\" ;; esac ;; esac
                     printf '%s\\n' "$r" ;;
                   *) printf '%s\\n' "$line" ;;
                 esac
-              done <"$f" >"$t"
+              done <"$w" >"$t"
               if [ "$found" = 0 ]; then
-                if [ "$missing" = append ]; then printf '%s\\n' "$replacement" >>"$t"; else rm -f "$t"; echo "no line with $marker in $f" >&2; exit 4; fi
+                if [ "$missing" = append ]; then printf '%s\\n' "$replacement" >>"$t"; else echo "no line with $marker in $f; nothing was changed" >&2; exit 4; fi
               fi
-              chmod --reference="$b" "$t"; chown --reference="$b" "$t" 2>/dev/null || true
-              mv -f -- "$t" "$f"
+              mv -f -- "$t" "$w"; t=
             done
+            chmod --reference="$b" "$w"; chown --reference="$b" "$w" 2>/dev/null || true
+            mv -f -- "$w" "$f"; w=
             echo "previous version kept as $b"
             """
         return RemoteShell.script("as_root sh -c \(RemoteShell.q(inner)) sh \(RemoteShell.q(file))")

@@ -86,22 +86,26 @@ public struct SyncChecker: Sendable {
     private func referenceBlock() async -> (block: UInt64?, detail: String)? {
         guard case .node(let url) = reference else { return nil }
         let client = AztecNodeClient(url: url, transport: http)
+        // A provider's URL may carry an API key: only its scheme, host and port are shown.
+        let shown = URLCredentials.masked(url.absoluteString)
+        runLog.addSecrets([url.absoluteString])
         do {
             let block = try await client.l2Tips().proven.number
-            runLog.info("reference \(url.absoluteString): proven block \(block)")
-            return (block, url.absoluteString)
+            runLog.info("reference \(shown): proven block \(block)")
+            return (block, shown)
         } catch {
-            runLog.error("reference \(url.absoluteString) gave no proven block: \(error)")
-            return (nil, "the reference \(url.absoluteString) gave no proven block: \(error)")
+            let reason = runLog.redactor.redact(String(describing: error))
+            runLog.error("reference \(shown) gave no proven block: \(reason)")
+            return (nil, "the reference \(shown) gave no proven block: \(reason)")
         }
     }
 
     /// The script run on each server: the first port that accepts a connection answers.
     func probeScript(curlSeconds: Int) -> String {
-        let body = ShellQuote.quote(#"{"jsonrpc":"2.0","id":1,"method":"node_getL2Tips","params":[]}"#)
         let portList = ports.map(String.init).joined(separator: " ")
-        return "for p in \(portList); do out=$(curl -sS -m \(curlSeconds) -X POST -H 'Content-Type: application/json' --data \(body) "
-            + "\"http://127.0.0.1:$p/\" 2>&1); rc=$?; if [ $rc -ne 7 ]; then printf 'port=%s rc=%s\\n%s\\n' \"$p\" \"$rc\" \"$out\"; exit 0; fi; done; "
+        let call = RemoteShell.nodeRPC(port: 0, body: RemoteShell.q(RemoteShell.l2TipsRequest), maxSeconds: curlSeconds)
+            .replacingOccurrences(of: "http://127.0.0.1:0/", with: "\"http://127.0.0.1:$p/\"")
+        return "for p in \(portList); do out=$(\(call) 2>&1); rc=$?; if [ $rc -ne 7 ]; then printf 'port=%s rc=%s\\n%s\\n' \"$p\" \"$rc\" \"$out\"; exit 0; fi; done; "
             + "printf 'port= rc=7\\n'"
     }
 

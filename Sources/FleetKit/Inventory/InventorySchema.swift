@@ -92,6 +92,6 @@ public enum HostNaming: Sendable, Equatable {
     /// By their address (the default).
     case address
     /// `<prefix><n>` in file order over the rows that were kept, n counting from `start`:
-    /// `node1`, `node2` … as the original Aztec toolkit's inventory generators name them.
+    /// `node1`, `node2` … as some inventory generators name them.
     case numbered(prefix: String, start: Int)
 }

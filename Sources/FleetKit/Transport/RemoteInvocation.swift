@@ -72,8 +72,10 @@ struct RemoteInvocation: Sendable {
             "if [ -n \"$f\" ]; then { echo \"$p\" >\"$f\"; } 2>/dev/null; [ ! -e \"$f.cancel\" ] || { \(Self.stopGroup) }; fi",
             // Quiet: some shells report a job that died of a signal on standard error.
             "wait \"$p\" 2>/dev/null; s=$?",
-            "[ -z \"$f\" ] || rm -f \"$f\" \"$f.cancel\"",
             "printf '%s%d\\n' \(ShellQuote.quote(exitPrefix)) \"$s\" >&2",
+            // Off the command's path: detached from the session's pipes, so the session
+            // ends without waiting for the removal.
+            "[ -z \"$f\" ] || rm -f \"$f\" \"$f.cancel\" </dev/null >/dev/null 2>&1 &",
             "exit \"$s\"",
         ].joined(separator: "\n")
     }
@@ -88,9 +90,10 @@ struct RemoteInvocation: Sendable {
     /// has not started the command either), and SIGKILL to whatever of the group is left
     /// a second after `timeout`'s own kill grace, for when `timeout` itself was stopped
     /// before it could follow up. A group id cannot be reused while the group exists.
+    /// (`kill -SIG -PID`, without `--`: dash refuses `kill -SIG -- -PID`.)
     static var stopGroup: String {
-        "kill -TERM -- \"-$p\" 2>/dev/null || kill -TERM \"$p\" 2>/dev/null; "
-            + "(sleep \(RemoteTimeout.killAfterSeconds + 1); kill -KILL -- \"-$p\") </dev/null >/dev/null 2>&1 &"
+        "kill -TERM \"-$p\" 2>/dev/null || kill -TERM \"$p\" 2>/dev/null; "
+            + "(sleep \(RemoteTimeout.killAfterSeconds + 1); kill -KILL \"-$p\") </dev/null >/dev/null 2>&1 &"
     }
 
     /// A short command that stops this invocation's command on the host if it runs (or

@@ -205,6 +205,14 @@ func install(_ parsed: ParsedCommand, stages: [InstallStage], logName: String) a
     if stages.contains(.aztec) {
         let layouts = try nodeLayouts(parsed)
         let statuses = await NodeInspector(transport: transport, layouts: layouts).inspect(hosts, forks: options.forks)
+        // A server that could not be inspected might run the original's node: it is not installed over.
+        for status in statuses {
+            guard let error = status.error else { continue }
+            excluded.append(ExcludedHost(host: status.host, address: status.address,
+                                         reason: "cannot tell whether a node is already installed: \(error)", isFailure: true))
+            run.runLog.error("refused: cannot tell whether a node is already installed: \(error)", host: status.host)
+        }
+        hosts.removeAll { host in statuses.contains { $0.host == host.name && $0.error != nil } }
         let original = Set(statuses.filter { $0.layout == .original }.map(\.host))
         if parsed.flag("adopt") && parsed.flag("migrate") {
             throw UsageError(message: "--adopt and --migrate exclude each other: keep the original layout, or move to compose", commandPath: parsed.path)
@@ -310,7 +318,7 @@ func sync(_ parsed: ParsedCommand) async throws -> Int32 {
     let reference: SyncChecker.Reference
     if let text = parsed.value("reference") {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
-            throw UsageError(message: "--reference: '\(text)' is not an http(s) URL", commandPath: parsed.path)
+            throw UsageError(message: "--reference: '\(URLCredentials.masked(text))' is not an http(s) URL", commandPath: parsed.path)
         }
         reference = .node(url)
     } else {

@@ -41,7 +41,7 @@ import Testing
             #expect(error.all.map(\.location) == [
                 "servers.csv:2:10: address '0x1234' is not a valid Ethereum address; expected 0x followed by 40 hex digits",
                 "servers.csv:2:17: private_key is not a valid validator private key (value not shown); expected 64 hex digits, optionally after 0x",
-                "servers.csv:2:84: l1_rpc 'ftp://x' is not a valid L1 RPC URL list; expected http(s) or ws(s) URLs separated by commas",
+                "servers.csv:2:84: l1_rpc 'ftp://x' is not a valid L1 RPC URL list; expected http(s) or ws(s) URLs separated by commas, without $, ` or quotes",
             ])
             #expect(!error.description.contains("9f9f9f"))
         }

@@ -258,7 +258,7 @@ extension OriginalLayoutOverSSHTests {
         #expect(update.status == 0, "\(update.stderr)")
         let compose = try await transport.run(RemoteCommand("grep image: aztec/docker-compose.yml"), on: h2)
         #expect(compose.standardOutput.contains("aztecprotocol/aztec:2.1.3"))
-        #expect(Self.calls(sandbox, 2).contains("docker compose pull") && Self.calls(sandbox, 2).contains { $0.hasPrefix("docker compose up -d") })
+        #expect(Self.calls(sandbox, 2).contains("docker pull aztecprotocol/aztec:2.1.3") && Self.calls(sandbox, 2).contains { $0.hasPrefix("docker compose up -d") })
         _ = try await transport.run(RemoteCommand("echo chain > aztec/data/db"), on: h2)
         let removed = try await Self.tool(sandbox, ["remove-data", "--limit", "node2", "--yes", "--settle", "0"] + Self.layoutArguments)
         #expect(removed.status == 0, "\(removed.stderr)")

@@ -199,6 +199,14 @@ struct FleetToolInventoryTests {
         #expect(escaped.stdout.hasPrefix("== EU, rack 3 (") && escaped.stdout.hasSuffix("h3\n"))
     }
 
+    @Test func theSandboxScriptsInventoryLoads() throws {
+        let sandbox = try currentSandbox()
+        let inventory = try InventoryLoader.load(contentsOf: sandbox.directory.appendingPathComponent("inventory.csv"))
+        #expect(inventory.hosts.map(\.name) == sandbox.hosts.map(\.name))
+        #expect(inventory.hosts.map(\.address) == sandbox.hosts.map(\.address))
+        #expect(inventory.hosts.allSatisfy { $0.user == "fleettest" && $0.port == 22 })
+    }
+
     @Test func jsonListsEveryHostUnreachableIncluded() async throws {
         let sandbox = try currentSandbox()
         let folder = sandbox.directory.appendingPathComponent("json-\(UUID().uuidString.prefix(6))")
