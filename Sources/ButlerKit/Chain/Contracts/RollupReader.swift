@@ -19,6 +19,21 @@ public struct RollupQueueParameters: Sendable, Hashable {
     /// Attesters in the validator set.
     public let activeAttesterCount: UInt64
 
+    /// Creates the parameters, for example from a cache or in tests.
+    public init(entryQueueLength: UInt64, entryQueueFlushSize: UInt64, availableValidatorFlushes: UInt64, nextFlushableEpoch: UInt64,
+                isBootstrapped: Bool, epochDurationInSlots: UInt64, slotDurationInSeconds: UInt64, currentEpoch: UInt64,
+                activeAttesterCount: UInt64) {
+        self.entryQueueLength = entryQueueLength
+        self.entryQueueFlushSize = entryQueueFlushSize
+        self.availableValidatorFlushes = availableValidatorFlushes
+        self.nextFlushableEpoch = nextFlushableEpoch
+        self.isBootstrapped = isBootstrapped
+        self.epochDurationInSlots = epochDurationInSlots
+        self.slotDurationInSeconds = slotDurationInSeconds
+        self.currentEpoch = currentEpoch
+        self.activeAttesterCount = activeAttesterCount
+    }
+
     /// Epoch length in seconds.
     public var epochDurationInSeconds: UInt64 { epochDurationInSlots.multipliedReportingOverflow(by: slotDurationInSeconds).partialValue }
 }
