@@ -1,3 +1,4 @@
+import FleetKit
 import Foundation
 
 /// The keys files of one network in a data folder, as the original's server discovers them:
@@ -76,7 +77,7 @@ public struct KeysDirectory: Sendable {
 }
 
 /// A data folder that exists but cannot be listed.
-public struct KeysDirectoryError: Error, Sendable, CustomStringConvertible {
+public struct KeysDirectoryError: Error, Sendable, CustomStringConvertible, InputError {
     /// The folder's path.
     public let folder: String
     /// Why it could not be listed.
