@@ -23,9 +23,9 @@ struct ButlerSettingChecker {
         let chainId = optional(.ethereumChainId, "a whole number above 0, such as 1 for mainnet or 11155111 for Sepolia") { text in
             UInt64(text).flatMap { $0 > 0 ? $0 : nil }
         }
-        let nodeURL = check(.ethereumNodeURL, "an http(s) or ws(s) URL such as http://localhost:8545") { Self.url($0, schemes: ["http", "https", "ws", "wss"]) }
-        let archiveURL = optional(.ethereumArchiveNodeURL, "an http(s) or ws(s) URL such as https://archive.example.com") { Self.url($0, schemes: ["http", "https", "ws", "wss"]) }
-        let aztecURL = check(.aztecNodeURL, "an http(s) URL such as http://localhost:8080") { Self.url($0, schemes: ["http", "https"]) }
+        let nodeURL = check(.ethereumNodeURL, "an http(s) or ws(s) URL such as http://localhost:8545", isURL: true) { Self.url($0, schemes: ["http", "https", "ws", "wss"]) }
+        let archiveURL = optional(.ethereumArchiveNodeURL, "an http(s) or ws(s) URL such as https://archive.example.com", isURL: true) { Self.url($0, schemes: ["http", "https", "ws", "wss"]) }
+        let aztecURL = check(.aztecNodeURL, "an http(s) URL such as http://localhost:8080", isURL: true) { Self.url($0, schemes: ["http", "https"]) }
         let providerId = optional(.stakingProviderId, "a whole number (the provider id in the StakingRegistry)") { UInt256(decimal: $0) }
         let admin = optional(.stakingProviderAdminAddress, "0x + 40 hex digits") { text in
             HexText.matches(text, digits: 40, requirePrefix: true) ? EthereumAddress(hex: text) : nil
@@ -48,18 +48,19 @@ struct ButlerSettingChecker {
         values.first { $0.setting == setting } ?? ButlerSettingValue(setting: setting, text: nil, source: .unset)
     }
 
-    /// The typed value of a setting that always has one (a default at least).
-    mutating func check<T>(_ setting: ButlerSetting, _ expectation: String, _ parse: (String) -> T?) -> T? {
+    /// The typed value of a setting that always has one (a default at least). A bad URL is
+    /// shown with its credentials masked, other values as given.
+    mutating func check<T>(_ setting: ButlerSetting, _ expectation: String, isURL: Bool = false, _ parse: (String) -> T?) -> T? {
         let text = value(setting).text?.trimmingCharacters(in: .whitespaces) ?? ""
         if let parsed = parse(text) { return parsed }
-        report(setting, "expected \(expectation), got '\(URLCredentials.masked(text))'")
+        report(setting, "expected \(expectation), got \(isURL ? URLText.shown(text) : "'\(text)'")")
         return nil
     }
 
     /// The typed value of a setting that may be unset.
-    mutating func optional<T>(_ setting: ButlerSetting, _ expectation: String, _ parse: (String) -> T?) -> T? {
+    mutating func optional<T>(_ setting: ButlerSetting, _ expectation: String, isURL: Bool = false, _ parse: (String) -> T?) -> T? {
         guard value(setting).isSet else { return nil }
-        return check(setting, expectation, parse)
+        return check(setting, expectation, isURL: isURL, parse)
     }
 
     mutating func report(_ setting: ButlerSetting, _ message: String) {

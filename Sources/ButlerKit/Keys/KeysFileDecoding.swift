@@ -80,7 +80,7 @@ struct KeysFileReader {
             if let text = value.stringValue, Self.isHTTPURL(text) {
                 remoteSigner = text
             } else {
-                let found = value.stringValue.map { "'\(URLCredentials.masked($0))'" } ?? Self.kind(value)
+                let found = value.stringValue.map(URLText.shown) ?? Self.kind(value)
                 report("remoteSigner", "expected an http(s) URL such as https://signer.example.com:8080, got \(found)")
             }
         }
