@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "FleetKitTesting", targets: ["FleetKitTesting"]),
         .executable(name: "fleet", targets: ["fleet"]),
         .executable(name: "aztec-fleet", targets: ["aztec-fleet"]),
+        .executable(name: "aztec-butler", targets: ["aztec-butler"]),
     ],
     targets: [
         // Libraries
@@ -21,6 +22,7 @@ let package = Package(
         // Thin executables
         .executableTarget(name: "fleet", dependencies: ["FleetKit", "FleetKitTesting"], path: "Sources/Tools/fleet"),
         .executableTarget(name: "aztec-fleet", dependencies: ["ButlerKit", "FleetKit"], path: "Sources/Tools/aztec-fleet"),
+        .executableTarget(name: "aztec-butler", dependencies: ["ButlerKit", "FleetKit"], path: "Sources/Tools/aztec-butler"),
 
         // Examples and benchmark drivers
         .executableTarget(name: "deploy-motd", dependencies: ["FleetKit"], path: "Examples/DeployMotd"),
@@ -31,7 +33,7 @@ let package = Package(
         .target(name: "FleetTestSupport", dependencies: ["FleetKit", "FleetKitTesting"], path: "Tests/TestSupport"),
         .testTarget(name: "FleetKitTests", dependencies: ["FleetKit", "FleetKitTesting", "FleetTestSupport"], path: "Tests/FleetKitTests"),
         .testTarget(
-            name: "ButlerKitTests", dependencies: ["ButlerKit", "FleetKit", "FleetKitTesting", "FleetTestSupport", "aztec-fleet"],
+            name: "ButlerKitTests", dependencies: ["ButlerKit", "FleetKit", "FleetKitTesting", "FleetTestSupport", "aztec-fleet", "aztec-butler"],
             path: "Tests/ButlerKitTests", exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

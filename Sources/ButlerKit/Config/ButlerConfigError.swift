@@ -1,0 +1,23 @@
+import FleetKit
+
+/// Configuration that cannot work, with every problem found: each names the variable, where
+/// its value came from and what was expected.
+public struct ButlerConfigError: Error, Sendable, Equatable, CustomStringConvertible, InputError {
+    /// One line per problem, e.g. "METRICS_PORT (file /home/op/.config/aztec-butler/mainnet-base.env:4): expected a port from 1 to 65535, got '70000'".
+    public let problems: [String]
+
+    /// Creates an error from its problem lines.
+    public init(problems: [String]) {
+        self.problems = problems
+    }
+
+    /// Creates an error with one problem.
+    public init(message: String) {
+        self.init(problems: [message])
+    }
+
+    /// The problems, one per line.
+    public var description: String {
+        problems.count == 1 ? problems[0] : "the configuration has \(problems.count) problems:\n" + problems.map { "  " + $0 }.joined(separator: "\n")
+    }
+}

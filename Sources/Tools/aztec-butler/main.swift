@@ -1,0 +1,91 @@
+import ButlerKit
+import FleetKit
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `--network`, `--config`, `--data-dir`, and one flag per non-secret setting of `{network}-base.env`.
+let globalOptions = [
+    OptionSpec("network", value: "NAME", help: "Network (mainnet, testnet …); default: the only configured one, else testnet"),
+    OptionSpec("config", value: "FILE", help: "Configuration file instead of $XDG_CONFIG_HOME/aztec-butler/{network}-base.env"),
+    OptionSpec("data-dir", value: "DIR", help: "Data folder instead of $XDG_DATA_HOME/aztec-butler (keys files)"),
+] + ButlerSetting.allCases.compactMap { setting in
+    setting.flag.map { OptionSpec($0, value: "VALUE", help: "\(setting.help) (\(setting.variable))") }
+}
+let jsonOption = OptionSpec("json", help: "Print JSON instead of text")
+
+let spec = CommandSpec(
+    name: "aztec-butler",
+    summary: "Manage the keys files and configuration of an Aztec node fleet, as the original Aztec Butler does.",
+    discussion: "Settings come from flags, then the environment, then {network}-base.env, then defaults; METRICS_BEARER_TOKEN only from the environment or the file. Exit codes: 0 fine, 1 problems found, 2 usage or input error.",
+    options: globalOptions,
+    subcommands: [
+        CommandSpec(name: "keys", summary: "List each server's newest keys file, the merged totals and every problem",
+                    discussion: "Looks in the data folder for {network}-keys-{serverId}-v{N}.json and keeps each server's highest version. Bad files, an attester on two servers and a publisher shared by two servers are problems: exit 1.",
+                    options: [jsonOption]),
+        CommandSpec(name: "config", summary: "Show the effective configuration and where each value came from (secrets as ***)",
+                    discussion: "Exit 2 when a value cannot work (bad URL, port, id, amount), naming the variable and where it came from.",
+                    options: [jsonOption]),
+    ])
+
+let io = ToolIO(
+    arguments: Array(CommandLine.arguments.dropFirst()),
+    environment: ProcessInfo.processInfo.environment,
+    currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+    standardErrorIsTerminal: isatty(STDERR_FILENO) == 1,
+    writeOutput: { FileHandle.standardOutput.write(Data($0.utf8)) },
+    writeError: { FileHandle.standardError.write(Data($0.utf8)) })
+
+/// A path from the command line, relative to the working directory.
+func path(_ parsed: ParsedCommand, _ option: String) -> URL? {
+    parsed.value(option).map { URL(fileURLWithPath: $0, relativeTo: io.currentDirectory).standardizedFileURL }
+}
+
+/// The network, data folder and configuration request the command line asks for.
+func request(_ parsed: ParsedCommand) throws -> ButlerConfigurationRequest {
+    let home = io.environment["HOME"] ?? NSHomeDirectory()
+    let configFile = path(parsed, "config")
+    let paths = ButlerPaths(environment: io.environment, homeDirectory: home)
+    let network = try ButlerNetwork.choose(requested: parsed.value("network"), configFile: configFile,
+                                           configured: paths.configuredNetworks())
+    var flags: [ButlerSetting: String] = [:]
+    for setting in ButlerSetting.allCases {
+        if let flag = setting.flag, let value = parsed.value(flag) { flags[setting] = value }
+    }
+    return ButlerConfigurationRequest(network: network, flags: flags, environment: io.environment, homeDirectory: home,
+                                      configFile: configFile, dataDirectory: path(parsed, "data-dir"))
+}
+
+func keys(_ parsed: ParsedCommand) throws -> Int32 {
+    let request = try request(parsed)
+    let paths = ButlerPaths(environment: request.environment, homeDirectory: request.homeDirectory, dataDirectory: request.dataDirectory)
+    let report = KeysReport(try KeysDirectory(folder: paths.dataDirectory, network: request.network).discover())
+    if parsed.flag("json") {
+        io.writeOutput(String(decoding: try report.jsonData(), as: UTF8.self) + "\n")
+    } else {
+        io.writeOutput(report.textLines().joined(separator: "\n") + "\n")
+    }
+    return report.hasProblems ? ToolExitCode.failure : ToolExitCode.success
+}
+
+func config(_ parsed: ParsedCommand) throws -> Int32 {
+    let configuration = try ButlerConfiguration.load(try request(parsed))
+    if parsed.flag("json") {
+        io.writeOutput(String(decoding: try configuration.reportJSONData(), as: UTF8.self) + "\n")
+    } else {
+        io.writeOutput(configuration.reportLines().joined(separator: "\n") + "\n")
+    }
+    return ToolExitCode.success
+}
+
+let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.current, io: io) { parsed in
+    switch parsed.path.last {
+    case "keys": return try keys(parsed)
+    case "config": return try config(parsed)
+    default: throw UsageError(message: "missing subcommand; expected one of: keys, config", commandPath: parsed.path)
+    }
+}
+exit(code)

@@ -1,0 +1,114 @@
+import FleetKit
+import Foundation
+import Testing
+
+/// The built `aztec-butler` executable on the fixture files: output, JSON, exit codes.
+@Suite struct AztecButlerToolTests {
+    struct Run {
+        let status: Int32
+        let output: String
+        let error: String
+    }
+
+    /// The built executable, next to the test bundle.
+    static func executable() throws -> URL {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("aztec-butler"),
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent(".build/debug/aztec-butler"),
+        ]
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw KeysFileTestError("aztec-butler is not built; run swift build first (looked in \(candidates.map(\.path)))")
+        }
+        return found
+    }
+
+    func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Run {
+        var full = ["PATH": "/usr/bin:/bin", "HOME": "/nonexistent-home", "NO_COLOR": "1"]
+        full.merge(environment) { $1 }
+        let output = try await ProcessRunner.run(ProcessRequest(
+            executable: try Self.executable().path, arguments: arguments, timeout: .seconds(30), environment: full))
+        return Run(status: output.status, output: String(decoding: output.standardOutput, as: UTF8.self),
+                   error: String(decoding: output.standardError, as: UTF8.self))
+    }
+
+    @Test func keysListsEachServersNewestFileAndTotals() async throws {
+        let result = try await run(["--network", "mainnet", "--data-dir", ButlerFixtures.data.path, "keys"])
+        #expect(result.status == 0, "\(result.error)")
+        let lines = result.output.split(separator: "\n").map(String.init)
+        #expect(lines.first == "mainnet keys files in \(ButlerFixtures.data.path):")
+        #expect(lines.contains("  beast-3    v10      2           2           mainnet-keys-beast-3-v10.json"))
+        #expect(lines.contains("  eu-west-1  v3       2           1           mainnet-keys-eu-west-1-v3.json"))
+        #expect(lines.contains("total: 2 servers, 4 attesters (1 without coinbase), 3 publishers"))
+        #expect(!result.output.contains("testnet") && !result.output.contains("0x0000000000000000000000000000000000000000000000000000000000001111"))
+    }
+
+    @Test func keysJSONAndTheFixtureStaysUnchanged() async throws {
+        let fixture = ButlerFixtures.data.appendingPathComponent("mainnet-keys-eu-west-1-v3.json")
+        let before = try Data(contentsOf: fixture)
+        let result = try await run(["keys", "--json", "--network", "mainnet", "--data-dir", ButlerFixtures.data.path])
+        #expect(result.status == 0)
+        let json = try JSONDecoder().decode(JSONValue.self, from: Data(result.output.utf8))
+        #expect(json["totals"]?["attesters"] == .integer(4))
+        #expect(json["files"]?.arrayValue?.compactMap { $0["serverId"]?.stringValue } == ["beast-3", "eu-west-1"])
+        #expect(json["problems"] == .array([]))
+        #expect(try Data(contentsOf: fixture) == before)
+    }
+
+    @Test func keysProblemsExitOne() async throws {
+        let folder = try ButlerFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: ButlerFixtures.data.appendingPathComponent("mainnet-keys-eu-west-1-v3.json"),
+                                         to: folder.appendingPathComponent("mainnet-keys-eu-west-1-v3.json"))
+        try FileManager.default.copyItem(at: ButlerFixtures.data.appendingPathComponent("mainnet-keys-eu-west-1-v3.json"),
+                                         to: folder.appendingPathComponent("mainnet-keys-us-east-2-v1.json"))
+        try ButlerFixtures.write("{\"validators\": 3}", "mainnet-keys-bad-v4.json", in: folder)
+        let result = try await run(["keys", "--network", "mainnet", "--data-dir", folder.path])
+        #expect(result.status == 1)
+        #expect(result.output.contains("\(folder.path)/mainnet-keys-bad-v4.json: validators: expected an array of validators, got the number 3"))
+        #expect(result.output.contains("is in 2 keys files: mainnet-keys-eu-west-1-v3.json and mainnet-keys-us-east-2-v1.json"))
+        #expect(result.output.contains("total: 2 servers"), "the good files still load")
+    }
+
+    @Test func configShowsSourcesAndMasksTheToken() async throws {
+        let configHome = try ButlerFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: configHome) }
+        try FileManager.default.createDirectory(at: configHome.appendingPathComponent("aztec-butler"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: ButlerFixtures.folder.appendingPathComponent("config/mainnet-base.env"),
+                                         to: configHome.appendingPathComponent("aztec-butler/mainnet-base.env"))
+        let environment = ["XDG_CONFIG_HOME": configHome.path, "XDG_DATA_HOME": "/srv/data", "SERVER_ID": "from-env"]
+        let result = try await run(["config", "--metrics-port", "9500"], environment: environment)
+        #expect(result.status == 0, "\(result.error)")
+        let lines = result.output.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        #expect(lines.contains("network: mainnet"), "the only configured network")
+        #expect(lines.contains("data folder: /srv/data/aztec-butler (environment XDG_DATA_HOME)"))
+        #expect(lines.contains("SERVER_ID from-env environment SERVER_ID"))
+        #expect(lines.contains("METRICS_PORT 9500 flag --metrics-port"))
+        #expect(lines.contains("METRICS_BEARER_TOKEN *** file \(configHome.path)/aztec-butler/mainnet-base.env:5"))
+        #expect(lines.contains("MIN_ETH_PER_ATTESTER 0.1 default"))
+        #expect(lines.contains("not used from the file: SAFE_API_KEY"))
+        #expect(!result.output.contains("s3cr3t"))
+
+        let json = try await run(["config", "--json"], environment: environment)
+        #expect(json.status == 0 && !json.output.contains("s3cr3t"))
+        let parsed = try JSONDecoder().decode(JSONValue.self, from: Data(json.output.utf8))
+        let token = parsed["settings"]?.arrayValue?.first { $0["variable"] == .string("METRICS_BEARER_TOKEN") }
+        #expect(token?["value"] == .string("***") && token?["source"] == .string("file"))
+    }
+
+    @Test func badValuesAndUsageExitTwo() async throws {
+        let bad = try await run(["config", "--network", "mainnet", "--metrics-port", "70000"], environment: ["XDG_CONFIG_HOME": "/nonexistent"])
+        #expect(bad.status == 2)
+        #expect(bad.error == "aztec-butler: METRICS_PORT (flag --metrics-port): expected a port from 1 to 65535, got '70000'\n")
+        let missingFile = try await run(["config", "--config", "/nonexistent/mainnet-base.env"])
+        #expect(missingFile.status == 2 && missingFile.error.contains("cannot read the configuration file /nonexistent/mainnet-base.env"))
+        let unknown = try await run(["keyz"])
+        #expect(unknown.status == 2 && unknown.error.contains("did you mean 'keys'?"))
+        let none = try await run([])
+        #expect(none.status == 2)
+        for command in [[], ["keys"], ["config"]] {
+            let help = try await run(command + ["--help"])
+            #expect(help.status == 0 && help.output.hasPrefix("USAGE: aztec-butler"))
+        }
+    }
+}
