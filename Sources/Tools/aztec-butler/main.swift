@@ -16,6 +16,7 @@ let globalOptions = [
     setting.flag.map { OptionSpec($0, value: "VALUE", help: "\(setting.help) (\(setting.variable))") }
 }
 let jsonOption = OptionSpec("json", help: "Print JSON instead of text")
+let multicallOption = OptionSpec("multicall3", value: "ADDRESS", help: "Where Multicall3 is deployed, for chains where it is not at its usual address (0xcA11bde05977b3631167028862bE2a173976CA11)")
 
 let spec = CommandSpec(
     name: "aztec-butler",
@@ -26,6 +27,9 @@ let spec = CommandSpec(
         CommandSpec(name: "keys", summary: "List each server's newest keys file, the merged totals and every problem",
                     discussion: "Looks in the data folder for {network}-keys-{serverId}-v{N}.json and keeps each server's highest version. Bad files, an attester on two servers and a publisher shared by two servers are problems: exit 1.",
                     options: [jsonOption]),
+        CommandSpec(name: "get-queue-stats", summary: "The rollup's entry queue and when the provider's attesters arrive in the validator set",
+                    discussion: "Asks the Aztec node for the rollup address and checks the L1 chain id against the Ethereum node first. The provider's attesters are those of the keys files found in the entry queue; the next one without a coinbase is named. While the queue is bootstrapping (flush size 0) there is no arrival time. --json has the original Butler's shape. Needs AZTEC_STAKING_PROVIDER_ID.",
+                    options: [jsonOption, multicallOption]),
         CommandSpec(name: "config", summary: "Show the effective configuration and where each value came from (secrets as ***)",
                     discussion: "Exit 2 when a value cannot work (bad URL, port, id, amount), naming the variable and where it came from.",
                     options: [jsonOption]),
@@ -81,11 +85,39 @@ func config(_ parsed: ParsedCommand) throws -> Int32 {
     return ToolExitCode.success
 }
 
+func queueStats(_ parsed: ParsedCommand) async throws -> Int32 {
+    let configuration = try ButlerConfiguration.load(try request(parsed))
+    guard let providerId = configuration.stakingProviderId?.uint64Value else {
+        throw UsageError(message: "AZTEC_STAKING_PROVIDER_ID is not set (in \(configuration.configFile.path), the environment or --aztec-staking-provider-id): the queue is read for one provider", commandPath: parsed.path)
+    }
+    var multicall3 = Multicall3.canonicalAddress
+    if let text = parsed.value("multicall3") {
+        guard let address = EthereumAddress(hex: text) else {
+            throw UsageError(message: "--multicall3: '\(text)' is not an address (0x + 40 hex digits)", commandPath: parsed.path)
+        }
+        multicall3 = address
+    }
+    let discovery = try KeysDirectory(folder: configuration.paths.dataDirectory, network: configuration.network).discover()
+    for failure in discovery.failures { io.writeError("aztec-butler: \(failure)\n") }
+    let context = try await ChainContext.connect(configuration, multicall3: multicall3)
+    let stats = try await QueueStatsCollector(context: context)
+        .collect(network: configuration.network, providerId: providerId, keys: discovery.merged)
+    if parsed.flag("json") {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        io.writeOutput(String(decoding: try encoder.encode(stats), as: UTF8.self) + "\n")
+    } else {
+        io.writeOutput(stats.summary)
+    }
+    return discovery.failures.isEmpty ? ToolExitCode.success : ToolExitCode.failure
+}
+
 let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.current, io: io) { parsed in
     switch parsed.path.last {
     case "keys": return try keys(parsed)
     case "config": return try config(parsed)
-    default: throw UsageError(message: "missing subcommand; expected one of: keys, config", commandPath: parsed.path)
+    case "get-queue-stats": return try await queueStats(parsed)
+    default: throw UsageError(message: "missing subcommand; expected one of: keys, config, get-queue-stats", commandPath: parsed.path)
     }
 }
 exit(code)

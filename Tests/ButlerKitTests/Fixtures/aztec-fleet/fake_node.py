@@ -50,6 +50,10 @@ class Handler(BaseHTTPRequestHandler):
             proven = PROVEN if mode == "synced" else 0
             tip = lambda n: {"number": n, "hash": "0x%064x" % n}
             reply = {"jsonrpc": "2.0", "id": ident, "result": {"latest": tip(proven + 5), "proven": tip(proven), "finalized": tip(proven)}}
+        elif method == "node_getNodeInfo":
+            info = {"nodeVersion": "2.1.2-fake", "l1ChainId": self.server.chain_id, "rollupVersion": 1,
+                    "l1ContractAddresses": {"rollupAddress": self.server.rollup, "registryAddress": "0x" + "00" * 20}}
+            reply = {"jsonrpc": "2.0", "id": ident, "result": info}
         elif method == "node_getArchiveSiblingPath":
             if len(params) != 2 or params[0] != params[1] or not isinstance(params[0], str):
                 reply = {"jsonrpc": "2.0", "id": ident, "error": {"code": -32602, "message": "bad params %r" % (params,)}}
@@ -93,12 +97,16 @@ def main():
     parser.add_argument("--mode-file")
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--proven", type=int, default=PROVEN, help="proven block number of a synced node")
+    parser.add_argument("--rollup", default="0x" + "00" * 20, help="rollupAddress answered by node_getNodeInfo")
+    parser.add_argument("--chain-id", type=int, default=31337, help="l1ChainId answered by node_getNodeInfo")
     parser.add_argument("--request-log")
     parser.add_argument("--pidfile")
     parser.add_argument("--daemon", action="store_true", help="detach once listening")
     args = parser.parse_args()
     PROVEN = args.proven
     server = Server(("127.0.0.1", args.port), args.mode, args.mode_file, args.request_log)
+    server.rollup = args.rollup
+    server.chain_id = args.chain_id
     if args.daemon:
         if os.fork() > 0:
             os._exit(0)
