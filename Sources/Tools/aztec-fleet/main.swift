@@ -199,57 +199,15 @@ func install(_ parsed: ParsedCommand, stages: [InstallStage], logName: String) a
     let (options, inventory, inventoryName) = try loadRun(parsed)
     let settings = try installSettings(parsed, inventoryName: inventoryName, sshPort: options.port)
     guard let (run, transport, preflight) = try await startRun(logName, options, inventory) else { return ToolExitCode.usage }
-    // A server the original toolkit installed already runs a node on 8080: never start a second one.
-    var hosts = preflight.reachable
-    var excluded: [ExcludedHost] = []
-    if stages.contains(.aztec) {
-        let layouts = try nodeLayouts(parsed)
-        let statuses = await NodeInspector(transport: transport, layouts: layouts).inspect(hosts, forks: options.forks)
-        // A server that could not be inspected might run the original's node: it is not installed over.
-        for status in statuses {
-            guard let error = status.error else { continue }
-            excluded.append(ExcludedHost(host: status.host, address: status.address,
-                                         reason: "cannot tell whether a node is already installed: \(error)", isFailure: true))
-            run.runLog.error("refused: cannot tell whether a node is already installed: \(error)", host: status.host)
-        }
-        hosts.removeAll { host in statuses.contains { $0.host == host.name && $0.error != nil } }
-        let original = Set(statuses.filter { $0.layout == .original }.map(\.host))
-        if parsed.flag("adopt") && parsed.flag("migrate") {
-            throw UsageError(message: "--adopt and --migrate exclude each other: keep the original layout, or move to compose", commandPath: parsed.path)
-        }
-        var migrated: Set<String> = []
-        if parsed.flag("migrate") && !original.isEmpty {
-            let migration = await PlaybookRunner(transport: transport, runLog: run.runLog, options: try options.runOptions())
-                .run(LayoutMigration.playbook(layouts), on: hosts.filter { original.contains($0.name) })
-            for report in migration.hosts {
-                if report.status == .succeeded || options.checkMode {
-                    migrated.insert(report.host)
-                } else if let host = hosts.first(where: { $0.name == report.host }) {
-                    excluded.append(ExcludedHost(host: host.name, address: host.address,
-                                                 reason: "moving from the original layout failed: \(report.message ?? report.status.rawValue)", isFailure: true))
-                }
-            }
-        }
-        for host in hosts where original.contains(host.name) && !migrated.contains(host.name) && !excluded.contains(where: { $0.host == host.name }) {
-            let found = "installed by the original toolkit (\(layouts.original.unitFile) runs \(layouts.original.startScript))"
-            if parsed.flag("adopt") {
-                excluded.append(ExcludedHost(host: host.name, address: host.address,
-                                             reason: "\(found); adopted: kept as it is, managed by status, update, restart, set-l1, update-keys",
-                                             isFailure: false))
-                run.runLog.info("adopted: \(found); left out of the install", host: host.name)
-            } else {
-                excluded.append(ExcludedHost(host: host.name, address: host.address,
-                                             reason: "\(found); refusing to install a second node on port \(settings.rpcPort): pass --adopt to keep and manage it",
-                                             isFailure: true))
-                run.runLog.error("refused: \(found); pass --adopt to keep and manage it", host: host.name)
-            }
-        }
-        hosts.removeAll { original.contains($0.name) && !migrated.contains($0.name) }
+    if parsed.flag("adopt") && parsed.flag("migrate") {
+        throw UsageError(message: "--adopt and --migrate exclude each other: keep the original layout, or move to compose", commandPath: parsed.path)
     }
+    let policy: OriginalLayoutPolicy = parsed.flag("adopt") ? .adopt : parsed.flag("migrate") ? .migrate : .refuse
     let install = StagedInstall(transport: transport, runLog: run.runLog, options: try options.runOptions(), settings: settings,
                                 stageLogDirectory: stages.count > 1 ? options.logDirectory : nil,
                                 stageLogLevels: LogLevel.fileLevels(verbose: options.verbose))
-    let report = await install.run(stages, on: hosts, unreachable: preflight.unreachable, excluded: excluded)
+    let report = await install.run(stages, on: preflight.reachable, unreachable: preflight.unreachable,
+                                   layouts: try nodeLayouts(parsed), policy: policy)
     if options.controlPersist == .zero { await transport.close() }
     let redact = run.runLog.redactor.redact
     if options.json {
