@@ -33,7 +33,7 @@ let spec = CommandSpec(
         CommandSpec(name: "config", summary: "Show the effective configuration and where each value came from (secrets as ***)",
                     discussion: "Exit 2 when a value cannot work (bad URL, port, id, amount), naming the variable and where it came from.",
                     options: [jsonOption]),
-    ])
+    ] + coinbaseCommandSpecs)
 
 let io = ToolIO(
     arguments: Array(CommandLine.arguments.dropFirst()),
@@ -117,7 +117,9 @@ let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.curre
     case "keys": return try keys(parsed)
     case "config": return try config(parsed)
     case "get-queue-stats": return try await queueStats(parsed)
-    default: throw UsageError(message: "missing subcommand; expected one of: keys, config, get-queue-stats", commandPath: parsed.path)
+    case "scrape-coinbases": return try await scrapeCoinbases(parsed)
+    case "fill-coinbases": return try fillCoinbases(parsed)
+    default: throw UsageError(message: "missing subcommand; expected one of: keys, config, get-queue-stats, scrape-coinbases, fill-coinbases", commandPath: parsed.path)
     }
 }
 exit(code)
