@@ -104,7 +104,7 @@ public struct CoinbaseScrapeReport: Sendable, Codable, Equatable {
     /// Whether the cache file was written.
     public var written: Bool
     /// HTTP requests sent to the node the logs came from (a JSON-RPC batch counts once),
-    /// when the caller counted them (``RequestCountingTransport``).
+    /// when the caller counted them (FleetKit's ``CountingHTTPTransport``).
     public var archiveRequests: Int?
 }
 
@@ -220,26 +220,5 @@ extension KeysFileAddress {
     public init(checksummed address: EthereumAddress) {
         // The checksummed text always parses; fall back to lowercase only to avoid a force unwrap.
         self = KeysFileAddress(address.checksummed) ?? KeysFileAddress(address)
-    }
-}
-
-/// An ``HTTPTransport`` that counts the requests it passes on, so a command can say how many
-/// it needed (an incremental scrape should need few).
-public final class RequestCountingTransport: HTTPTransport, Sendable {
-    private let base: any HTTPTransport
-    private let counter = Locked(0)
-
-    /// Counts the requests sent through `base`.
-    public init(_ base: any HTTPTransport) {
-        self.base = base
-    }
-
-    /// The number of HTTP requests sent so far (a JSON-RPC batch is one).
-    public var count: Int { counter.withLock { $0 } }
-
-    /// Counts the request and passes it on.
-    public func post(_ body: Data, to url: URL, timeout: Duration) async throws -> HTTPResponse {
-        counter.withLock { $0 += 1 }
-        return try await base.post(body, to: url, timeout: timeout)
     }
 }

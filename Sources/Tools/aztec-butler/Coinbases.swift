@@ -57,7 +57,7 @@ func scrapeCoinbases(_ parsed: ParsedCommand) async throws -> Int32 {
     guard let registryAddress = registry ?? CoinbaseNetworks.stakingRegistry(chainId: context.chainId) else {
         throw UsageError(message: "chain \(context.chainId) is neither mainnet nor Sepolia: name its StakingRegistry with --staking-registry", commandPath: parsed.path)
     }
-    let transport = RequestCountingTransport(URLSessionHTTPTransport())
+    let transport = CountingHTTPTransport(wrapping: URLSessionHTTPTransport())
     let archiveURL: URL
     if let archive = configuration.ethereumArchiveNodeURL {
         archiveURL = archive
@@ -81,7 +81,7 @@ func scrapeCoinbases(_ parsed: ParsedCommand) async throws -> Int32 {
         io.writeError("aztec-butler: \(conflict)\naztec-butler: the cache \(cacheURL.path) was left unchanged\n")
         return ToolExitCode.failure
     }
-    report.archiveRequests = transport.count
+    report.archiveRequests = transport.requestCount
     if parsed.flag("json") {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
