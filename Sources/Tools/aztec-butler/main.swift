@@ -16,6 +16,7 @@ let globalOptions = [
     setting.flag.map { OptionSpec($0, value: "VALUE", help: "\(setting.help) (\(setting.variable))") }
 }
 let jsonOption = OptionSpec("json", help: "Print JSON instead of text")
+let registryOption = OptionSpec("staking-registry", value: "ADDRESS", help: "The StakingRegistry contract; default: the known one of mainnet and Sepolia")
 let multicallOption = OptionSpec("multicall3", value: "ADDRESS", help: "Where Multicall3 is deployed, for chains where it is not at its usual address (0xcA11bde05977b3631167028862bE2a173976CA11)")
 
 let spec = CommandSpec(
@@ -30,6 +31,9 @@ let spec = CommandSpec(
         CommandSpec(name: "get-queue-stats", summary: "The rollup's entry queue and when the provider's attesters arrive in the validator set",
                     discussion: "Asks the Aztec node for the rollup address and checks the L1 chain id against the Ethereum node first. The provider's attesters are those of the keys files found in the entry queue; the next one without a coinbase is named. While the queue is bootstrapping (flush size 0) there is no arrival time. --json has the original Butler's shape. Needs AZTEC_STAKING_PROVIDER_ID.",
                     options: [jsonOption, multicallOption]),
+        CommandSpec(name: "attesters", summary: "Every attester of the keys files: on-chain status, queue place and arrival, coinbase, server",
+                    discussion: "Reads getAttesterView for every attester in one Multicall3 pass, the rollup's entry queue and the provider's StakingRegistry queue in batches (5,000 attesters cost about ten HTTP requests). Places: PROVIDER_QUEUE (with position), ENTRY_QUEUE (with position and arrival time; none while bootstrapping), VALIDATING, LEAVING (ZOMBIE or EXITING), NOT_ON_CHAIN. The provider queue needs AZTEC_STAKING_PROVIDER_ID and a StakingRegistry (known for mainnet and Sepolia, else --staking-registry). Exit 1 when a keys file cannot be used.",
+                    options: [jsonOption, registryOption, multicallOption]),
         CommandSpec(name: "config", summary: "Show the effective configuration and where each value came from (secrets as ***)",
                     discussion: "Exit 2 when a value cannot work (bad URL, port, id, amount), naming the variable and where it came from.",
                     options: [jsonOption]),
@@ -112,12 +116,46 @@ func queueStats(_ parsed: ParsedCommand) async throws -> Int32 {
     return discovery.failures.isEmpty ? ToolExitCode.success : ToolExitCode.failure
 }
 
+/// The address given with `--option`; nil when the option is absent, a usage error when it is not an address.
+func addressOption(_ parsed: ParsedCommand, _ option: String) throws -> EthereumAddress? {
+    guard let text = parsed.value(option) else { return nil }
+    guard let address = EthereumAddress(hex: text), text.count == 42 else {
+        throw UsageError(message: "--\(option): '\(text)' is not an address (0x + 40 hex digits)", commandPath: parsed.path)
+    }
+    return address
+}
+
+func attesters(_ parsed: ParsedCommand) async throws -> Int32 {
+    let configuration = try ButlerConfiguration.load(try request(parsed))
+    let multicall3 = try addressOption(parsed, "multicall3") ?? Multicall3.canonicalAddress
+    let registryFlag = try addressOption(parsed, "staking-registry")
+    let discovery = try KeysDirectory(folder: configuration.paths.dataDirectory, network: configuration.network).discover()
+    for failure in discovery.failures { io.writeError("aztec-butler: \(failure)\n") }
+    let context = try await ChainContext.connect(configuration, multicall3: multicall3)
+    let providerId = configuration.stakingProviderId?.uint64Value
+    let registry = registryFlag ?? AttesterPlacementCollector.knownStakingRegistry(chainId: context.chainId)
+    if providerId != nil && registry == nil {
+        io.writeError("aztec-butler: no StakingRegistry is known for L1 chain \(context.chainId); give --staking-registry to read the provider queue\n")
+    }
+    let report = try await AttesterPlacementCollector(context: context, stakingRegistry: registry)
+        .collect(network: configuration.network, providerId: providerId, keys: discovery.merged)
+    if parsed.flag("json") {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        io.writeOutput(String(decoding: try encoder.encode(report), as: UTF8.self) + "\n")
+    } else {
+        io.writeOutput(report.textLines.joined(separator: "\n") + "\n")
+    }
+    return discovery.failures.isEmpty ? ToolExitCode.success : ToolExitCode.failure
+}
+
 let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.current, io: io) { parsed in
     switch parsed.path.last {
     case "keys": return try keys(parsed)
     case "config": return try config(parsed)
     case "get-queue-stats": return try await queueStats(parsed)
-    default: throw UsageError(message: "missing subcommand; expected one of: keys, config, get-queue-stats", commandPath: parsed.path)
+    case "attesters": return try await attesters(parsed)
+    default: throw UsageError(message: "missing subcommand; expected one of: keys, config, get-queue-stats, attesters, prepare-deployment", commandPath: parsed.path)
     }
 }
 exit(code)
