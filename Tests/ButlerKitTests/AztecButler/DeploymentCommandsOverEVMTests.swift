@@ -95,4 +95,69 @@ import Testing
             #expect(transport.requestCount == 6)
         }
     }
+
+    @Test func prepareDeploymentWithFundedAndUnfundedPublishers() async throws {
+        let deployment = try await SharedEVM.shared.deployment()
+        let folder = try ButlerFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data")
+        let out = folder.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        // Existing versions: server a is at v4 in the data folder, server b at v2 in the output folder.
+        let old = Self.keysFile([Self.validator(testAddress(0xCA, 1), coinbase: nil, publisher: testAddress(0xB0, 9))])
+        try old.write(to: data.appendingPathComponent("testnet-keys-a-v4.json"), atomically: true, encoding: .utf8)
+        try old.write(to: out.appendingPathComponent("testnet-keys-b-v2.json"), atomically: true, encoding: .utf8)
+        // The coinbase cache knows the first new attester.
+        try #"{"network": "testnet", "mappings": [{"attesterAddress": "\#(testAddress(0xCC, 3).checksummed)", "coinbaseAddress": "\#(testAddress(0x5C, 3).checksummed)"}]}"#
+            .write(to: data.appendingPathComponent("testnet-cached-coinbases.json"), atomically: true, encoding: .utf8)
+        let production = folder.appendingPathComponent("production.json")
+        try Self.keysFile([
+            Self.validator(testAddress(0xCC, 1), coinbase: testAddress(0x5C, 1), publisher: testAddress(0xB0, 1)),
+            Self.validator(testAddress(0xCC, 2), coinbase: testAddress(0x5C, 2), publisher: testAddress(0xB0, 1)),
+        ]).write(to: production, atomically: true, encoding: .utf8)
+        let newKeys = folder.appendingPathComponent("new.json")
+        try #"{"validators": [\#(Self.validator(testAddress(0xCC, 3), coinbase: nil)), \#(Self.validator(testAddress(0xCC, 4), coinbase: nil))]}"#
+            .write(to: newKeys, atomically: true, encoding: .utf8)
+        let secondFunded = try #require(EthereumAddress(hex: "0x2B5AD5c4795c026514f8317c7a215E218DcCD6cF"))
+        let unfunded = testAddress(0x42, 7)
+        let publishers = folder.appendingPathComponent("publishers.json")
+        func writePublishers(_ b: [EthereumAddress]) throws {
+            let list = b.map { "\"\($0.checksummed)\"" }.joined(separator: ", ")
+            try #"{"a": ["\#(Self.funded.checksummed)"], "b": [\#(list)]}"#.write(to: publishers, atomically: true, encoding: .utf8)
+        }
+        var environment = ["ETHEREUM_NODE_URL": deployment.url().absoluteString, "XDG_CONFIG_HOME": folder.path]
+        let arguments = ["--network", "testnet", "--data-dir", data.path, "prepare-deployment", "--production-keys", production.path,
+                         "--new-public-keys", newKeys.path, "--available-publishers", publishers.path, "-o", out.path]
+        func outputNames() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: out.path).sorted() }
+
+        // An unfunded publisher is fatal and nothing is written.
+        try writePublishers([secondFunded, unfunded])
+        let refused = try await run(arguments, environment: environment)
+        #expect(refused.status == 1, "\(refused.stderr)")
+        #expect(refused.stderr.contains("publisher \(unfunded.lowercaseHex) (server b, 2 attesters) has 0 ETH"))
+        #expect(try outputNames() == ["testnet-keys-b-v2.json"])
+
+        // The same publisher under two servers: the file and JSON path are named, exit 2.
+        try #"{"a": ["\#(Self.funded.checksummed)"], "b": ["\#(Self.funded.lowercaseHex)"]}"#.write(to: publishers, atomically: true, encoding: .utf8)
+        let shared = try await run(arguments, environment: environment)
+        #expect(shared.status == 2 && shared.stderr.contains("publishers.json: [\"b\"][0]: publisher \(Self.funded.lowercaseHex) is also listed under server a"))
+        #expect(try outputNames() == ["testnet-keys-b-v2.json"])
+
+        // Funded publishers: one file per server; a high MIN_ETH_PER_ATTESTER only warns.
+        try writePublishers([secondFunded])
+        environment["MIN_ETH_PER_ATTESTER"] = "300000"
+        let result = try await run(arguments, environment: environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("warning: publisher \(Self.funded.lowercaseHex) (server a, 4 attesters)") && result.stderr.contains("below 300000 ETH × 4"))
+        #expect(try outputNames() == ["testnet-keys-a-v5.json", "testnet-keys-b-v2.json", "testnet-keys-b-v3.json"])
+        let a = try KeysFile.read(from: out.appendingPathComponent("testnet-keys-a-v5.json"))
+        let b = try KeysFile.read(from: out.appendingPathComponent("testnet-keys-b-v3.json"))
+        #expect(a.remoteSigner == "https://signer.example:8080" && a.schemaVersion == 1)
+        #expect(a.validators.map(\.attester.eth.address) == [1, 2, 3, 4].map { testAddress(0xCC, $0) })
+        #expect(a.validators.map { $0.coinbase?.address } == [testAddress(0x5C, 1), testAddress(0x5C, 2), testAddress(0x5C, 3), nil])
+        #expect(a.validators.allSatisfy { $0.publisher.addresses.map(\.address) == [Self.funded] })
+        #expect(b.validators.allSatisfy { $0.publisher.addresses.map(\.address) == [secondFunded] } && b.validators.count == 4)
+        #expect(result.stdout.contains("4 validators (2 in production + 2 new), 1 coinbases from the cache"))
+    }
 }
