@@ -4,11 +4,6 @@ import Foundation
 /// Per-network facts the coinbase scrape needs: where the StakingRegistry was deployed and
 /// from which block its events can be found.
 public enum CoinbaseNetworks {
-    /// The StakingRegistry on Ethereum mainnet (chain 1).
-    public static let mainnetStakingRegistry = EthereumAddress(hex: "0x042dF8f42790d6943F41C25C2132400fd727f452")
-    /// The StakingRegistry on Sepolia (chain 11155111), used by the testnet.
-    public static let sepoliaStakingRegistry = EthereumAddress(hex: "0xc3860c45e5F0b1eF3000dbF93149756f16928ADB")
-
     /// The first block a full scrape reads: mainnet 23786836, testnet 9595580 (the
     /// registry's deployments, as in the original); 0 for any other network.
     public static func startBlock(network: String) -> UInt64 {
@@ -19,14 +14,9 @@ public enum CoinbaseNetworks {
         }
     }
 
-    /// The StakingRegistry of the L1 chain `chainId`; `nil` for chains other than mainnet and
-    /// Sepolia, where it must be named explicitly.
+    /// The StakingRegistry of the L1 chain `chainId` (``StakingRegistryDeployments``).
     public static func stakingRegistry(chainId: UInt64) -> EthereumAddress? {
-        switch chainId {
-        case 1: mainnetStakingRegistry
-        case 11_155_111: sepoliaStakingRegistry
-        default: nil
-        }
+        StakingRegistryDeployments.address(chainId: chainId)
     }
 }
 

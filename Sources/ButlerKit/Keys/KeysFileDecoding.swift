@@ -17,6 +17,12 @@ extension KeysFile {
     /// Parses and checks keys-file JSON; never traps. Throws every problem found, each with
     /// its JSON path and what was expected; `fileName` names the file in them.
     public static func decode(_ data: Data, fileName: String) throws(KeysFileError) -> KeysFile {
+        try decode(data, fileName: fileName, publisherOptional: false)
+    }
+
+    /// As ``decode(_:fileName:)``; with `publisherOptional`, a validator without `publisher`
+    /// (a new public keys file, whose publishers are assigned later) reads as an empty list.
+    static func decode(_ data: Data, fileName: String, publisherOptional: Bool) throws(KeysFileError) -> KeysFile {
         let root: JSONValue
         do {
             root = try JSONDecoder().decode(JSONValue.self, from: data)
@@ -24,6 +30,7 @@ extension KeysFile {
             throw KeysFileError(file: fileName, message: "not valid JSON: \(Self.reason(error))")
         }
         var reader = KeysFileReader(file: fileName)
+        reader.publisherOptional = publisherOptional
         let file = reader.keysFile(root)
         guard let file, reader.problems.isEmpty else {
             throw KeysFileError(file: fileName, problems: reader.problems)
@@ -52,6 +59,8 @@ extension KeysFile {
 struct KeysFileReader {
     let file: String
     var problems: [KeysFileProblem] = []
+    /// Whether a validator may leave out `publisher` (it then reads as an empty list).
+    var publisherOptional = false
 
     static let addressExpectation = "0x + 40 hex digits"
     static let bytes32Expectation = "0x + 64 hex digits"
@@ -126,7 +135,8 @@ struct KeysFileReader {
             coinbaseIsUsable = coinbase.map { !$0.address.isZero } ?? false
         }
         let feeRecipient = bytes32(members["feeRecipient"], path: path + ".feeRecipient")
-        let publisher = self.publisher(members["publisher"], path: path + ".publisher")
+        let publisher = publisherOptional && members["publisher"] == nil
+            ? KeysFilePublisher.list([]) : self.publisher(members["publisher"], path: path + ".publisher")
         let known: Set<String> = ["attester", "coinbase", "feeRecipient", "publisher"]
         guard let attester, let feeRecipient, let publisher, coinbaseIsUsable else { return nil }
         return KeysFileValidator(attester: attester, coinbase: coinbase, feeRecipient: feeRecipient, publisher: publisher,
