@@ -86,4 +86,26 @@ import Glibc
                                        environment: environment.filter { $0.key != "AZTEC_STAKING_PROVIDER_ID" })
         #expect(noProvider.status == 2 && noProvider.stderr.contains("AZTEC_STAKING_PROVIDER_ID is not set"))
     }
+
+    @Test func aBrokenEthereumNodeIsOneClearLineNeverACrash() async throws {
+        let deployment = try await SharedEVM.shared.deployment()
+        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("butler-rpc-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.keysFile().write(to: folder.appendingPathComponent("testnet-keys-eu-west-1-v2.json"), atomically: true, encoding: .utf8)
+        let chainId = try await EthereumClient(url: deployment.url()).chainID()
+        let (nodeURL, stop) = try await Self.startNode(rollup: deployment.rollup, chainId: chainId, folder: folder)
+        defer { stop() }
+        // Garbage, an HTTP 503 that never ends, and nothing listening at all.
+        for broken in [deployment.url("/malformed"), deployment.url("/fail/503/1000/\(UUID().uuidString.prefix(6))"), URL(string: "http://127.0.0.1:9") ?? deployment.url()] {
+            let environment = ["ETHEREUM_NODE_URL": broken.absoluteString, "AZTEC_NODE_URL": nodeURL.absoluteString,
+                               "AZTEC_STAKING_PROVIDER_ID": "2", "XDG_CONFIG_HOME": folder.path]
+            let result = try await run(["--network", "testnet", "--data-dir", folder.path, "get-queue-stats",
+                                        "--multicall3", deployment.multicall3.checksummed], environment: environment)
+            #expect(result.status == 1, "\(broken): \(result.stderr)")
+            let lines = result.stderr.split(separator: "\n")
+            #expect(lines.count == 1 && lines[0].hasPrefix("aztec-butler: the Ethereum node"), "\(broken): \(result.stderr)")
+            #expect(result.stdout.isEmpty)
+        }
+    }
 }
