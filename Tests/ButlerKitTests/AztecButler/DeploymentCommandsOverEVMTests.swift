@@ -126,7 +126,12 @@ import Testing
             let list = b.map { "\"\($0.checksummed)\"" }.joined(separator: ", ")
             try #"{"a": ["\#(Self.funded.checksummed)"], "b": [\#(list)]}"#.write(to: publishers, atomically: true, encoding: .utf8)
         }
-        var environment = ["ETHEREUM_NODE_URL": deployment.url().absoluteString, "XDG_CONFIG_HOME": folder.path]
+        let chainId = try await EthereumClient(url: deployment.url()).chainID()
+        let (nodeURL, stopNode) = try await QueueStatsOverEVMTests.startNode(rollup: deployment.rollup, chainId: chainId,
+                                                                            folder: folder.appendingPathComponent("deploy-node"))
+        defer { stopNode() }
+        var environment = ["ETHEREUM_NODE_URL": deployment.url().absoluteString, "AZTEC_NODE_URL": nodeURL.absoluteString,
+                           "XDG_CONFIG_HOME": folder.path]
         let arguments = ["--network", "testnet", "--data-dir", data.path, "prepare-deployment", "--production-keys", production.path,
                          "--new-public-keys", newKeys.path, "--available-publishers", publishers.path, "-o", out.path]
         func outputNames() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: out.path).sorted() }
