@@ -42,6 +42,8 @@ public struct KeysReport: Sendable, Encodable {
         public let attestersWithoutCoinbase: Int
         /// Distinct publishers.
         public let publishers: Int
+        /// Attesters run by several servers through one shared remote signer (high availability).
+        public let highAvailabilityAttesters: Int
     }
 
     /// The network.
@@ -70,7 +72,8 @@ public struct KeysReport: Sendable, Encodable {
                     withoutCoinbase: file.contents.validators.filter { $0.coinbase == nil }.count)
         }
         totals = Totals(servers: discovery.files.count, attesters: merged.attesters.count,
-                        attestersWithoutCoinbase: merged.attestersWithoutCoinbase.count, publishers: merged.publishers.count)
+                        attestersWithoutCoinbase: merged.attestersWithoutCoinbase.count, publishers: merged.publishers.count,
+                        highAvailabilityAttesters: merged.highAvailabilityAttesters.count)
         publishers = merged.publishers.map {
             PublisherRow(address: $0.address.text, serverIds: $0.serverIds, attesterCount: $0.attesterCount)
         }
@@ -99,6 +102,9 @@ public struct KeysReport: Sendable, Encodable {
             }
             let missing = totals.attestersWithoutCoinbase > 0 ? " (\(totals.attestersWithoutCoinbase) without coinbase)" : ""
             lines.append("total: \(Plural.count(totals.servers, "server")), \(Plural.count(totals.attesters, "attester"))\(missing), \(Plural.count(totals.publishers, "publisher"))")
+            if totals.highAvailabilityAttesters > 0 {
+                lines.append("\(Plural.count(totals.highAvailabilityAttesters, "attester")) on several servers through one remote signer (high availability)")
+            }
         }
         if !superseded.isEmpty {
             lines.append("older versions left aside: \(superseded.joined(separator: ", "))")

@@ -7,14 +7,19 @@ import Foundation
 /// original, which let the last file win silently, an attester on two servers is reported as
 /// an operator error naming both files (two nodes signing for one attester risks slashing),
 /// and so is a publisher used by two servers (two nodes sending from one account clash on
-/// nonces), as the original's `prepare-deployment` refuses it.
+/// nonces), as the original's `prepare-deployment` refuses it. The exception is the
+/// original's high-availability layout, which `prepare-deployment` writes: the same attester
+/// on several servers whose files all name the same remote signer, which keeps the keys and
+/// refuses to sign twice. Those attesters are listed apart, not as errors.
 public struct MergedKeys: Sendable, Equatable {
     /// The attesters of every server, by lowercase address, the first file's entry kept when duplicated.
     public let attesters: [MergedAttester]
     /// The publishers of every server, sorted by lowercase address.
     public let publishers: [MergedPublisher]
-    /// Attesters found on more than one server.
+    /// Attesters found on more than one server without one remote signer shared by all of them.
     public let duplicateAttesters: [DuplicateAttester]
+    /// Attesters on several servers whose files all name the same remote signer (high availability).
+    public let highAvailabilityAttesters: [DuplicateAttester]
     /// Publishers listed by more than one server.
     public let sharedPublishers: [MergedPublisher]
 
@@ -23,10 +28,13 @@ public struct MergedKeys: Sendable, Equatable {
         var attesters: [MergedAttester] = []
         var attesterIndex: [String: Int] = [:]
         var duplicateFiles: [String: [String]] = [:]
+        var signers: [String: Set<String>] = [:]
+        var unsigned: Set<String> = []
         var publishers: [String: MergedPublisher] = [:]
         for file in files {
             for validator in file.contents.validators {
                 let key = validator.attester.eth.lowercased
+                if let signer = file.contents.remoteSigner { signers[key, default: []].insert(signer) } else { unsigned.insert(key) }
                 if let index = attesterIndex[key] {
                     let first = attesters[index].fileName
                     duplicateFiles[key, default: [first]].append(file.url.lastPathComponent)
@@ -46,9 +54,15 @@ public struct MergedKeys: Sendable, Equatable {
         }
         self.attesters = attesters
         self.publishers = publishers.values.sorted { $0.address.lowercased < $1.address.lowercased }
-        self.duplicateAttesters = attesters.compactMap { attester in
+        let repeated = attesters.compactMap { attester in
             duplicateFiles[attester.address.lowercased].map { DuplicateAttester(address: attester.address, fileNames: $0) }
         }
+        func sharesOneSigner(_ duplicate: DuplicateAttester) -> Bool {
+            let key = duplicate.address.lowercased
+            return !unsigned.contains(key) && signers[key]?.count == 1
+        }
+        self.duplicateAttesters = repeated.filter { !sharesOneSigner($0) }
+        self.highAvailabilityAttesters = repeated.filter(sharesOneSigner)
         self.sharedPublishers = self.publishers.filter { $0.serverIds.count > 1 }
     }
 

@@ -103,4 +103,23 @@ import Testing
         ])
         #expect(merged.publishers.first?.attesterCount == 2 && merged.publishers.first?.serverId == "a")
     }
+
+    @Test func oneRemoteSignerSharedByEveryServerIsHighAvailabilityNotAnError() throws {
+        let folder = try ButlerFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let attester = "0x5A0b54D5dc17e0AadC383d2db43B0a0D3E029c4c"
+        func file(_ signer: String, publisher: Int) -> String {
+            """
+            {"remoteSigner": "\(signer)", "validators": [{"attester": {"eth": "\(attester)", "bls": "\(ButlerFixtures.word(1))"}, "feeRecipient": "\(ButlerFixtures.word(0))", "publisher": "\(ButlerFixtures.address(publisher))"}]}
+            """
+        }
+        try ButlerFixtures.write(file("https://signer.example:8080", publisher: 0xb1), "mainnet-keys-a-v1.json", in: folder)
+        try ButlerFixtures.write(file("https://signer.example:8080", publisher: 0xb2), "mainnet-keys-b-v1.json", in: folder)
+        let shared = try KeysDirectory(folder: folder, network: "mainnet").discover().merged
+        #expect(shared.duplicateAttesters.isEmpty && shared.problems.isEmpty)
+        #expect(shared.highAvailabilityAttesters.map(\.fileNames) == [["mainnet-keys-a-v1.json", "mainnet-keys-b-v1.json"]])
+        try ButlerFixtures.write(file("https://other-signer.example:8080", publisher: 0xb2), "mainnet-keys-b-v2.json", in: folder)
+        let split = try KeysDirectory(folder: folder, network: "mainnet").discover().merged
+        #expect(split.duplicateAttesters.count == 1 && split.highAvailabilityAttesters.isEmpty, "two different signers could both sign")
+    }
 }

@@ -94,6 +94,11 @@ final class EVMServerProcess: @unchecked Sendable {
         process.standardError = stderr
         try process.run()
         serverProcesses.add(process.processIdentifier)
+        // The server keeps writing to the open file; its name goes at once, so no log is left
+        // in the temporary folder whatever happens to this test process.
+        let errorReader = try? FileHandle(forReadingFrom: stderrPath)
+        defer { try? errorReader?.close() }
+        try? FileManager.default.removeItem(at: stderrPath)
         let line: String? = await withCheckedContinuation { continuation in
             Thread.detachNewThread {
                 var bytes: [UInt8] = []
@@ -116,7 +121,7 @@ final class EVMServerProcess: @unchecked Sendable {
         else {
             process.terminate()
             serverProcesses.remove(process.processIdentifier)
-            let errors = String(decoding: (FileManager.default.contents(atPath: stderrPath.path) ?? Data()).suffix(2000), as: UTF8.self)
+            let errors = String(decoding: ((try? errorReader?.readToEnd()) ?? Data()).suffix(2000), as: UTF8.self)
             throw EVMSetupError(description: "The EVM server did not start. Its stderr ends with: \(errors)")
         }
         let deployment = EVMDeployment(
