@@ -115,4 +115,15 @@ import Testing
             #expect(help.status == 0 && help.output.hasPrefix("USAGE: aztec-butler"))
         }
     }
+
+    @Test func aDataFolderThatCannotBeListedIsOneLineAndExitTwo() async throws {
+        let folder = try ButlerFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let notAFolder = folder.appendingPathComponent("keys.json")
+        try "{}".write(to: notAFolder, atomically: true, encoding: .utf8)
+        let result = try await run(["keys", "--network", "mainnet", "--data-dir", notAFolder.path])
+        #expect(result.status == 2, "\(result.output)\(result.error)")
+        #expect(result.error.split(separator: "\n").count == 1)
+        #expect(result.error.contains("cannot list keys files in \(notAFolder.path)"))
+    }
 }
