@@ -186,8 +186,8 @@ func prepareDeployment(_ parsed: ParsedCommand) async throws -> Int32 {
     }
     let plan = try DeploymentPlan.plan(network: configuration.network, production: production, newKeys: newKeys, publishers: publishers,
                                        cachedCoinbases: cache, existing: existing)
-    // Every publisher's balance in one JSON-RPC batch.
-    // As every chain command: both nodes must belong to the same network before balances are read.
+    // As every chain command: both nodes must belong to the same network; then every
+    // publisher's balance in one JSON-RPC batch.
     let ethereum = try await ChainContext.connect(configuration).ethereum
     let addresses = plan.publishers
     let balances: [UInt256]
