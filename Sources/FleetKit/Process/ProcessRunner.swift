@@ -146,8 +146,11 @@ public enum ProcessRunner {
         let family = [pid] + ProcessTree.descendants(of: pid)
         for member in family { kill(member, SIGTERM) }
         DispatchQueue.global().asyncAfter(deadline: .now() + grace.dispatchInterval) {
-            let stragglers = Set(family + ProcessTree.descendants(of: pid))
-            for member in stragglers where state.isRunning || member != pid { kill(member, SIGKILL) }
+            let stragglers = Set(family + ProcessTree.descendants(of: pid)).subtracting([pid])
+            // The program first: a child killed before it would let the program go on (and,
+            // say, print what it prints after the child) before its own SIGKILL arrives.
+            if state.isRunning { kill(pid, SIGKILL) }
+            for member in stragglers { kill(member, SIGKILL) }
         }
     }
 }
