@@ -23,7 +23,7 @@ enum RemoteEdit {
     }
 
     /// A script (run as root) that keeps `file` as `<file>.backup.YYYYMMDD_HHMMSS` (`_2`, `_3` …
-    /// when that name is taken), then applies the replacements read from standard input to a
+    /// when that name is taken; mode 0600 whatever the file's, since it may hold keys), then applies the replacements read from standard input to a
     /// copy and puts the copy in place in one rename: the file is either as it was or fully
     /// edited. The first line holding a marker is replaced and later ones are dropped; a
     /// replaced line that ended with a `\` continuation keeps it. Only shell builtins touch
@@ -37,7 +37,7 @@ enum RemoteEdit {
             trap 'rm -f "$w" "$t"' EXIT
             base="$f.backup.$(date +%Y%m%d_%H%M%S)"; b=$base; n=2
             while [ -e "$b" ]; do b="${base}_$n"; n=$((n + 1)); done
-            cp -p -- "$f" "$b"
+            cp -p -- "$f" "$b"; chmod 600 "$b"
             w=$(mktemp "$f.XXXXXX"); cp -p -- "$f" "$w"
             while IFS= read -r marker && IFS= read -r replacement && IFS= read -r missing; do
               t=$(mktemp "$f.XXXXXX")
@@ -58,7 +58,7 @@ enum RemoteEdit {
               fi
               mv -f -- "$t" "$w"; t=
             done
-            chmod --reference="$b" "$w"; chown --reference="$b" "$w" 2>/dev/null || true
+            chmod --reference="$f" "$w"; chown --reference="$f" "$w" 2>/dev/null || true
             mv -f -- "$w" "$f"; w=
             echo "previous version kept as $b"
             """

@@ -34,6 +34,8 @@ import Testing
             let backups = try FileManager.default.contentsOfDirectory(atPath: file.deletingLastPathComponent().path).filter { $0.contains(".backup.") }
             #expect(backups.count == 1)
             #expect(try String(contentsOf: file.deletingLastPathComponent().appendingPathComponent(backups[0]), encoding: .utf8) == text)
+            let backupMode = try FileManager.default.attributesOfItem(atPath: file.deletingLastPathComponent().appendingPathComponent(backups[0]).path)[.posixPermissions] as? Int
+            #expect(backupMode == 0o600, "a backup may hold keys: never wider than 0600")
             #expect(try await transport.run(RemoteCommand(RemoteEdit.linesMatch(in: file.path), standardInput: input), on: host).succeeded)
         }
     }
