@@ -93,7 +93,7 @@ public enum InventoryLoader {
                     file: file, line: record.line, column: layout.column(of: .name, in: record),
                     message: "duplicate host name '\(host.name)'; it is already used on line \(first)"))
             }
-            let endpoint = "\(host.address.lowercased())|\(host.port.map(String.init) ?? "")|\(host.user ?? "")"
+            let endpoint = host.endpoint
             if rowProblems.isEmpty, !allowsRepeatedAddresses, let first = firstLineByEndpoint[endpoint] {
                 rowProblems.append(InventoryError(
                     file: file, line: record.line, column: layout.column(of: .address, in: record),

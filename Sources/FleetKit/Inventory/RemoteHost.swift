@@ -45,6 +45,12 @@ public struct RemoteHost: Sendable, Hashable, Identifiable {
         secretVariables.keys.sorted().compactMap { secretVariables[$0]?.revealed }
     }
 
+    /// What makes two rows the same server: the address (any case), the port and the user.
+    /// Two hosts with the same endpoint would be reached as one.
+    public var endpoint: String {
+        "\(address.lowercased())|\(port.map(String.init) ?? "")|\(user ?? "")"
+    }
+
     /// The name made safe for a file name: letters, digits, `.`, `-` and `_` kept, every
     /// other run of characters becomes `_`, never empty, never `.` or `..`.
     public var fileSafeName: String { FileNameComponent.safe(name) }

@@ -373,11 +373,10 @@ func operate(_ parsed: ParsedCommand, _ operation: NodeOperation) async throws -
         }
         var seen: [String: String] = [:]
         for host in inventory.hosts {
-            let endpoint = "\(host.address.lowercased())|\(host.port.map(String.init) ?? "")|\(host.user ?? "")"
-            if let other = seen[endpoint] {
+            if let other = seen[host.endpoint] {
                 throw UsageError(message: "\(other) and \(host.name) are the same server (\(host.address)); one server takes one group of rows or one keys cell", commandPath: parsed.path)
             }
-            seen[endpoint] = host.name
+            seen[host.endpoint] = host.name
         }
     case .restart, .removeData:
         break

@@ -24,12 +24,8 @@ import Testing
     }
 
     func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Run {
-        var full = ["PATH": "/usr/bin:/bin", "HOME": "/nonexistent-home", "NO_COLOR": "1"]
-        full.merge(environment) { $1 }
-        let output = try await ProcessRunner.run(ProcessRequest(
-            executable: try Self.executable().path, arguments: arguments, timeout: .seconds(30), environment: full))
-        return Run(status: output.status, output: String(decoding: output.standardOutput, as: UTF8.self),
-                   error: String(decoding: output.standardError, as: UTF8.self))
+        let result = try await runAztecButler(arguments, environment: environment, timeout: .seconds(30))
+        return Run(status: result.status, output: result.stdout, error: result.stderr)
     }
 
     @Test func keysListsEachServersNewestFileAndTotals() async throws {
@@ -126,4 +122,16 @@ import Testing
         #expect(result.error.split(separator: "\n").count == 1)
         #expect(result.error.contains("cannot list keys files in \(notAFolder.path)"))
     }
+}
+
+/// Runs the built `aztec-butler` with a minimal environment (no terminal, no colour, a home
+/// that does not exist) plus `environment`; every tool-level test of the Butler goes through it.
+func runAztecButler(_ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(180))
+    async throws -> (status: Int32, stdout: String, stderr: String)
+{
+    var full = ["PATH": "/usr/bin:/bin", "HOME": "/nonexistent-home", "NO_COLOR": "1"]
+    full.merge(environment) { $1 }
+    let output = try await ProcessRunner.run(ProcessRequest(executable: try AztecButlerToolTests.executable().path, arguments: arguments,
+                                                            timeout: timeout, environment: full))
+    return (output.status, String(decoding: output.standardOutput, as: UTF8.self), String(decoding: output.standardError, as: UTF8.self))
 }

@@ -36,11 +36,7 @@ import Testing
     }
 
     func run(_ arguments: [String], environment: [String: String]) async throws -> (status: Int32, stdout: String, stderr: String) {
-        var full = ["PATH": "/usr/bin:/bin", "HOME": "/nonexistent-home", "NO_COLOR": "1"]
-        full.merge(environment) { $1 }
-        let output = try await ProcessRunner.run(ProcessRequest(executable: try AztecButlerToolTests.executable().path, arguments: arguments,
-                                                                timeout: .seconds(180), environment: full))
-        return (output.status, String(decoding: output.standardOutput, as: UTF8.self), String(decoding: output.standardError, as: UTF8.self))
+        try await runAztecButler(arguments, environment: environment, timeout: .seconds(180))
     }
 
     struct Setup {

@@ -20,7 +20,7 @@ import Testing
     }
 
     func run(_ arguments: [String], environment: [String: String]) async throws -> (status: Int32, stdout: String, stderr: String) {
-        try await QueueStatsOverEVMTests().run(arguments, environment: environment)
+        try await runAztecButler(arguments, environment: environment, timeout: .seconds(120))
     }
 
     @Test func attestersJSONPlacesProviderQueueEntryQueueAndValidating() async throws {

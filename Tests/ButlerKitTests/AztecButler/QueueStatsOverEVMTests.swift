@@ -38,23 +38,25 @@ import Glibc
         return (URL(string: "http://127.0.0.1:\(port)") ?? URL(fileURLWithPath: "/"), stop)
     }
 
-    func run(_ arguments: [String], environment: [String: String]) async throws -> (status: Int32, stdout: String, stderr: String) {
-        var full = ["PATH": "/usr/bin:/bin", "HOME": "/nonexistent-home", "NO_COLOR": "1"]
-        full.merge(environment) { $1 }
-        let output = try await ProcessRunner.run(ProcessRequest(executable: try AztecButlerToolTests.executable().path, arguments: arguments,
-                                                                timeout: .seconds(120), environment: full))
-        return (output.status, String(decoding: output.standardOutput, as: UTF8.self), String(decoding: output.standardError, as: UTF8.self))
-    }
-
-    @Test func theProvidersAttestersInTheEntryQueueWithTheirArrivals() async throws {
+    /// The shared EVM, a data folder holding the keys file and a stand-in Aztec node naming the
+    /// EVM's rollup; the caller stops the node and removes the folder.
+    static func setUp() async throws -> (EVMDeployment, URL, UInt64, URL, @Sendable () -> Void) {
         let deployment = try await SharedEVM.shared.deployment()
         let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("butler-queue-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try Self.keysFile().write(to: folder.appendingPathComponent("testnet-keys-eu-west-1-v2.json"), atomically: true, encoding: .utf8)
+        try keysFile().write(to: folder.appendingPathComponent("testnet-keys-eu-west-1-v2.json"), atomically: true, encoding: .utf8)
         let chainId = try await EthereumClient(url: deployment.url()).chainID()
-        let (nodeURL, stop) = try await Self.startNode(rollup: deployment.rollup, chainId: chainId, folder: folder)
-        defer { stop() }
+        let (nodeURL, stop) = try await startNode(rollup: deployment.rollup, chainId: chainId, folder: folder)
+        return (deployment, folder, chainId, nodeURL, stop)
+    }
+
+    func run(_ arguments: [String], environment: [String: String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+        try await runAztecButler(arguments, environment: environment, timeout: .seconds(120))
+    }
+
+    @Test func theProvidersAttestersInTheEntryQueueWithTheirArrivals() async throws {
+        let (deployment, folder, chainId, nodeURL, stop) = try await Self.setUp()
+        defer { stop(); try? FileManager.default.removeItem(at: folder) }
         let environment = ["ETHEREUM_NODE_URL": deployment.url().absoluteString, "AZTEC_NODE_URL": nodeURL.absoluteString,
                            "AZTEC_STAKING_PROVIDER_ID": "2", "XDG_CONFIG_HOME": folder.path]
         let before = Date()
@@ -88,14 +90,8 @@ import Glibc
     }
 
     @Test func aBrokenEthereumNodeIsOneClearLineNeverACrash() async throws {
-        let deployment = try await SharedEVM.shared.deployment()
-        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("butler-rpc-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try Self.keysFile().write(to: folder.appendingPathComponent("testnet-keys-eu-west-1-v2.json"), atomically: true, encoding: .utf8)
-        let chainId = try await EthereumClient(url: deployment.url()).chainID()
-        let (nodeURL, stop) = try await Self.startNode(rollup: deployment.rollup, chainId: chainId, folder: folder)
-        defer { stop() }
+        let (deployment, folder, _, nodeURL, stop) = try await Self.setUp()
+        defer { stop(); try? FileManager.default.removeItem(at: folder) }
         // Garbage, an HTTP 503 that never ends, and nothing listening at all.
         for broken in [deployment.url("/malformed"), deployment.url("/fail/503/1000/\(UUID().uuidString.prefix(6))"), URL(string: "http://127.0.0.1:9") ?? deployment.url()] {
             let environment = ["ETHEREUM_NODE_URL": broken.absoluteString, "AZTEC_NODE_URL": nodeURL.absoluteString,

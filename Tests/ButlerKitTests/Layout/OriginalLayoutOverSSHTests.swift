@@ -176,7 +176,7 @@ struct OriginalLayoutOverSSHTests {
         let seen = Locked<[String]>([])
         let watcher = Task {
             while !Task.isCancelled {
-                let lines = ProcessListing.commandLines().filter { line in keys.contains { line.contains($0.dropFirst(2)) } }
+                let lines = ProcessScan.live(containingAnyOf: keys.map { String($0.dropFirst(2)) })
                 if !lines.isEmpty { seen.withLock { $0 += lines } }
                 try? await Task.sleep(for: .milliseconds(5))
             }
@@ -284,15 +284,5 @@ extension OriginalLayoutOverSSHTests {
         #expect(Self.calls(sandbox, 1).contains("systemctl stop aztec-node.service"))
         let status = try await Self.tool(sandbox, ["status", "--limit", "node1", "--json"] + Self.layoutArguments)
         #expect(try JSONDecoder().decode([NodeStatus].self, from: Data(status.stdout.utf8)).first?.layout == .compose)
-    }
-}
-
-/// Every process's command line on this machine, for tests that secrets never reach an argv.
-enum ProcessListing {
-    static func commandLines() -> [String] {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
-        return entries.filter { Int($0) != nil }.compactMap { pid in
-            (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline"))).map { String(decoding: $0, as: UTF8.self) }
-        }
     }
 }

@@ -155,7 +155,7 @@ struct FleetToolInventoryTests {
         let seen = Locked<[String]>([])
         let watcher = Task {
             while !Task.isCancelled {
-                let leaked = allCommandLines().filter { $0.contains(body) }
+                let leaked = ProcessScan.live(containing: body)
                 if !leaked.isEmpty { seen.withLock { $0 += leaked } }
                 try? await Task.sleep(for: .milliseconds(5))
             }

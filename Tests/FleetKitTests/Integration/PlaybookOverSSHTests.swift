@@ -15,14 +15,6 @@ final class CountingTransport: Transport {
     func close() async { await inner.close() }
 }
 
-/// Reads every process's command line on this machine.
-func allCommandLines() -> [String] {
-    guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
-    return entries.filter { Int($0) != nil }.compactMap { pid in
-        (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline"))).map { String(decoding: $0, as: UTF8.self) }
-    }
-}
-
 @Suite(.serialized, .sandboxHosts(4))
 struct PlaybookOverSSHTests {
     static let twentySteps: [Step] = (1...20).map { index in
@@ -122,7 +114,7 @@ struct PlaybookOverSSHTests {
         let seen = Locked<[String]>([])
         let watcher = Task {
             while !Task.isCancelled {
-                let leaked = allCommandLines().filter { $0.contains(privateKey.dropFirst(2)) }
+                let leaked = ProcessScan.live(containing: String(privateKey.dropFirst(2)))
                 if !leaked.isEmpty { seen.withLock { $0 += leaked } }
                 try? await Task.sleep(for: .milliseconds(5))
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import FleetKitTesting
 @testable import FleetKit
 
 @Suite struct ProcessRunnerTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import FleetKitTesting
 @testable import FleetKit
 
 /// The remote wrapper, read back from made-up output and run for real by this machine's
