@@ -207,9 +207,12 @@ struct OriginalLayoutOverSSHTests {
         let sandbox = try currentSandbox()
         let transport = try await Self.prepare(sandbox)
         defer { Task { await transport.close() } }
-        let proof = try await Self.tool(sandbox, ["proof", "--limit", "node1", "--json"])
+        // The results file goes into the sandbox, never into the directory the tests run from.
+        let results = sandbox.directory.appendingPathComponent("proof_results.csv")
+        let proof = try await Self.tool(sandbox, ["proof", "--limit", "node1", "--json", "--output", results.path])
         #expect(proof.status == 0, "\(proof.stderr)")
         #expect(proof.stdout.contains("\"status\" : \"ok\""))
+        #expect(try String(contentsOf: results, encoding: .utf8).contains(",42,c2libGluZy1wYXRoLWF0LTQy,SUCCESS,"))
         let removed = try await Self.tool(sandbox, ["remove-data", "--limit", "node1", "--yes", "--settle", "0"] + Self.layoutArguments)
         #expect(removed.status == 0, "\(removed.stderr)")
         let data = try await transport.run(RemoteCommand("test -e original/.aztec/testnet/data && echo present || echo gone"), on: sandbox.hosts[0])
