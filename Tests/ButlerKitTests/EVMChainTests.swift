@@ -47,7 +47,7 @@ import FleetKit
         let rollup = RollupReader(client: client, rollup: deployment.rollup, strategy: .multicall3(address: deployment.multicall3))
         let attesters = (1...4).map { testAddress(0xA7, $0) } + [testAddress(0xA7, 99)]
         let views = try await rollup.attesterViews(of: attesters)
-        #expect(transport.requestCount == 1)
+        #expect(transport.answeredRequestCount == 1)
         #expect(views.map(\.status) == [.none, .validating, .zombie, .exiting, .none])
         for (index, view) in views.prefix(4).enumerated() {
             let status = UInt64(index)
@@ -77,7 +77,7 @@ import FleetKit
         let (deployment, client, transport) = try await clients()
         let rollup = RollupReader(client: client, rollup: deployment.rollup, strategy: .multicall3(address: deployment.multicall3))
         let parameters = try await rollup.queueParameters()
-        #expect(transport.requestCount == 1)
+        #expect(transport.answeredRequestCount == 1)
         #expect(parameters == RollupQueueParameters(
             entryQueueLength: 295, entryQueueFlushSize: 4, availableValidatorFlushes: 2, nextFlushableEpoch: 12,
             isBootstrapped: true, epochDurationInSlots: 32, slotDurationInSeconds: 36, currentEpoch: 11, activeAttesterCount: 3))
@@ -98,7 +98,7 @@ import FleetKit
         let rollup = RollupReader(client: client, rollup: deployment.rollup, strategy: .multicall3(address: deployment.multicall3, callsPerAggregate: 100))
         let queue = try await rollup.entryQueue()
         // Block number, length, then 3 aggregates of ≤100 calls in one JSON-RPC batch.
-        #expect(transport.requestCount == 3)
+        #expect(transport.answeredRequestCount == 3)
         #expect(queue.count == 295)
         for (position, entry) in queue.enumerated() {
             let slot = position + 5  // the first five were flushed
@@ -136,7 +136,7 @@ import FleetKit
         #expect(try await registry.providerQueueLength(2) == 240)
         transport.reset()
         let queue = try await registry.providerQueue(2)
-        #expect(transport.requestCount == 3)  // block number, bounds, one batch of entries
+        #expect(transport.answeredRequestCount == 3)  // block number, bounds, one batch of entries
         #expect(queue.map(\.attester) == (11...250).map { testAddress(0xBB, $0) })
         #expect(queue.first?.publicKeyInG2 == [2, 11, 12, 13])
         #expect(queue.last?.proofOfPossession == [750, 1250])
@@ -157,7 +157,7 @@ import FleetKit
         // The node refuses ranges over 100 blocks and results over 25 logs; the client halved
         // 10 000 down until it was accepted, so there were refused requests before the answers.
         let head = try await client.blockNumber()
-        #expect(transport.requestCount > Int(head / 100) + 1)
+        #expect(transport.answeredRequestCount > Int(head / 100) + 1)
         // Block timestamps for the cache come in one batch.
         let timestamps = try await client.blockTimestamps(events.map(\.blockNumber))
         #expect(timestamps.count == 80)
@@ -228,7 +228,7 @@ import FleetKit
         let options = try JSONRPCClientOptions(timeout: .seconds(30), retry: JSONRPCRetryPolicy(maxAttempts: 3, initialDelay: .milliseconds(10)))
         let (_, client, transport) = try await clients("/fail/429/1/\(key)", options: options)
         #expect(try await client.chainID() == 131_277_322_940_537)
-        #expect(transport.requestCount == 2)
+        #expect(transport.answeredRequestCount == 2)
         let badGateway = "/fail/502/5/\(UUID().uuidString)"
         let (_, failing, _) = try await clients(badGateway, options: options)
         let error = try await #require(throws: JSONRPCError.self) { try await failing.chainID() }

@@ -62,6 +62,19 @@ import FleetKitTesting
         #expect(transport.requestCount == 2)
     }
 
+    @Test func theCountingTransportTellsSentFromAnsweredRequests() async throws {
+        let scripted = ScriptedTransport([
+            .fail(.networkConnectionLost), .respond(503, "busy"), .respond(200, #"{"jsonrpc":"2.0","id":1,"result":"0x5"}"#),
+        ])
+        let counting = CountingHTTPTransport(wrapping: scripted)
+        let client = JSONRPCClient(endpoint: endpoint, options: fast, transport: counting)
+        #expect(try await client.call("eth_blockNumber") == .string("0x5"))
+        #expect(counting.requestCount == 3)
+        #expect(counting.answeredRequestCount == 2)  // the 503 was an answer; the lost connection was not
+        counting.reset()
+        #expect(counting.requestCount == 0 && counting.answeredRequestCount == 0)
+    }
+
     @Test func stalledRequestsTimeOut() async throws {
         let transport = ScriptedTransport([.stall])
         let options = try JSONRPCClientOptions(timeout: .milliseconds(200), retry: JSONRPCRetryPolicy(maxAttempts: 2, initialDelay: .milliseconds(1)))

@@ -285,6 +285,8 @@ def main():
     elif args.seed == "bench":
         seed_bench(chain, args.attesters)
 
+    # Many test suites connect at once; the default listen backlog of 5 drops connections.
+    ThreadingHTTPServer.request_queue_size = 128
     server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(chain, args))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
