@@ -111,7 +111,6 @@ private final class DataTaskBox: Sendable {
 extension JSONRPCClientOptions {
     /// `duration` in seconds as a `Double` (for `URLRequest.timeoutInterval` and messages).
     static func seconds(_ duration: Duration) -> Double {
-        let parts = duration.components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+        duration.seconds
     }
 }

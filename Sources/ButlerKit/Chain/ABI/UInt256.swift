@@ -80,6 +80,12 @@ public struct UInt256: Sendable, Hashable, Comparable, CustomStringConvertible, 
         limbs.0 == 0 && limbs.1 == 0 && limbs.2 == 0 ? limbs.3 : nil
     }
 
+    /// The nearest `Double`: exact up to 2^53, larger values lose their low digits as any
+    /// float does. For metrics and display, never for arithmetic on amounts.
+    public var doubleValue: Double {
+        ((Double(limbs.0) * 0x1p64 + Double(limbs.1)) * 0x1p64 + Double(limbs.2)) * 0x1p64 + Double(limbs.3)
+    }
+
     /// The value when it fits in an `Int`, else `nil`.
     public var intValue: Int? {
         uint64Value.flatMap { Int(exactly: $0) }
