@@ -27,7 +27,6 @@ step() {
 # The dashboard check: valid JSON, the two template variables, every panel with at least one
 # target whose expr is set and free of Grafana's $__interval/$__rate_interval/$__range.
 DASHBOARD_CHECK=$(cat <<'PY'
-
 import json, re, sys
 path = sys.argv[1]
 with open(path) as f:

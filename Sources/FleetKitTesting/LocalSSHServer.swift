@@ -48,7 +48,12 @@ public final class LocalSSHServer: Sendable {
             guard made.status == 0 else { throw StartError(description: "ssh-keygen failed: \(String(decoding: made.standardError, as: UTF8.self))") }
         }
         try FileManager.default.copyItem(at: directory.appendingPathComponent("client_key.pub"), to: directory.appendingPathComponent("authorized_keys"))
-        let port = try freeLoopbackPort()
+        let port: Int
+        do {
+            port = try LoopbackPort.free()
+        } catch {
+            throw StartError(description: error.description)
+        }
         let config = """
             Port \(port)
             ListenAddress 127.0.0.1
@@ -81,7 +86,7 @@ public final class LocalSSHServer: Sendable {
                               identityFile: directory.appendingPathComponent("client_key").path)
         let server = LocalSSHServer(host: host, directory: directory)
         for _ in 0..<100 {
-            if canConnect(port: port) { return server }
+            if LoopbackPort.accepts(port) { return server }
             try await Task.sleep(for: .milliseconds(50))
         }
         server.stop()
@@ -103,39 +108,4 @@ public final class LocalSSHServer: Sendable {
     }
 
     deinit { stop() }
-
-    private static func freeLoopbackPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw StartError(description: "cannot open a socket to find a free port") }
-        defer { close(fd) }
-        var address = loopback(port: 0)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0 else { throw StartError(description: "cannot bind a loopback socket to find a free port") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        guard named == 0 else { throw StartError(description: "cannot read the port of a loopback socket") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    private static func canConnect(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = loopback(port: port)
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
-    }
-
-    private static func loopback(port: Int) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(clamping: port).bigEndian
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        return address
-    }
 }

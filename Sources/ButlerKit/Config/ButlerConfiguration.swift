@@ -69,6 +69,8 @@ public struct ButlerConfiguration: Sendable {
     public let metricsBearerToken: Secret?
     /// `METRICS_PORT`.
     public let metricsPort: Int
+    /// `METRICS_HOST`: an IPv4 or IPv6 address literal.
+    public let metricsHost: String
 
     /// The effective value of `setting`.
     public func value(_ setting: ButlerSetting) -> ButlerSettingValue {

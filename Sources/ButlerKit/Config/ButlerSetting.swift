@@ -24,6 +24,9 @@ public enum ButlerSetting: String, CaseIterable, Sendable, Hashable {
     case metricsBearerToken = "METRICS_BEARER_TOKEN"
     /// Port of the metrics endpoint (default `9464`).
     case metricsPort = "METRICS_PORT"
+    /// Address the metrics endpoint listens on (default `127.0.0.1`); any address beyond
+    /// loopback needs `METRICS_BEARER_TOKEN`.
+    case metricsHost = "METRICS_HOST"
 
     /// The variable's name, e.g. `SERVER_ID`.
     public var variable: String { rawValue }
@@ -41,6 +44,7 @@ public enum ButlerSetting: String, CaseIterable, Sendable, Hashable {
         case .aztecNodeURL: "http://localhost:8080"
         case .minEthPerAttester: "0.1"
         case .metricsPort: "9464"
+        case .metricsHost: "127.0.0.1"
         case .ethereumChainId, .ethereumArchiveNodeURL, .stakingProviderId, .stakingProviderAdminAddress, .metricsBearerToken: nil
         }
     }
@@ -61,6 +65,7 @@ public enum ButlerSetting: String, CaseIterable, Sendable, Hashable {
         case .minEthPerAttester: "ETH a publisher needs per attester it serves"
         case .metricsBearerToken: "Bearer token of the metrics endpoint (secret; environment or file only)"
         case .metricsPort: "Port of the metrics endpoint"
+        case .metricsHost: "Address the metrics endpoint listens on; beyond loopback METRICS_BEARER_TOKEN is required"
         }
     }
 }

@@ -71,3 +71,15 @@ public indirect enum JSONValue: Sendable, Hashable, Codable, CustomStringConvert
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+/// Literals for building params: `[1, true, "latest", ["0xab…"]]` is a `JSONValue` array.
+extension JSONValue: ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral {
+    /// An integer literal as ``integer(_:)``.
+    public init(integerLiteral value: Int64) { self = .integer(value) }
+    /// A Boolean literal as ``bool(_:)``.
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// A string literal as ``string(_:)``.
+    public init(stringLiteral value: String) { self = .string(value) }
+    /// An array literal as ``array(_:)``.
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+}

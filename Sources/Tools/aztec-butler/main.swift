@@ -218,7 +218,7 @@ let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.curre
     case "fill-coinbases": return try fillCoinbases(parsed)
     case "attesters": return try await attesters(parsed)
     case "prepare-deployment": return try await prepareDeployment(parsed)
-    default: throw UsageError(message: "missing subcommand; expected one of: keys, config, get-queue-stats, scrape-coinbases, fill-coinbases, attesters, prepare-deployment", commandPath: parsed.path)
+    default: throw UsageError(message: "missing subcommand; expected one of: keys, config, get-queue-stats, scrape-coinbases, fill-coinbases, attesters, prepare-deployment, serve, install-service", commandPath: parsed.path)
     }
 }
 exit(code)

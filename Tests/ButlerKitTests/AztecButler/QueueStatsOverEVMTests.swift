@@ -20,14 +20,14 @@ import Glibc
     }
 
     /// Starts the stand-in Aztec node on a free loopback port; returns its URL and a stop function.
-    static func startNode(rollup: EthereumAddress, chainId: UInt64, folder: URL) async throws -> (URL, @Sendable () -> Void) {
+    static func startNode(rollup: EthereumAddress, chainId: UInt64, folder: URL, extraArguments: [String] = []) async throws -> (URL, @Sendable () -> Void) {
         let port = Int.random(in: 41_000...49_000)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let pidFile = folder.appendingPathComponent("node.pid").path
         let script = AztecFleetSandbox.fixtures.appendingPathComponent("fake_node.py").path
         let output = try await ProcessRunner.run(ProcessRequest(
             executable: "/usr/bin/python3",
-            arguments: [script, "--port", String(port), "--rollup", rollup.checksummed, "--chain-id", String(chainId), "--daemon", "--pidfile", pidFile],
+            arguments: [script, "--port", String(port), "--rollup", rollup.checksummed, "--chain-id", String(chainId), "--daemon", "--pidfile", pidFile] + extraArguments,
             timeout: .seconds(30)))
         guard output.status == 0 else { throw EVMSetupError(description: "the stand-in Aztec node did not start") }
         let stop: @Sendable () -> Void = {

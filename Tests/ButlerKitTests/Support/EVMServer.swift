@@ -136,6 +136,12 @@ final class EVMServerProcess: @unchecked Sendable {
     }
 
     var isRunning: Bool { process.isRunning }
+
+    /// Sends one control line to the server (`down` for an outage, `up` to listen again;
+    /// only `evm_server.py` started by this test process reads them).
+    func control(_ command: String) {
+        stdin.fileHandleForWriting.write(Data((command + "\n").utf8))
+    }
     var processIdentifier: Int32 { process.processIdentifier }
 
     /// Ends the server and waits for it on a thread of its own (never blocking the cooperative pool).

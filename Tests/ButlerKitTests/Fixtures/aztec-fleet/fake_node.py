@@ -7,6 +7,10 @@ Modes (given with --mode, or read from --mode-file on every request so tests can
   error       every call answers a JSON-RPC error
   malformed   every call answers text that is not JSON
   hang        every call waits an hour before answering
+
+node_getValidatorsStats answers the JSON in --validators-stats-file, read on every call
+(so tests can change it); without the file it answers "method not found" as a node
+without the sentinel does.
 """
 import argparse
 import base64
@@ -54,6 +58,9 @@ class Handler(BaseHTTPRequestHandler):
             info = {"nodeVersion": "2.1.2-fake", "l1ChainId": self.server.chain_id, "rollupVersion": 1,
                     "l1ContractAddresses": {"rollupAddress": self.server.rollup, "registryAddress": "0x" + "00" * 20}}
             reply = {"jsonrpc": "2.0", "id": ident, "result": info}
+        elif method == "node_getValidatorsStats" and self.server.validators_stats_file and os.path.exists(self.server.validators_stats_file):
+            with open(self.server.validators_stats_file, encoding="utf-8") as f:
+                reply = {"jsonrpc": "2.0", "id": ident, "result": json.load(f)}
         elif method == "node_getArchiveSiblingPath":
             if len(params) != 2 or params[0] != params[1] or not isinstance(params[0], str):
                 reply = {"jsonrpc": "2.0", "id": ident, "error": {"code": -32602, "message": "bad params %r" % (params,)}}
@@ -100,6 +107,7 @@ def main():
     parser.add_argument("--rollup", default="0x" + "00" * 20, help="rollupAddress answered by node_getNodeInfo")
     parser.add_argument("--chain-id", type=int, default=31337, help="l1ChainId answered by node_getNodeInfo")
     parser.add_argument("--request-log")
+    parser.add_argument("--validators-stats-file", help="JSON answered by node_getValidatorsStats")
     parser.add_argument("--pidfile")
     parser.add_argument("--daemon", action="store_true", help="detach once listening")
     args = parser.parse_args()
@@ -107,6 +115,7 @@ def main():
     server = Server(("127.0.0.1", args.port), args.mode, args.mode_file, args.request_log)
     server.rollup = args.rollup
     server.chain_id = args.chain_id
+    server.validators_stats_file = args.validators_stats_file
     if args.daemon:
         if os.fork() > 0:
             os._exit(0)

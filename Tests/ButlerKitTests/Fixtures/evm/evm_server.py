@@ -10,6 +10,12 @@ garbage, /fail/<status>/<count>/<key> answers HTTP <status> <count> times per ke
 GET /stats returns how many JSON-RPC HTTP requests and calls were served and the seconds
 spent executing them (in eth-tester / py-evm).
 Nodes refuse eth_getLogs ranges over --max-log-range blocks and results over --max-log-results.
+
+With --allow-writes, tests change the chain while a program under test reads it:
+test_transact [contract, function, args...] sends a transaction to a stand-in contract,
+test_sendEther [address, wei] funds an account. Lines on stdin control the RPC service:
+"down" closes the listening socket and drops open connections unanswered (an outage),
+"up" listens again on the same port with the chain as it was.
 """
 import argparse, ast, json, os, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,6 +29,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 LOCK = threading.Lock()
 STATS = {"requests": 0, "calls": 0, "evmSeconds": 0.0}
 FAILURES = {}
+SERVICE = {"down": False}
 
 
 def address(prefix, index):
@@ -116,6 +123,15 @@ def seed_bench(chain, count):
                        [i % 4 for i in indexes], [i * ETHER for i in indexes])
 
 
+def big_numbers(value):
+    """JSON has no 256-bit integers: decimal strings stand for them in test_transact."""
+    if isinstance(value, list):
+        return [big_numbers(item) for item in value]
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return value
+
+
 def quantity(value):
     return hex(value)
 
@@ -175,6 +191,12 @@ def dispatch(chain, args, method, params):
             raise revert_error(failure)
     if method == "eth_getLogs":
         return get_logs(chain, args, params[0])
+    if args.allow_writes and method == "test_transact":
+        receipt = chain.transact(params[0], params[1], *[big_numbers(value) for value in params[2:]])
+        return quantity(receipt["block_number"])
+    if args.allow_writes and method == "test_sendEther":
+        tx = tester.send_transaction({"from": chain.account, "to": params[0], "value": int(params[1]), "gas": 21_000})
+        return tester.get_transaction_receipt(tx)["transaction_hash"]
     raise RPCError(-32601, "the method %s does not exist/is not available" % method)
 
 
@@ -242,6 +264,9 @@ def make_handler(chain, args):
 
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            if SERVICE["down"]:  # an outage: the connection drops with no answer
+                self.close_connection = True
+                return
             parts = [p for p in self.path.split("/") if p]
             if parts[:1] == ["stall"]:
                 time.sleep(float(parts[1]) if len(parts) > 1 else 30)
@@ -275,6 +300,7 @@ def main():
     parser.add_argument("--attesters", type=int, default=5000)
     parser.add_argument("--max-log-range", type=int, default=100)
     parser.add_argument("--max-log-results", type=int, default=25)
+    parser.add_argument("--allow-writes", action="store_true", help="serve test_transact and test_sendEther")
     args = parser.parse_args()
 
     chain = Chain()
@@ -287,15 +313,31 @@ def main():
 
     # Many test suites connect at once; the default listen backlog of 5 drops connections.
     ThreadingHTTPServer.request_queue_size = 128
-    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(chain, args))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(json.dumps({"port": server.server_address[1], "rollup": chain.contracts["Rollup"],
+    ThreadingHTTPServer.allow_reuse_address = True
+    handler = make_handler(chain, args)
+
+    def serve(port):
+        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return server
+
+    server = serve(0)
+    port = server.server_address[1]
+    print(json.dumps({"port": port, "rollup": chain.contracts["Rollup"],
                       "stakingRegistry": chain.contracts["StakingRegistry"], "multicall3": chain.contracts["Multicall3"],
                       "blockNumber": chain.tester.get_block_by_number("latest")["number"]}), flush=True)
-    # Stay up until whoever started us closes our stdin (or dies).
-    while sys.stdin.buffer.read(4096):
-        pass
+    # Commands on stdin until whoever started us closes it (or dies).
+    for line in sys.stdin:
+        command = line.strip()
+        if command == "down" and server is not None:
+            SERVICE["down"] = True
+            server.shutdown()
+            server.server_close()
+            server = None
+        elif command == "up" and server is None:
+            SERVICE["down"] = False
+            server = serve(port)
     os._exit(0)
 
 
