@@ -1,0 +1,78 @@
+import ButlerKit
+import FleetKit
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `aztec-butler serve` and `install-service` refusing what cannot work, before any read.
+@Suite struct ServeToolTests {
+    @Test func valuesThatCannotWorkAreRefusedAtStart() async throws {
+        let folder = try ButlerFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let base = ["XDG_CONFIG_HOME": folder.path]
+        let cases: [([String], [String: String], String)] = [
+            (["--attester-views-interval", "0"], [:], "--attester-views-interval: expected seconds from 0.1 to 86400, got '0'"),
+            (["--keys-interval", "nan"], [:], "--keys-interval: expected seconds from 0.1 to 86400, got 'nan'"),
+            (["--entry-queue-interval", "1e9"], [:], "--entry-queue-interval: expected seconds from 0.1 to 86400, got '1e9'"),
+            ([], ["METRICS_HOST": "0.0.0.0"], "METRICS_BEARER_TOKEN"),
+            ([], ["METRICS_HOST": "metrics.example.com"], "METRICS_HOST (environment METRICS_HOST): expected an IPv4 or IPv6 address"),
+            (["--multicall3", "0x12"], [:], "--multicall3: '0x12' is not an address"),
+        ]
+        for (extra, environment, expected) in cases {
+            let result = try await runAztecButler(["--network", "testnet", "--data-dir", folder.path, "serve"] + extra,
+                                                  environment: base.merging(environment) { $1 }, timeout: .seconds(30))
+            #expect(result.status == 2, "\(extra) \(environment): \(result.stderr)")
+            #expect(result.stderr.contains(expected), "\(extra) \(environment): \(result.stderr)")
+        }
+        // With a token any address is accepted; a port already taken ends the run with one clear line.
+        let listener = try BusyLoopbackPort()
+        defer { listener.close() }
+        let busy = try await runAztecButler(["--network", "testnet", "--data-dir", folder.path, "serve", "--metrics-host", "0.0.0.0",
+                                             "--metrics-port", String(listener.port)],
+                                            environment: base.merging(["METRICS_BEARER_TOKEN": "secret-\(UUID().uuidString)"]) { $1 }, timeout: .seconds(30))
+        #expect(busy.status == 1 && busy.stderr.contains("cannot listen on 0.0.0.0 port \(listener.port)"), "\(busy.stderr)")
+        #expect(!busy.stderr.contains("secret-"))
+    }
+
+    @Test func installServicePrintsTheUnitAndStartServerIsServe() async throws {
+        let folder = try ButlerFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let unit = try await runAztecButler(["--network", "mainnet", "--data-dir", folder.path, "install-service", "--user", "butler"],
+                                            environment: ["XDG_CONFIG_HOME": folder.path, "METRICS_BEARER_TOKEN": "never-printed"])
+        #expect(unit.status == 0, "\(unit.stderr)")
+        #expect(unit.stdout.contains("ExecStart=\(try AztecButlerToolTests.executable().path) --network mainnet --data-dir \(folder.path) serve"))
+        #expect(unit.stdout.contains("User=butler\n") && unit.stdout.contains("Restart=always\n") && unit.stdout.contains("RestartSec=5\n"))
+        #expect(!unit.stdout.contains("never-printed"))
+        let badUser = try await runAztecButler(["--network", "mainnet", "install-service", "--user", "a b;rm"], environment: ["XDG_CONFIG_HOME": folder.path])
+        #expect(badUser.status == 2 && badUser.stderr.contains("--user: 'a b;rm' is not an account name"))
+        let help = try await runAztecButler(["start-server", "--help"])
+        #expect(help.status == 0 && help.stdout.contains("--attester-views-interval") && help.stdout.contains("/healthz"))
+    }
+}
+
+/// A socket listening on 127.0.0.1 at a port of the kernel's choice, so a server told to use
+/// that port finds it taken.
+final class BusyLoopbackPort: Sendable {
+    let descriptor: Int32
+    let port: Int
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ready = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && listen(fd, 1) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        guard fd >= 0, ready else { throw EVMSetupError(description: "cannot listen on a loopback port") }
+        descriptor = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func close() { _ = Glibc.close(descriptor) }
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Benchmark: requests per second of `aztec-butler serve`'s /metrics for a fleet of N
+# attesters (default 5000), measured with wrk on loopback.
+#
+#   bench/metrics-endpoint.sh [N] [SECONDS] [CONNECTIONS]
+#
+# Starts the local EVM seeded with N attesters (statuses NONE/VALIDATING/ZOMBIE/EXITING in
+# turn), a stand-in Aztec node whose sentinel reports duties for all N, keys files of ten
+# servers listing them (every third without a coinbase), then the daemon, waits until its
+# page holds every attester, and runs wrk against it. Needs root for apt (wrk) only when
+# wrk is missing; the EVM venv is created by scripts/install-evm.sh. Talks only to 127.0.0.1.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+count="${1:-5000}"
+seconds="${2:-10}"
+connections="${3:-32}"
+"$repo/scripts/install-evm.sh" >/dev/null
+if ! command -v wrk >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null
+fi
+python="$repo/.venv-evm/bin/python"
+
+cd "$repo"
+swift build -c release --product aztec-butler >/dev/null
+butler="$(swift build -c release --show-bin-path)/aztec-butler"
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "starting the EVM and seeding $count attesters…" >&2
+coproc EVM { "$python" "$repo/Tests/ButlerKitTests/Fixtures/evm/evm_server.py" --seed bench --attesters "$count"; }
+# shellcheck disable=SC2153 # EVM_PID is set by coproc
+pids+=("$EVM_PID")
+read -r announcement <&"${EVM[0]}"
+field() { "$python" -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$announcement" "$1"; }
+evm_url="http://127.0.0.1:$(field port)/"
+chain_id=$(curl -s -H 'Content-Type: application/json' -d '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' "$evm_url" \
+    | "$python" -c 'import json,sys; print(int(json.load(sys.stdin)["result"], 16))')
+
+# Keys files (ten servers) and the sentinel's stats for every attester.
+"$python" - "$count" "$work" <<'PY'
+import json, os, sys
+count, work = int(sys.argv[1]), sys.argv[2]
+address = lambda prefix, index: "0x%02x%038x" % (prefix, index)
+servers = {}
+stats = {}
+for i in range(count):
+    validator = {"attester": {"eth": address(0xB0, i), "bls": "0x" + "11" * 32}, "feeRecipient": "0x" + "00" * 32,
+                 "publisher": address(0xBB, i % 50)}
+    if i % 3:
+        validator["coinbase"] = address(0xCB, i)
+    servers.setdefault("server-%02d" % (i % 10), []).append(validator)
+    stats[address(0xB0, i)] = {"address": address(0xB0, i), "totalSlots": 100 + i % 7,
+                               "lastAttestation": {"timestamp": "1700000000", "slot": str(1000 + i), "date": "2023-11-14T22:13:20.000Z"},
+                               "lastProposal": {"timestamp": "1700000000", "slot": str(900 + i), "date": "2023-11-14T22:13:20.000Z"},
+                               "missedProposals": {"currentStreak": 0, "count": i % 2}, "missedAttestations": {"currentStreak": 0, "count": i % 5},
+                               "history": []}
+os.makedirs(os.path.join(work, "data"))
+for server, validators in servers.items():
+    with open(os.path.join(work, "data", "bench-keys-%s-v1.json" % server), "w") as f:
+        json.dump({"schemaVersion": 1, "remoteSigner": "https://signer.example", "validators": validators}, f)
+with open(os.path.join(work, "stats.json"), "w") as f:
+    json.dump({"stats": stats, "lastProcessedSlot": "5000", "slotWindow": 100}, f)
+PY
+
+node_port=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 "$repo/Tests/ButlerKitTests/Fixtures/aztec-fleet/fake_node.py" --port "$node_port" --rollup "$(field rollup)" \
+    --chain-id "$chain_id" --validators-stats-file "$work/stats.json" &
+pids+=("$!")
+metrics_port=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+ETHEREUM_NODE_URL="$evm_url" AZTEC_NODE_URL="http://127.0.0.1:$node_port" METRICS_PORT="$metrics_port" XDG_CONFIG_HOME="$work" \
+    "$butler" --network bench --data-dir "$work/data" serve --multicall3 "$(field multicall3)" 2>"$work/daemon.log" &
+pids+=("$!")
+
+url="http://127.0.0.1:$metrics_port/metrics"
+echo "waiting for the daemon's first full page…" >&2
+for _ in $(seq 1 600); do
+    if curl -sf "$url" 2>/dev/null | grep -q 'aztec_butler_attester_on_chain_status_count{network="bench",status="VALIDATING"}' \
+        && curl -sf "$url" | grep -q '^aztec_butler_attester_missed_attestations'; then
+        break
+    fi
+    sleep 1
+done
+page_bytes=$(curl -sf "$url" | wc -c)
+series=$(curl -sf "$url" | grep -vc '^#')
+echo "page: $page_bytes bytes, $series series, $count attesters"
+echo "wrk -t2 -c$connections -d${seconds}s $url"
+wrk -t2 -c"$connections" -d"${seconds}s" "$url"
+echo "daemon log:" >&2
+cat "$work/daemon.log" >&2
