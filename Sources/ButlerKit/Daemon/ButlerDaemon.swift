@@ -29,6 +29,8 @@ public actor ButlerDaemon {
     private var context: ChainContext?
     private var failingSince: [ButlerScraper: Int] = [:]
     private let stateFile: URL
+    /// Up to this many attesters seen for the first time in one evaluation are logged one by one.
+    static let firstSeenListed = 10
 
     /// Prepares the daemon; nothing is read until ``run()``.
     ///
@@ -167,7 +169,18 @@ public actor ButlerDaemon {
     private func advanceStates() {
         let changes = state.advanceStates(at: Date())
         guard !changes.isEmpty else { return }
-        for change in changes { log(change.description) }
+        // Attesters seen for the first time are listed one by one when few (a keys file gained
+        // one) and summed up when many (the first start), so the log stays readable at 5,000.
+        let firstSeen = changes.filter { $0.from == nil }
+        if firstSeen.count > Self.firstSeenListed {
+            var counts: [AttesterState: Int] = [:]
+            for change in firstSeen { counts[change.to, default: 0] += 1 }
+            let summary = AttesterState.allCases.compactMap { state in counts[state].map { "\($0) \(state.rawValue)" } }
+            log("first seen: \(Plural.count(firstSeen.count, "attester")): \(summary.joined(separator: ", "))")
+        } else {
+            for change in firstSeen { log(change.description) }
+        }
+        for change in changes where change.from != nil { log(change.description) }
         saveStates()
     }
 

@@ -202,6 +202,20 @@ import Testing
         }
     }
 
+    @Test func manyAttestersSeenFirstAreOneLine() async throws {
+        try await DaemonFixture.with { fixture in
+            try fixture.writeKeys((1...12).map { (testAddress(0xE0, $0), nil) }, publisher: Self.publisher)
+            let log = LogLines()
+            try await withDaemon(fixture, log: log) { _, page in
+                try await eventually(60, "twelve attesters evaluated") {
+                    metric(page(), #"aztec_butler_attester_states_last_updated_timestamp{network="testnet"}"#) != nil
+                }
+            }
+            #expect(log.all.contains("first seen: 12 attesters: 12 NEW"), "\(log.all)")
+            #expect(!log.all.contains { $0.contains("(first seen)") })
+        }
+    }
+
     @Test func statesSurviveARestart() async throws {
         try await DaemonFixture.with { fixture in
             try fixture.writeKeys([(Self.x, nil)], publisher: Self.publisher)
