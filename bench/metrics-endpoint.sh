@@ -80,17 +80,33 @@ pids+=("$!")
 
 url="http://127.0.0.1:$metrics_port/metrics"
 echo "waiting for the daemon's first full page…" >&2
+ready=no
 for _ in $(seq 1 600); do
-    if curl -sf "$url" 2>/dev/null | grep -q 'aztec_butler_attester_on_chain_status_count{network="bench",status="VALIDATING"}' \
-        && curl -sf "$url" | grep -q '^aztec_butler_attester_missed_attestations'; then
+    # The page goes to a file first: with pipefail, `curl | grep -q` fails when grep stops reading early.
+    curl -sf "$url" -o "$work/page.txt" 2>/dev/null || true
+    if grep -q 'aztec_butler_attester_on_chain_status_count{network="bench",status="VALIDATING"}' "$work/page.txt" 2>/dev/null \
+        && grep -q '^aztec_butler_attester_missed_attestations' "$work/page.txt"; then
+        ready=yes
         break
     fi
     sleep 1
 done
-page_bytes=$(curl -sf "$url" | wc -c)
-series=$(curl -sf "$url" | grep -vc '^#')
-echo "page: $page_bytes bytes, $series series, $count attesters"
+if [ "$ready" != yes ]; then
+    echo "metrics-endpoint: the daemon's page never held every attester; its log:" >&2
+    cat "$work/daemon.log" >&2
+    exit 1
+fi
+page_bytes=$(wc -c < "$work/page.txt")
+series=$(grep -vc '^#' "$work/page.txt")
+gzip_bytes=$(curl -sf -H 'Accept-Encoding: gzip' "$url" | wc -c)
+echo "page: $page_bytes bytes ($gzip_bytes gzip-compressed), $series series, $count attesters"
+# As Prometheus asks (Accept-Encoding: gzip), then uncompressed.
+echo "wrk -t2 -c$connections -d${seconds}s -H 'Accept-Encoding: gzip' $url"
+wrk -t2 -c"$connections" -d"${seconds}s" -H 'Accept-Encoding: gzip' "$url"
 echo "wrk -t2 -c$connections -d${seconds}s $url"
 wrk -t2 -c"$connections" -d"${seconds}s" "$url"
+# The daemon's CPU time while it served and scraped (user + system, seconds).
+daemon_pid="${pids[2]}"
+awk '{ printf "daemon CPU so far: %.1f s user, %.1f s system\n", $14 / 100, $15 / 100 }' "/proc/$daemon_pid/stat"
 echo "daemon log:" >&2
-cat "$work/daemon.log" >&2
+grep -v ' → ' "$work/daemon.log" >&2 || true

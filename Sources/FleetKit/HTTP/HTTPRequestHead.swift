@@ -26,6 +26,9 @@ struct HTTPRequestHead: Equatable {
     var announcesBody: Bool
     /// The value of the one `Authorization` header, if there was one.
     var authorization: ArraySlice<UInt8>?
+    /// The client takes `Content-Encoding: gzip` (`Accept-Encoding` names `gzip`, `x-gzip`
+    /// or `*` without `q=0`), as Prometheus does.
+    var acceptsGzip: Bool = false
 }
 
 /// Why a head was refused; each closes the connection after its answer.
@@ -64,6 +67,8 @@ enum HTTPRequestHeadParser {
             case "authorization":
                 authorizationCount += 1
                 request.authorization = value
+            case "accept-encoding":
+                if acceptsGzip(value) { request.acceptsGzip = true }
             default:
                 break
             }
@@ -93,6 +98,20 @@ enum HTTPRequestHeadParser {
         return HTTPRequestHead(
             method: method, path: String(decoding: pathBytes, as: UTF8.self), version: version,
             closeRequested: false, announcesBody: false, authorization: nil)
+    }
+
+    /// Whether an `Accept-Encoding` value takes gzip: a `gzip`, `x-gzip` or `*` coding
+    /// whose quality is not zero.
+    static func acceptsGzip(_ value: ArraySlice<UInt8>) -> Bool {
+        value.split(separator: UInt8(ascii: ",")).contains { element in
+            let parts = element.split(separator: UInt8(ascii: ";"))
+            guard let coding = parts.first.map({ lowercased(trimmed($0)) }), ["gzip", "x-gzip", "*"].contains(coding) else { return false }
+            for parameter in parts.dropFirst() {
+                let text = lowercased(trimmed(parameter)).replacingOccurrences(of: " ", with: "")
+                if text.hasPrefix("q="), let quality = Double(text.dropFirst(2)), quality <= 0 { return false }
+            }
+            return true
+        }
     }
 
     /// "HTTP/" DIGIT "." DIGIT; major 1 only.

@@ -9,33 +9,67 @@ struct RenderedResponse: Sendable {
     private let keepAliveHead: [UInt8]
     private let closeHead: [UInt8]
     private let body: [UInt8]
+    /// The same answer with its body gzip-compressed, for clients that accept it; `nil` for
+    /// small bodies, where compression saves nothing worth a client's time.
+    private let gzipped: GzipVariant?
+
+    /// Heads and body of the compressed answer.
+    private struct GzipVariant: Sendable {
+        let keepAliveHead: [UInt8]
+        let closeHead: [UInt8]
+        let body: [UInt8]
+    }
+
+    /// Bodies from this size on get a gzip variant.
+    static let gzipThreshold = 1024
 
     /// Renders `status` with `body`; `extraHeaders` are complete header lines without CRLF.
-    init(status: Int, contentType: String, body: [UInt8], extraHeaders: [String] = []) {
+    /// With `offerGzip`, a body of ``gzipThreshold`` bytes or more is also compressed once,
+    /// here, and both variants carry `Vary: Accept-Encoding`.
+    init(status: Int, contentType: String, body: [UInt8], extraHeaders: [String] = [], offerGzip: Bool = false) {
         self.status = status
         self.body = body
+        var compressed: [UInt8]?
+        if offerGzip && body.count >= Self.gzipThreshold {
+            let candidate = Gzip.compress(body)
+            if candidate.count < body.count { compressed = candidate }
+        }
+        let extra = extraHeaders + (compressed == nil ? [] : ["Vary: Accept-Encoding"])
+        (keepAliveHead, closeHead) = Self.heads(status: status, contentType: contentType, length: body.count, extraHeaders: extra)
+        gzipped = compressed.map { gzipBody in
+            let heads = Self.heads(status: status, contentType: contentType, length: gzipBody.count,
+                                   extraHeaders: extra + ["Content-Encoding: gzip"])
+            return GzipVariant(keepAliveHead: heads.keepAlive, closeHead: heads.close, body: gzipBody)
+        }
+    }
+
+    private static func heads(status: Int, contentType: String, length: Int, extraHeaders: [String]) -> (keepAlive: [UInt8], close: [UInt8]) {
         var common = "HTTP/1.1 \(status) \(Self.reasonPhrase(for: status))\r\n"
         common += "Content-Type: \(contentType)\r\n"
-        common += "Content-Length: \(body.count)\r\n"
+        common += "Content-Length: \(length)\r\n"
         common += "Cache-Control: no-store\r\n"
         common += "X-Content-Type-Options: nosniff\r\n"
         for header in extraHeaders { common += header + "\r\n" }
-        keepAliveHead = Array((common + "Connection: keep-alive\r\n\r\n").utf8)
-        closeHead = Array((common + "Connection: close\r\n\r\n").utf8)
+        return (Array((common + "Connection: keep-alive\r\n\r\n").utf8), Array((common + "Connection: close\r\n\r\n").utf8))
     }
 
-    /// Renders `snapshot`, or the 500 answer when it is not servable.
+    /// Renders `snapshot` (with a gzip variant when it is large enough), or the 500 answer
+    /// when it is not servable.
     init(snapshot: HTTPSnapshot) {
         if snapshot.isServable {
-            self.init(status: snapshot.status, contentType: snapshot.contentType, body: snapshot.body)
+            self.init(status: snapshot.status, contentType: snapshot.contentType, body: snapshot.body, offerGzip: true)
         } else {
             self = .internalServerError
         }
     }
 
-    /// The bytes to send, in order: head and (unless `headOnly`) body. The body array is
-    /// shared, not copied.
-    func chunks(headOnly: Bool, closing: Bool) -> [[UInt8]] {
+    /// The bytes to send, in order: head and (unless `headOnly`) body, compressed when the
+    /// client accepts gzip and a compressed variant exists. The body array is shared, not copied.
+    func chunks(headOnly: Bool, closing: Bool, acceptsGzip: Bool = false) -> [[UInt8]] {
+        if acceptsGzip, let gzipped {
+            let head = closing ? gzipped.closeHead : gzipped.keepAliveHead
+            return headOnly ? [head] : [head, gzipped.body]
+        }
         let head = closing ? closeHead : keepAliveHead
         return headOnly || body.isEmpty ? [head] : [head, body]
     }

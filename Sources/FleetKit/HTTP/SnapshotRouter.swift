@@ -9,6 +9,8 @@ struct SnapshotRouter: Sendable {
         var response: RenderedResponse
         var headOnly: Bool
         var closing: Bool
+        /// Whether the client takes a gzip-compressed body.
+        var acceptsGzip = false
     }
 
     let tokenCheck: BearerTokenCheck?
@@ -29,6 +31,6 @@ struct SnapshotRouter: Sendable {
             return Answer(response: .methodNotAllowed, headOnly: false, closing: closing)
         }
         let published = snapshots.withLock { $0[request.path] }
-        return Answer(response: published ?? .notFound, headOnly: headOnly, closing: closing)
+        return Answer(response: published ?? .notFound, headOnly: headOnly, closing: closing, acceptsGzip: request.acceptsGzip)
     }
 }

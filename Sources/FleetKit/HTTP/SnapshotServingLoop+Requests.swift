@@ -61,7 +61,8 @@ extension SnapshotServingLoop {
         setup.statistics.withLock {
             if answer.response.status == 400 { $0.badRequests += 1 } else { $0.requestsServed += 1 }
         }
-        enqueue(answer.response.chunks(headOnly: answer.headOnly, closing: closing), closing: closing, on: &connection, now: now)
+        enqueue(answer.response.chunks(headOnly: answer.headOnly, closing: closing, acceptsGzip: answer.acceptsGzip),
+                closing: closing, on: &connection, now: now)
     }
 
     private func answerRejection(_ rejection: HTTPHeadRejection, on connection: inout HTTPConnection, now: UInt64) {

@@ -158,3 +158,33 @@ import Testing
         #expect(unhealthy.bodyText == "down\n")
     }
 }
+
+/// `Accept-Encoding: gzip`, as Prometheus sends it: large snapshots answered compressed.
+@Suite(.serialized) struct SnapshotHTTPServerGzipTests {
+    @Test func largeSnapshotsAreServedCompressedToClientsThatAcceptGzip() async throws {
+        let running = try RunningSnapshotServer()
+        defer { running.stop() }
+        let page = GzipTests.metricsPage(lines: 2_000)
+        running.server.publish(HTTPSnapshot(contentType: RunningSnapshotServer.metricsType, body: page), at: "/metrics")
+        let plain = try running.get("/metrics")
+        #expect(plain.body == page && plain.header("Content-Encoding") == nil && plain.header("Vary") == "Accept-Encoding")
+        for accept in ["gzip", "gzip, deflate", "deflate, x-gzip;q=0.5", "*", "br;q=1.0, gzip;q=0.8"] {
+            let compressed = try running.get("/metrics", headers: ["Accept-Encoding: \(accept)"])
+            #expect(compressed.status == 200)
+            #expect(compressed.header("Content-Encoding") == "gzip", "\(accept)")
+            #expect(compressed.header("Content-Length") == "\(compressed.body.count)")
+            #expect(compressed.body.count < page.count / 5)
+            #expect(try await GzipTests.inflate(compressed.body) == page, "\(accept)")
+        }
+        for refused in ["gzip;q=0", "deflate", "identity", "gzip; q=0.0"] {
+            let response = try running.get("/metrics", headers: ["Accept-Encoding: \(refused)"])
+            #expect(response.header("Content-Encoding") == nil && response.body == page, "\(refused)")
+        }
+        // HEAD tells the compressed length without the body.
+        let head = try running.get("/metrics", method: "HEAD", headers: ["Accept-Encoding: gzip"])
+        #expect(head.header("Content-Encoding") == "gzip" && head.body.isEmpty)
+        // A small body is never compressed.
+        let health = try running.get("/healthz", headers: ["Accept-Encoding: gzip"])
+        #expect(health.header("Content-Encoding") == nil && health.bodyText == "ok\n")
+    }
+}
