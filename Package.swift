@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "FleetKit", targets: ["FleetKit"]),
         .library(name: "ButlerKit", targets: ["ButlerKit"]),
+        .library(name: "GonkaKit", targets: ["GonkaKit"]),
         .library(name: "FleetKitTesting", targets: ["FleetKitTesting"]),
         .executable(name: "fleet", targets: ["fleet"]),
         .executable(name: "aztec-fleet", targets: ["aztec-fleet"]),
@@ -16,6 +17,7 @@ let package = Package(
         // Libraries
         .target(name: "FleetKit", path: "Sources/FleetKit"),
         .target(name: "ButlerKit", dependencies: ["FleetKit"], path: "Sources/ButlerKit"),
+        .target(name: "GonkaKit", dependencies: ["FleetKit"], path: "Sources/GonkaKit"),
         // Fakes and real local sshd hosts for tests of FleetKit users (no test framework inside)
         .target(name: "FleetKitTesting", dependencies: ["FleetKit"], path: "Sources/FleetKitTesting"),
 
@@ -35,6 +37,9 @@ let package = Package(
         .testTarget(
             name: "ButlerKitTests", dependencies: ["ButlerKit", "FleetKit", "FleetKitTesting", "FleetTestSupport", "aztec-fleet", "aztec-butler"],
             path: "Tests/ButlerKitTests", exclude: ["Fixtures"]),
+        .testTarget(
+            name: "GonkaKitTests", dependencies: ["GonkaKit", "FleetKit", "FleetKitTesting", "FleetTestSupport"],
+            path: "Tests/GonkaKitTests", exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
