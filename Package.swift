@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "fleet", targets: ["fleet"]),
         .executable(name: "aztec-fleet", targets: ["aztec-fleet"]),
         .executable(name: "aztec-butler", targets: ["aztec-butler"]),
+        .executable(name: "gonka-deploy", targets: ["gonka-deploy"]),
     ],
     targets: [
         // Libraries
@@ -25,6 +26,7 @@ let package = Package(
         .executableTarget(name: "fleet", dependencies: ["FleetKit", "FleetKitTesting"], path: "Sources/Tools/fleet"),
         .executableTarget(name: "aztec-fleet", dependencies: ["ButlerKit", "FleetKit"], path: "Sources/Tools/aztec-fleet"),
         .executableTarget(name: "aztec-butler", dependencies: ["ButlerKit", "FleetKit"], path: "Sources/Tools/aztec-butler"),
+        .executableTarget(name: "gonka-deploy", dependencies: ["GonkaKit", "FleetKit"], path: "Sources/Tools/gonka-deploy"),
 
         // Examples and benchmark drivers
         .executableTarget(name: "deploy-motd", dependencies: ["FleetKit"], path: "Examples/DeployMotd"),
@@ -38,7 +40,7 @@ let package = Package(
             name: "ButlerKitTests", dependencies: ["ButlerKit", "FleetKit", "FleetKitTesting", "FleetTestSupport", "aztec-fleet", "aztec-butler"],
             path: "Tests/ButlerKitTests", exclude: ["Fixtures"]),
         .testTarget(
-            name: "GonkaKitTests", dependencies: ["GonkaKit", "FleetKit", "FleetKitTesting", "FleetTestSupport"],
+            name: "GonkaKitTests", dependencies: ["GonkaKit", "FleetKit", "FleetKitTesting", "FleetTestSupport", "gonka-deploy"],
             path: "Tests/GonkaKitTests", exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
