@@ -7,15 +7,18 @@ let package = Package(
     products: [
         .library(name: "FleetKit", targets: ["FleetKit"]),
         .library(name: "ButlerKit", targets: ["ButlerKit"]),
+        .library(name: "GonkaKit", targets: ["GonkaKit"]),
         .library(name: "FleetKitTesting", targets: ["FleetKitTesting"]),
         .executable(name: "fleet", targets: ["fleet"]),
         .executable(name: "aztec-fleet", targets: ["aztec-fleet"]),
         .executable(name: "aztec-butler", targets: ["aztec-butler"]),
+        .executable(name: "gonka-deploy", targets: ["gonka-deploy"]),
     ],
     targets: [
         // Libraries
         .target(name: "FleetKit", path: "Sources/FleetKit"),
         .target(name: "ButlerKit", dependencies: ["FleetKit"], path: "Sources/ButlerKit"),
+        .target(name: "GonkaKit", dependencies: ["FleetKit"], path: "Sources/GonkaKit"),
         // Fakes and real local sshd hosts for tests of FleetKit users (no test framework inside)
         .target(name: "FleetKitTesting", dependencies: ["FleetKit"], path: "Sources/FleetKitTesting"),
 
@@ -23,6 +26,7 @@ let package = Package(
         .executableTarget(name: "fleet", dependencies: ["FleetKit", "FleetKitTesting"], path: "Sources/Tools/fleet"),
         .executableTarget(name: "aztec-fleet", dependencies: ["ButlerKit", "FleetKit"], path: "Sources/Tools/aztec-fleet"),
         .executableTarget(name: "aztec-butler", dependencies: ["ButlerKit", "FleetKit"], path: "Sources/Tools/aztec-butler"),
+        .executableTarget(name: "gonka-deploy", dependencies: ["GonkaKit", "FleetKit"], path: "Sources/Tools/gonka-deploy"),
 
         // Examples and benchmark drivers
         .executableTarget(name: "deploy-motd", dependencies: ["FleetKit"], path: "Examples/DeployMotd"),
@@ -35,6 +39,9 @@ let package = Package(
         .testTarget(
             name: "ButlerKitTests", dependencies: ["ButlerKit", "FleetKit", "FleetKitTesting", "FleetTestSupport", "aztec-fleet", "aztec-butler"],
             path: "Tests/ButlerKitTests", exclude: ["Fixtures"]),
+        .testTarget(
+            name: "GonkaKitTests", dependencies: ["GonkaKit", "FleetKit", "FleetKitTesting", "FleetTestSupport", "gonka-deploy"],
+            path: "Tests/GonkaKitTests", exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Type-checks every ```swift block of README.md and docs/*.md against the package's built
-# modules (FleetKit, FleetKitTesting, ButlerKit), each block on its own as a main.swift,
+# modules (FleetKit, FleetKitTesting, ButlerKit, GonkaKit), each block on its own as a main.swift,
 # so the documentation's code cannot drift from the API.
 #
 #   scripts/check-doc-samples.sh [--build-path DIR] [--jobs N] [FILE.md ...]
@@ -52,7 +52,7 @@ if [ -z "$modules" ]; then
     echo "check-doc-samples: no FleetKit.swiftmodule under $build_path/debug; build first (swift build --build-tests --scratch-path $build_path)" >&2
     exit 2
 fi
-for module in FleetKit FleetKitTesting ButlerKit; do
+for module in FleetKit FleetKitTesting ButlerKit GonkaKit; do
     if [ ! -e "$modules/$module.swiftmodule" ]; then
         echo "check-doc-samples: $modules/$module.swiftmodule is missing; build the library targets first (swift build --build-tests --scratch-path $build_path)" >&2
         exit 2

@@ -1,10 +1,5 @@
 import FleetKit
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Turns the settings' texts into typed values, collecting a problem for each that cannot work.
 struct ButlerSettingChecker {
@@ -37,7 +32,7 @@ struct ButlerSettingChecker {
         }
         let minimum = check(.minEthPerAttester, "an amount of ETH of 0 or more, such as 0.1") { EtherAmount(ether: $0) }
         let port = check(.metricsPort, "a port from 1 to 65535") { Int($0).flatMap { (1...65_535).contains($0) ? $0 : nil } }
-        let host = check(.metricsHost, "an IPv4 or IPv6 address such as 127.0.0.1, 0.0.0.0 or ::1") { Self.isAddressLiteral($0) ? $0 : nil }
+        let host = check(.metricsHost, "an IPv4 or IPv6 address such as 127.0.0.1, 0.0.0.0 or ::1") { ConfigValueText.isIPv4($0) || ConfigValueText.isIPv6($0) ? $0 : nil }
         if let secret, secret.revealed == Self.originalPublicToken {
             report(.metricsBearerToken, "is the original's public default token; choose a private one (for example: openssl rand -hex 32)")
         }
@@ -71,14 +66,6 @@ struct ButlerSettingChecker {
 
     mutating func report(_ setting: ButlerSetting, _ message: String) {
         problems.append("\(setting.variable) (\(value(setting).source)): \(message)")
-    }
-
-    /// Whether `text` is an IPv4 or IPv6 address written as digits (no host names: the
-    /// endpoint binds to exactly what is given).
-    static func isAddressLiteral(_ text: String) -> Bool {
-        var v4 = in_addr()
-        var v6 = in6_addr()
-        return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
     }
 
     /// The URL when it has one of `schemes` and a host.
