@@ -62,6 +62,18 @@ import FleetKitTesting
         #expect(transport.requestCount == 2)
     }
 
+    @Test func errorsNeverShowTheAPIKeyOfTheEndpoint() async throws {
+        let transport = ScriptedTransport([.respond(200, #"{"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"header not found"}}"#)])
+        let keyed = try #require(URL(string: "https://user:pa55@eth.example:8545/v2/SECRETKEY123?apikey=SECRETKEY456"))
+        let client = JSONRPCClient(endpoint: keyed, options: fast, transport: transport)
+        let error = try await #require(throws: JSONRPCError.self) { try await client.call("eth_blockNumber") }
+        #expect(error.endpoint == "https://***@eth.example:8545/***")
+        for secret in ["SECRETKEY123", "SECRETKEY456", "pa55", "user:"] { #expect(!error.description.contains(secret)) }
+        let unreachable = JSONRPCClient(endpoint: keyed, options: fast, transport: ScriptedTransport([.fail(.cannotConnectToHost)]))
+        let failure = try await #require(throws: JSONRPCError.self) { try await unreachable.call("eth_blockNumber") }
+        #expect(!failure.description.contains("SECRETKEY123"), "\(failure)")
+    }
+
     @Test func theCountingTransportTellsSentFromAnsweredRequests() async throws {
         let scripted = ScriptedTransport([
             .fail(.networkConnectionLost), .respond(503, "busy"), .respond(200, #"{"jsonrpc":"2.0","id":1,"result":"0x5"}"#),

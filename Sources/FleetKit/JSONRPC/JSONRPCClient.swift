@@ -85,6 +85,9 @@ public struct JSONRPCOptionsError: Error, Sendable, Equatable, CustomStringConve
 public struct JSONRPCClient: Sendable {
     /// The URL requests are posted to.
     public let endpoint: URL
+    /// The endpoint as errors show it: scheme, host and port only, since RPC providers put
+    /// API keys in the path, the query or the user part.
+    private var shownEndpoint: String { URLCredentials.masked(endpoint.absoluteString) }
     /// The settings in force.
     public let options: JSONRPCClientOptions
     private let transport: any HTTPTransport
@@ -111,7 +114,7 @@ public struct JSONRPCClient: Sendable {
         guard let first = envelope.first else {
             throw failure(method, .malformedResponse("the answer holds no response object"))
         }
-        return try first.result(method: method, endpoint: endpoint.absoluteString).get()
+        return try first.result(method: method, endpoint: shownEndpoint).get()
     }
 
     /// Sends many calls as JSON-RPC batch requests of at most `maxBatchSize` calls each, several
@@ -150,7 +153,7 @@ public struct JSONRPCClient: Sendable {
             guard let envelope = byID[index] else {
                 return .failure(failure(call.method, .malformedResponse("the batch answer has no response with id \(index)")))
             }
-            return envelope.result(method: call.method, endpoint: endpoint.absoluteString)
+            return envelope.result(method: call.method, endpoint: shownEndpoint)
         }
     }
 
@@ -160,7 +163,7 @@ public struct JSONRPCClient: Sendable {
     }
 
     private func failure(_ method: String, _ kind: JSONRPCError.Kind, attempts: Int = 1) -> JSONRPCError {
-        JSONRPCError(method: method, endpoint: endpoint.absoluteString, kind: kind, attempts: attempts)
+        JSONRPCError(method: method, endpoint: shownEndpoint, kind: kind, attempts: attempts)
     }
 
     private func encode(_ requests: [RequestEnvelope], asBatch: Bool, label: String) throws -> Data {
@@ -251,7 +254,7 @@ public struct JSONRPCClient: Sendable {
             objects = array
         } else if value.objectValue != nil {
             // A batch answered with one error object means the node rejected the whole batch.
-            if expectBatch, let envelope = ResponseEnvelope(value), envelope.id == nil, case .failure(let error) = envelope.result(method: label, endpoint: endpoint.absoluteString) {
+            if expectBatch, let envelope = ResponseEnvelope(value), envelope.id == nil, case .failure(let error) = envelope.result(method: label, endpoint: shownEndpoint) {
                 throw error
             }
             objects = [value]
