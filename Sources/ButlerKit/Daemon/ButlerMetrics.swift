@@ -57,15 +57,15 @@ public enum ButlerMetrics {
         var required: [MetricSample] = []
         for publisher in state.keys.publishers {
             let labels = [network, ("publisher_address", publisher.address.address.checksummed), ("server", publisher.serverId)]
-            load.append(MetricSample(labels, value: Double(publisher.attesterCount)))
-            required.append(MetricSample(labels, value: minimumWei * Double(publisher.attesterCount) / 1e18))
+            load.append(MetricSample(labels, value: publisher.load))
+            required.append(MetricSample(labels, value: minimumWei * publisher.load.rounded(.up) / 1e18))
             if let balance = state.publisherBalances[publisher.address.address] {
                 balances.append(MetricSample(labels, value: balance.doubleValue / 1e18))
             }
         }
-        families.append(family("publisher_load", "Attesters a publisher serves", uniqueSamples(load)))
+        families.append(family("publisher_load", "A publisher's share of the work: 1 per attester naming it alone, 1/n when among n publishers", uniqueSamples(load)))
         families.append(family("publisher_eth_balance", "A publisher's balance in ETH", uniqueSamples(balances)))
-        families.append(family("publisher_required_eth", "ETH a publisher should hold: its attesters × MIN_ETH_PER_ATTESTER", uniqueSamples(required)))
+        families.append(family("publisher_required_eth", "ETH a publisher should hold: its load rounded up × MIN_ETH_PER_ATTESTER", uniqueSamples(required)))
 
         // Queues.
         let providerLabel = ("staking_provider_id", state.providerId.map(String.init) ?? "")

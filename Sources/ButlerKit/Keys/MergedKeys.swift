@@ -43,11 +43,13 @@ public struct MergedKeys: Sendable, Equatable {
                     attesters.append(MergedAttester(address: validator.attester.eth, coinbase: validator.coinbase,
                                                     serverId: file.serverId, fileName: file.url.lastPathComponent))
                 }
-                for publisher in validator.publisher.addresses {
+                let shared = validator.publisher.addresses
+                for publisher in shared {
                     var entry = publishers[publisher.lowercased]
-                        ?? MergedPublisher(address: publisher, serverIds: [], attesterCount: 0)
+                        ?? MergedPublisher(address: publisher, serverIds: [], attesterCount: 0, load: 0)
                     if !entry.serverIds.contains(file.serverId) { entry.serverIds.append(file.serverId) }
                     entry.attesterCount += 1
+                    entry.load += 1 / Double(shared.count)
                     publishers[publisher.lowercased] = entry
                 }
             }
@@ -97,6 +99,9 @@ public struct MergedPublisher: Sendable, Equatable {
     public internal(set) var serverIds: [String]
     /// How many validator entries name it.
     public internal(set) var attesterCount: Int
+    /// Its share of the publishing work, as the original counts it: 1 for each validator
+    /// naming it alone, 1/n for each validator naming it among n publishers.
+    public internal(set) var load: Double
 
     /// The first server that lists it, as the original reports it.
     public var serverId: String { serverIds.first ?? "" }

@@ -45,7 +45,7 @@ let spec = CommandSpec(
         CommandSpec(name: "config", summary: "Show the effective configuration and where each value came from (secrets as ***)",
                     discussion: "Exit 2 when a value cannot work (bad URL, port, id, amount), naming the variable and where it came from.",
                     options: [jsonOption]),
-    ] + coinbaseCommandSpecs + serveCommandSpecs)
+    ] + coinbaseCommandSpecs + providerCommandSpecs + serveCommandSpecs)
 
 let io = ToolIO(
     arguments: Array(CommandLine.arguments.dropFirst()),
@@ -218,9 +218,11 @@ let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.curre
     case "fill-coinbases": return try fillCoinbases(parsed)
     case "attesters": return try await attesters(parsed)
     case "prepare-deployment": return try await prepareDeployment(parsed)
+    case "get-provider-id": return try await getProviderId(parsed)
+    case "check-publisher-eth", "get-publisher-eth": return try await checkPublisherEth(parsed)
     case "serve", "start-server": return try await serve(parsed)
     case "install-service": return try installService(parsed)
-    default: throw UsageError(message: "missing subcommand; expected one of: keys, config, get-queue-stats, scrape-coinbases, fill-coinbases, attesters, prepare-deployment, serve, install-service", commandPath: parsed.path)
+    default: throw UsageError(message: "missing subcommand; expected one of: keys, config, get-queue-stats, scrape-coinbases, fill-coinbases, attesters, prepare-deployment, get-provider-id, check-publisher-eth, serve, install-service", commandPath: parsed.path)
     }
 }
 exit(code)

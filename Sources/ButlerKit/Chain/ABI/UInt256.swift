@@ -240,6 +240,21 @@ public struct Int256: Sendable, Hashable, Comparable, CustomStringConvertible, E
 }
 
 extension UInt256 {
+    /// `self − other`, or nil when `other` is larger.
+    public func subtracting(_ other: UInt256) -> UInt256? {
+        guard other <= self else { return nil }
+        var words = [limbs.0, limbs.1, limbs.2, limbs.3]
+        let others = [other.limbs.0, other.limbs.1, other.limbs.2, other.limbs.3]
+        var borrow: UInt64 = 0
+        for index in stride(from: 3, through: 0, by: -1) {
+            let (first, overflowA) = words[index].subtractingReportingOverflow(others[index])
+            let (second, overflowB) = first.subtractingReportingOverflow(borrow)
+            words[index] = second
+            borrow = overflowA || overflowB ? 1 : 0
+        }
+        return UInt256(limbs: (words[0], words[1], words[2], words[3]))
+    }
+
     /// `self − 1`, wrapping below zero.
     func subtractingOne() -> UInt256 {
         var words = [limbs.0, limbs.1, limbs.2, limbs.3]

@@ -109,12 +109,19 @@ public struct StakingRegistryReader: Sendable {
     /// Scans identifiers `1 ..< nextProviderIdentifier()` in batched reads; addresses compare
     /// by bytes, so letter case does not matter. Returns the lowest matching identifier.
     public func providerIdentifier(forAdmin admin: EthereumAddress, at block: BlockTag = .latest) async throws -> UInt64? {
+        try await provider(forAdmin: admin, at: block)?.identifier
+    }
+
+    /// The configuration of the provider whose admin is `admin` (identifier, take rate,
+    /// rewards recipient), or `nil` when none is; the same bounded scan as
+    /// ``providerIdentifier(forAdmin:at:)``.
+    public func provider(forAdmin admin: EthereumAddress, at block: BlockTag = .latest) async throws -> ProviderConfiguration? {
         let pinned = try await client.pinned(block)
         let next = try await nextProviderIdentifier(at: pinned)
         guard next > 1 else { return nil }
         try checkEntryCount(next, what: "providers", function: Functions.nextProviderIdentifier)
         let configurations = try await providerConfigurations(Array(1..<next), at: pinned)
-        return configurations.first { $0.admin == admin }?.identifier
+        return configurations.first { $0.admin == admin }
     }
 
     /// The bounds of a provider's queue (first inclusive, last exclusive).
