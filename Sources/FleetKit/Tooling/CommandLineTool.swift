@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Exit codes shared by every tool.
 public enum ToolExitCode {
@@ -35,6 +40,18 @@ public struct ToolIO: Sendable {
         self.standardErrorIsTerminal = standardErrorIsTerminal
         self.writeOutput = writeOutput
         self.writeError = writeError
+    }
+
+    /// This process's I/O: its arguments after the program name, its environment and working
+    /// directory, and its standard output and error. What every executable's `main` uses.
+    public static func process() -> ToolIO {
+        ToolIO(
+            arguments: Array(CommandLine.arguments.dropFirst()),
+            environment: ProcessInfo.processInfo.environment,
+            currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+            standardErrorIsTerminal: isatty(STDERR_FILENO) == 1,
+            writeOutput: { FileHandle.standardOutput.write(Data($0.utf8)) },
+            writeError: { FileHandle.standardError.write(Data($0.utf8)) })
     }
 
     /// Whether console lines get colour: a terminal and no `NO_COLOR`.

@@ -47,13 +47,7 @@ let spec = CommandSpec(
                     options: [jsonOption]),
     ] + coinbaseCommandSpecs + providerCommandSpecs + serveCommandSpecs)
 
-let io = ToolIO(
-    arguments: Array(CommandLine.arguments.dropFirst()),
-    environment: ProcessInfo.processInfo.environment,
-    currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-    standardErrorIsTerminal: isatty(STDERR_FILENO) == 1,
-    writeOutput: { FileHandle.standardOutput.write(Data($0.utf8)) },
-    writeError: { FileHandle.standardError.write(Data($0.utf8)) })
+let io = ToolIO.process()
 
 /// A path from the command line, relative to the working directory.
 func path(_ parsed: ParsedCommand, _ option: String) -> URL? {

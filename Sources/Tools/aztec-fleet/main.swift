@@ -118,13 +118,7 @@ let spec = CommandSpec(
                     ]),
     ])
 
-let io = ToolIO(
-    arguments: Array(CommandLine.arguments.dropFirst()),
-    environment: ProcessInfo.processInfo.environment,
-    currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-    standardErrorIsTerminal: isatty(STDERR_FILENO) == 1,
-    writeOutput: { FileHandle.standardOutput.write(Data($0.utf8)) },
-    writeError: { FileHandle.standardError.write(Data($0.utf8)) })
+let io = ToolIO.process()
 
 /// Splits a comma-separated list, dropping empty items.
 func list(_ text: String?) -> [String] {

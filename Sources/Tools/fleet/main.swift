@@ -27,13 +27,7 @@ let spec = CommandSpec(
                               OptionSpec("verbose", short: "v", help: "Show debug lines and command output", environment: "VERBOSE")]),
     ])
 
-let io = ToolIO(
-    arguments: Array(CommandLine.arguments.dropFirst()),
-    environment: ProcessInfo.processInfo.environment,
-    currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-    standardErrorIsTerminal: isatty(STDERR_FILENO) == 1,
-    writeOutput: { FileHandle.standardOutput.write(Data($0.utf8)) },
-    writeError: { FileHandle.standardError.write(Data($0.utf8)) })
+let io = ToolIO.process()
 
 func json<T: Encodable>(_ value: T) throws -> String {
     let encoder = JSONEncoder()

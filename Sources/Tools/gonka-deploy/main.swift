@@ -26,13 +26,7 @@ let spec = CommandSpec(
     discussion: "Exit codes: 0 fine, 1 the job failed (a file could not be written), 2 usage or node file error.",
     subcommands: [renderSpec])
 
-let io = ToolIO(
-    arguments: Array(CommandLine.arguments.dropFirst()),
-    environment: ProcessInfo.processInfo.environment,
-    currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-    standardErrorIsTerminal: isatty(STDERR_FILENO) == 1,
-    writeOutput: { FileHandle.standardOutput.write(Data($0.utf8)) },
-    writeError: { FileHandle.standardError.write(Data($0.utf8)) })
+let io = ToolIO.process()
 
 /// A path from the command line, relative to the working directory.
 func localURL(_ path: String) -> URL {

@@ -52,18 +52,7 @@ import Testing
             try await fixture.sendEther(to: Self.publisher, wei: Self.ether / 20)
             let port = try LoopbackPort.free()
             let token = "t0ken-\(UUID().uuidString)"
-            var environment = fixture.environment(extra: ["METRICS_PORT": String(port), "METRICS_BEARER_TOKEN": token])
-            environment["PATH"] = "/usr/bin:/bin"
-            environment["HOME"] = "/nonexistent-home"
-            var arguments = ["--network", "testnet", "--data-dir", fixture.folder.path, "serve",
-                             "--staking-registry", fixture.evm.deployment.stakingRegistry.checksummed,
-                             "--multicall3", fixture.evm.deployment.multicall3.checksummed]
-            for scraper in ButlerScraper.allCases { arguments += ["--\(scraper.intervalOption)", "0.3"] }
-            let executable = try AztecButlerToolTests.executable().path
-            let serving = Task {
-                try await ProcessRunner.run(ProcessRequest(executable: executable, arguments: arguments, timeout: .seconds(600),
-                                                           killGrace: .seconds(10), environment: environment))
-            }
+            let serving = try fixture.serve(port: port, token: token, interval: "0.3")
             let url = try #require(URL(string: "http://127.0.0.1:\(port)/metrics"))
             let authorized = ["Authorization": "Bearer \(token)"]
             func page() async -> String {

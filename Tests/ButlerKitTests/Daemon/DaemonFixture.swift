@@ -92,6 +92,23 @@ final class DaemonFixture: Sendable {
                                                                 homeDirectory: "/nonexistent-home", dataDirectory: folder))
     }
 
+    /// `aztec-butler serve` on this fixture's nodes and data, listening on 127.0.0.1:`port`
+    /// with `token`, every scraper every `interval` seconds; cancel the task to send SIGTERM.
+    func serve(port: Int, token: String, interval: String) throws -> Task<ProcessOutput, any Error> {
+        var environment = self.environment(extra: ["METRICS_PORT": String(port), "METRICS_BEARER_TOKEN": token])
+        environment["PATH"] = "/usr/bin:/bin"
+        environment["HOME"] = "/nonexistent-home"
+        var arguments = ["--network", "testnet", "--data-dir", folder.path, "serve",
+                         "--staking-registry", evm.deployment.stakingRegistry.checksummed,
+                         "--multicall3", evm.deployment.multicall3.checksummed]
+        for scraper in ButlerScraper.allCases { arguments += ["--\(scraper.intervalOption)", interval] }
+        let executable = try AztecButlerToolTests.executable().path
+        return Task {
+            try await ProcessRunner.run(ProcessRequest(executable: executable, arguments: arguments, timeout: .seconds(600),
+                                                       killGrace: .seconds(10), environment: environment))
+        }
+    }
+
     /// Daemon options for tests: sub-second intervals, the fixture's contracts, one quick
     /// attempt per request so an outage shows at once.
     func daemonOptions(interval: String = "0.2") throws -> ButlerDaemonOptions {

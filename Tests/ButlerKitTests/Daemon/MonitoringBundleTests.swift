@@ -47,17 +47,7 @@ import Testing
                                                              [.string(testAddress(0xDD, 1).lowercaseHex), .string(testAddress(0xDD, 2).lowercaseHex)]])
             let port = try LoopbackPort.free()
             let token = "prometheus-\(UUID().uuidString)"
-            var environment = fixture.environment(extra: ["METRICS_PORT": String(port), "METRICS_BEARER_TOKEN": token])
-            environment["PATH"] = "/usr/bin:/bin"
-            environment["HOME"] = "/nonexistent-home"
-            var arguments = ["--network", "testnet", "--data-dir", fixture.folder.path, "serve",
-                             "--staking-registry", fixture.evm.deployment.stakingRegistry.checksummed,
-                             "--multicall3", fixture.evm.deployment.multicall3.checksummed]
-            for scraper in ButlerScraper.allCases { arguments += ["--\(scraper.intervalOption)", "0.5"] }
-            let butler = try AztecButlerToolTests.executable().path
-            let serving = Task {
-                try await ProcessRunner.run(ProcessRequest(executable: butler, arguments: arguments, timeout: .seconds(600), environment: environment))
-            }
+            let serving = try fixture.serve(port: port, token: token, interval: "0.5")
             // Prometheus with the bundle's rules, scraping every second with the token from a file.
             let tokenFile = fixture.folder.appendingPathComponent("token")
             try AtomicFile.write(token, to: tokenFile, mode: 0o600)

@@ -45,7 +45,7 @@ struct StageCompositionTests {
     @Test func aHostThatFailsAStageDoesNotGoOnAndTheOtherFinishesEveryStage() async throws {
         let transport = Self.transport(broken: "h2")
         let report = await StagedInstall(transport: transport, runLog: .discarding,
-                                         options: try RunOptions(defaultTimeout: .seconds(5)),
+                                         options: try RunOptions(defaultTimeout: .seconds(120)),
                                          settings: InstallSettings(retryDelay: .zero))
             .run(InstallStage.allCases, on: Self.hosts())
         #expect(report.stages.map(\.stage) == ["prepare", "docker", "aztec"])

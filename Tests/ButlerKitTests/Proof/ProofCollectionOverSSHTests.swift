@@ -45,14 +45,14 @@ struct ProofCollectionOverSSHTests {
         let started = ContinuousClock.now
         let output = try await ProcessRunner.run(ProcessRequest(
             executable: try AztecFleetSandbox.executable().path,
-            arguments: ["proof", inventoryURL.path, "--format", "detailed", "--output", csvURL.path, "--timeout", "4", "--json"]
+            arguments: ["proof", inventoryURL.path, "--format", "detailed", "--output", csvURL.path, "--timeout", "10", "--json"]
                 + AztecFleetSandbox.connectionArguments(sandbox, logs: logs),
             timeout: .seconds(120), environment: AztecFleetSandbox.toolEnvironment))
         let elapsed = (ContinuousClock.now - started).seconds
         try await sandbox.startHost(5)
         let console = String(decoding: output.standardError, as: UTF8.self)
         #expect(output.status == 1, "hosts without a proof make the run fail:\n\(console)")
-        #expect(elapsed < 30, "hosts run in parallel and the hanging one is cut at its timeout (took \(elapsed) s)")
+        #expect(elapsed < 60, "hosts run in parallel and the hanging one is cut at its timeout (took \(elapsed) s)")
 
         let rows = try CSVReader.parse(String(contentsOf: csvURL, encoding: .utf8), file: "proofs.csv").map(\.fields)
         #expect(rows.first == ProofReport.columns)
@@ -111,7 +111,7 @@ struct ProofCollectionOverSSHTests {
         let previous = "ip,address,block_number,proof,status,timestamp\n203.0.113.9,0x9,7,AAAA,SUCCESS,2026-01-01T00:00:00Z\n"
         try previous.write(to: results, atomically: true, encoding: .utf8)
         let script = "cd \(ShellQuote.quote(work.path)) && exec " + ShellQuote.join(
-            [try AztecFleetSandbox.executable().path, "proof", inventoryURL.path, "--timeout", "4"]
+            [try AztecFleetSandbox.executable().path, "proof", inventoryURL.path, "--timeout", "10"]
                 + AztecFleetSandbox.connectionArguments(sandbox, logs: logs))
         let output = try await ProcessRunner.run(ProcessRequest(executable: "/bin/sh", arguments: ["-c", script], timeout: .seconds(120),
                                                                 environment: AztecFleetSandbox.toolEnvironment))
