@@ -1,0 +1,109 @@
+import FleetKit
+import FleetTestSupport
+import Foundation
+import Testing
+
+/// `gonka-deploy` against a real sshd host whose disk tools (blkid, wipefs, mkfs.ext4, lsblk,
+/// mount) are shims keeping state, so a second run sees what the first one did.
+@Suite(.serialized, .sandboxHosts(1))
+struct GonkaDeployOverSSHTests {
+    /// A fresh ed25519 public key line with `comment`, for ADMIN_SSH_KEYS.
+    func adminKey(comment: String, in folder: URL) async throws -> String {
+        let path = folder.appendingPathComponent("admin_key").path
+        let made = try await ProcessRunner.run(ProcessRequest(executable: "/usr/bin/ssh-keygen",
+                                                              arguments: ["-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", path]))
+        #expect(made.status == 0)
+        return try String(contentsOf: URL(fileURLWithPath: path + ".pub"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test func freshDiskIsFormattedOnceAndTheReRunOnlySkips() async throws {
+        let sandbox = try currentSandbox()
+        try GonkaDeploySandbox.prepare(sandbox)
+        let keyFolder = try GonkaFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: keyFolder) }
+        let comment = "admin-\(UInt32.random(in: 0 ... .max))"
+        let key = try await adminKey(comment: comment, in: keyFolder)
+        let folder = try GonkaDeploySandbox.workFolder(nodeFile: GonkaDeploySandbox.nodeFile(sandbox, extra: ["ADMIN_SSH_KEYS": "\"\(key)\""]))
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let mount = GonkaDeploySandbox.mountPoint(sandbox)
+
+        // No terminal, no AUTO_CONFIRM, no --yes: refused before any connection.
+        let loginsBefore = try sandbox.acceptedLogins(1)
+        let refused = try await GonkaDeploySandbox.run(sandbox, ["nodes/node1.conf", "--phase", "1"], in: folder)
+        #expect(refused.status == 2, "\(refused.console)")
+        #expect(refused.stderr.contains("AUTO_CONFIRM=yes") && refused.stderr.contains("--yes"))
+        #expect(try sandbox.acceptedLogins(1) == loginsBefore)
+
+        // --check: reports what would change, changes nothing, needs no confirmation.
+        let check = try await GonkaDeploySandbox.run(sandbox, ["deploy", "nodes/node1.conf", "--phase", "1", "--check"], in: folder)
+        #expect(check.status == 0, "\(check.console)")
+        #expect(check.stdout.contains("[INFO] volume filesystem: would change"))
+        #expect(!GonkaDeploySandbox.calls(sandbox).contains { $0.hasPrefix("mkfs.ext4") || $0.hasPrefix("mount ") })
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("nodes/quick-newton/volume.txt").path))
+
+        // The deploy, called as the original is: gonka-deploy nodes/node1.conf.
+        let logins = try sandbox.acceptedLogins(1)
+        let first = try await GonkaDeploySandbox.run(sandbox, ["nodes/node1.conf", "--yes", "--phase", "1"], in: folder)
+        #expect(first.status == 0, "\(first.console)")
+        #expect(try sandbox.acceptedLogins(1) == logins + 1, "the whole run uses one SSH connection")
+        #expect(GonkaDeploySandbox.calls(sandbox).filter { $0.hasPrefix("mkfs.ext4") } == ["mkfs.ext4 -q /dev/vdc"])
+        let uuid = GonkaDeploySandbox.state(sandbox, "disk/vdc/uuid").trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(uuid.count == 36)
+        #expect(GonkaDeploySandbox.state(sandbox, "mounts") == "/dev/vdc on \(mount) type ext4 (rw,relatime)\n")
+        #expect(GonkaDeploySandbox.state(sandbox, "fstab") == "# /etc/fstab of the test host\nUUID=\(uuid) \(mount) ext4 defaults,nofail 0 2\n")
+        let volumeFile = folder.appendingPathComponent("nodes/quick-newton/volume.txt")
+        #expect(try String(contentsOf: volumeFile, encoding: .utf8) == uuid + "\n")
+        let transport = try sandbox.transport(controlDirectory: URL(fileURLWithPath: "/tmp/gdk-\(UInt16.random(in: 0 ... .max))"))
+        let keys = try await transport.run(RemoteCommand("cat ~/.ssh/authorized_keys"), on: sandbox.hosts[0])
+        await transport.close()
+        #expect(keys.standardOutput.split(separator: "\n").filter { $0 == key }.count == 1)
+
+        // Phase 0's display, console and log lines in the original's formats; the password never shown.
+        #expect(first.stdout.contains("  Keyring Password:   \(String(repeating: "*", count: 21)) (21 chars)"))
+        #expect(first.stdout.contains("  SSH Status:         ✓ Connected"))
+        #expect(first.stdout.contains("[INFO] PHASE 1: SERVER PREPARATION\n"))
+        #expect(first.stdout.contains("[OK] Phase 1 completed:"))
+        let logNames = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("logs").path)
+        let logName = try #require(logNames.first { $0.range(of: #"^quick-newton_\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d\.log$"#, options: .regularExpression) != nil })
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder.appendingPathComponent("logs/quick-newton_latest.log").path) == logName)
+        let log = try GonkaDeploySandbox.latestLog(folder)
+        for line in log.split(separator: "\n") {
+            #expect(line.range(of: #"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] \[(INFO|CHECK|EXEC|OUTPUT|OK|SKIP|WARN|ERROR)\] "#, options: .regularExpression) != nil,
+                    "not in the original's line format: \(line)")
+        }
+        #expect(log.contains("] [EXEC] volume filesystem"))
+        #expect(log.contains("] [OK] All required parameters validated"))
+        for text in [log, first.console] { #expect(!text.contains(GonkaDeploySandbox.password)) }
+
+        // The re-run (AUTO_CONFIRM from the environment): every step is already done.
+        let second = try await GonkaDeploySandbox.run(sandbox, ["nodes/node1.conf", "--phase", "1"], in: folder, environment: ["AUTO_CONFIRM": "yes"])
+        #expect(second.status == 0, "\(second.console)")
+        #expect(GonkaDeploySandbox.calls(sandbox).filter { $0.hasPrefix("mkfs.ext4") }.count == 1)
+        #expect(GonkaDeploySandbox.calls(sandbox).filter { $0.hasPrefix("mount ") }.count == 1)
+        #expect(GonkaDeploySandbox.state(sandbox, "fstab").components(separatedBy: "UUID=").count == 2, "one fstab entry")
+        let again = try GonkaDeploySandbox.latestLog(folder)
+        #expect(!again.contains("[EXEC]"), "\(again)")
+        #expect(again.contains("[SKIP] volume filesystem: already done"))
+        #expect(again.contains("[SKIP] admin SSH key \(comment): already done"))
+
+        // A full run: the phases after 1 are not built, which is said and is not success.
+        let full = try await GonkaDeploySandbox.run(sandbox, ["nodes/node1.conf", "--yes"], in: folder)
+        #expect(full.status == 1)
+        #expect(full.stdout.contains("[WARN] Deployment incomplete: phase(s) 2, 3, 4, 5, 6, 7, 8 are not built"))
+    }
+
+    @Test func diskHoldingXFSIsLeftIntactWithAClearError() async throws {
+        let sandbox = try currentSandbox()
+        try GonkaDeploySandbox.prepare(sandbox, filesystem: "xfs")
+        let folder = try GonkaDeploySandbox.workFolder(nodeFile: GonkaDeploySandbox.nodeFile(sandbox))
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try await GonkaDeploySandbox.run(sandbox, ["nodes/node1.conf", "--yes", "--from-phase", "1"], in: folder)
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("[ERROR] volume filesystem: failed: check failed: /dev/vdc holds a xfs filesystem; gonka-deploy never formats"), "\(run.console)")
+        #expect(run.stderr.contains("[ERROR] Deployment failed: phase 1:"))
+        #expect(!GonkaDeploySandbox.calls(sandbox).contains { $0.hasPrefix("mkfs") || $0.hasPrefix("mount ") })
+        #expect(GonkaDeploySandbox.state(sandbox, "disk/vdc/type") == "xfs\n")
+        #expect(GonkaDeploySandbox.state(sandbox, "fstab") == "# /etc/fstab of the test host\n")
+        #expect(try GonkaDeploySandbox.latestLog(folder).contains("[ERROR] volume filesystem: failed: check failed: /dev/vdc holds a xfs filesystem"))
+    }
+}
