@@ -64,7 +64,8 @@ struct GonkaDeployOverSSHTests {
         #expect(first.stdout.contains("[INFO] PHASE 1: SERVER PREPARATION\n"))
         #expect(first.stdout.contains("[OK] Phase 1 completed:"))
         let logNames = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("logs").path)
-        let logName = try #require(logNames.first { $0.range(of: #"^quick-newton_\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d\.log$"#, options: .regularExpression) != nil })
+        // The --check run has a log of its own (or shares the second's file); the newest is the deploy's.
+        let logName = try #require(logNames.filter { $0.range(of: #"^quick-newton_\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d\.log$"#, options: .regularExpression) != nil }.sorted().last)
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder.appendingPathComponent("logs/quick-newton_latest.log").path) == logName)
         let log = try GonkaDeploySandbox.latestLog(folder)
         for line in log.split(separator: "\n") {
@@ -105,5 +106,25 @@ struct GonkaDeployOverSSHTests {
         #expect(GonkaDeploySandbox.state(sandbox, "disk/vdc/type") == "xfs\n")
         #expect(GonkaDeploySandbox.state(sandbox, "fstab") == "# /etc/fstab of the test host\n")
         #expect(try GonkaDeploySandbox.latestLog(folder).contains("[ERROR] volume filesystem: failed: check failed: /dev/vdc holds a xfs filesystem"))
+    }
+
+    @Test func hostileMountPointAndPasswordRunNothing() async throws {
+        let sandbox = try currentSandbox()
+        try GonkaDeploySandbox.prepare(sandbox)
+        let marker = GonkaDeploySandbox.stateFolder(sandbox).appendingPathComponent("INJECTED").path
+        let mount = GonkaDeploySandbox.mountPoint(sandbox) + " x';touch \(marker);'$(touch \(marker))"
+        let password = "p'w;$(touch \(marker))`touch \(marker)`"
+        let folder = try GonkaDeploySandbox.workFolder(nodeFile: GonkaDeploySandbox.nodeFile(sandbox, extra: [
+            "VOLUME_MOUNT": ShellQuote.quote(mount), "KEYRING_PASSWORD": ShellQuote.quote(password),
+        ]))
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try await GonkaDeploySandbox.run(sandbox, ["nodes/node1.conf", "--yes", "--phase", "1"], in: folder)
+        #expect(run.status == 0, "\(run.console)")
+        #expect(!FileManager.default.fileExists(atPath: marker), "a value reached a shell unquoted")
+        #expect(FileManager.default.fileExists(atPath: mount), "the mount point is created under its literal name")
+        let escaped = mount.replacingOccurrences(of: " ", with: "\\040")
+        #expect(GonkaDeploySandbox.state(sandbox, "fstab").contains(" \(escaped) ext4 defaults,nofail 0 2\n"))
+        let log = try GonkaDeploySandbox.latestLog(folder)
+        #expect(!run.console.contains(password) && !log.contains(password))
     }
 }
