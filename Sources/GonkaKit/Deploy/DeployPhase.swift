@@ -33,10 +33,6 @@ public enum DeployPhase: Int, Sendable, CaseIterable, Comparable {
         return "PHASE \(rawValue): \(name)"
     }
 
-    /// Whether this version of gonka-deploy carries the phase out. A phase that is not
-    /// built yet is reported as such and never counted as done.
-    public var isBuilt: Bool { self == .serverPreparation }
-
     /// Orders phases by their number.
     public static func < (lhs: DeployPhase, rhs: DeployPhase) -> Bool { lhs.rawValue < rhs.rawValue }
 }

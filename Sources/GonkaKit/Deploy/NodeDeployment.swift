@@ -66,6 +66,8 @@ public struct NodeDeployment: Sendable {
     public func playbook(for phase: DeployPhase) -> Playbook? {
         switch phase {
         case .serverPreparation: ServerPreparationPhase.playbook(config, localFolder: localFolder)
+        case .gonkaAndModels: GonkaAndModelsPhase.playbook(config)
+        case .configuration: ConfigurationPhase.playbook(config, localFolder: localFolder)
         default: nil
         }
     }

@@ -26,7 +26,7 @@ let deploySpec = CommandSpec(
     discussion: """
         Phase 0 checks the node file, connects once (the connection is reused for the whole run; the hosts run fail2ban), shows the parameters with the password masked and asks "Do you want to proceed with deployment? (yes/no): " (only "yes" proceeds). AUTO_CONFIRM=yes (node file or environment) or --yes skips the question; without a terminal and without either, the run is refused.
         Each step is CHECK, then SKIP when already so, else EXEC and OK; the first ERROR stops the run (exit 1). Resume with --from-phase N. The log goes to logs/<KEY_NAME>_YYYY-MM-DD_HH-MM-SS.log, with logs/<KEY_NAME>_latest.log pointing at it.
-        Built so far: phase 1 (admin SSH keys; the data disk, formatted only when it holds no signature and is not mounted, mounted, in /etc/fstab by UUID once, volume.txt). Later phases are reported as not built and the run ends with exit 1.
+        Built so far: phase 1 (admin SSH keys; the data disk, formatted only when it holds no signature and is not mounted, mounted, in /etc/fstab by UUID once, volume.txt), phase 2 (the gonka-ai/gonka checkout, never replaced; HF_HOME; hf through pipx; the model) and phase 3 (config.env, node-config.json and .env on the server, written only when they differ). Phases 4-8 are reported as not built and the run ends with exit 1.
         """,
     arguments: [ArgumentSpec("node-file", help: "The node file, e.g. nodes/node1.conf")],
     options: [

@@ -82,7 +82,7 @@ struct GonkaDeployOverSSHTests {
         #expect(GonkaDeploySandbox.calls(sandbox).filter { $0.hasPrefix("mkfs.ext4") }.count == 1)
         #expect(GonkaDeploySandbox.calls(sandbox).filter { $0.hasPrefix("mount ") }.count == 1)
         #expect(GonkaDeploySandbox.state(sandbox, "fstab").components(separatedBy: "UUID=").count == 2, "one fstab entry")
-        let again = try GonkaDeploySandbox.latestLog(folder)
+        let again = try GonkaDeploySandbox.lastRunLog(folder)
         #expect(!again.contains("[EXEC]"), "\(again)")
         #expect(again.contains("[SKIP] volume filesystem: already done"))
         #expect(again.contains("[SKIP] admin SSH key \(comment): already done"))
@@ -90,7 +90,7 @@ struct GonkaDeployOverSSHTests {
         // A full run: the phases after 1 are not built, which is said and is not success.
         let full = try await GonkaDeploySandbox.run(sandbox, ["nodes/node1.conf", "--yes"], in: folder)
         #expect(full.status == 1)
-        #expect(full.stdout.contains("[WARN] Deployment incomplete: phase(s) 2, 3, 4, 5, 6, 7, 8 are not built"))
+        #expect(full.stdout.contains("[WARN] Deployment incomplete: phase(s) 4, 5, 6, 7, 8 are not built"), "\(full.console)")
     }
 
     @Test func diskHoldingXFSIsLeftIntactWithAClearError() async throws {
@@ -126,5 +126,51 @@ struct GonkaDeployOverSSHTests {
         #expect(GonkaDeploySandbox.state(sandbox, "fstab").contains(" \(escaped) ext4 defaults,nofail 0 2\n"))
         let log = try GonkaDeploySandbox.latestLog(folder)
         #expect(!run.console.contains(password) && !log.contains(password))
+    }
+
+    @Test func phasesOneToThreeThenTheReRunOnlySkips() async throws {
+        let sandbox = try currentSandbox()
+        try GonkaDeploySandbox.prepare(sandbox, filesystem: "ext4")
+        let folder = try GonkaDeploySandbox.workFolder(nodeFile: GonkaDeploySandbox.nodeFile(sandbox))
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let transport = try sandbox.transport(controlDirectory: URL(fileURLWithPath: "/tmp/gdk-\(UInt16.random(in: 0 ... .max))"))
+        defer { Task { await transport.close() } }
+        _ = try await transport.run(RemoteCommand("rm -f ~/.local/bin/hf"), on: sandbox.hosts[0])
+        let mount = GonkaDeploySandbox.mountPoint(sandbox)
+        let deploy = mount + "/gonka/deploy/join"
+
+        let first = try await GonkaDeploySandbox.run(sandbox, ["nodes/node1.conf", "--yes", "--from-phase", "1"], in: folder)
+        #expect(first.status == 1, "phases 4-8 are not built: \(first.console)")
+        #expect(first.stdout.contains("[OK] Phase 3 completed:"), "\(first.console)")
+        let calls = GonkaDeploySandbox.calls(sandbox)
+        #expect(!calls.contains { $0.hasPrefix("mkfs") }, "an ext4 disk is kept")
+        #expect(calls.contains("git clone -b main https://github.com/gonka-ai/gonka.git \(mount)/gonka"))
+        #expect(calls.contains("pipx install huggingface_hub"))
+        #expect(calls.contains("hf download Qwen/Qwen3-32B-FP8 HF_HOME=\(mount)/hf"))
+        #expect(FileManager.default.fileExists(atPath: mount + "/hf/hub/models--Qwen--Qwen3-32B-FP8/snapshots/0123abcd/config.json"))
+        let local = folder.appendingPathComponent("nodes/quick-newton")
+        for (name, mode) in [("config.env", 0o600), ("node-config.json", 0o644)] {
+            #expect(try Data(contentsOf: local.appendingPathComponent(name)) == Data(contentsOf: URL(fileURLWithPath: deploy + "/" + name)))
+            #expect(try FileManager.default.attributesOfItem(atPath: deploy + "/" + name)[.posixPermissions] as? Int == mode)
+        }
+        let dotEnv = try String(contentsOf: URL(fileURLWithPath: deploy + "/.env"), encoding: .utf8)
+        #expect(dotEnv.hasPrefix("DAPI_API__PUBLIC_URL=http://\(sandbox.hosts[0].address):8000\n"))
+        #expect(dotEnv.contains("\nKEYRING_PASSWORD=\(GonkaDeploySandbox.password)\n") && !dotEnv.contains("export "))
+        #expect(try FileManager.default.attributesOfItem(atPath: deploy + "/.env")[.posixPermissions] as? Int == 0o600)
+        let log = try GonkaDeploySandbox.latestLog(folder)
+        #expect(!log.contains(GonkaDeploySandbox.password) && !first.console.contains(GonkaDeploySandbox.password))
+
+        let second = try await GonkaDeploySandbox.run(sandbox, ["nodes/node1.conf", "--yes", "--from-phase", "2"], in: folder)
+        #expect(second.stdout.contains("[OK] Phase 3 completed: 0 steps done"), "\(second.console)")
+        let secondLog = try GonkaDeploySandbox.lastRunLog(folder)
+        #expect(!secondLog.contains("[EXEC]"), "\(secondLog)")
+        let again = GonkaDeploySandbox.calls(sandbox)
+        #expect(again.filter { $0.hasPrefix("git clone") }.count == 1 && again.filter { $0.hasPrefix("hf download") }.count == 1)
+
+        // A checkout of another repository is never used or replaced.
+        try "https://github.com/someone/else.git\n".write(toFile: mount + "/gonka/.git/origin-url", atomically: false, encoding: .utf8)
+        let wrong = try await GonkaDeploySandbox.run(sandbox, ["nodes/node1.conf", "--yes", "--phase", "2"], in: folder)
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.contains("Wrong git remote of \(mount)/gonka: https://github.com/someone/else.git. Please remove"), "\(wrong.console)")
     }
 }

@@ -35,6 +35,7 @@ enum GonkaDeploySandbox {
             try "\(filesystem)\n".write(to: disk.appendingPathComponent("type"), atomically: false, encoding: .utf8)
             try "0b7c1f2e-5d1a-4c8e-9f00-aa11bb22cc33\n".write(to: disk.appendingPathComponent("uuid"), atomically: false, encoding: .utf8)
         }
+        try FileManager.default.copyItem(at: GonkaFixtures.url("gonka-deploy/hf"), to: state.appendingPathComponent("hf"))
         try "# /etc/fstab of the test host\n".write(to: state.appendingPathComponent("fstab"), atomically: false, encoding: .utf8)
         let chown = Process()
         chown.executableURL = URL(fileURLWithPath: "/bin/chown")
@@ -90,5 +91,12 @@ enum GonkaDeploySandbox {
     /// The text of `logs/<KEY_NAME>_latest.log` in `folder`.
     static func latestLog(_ folder: URL) throws -> String {
         try String(contentsOf: folder.appendingPathComponent("logs/quick-newton_latest.log"), encoding: .utf8)
+    }
+
+    /// The last run's part of the latest log: runs started in the same second share a file, as in the original.
+    static func lastRunLog(_ folder: URL) throws -> String {
+        let text = try latestLog(folder)
+        guard let start = text.range(of: "Gonka Node Deployment Script", options: .backwards) else { return text }
+        return String(text[start.lowerBound...])
     }
 }
