@@ -113,7 +113,7 @@ func proceed(_ deployment: NodeDeployment, confirmation: DeployConfirmation, sel
     }
     if !report.notBuilt.isEmpty {
         let numbers = report.notBuilt.map { String($0.rawValue) }.joined(separator: ", ")
-        runLog.warn("Deployment incomplete: phase(s) \(numbers) are not built in this version; the node is not deployed yet")
+        runLog.warn("Deployment incomplete: phase(s) \(numbers) are not (fully) built in this version; the node is not deployed yet")
         return ToolExitCode.failure
     }
     runLog.log(.ok, deployment.checkMode ? "Check finished: \(Plural.count(report.changedSteps, "step")) would change" : "All selected phases completed successfully!")

@@ -90,7 +90,7 @@ struct GonkaDeployOverSSHTests {
         // A full run: the phases after 1 are not built, which is said and is not success.
         let full = try await GonkaDeploySandbox.run(sandbox, ["nodes/node1.conf", "--yes"], in: folder)
         #expect(full.status == 1)
-        #expect(full.stdout.contains("[WARN] Deployment incomplete: phase(s) 4, 5, 6, 7, 8 are not built"), "\(full.console)")
+        #expect(full.stdout.contains("[WARN] Deployment incomplete: phase(s) 4, 5, 6, 7, 8 are not (fully) built"), "\(full.console)")
     }
 
     @Test func diskHoldingXFSIsLeftIntactWithAClearError() async throws {
@@ -172,5 +172,72 @@ struct GonkaDeployOverSSHTests {
         let wrong = try await GonkaDeploySandbox.run(sandbox, ["nodes/node1.conf", "--yes", "--phase", "2"], in: folder)
         #expect(wrong.status == 1)
         #expect(wrong.stderr.contains("Wrong git remote of \(mount)/gonka: https://github.com/someone/else.git. Please remove"), "\(wrong.console)")
+    }
+
+    @Test func warmKeyIsCreatedOnceAndNoSecretReachesLogsConsoleOrArgv() async throws {
+        let sandbox = try currentSandbox()
+        try GonkaDeploySandbox.prepare(sandbox, filesystem: "ext4")
+        let marker = GonkaDeploySandbox.stateFolder(sandbox).appendingPathComponent("INJECTED").path
+        let password = "pw'\\\"q;$(touch \(marker))`touch \(marker)` \(UInt32.random(in: 0 ... .max))"
+        let words = ["orbit", "velvet", "glacier", "pumpkin", "harbor", "lantern", "meadow", "quartz", "saddle", "thistle", "walnut", "zephyr"]
+        let mnemonic = (0..<24).map { _ in words[Int.random(in: 0..<words.count)] }.joined(separator: " ")
+        try mnemonic.write(to: GonkaDeploySandbox.stateFolder(sandbox).appendingPathComponent("next-mnemonic"), atomically: false, encoding: .utf8)
+        let folder = try GonkaDeploySandbox.workFolder(nodeFile: GonkaDeploySandbox.nodeFile(sandbox, extra: ["KEYRING_PASSWORD": ShellQuote.quote(password)]))
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let local = folder.appendingPathComponent("nodes/quick-newton")
+
+        let seen = Locked<[String]>([])
+        let watcher = Task {
+            while !Task.isCancelled {
+                let lines = ProcessScan.live(containingAnyOf: [password, mnemonic])
+                if !lines.isEmpty { seen.withLock { $0 += lines } }
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+        }
+        let first = try await GonkaDeploySandbox.run(sandbox, ["nodes/node1.conf", "--yes", "--from-phase", "1"], in: folder)
+        let second = try await GonkaDeploySandbox.run(sandbox, ["nodes/node1.conf", "--yes", "--from-phase", "4"], in: folder)
+        watcher.cancel()
+        _ = await watcher.value
+
+        #expect(first.status == 1 && first.stdout.contains("[WARN] Phase 4 ran its built steps; not built in this version: participant registration"), "\(first.console)")
+        #expect(seen.withLock { $0 }.isEmpty, "a secret reached an argv: \(seen.withLock { $0 })")
+        #expect(!FileManager.default.fileExists(atPath: marker), "the password reached a shell unquoted")
+        #expect(GonkaDeploySandbox.state(sandbox, "keys-created") == "add quick-newton\n", "one key, created once")
+        #expect(GonkaDeploySandbox.state(sandbox, "keyring/password") == password + "\n", "the password reached inferenced intact, on stdin")
+        let address = GonkaDeploySandbox.state(sandbox, "keyring/quick-newton.address")
+        #expect(try String(contentsOf: local.appendingPathComponent("warm_address.txt"), encoding: .utf8) == address)
+        let keyFile = local.appendingPathComponent("warm_key.txt")
+        let saved = try String(contentsOf: keyFile, encoding: .utf8)
+        #expect(saved.contains(mnemonic) && saved.contains("- address: \(address.dropLast())"))
+        #expect(try FileManager.default.attributesOfItem(atPath: keyFile.path)[.posixPermissions] as? Int == 0o600)
+        #expect(GonkaDeploySandbox.calls(sandbox).contains("docker compose up tmkms node -d --no-deps"))
+        let log = try GonkaDeploySandbox.latestLog(folder)
+        for text in [log, first.console, second.console] {
+            #expect(!text.contains(mnemonic) && !text.contains(password))
+        }
+
+        // The re-run finds the key and changes nothing.
+        #expect(second.status == 1, "\(second.console)")
+        #expect(GonkaDeploySandbox.calls(sandbox).filter { $0.hasPrefix("inferenced keys add") }.count == 1)
+        #expect(try String(contentsOf: keyFile, encoding: .utf8) == saved)
+        #expect(!(try GonkaDeploySandbox.lastRunLog(folder)).contains("[EXEC]"))
+
+        // A keyring that cannot be read (another password) never leads to a new key.
+        try "someone else's password\n".write(to: GonkaDeploySandbox.stateFolder(sandbox).appendingPathComponent("keyring/password"), atomically: false, encoding: .utf8)
+        let locked = try await GonkaDeploySandbox.run(sandbox, ["nodes/node1.conf", "--yes", "--phase", "4"], in: folder)
+        #expect(locked.status == 1 && locked.stderr.contains("incorrect passphrase; no key is created"), "\(locked.console)")
+        #expect(GonkaDeploySandbox.state(sandbox, "keys-created") == "add quick-newton\n")
+    }
+
+    @Test func hostileKeyNameIsRefusedBeforeAnyConnection() async throws {
+        let sandbox = try currentSandbox()
+        try GonkaDeploySandbox.prepare(sandbox)
+        let folder = try GonkaDeploySandbox.workFolder(nodeFile: GonkaDeploySandbox.nodeFile(sandbox, extra: ["KEY_NAME": "'k;touch /tmp/x'"]))
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let logins = try sandbox.acceptedLogins(1)
+        let run = try await GonkaDeploySandbox.run(sandbox, ["nodes/node1.conf", "--yes"], in: folder)
+        #expect(run.status == 2 && run.stderr.contains("KEY_NAME"), "\(run.console)")
+        #expect(try sandbox.acceptedLogins(1) == logins)
+        #expect(GonkaDeploySandbox.calls(sandbox).isEmpty)
     }
 }
