@@ -12,10 +12,13 @@ public final class FileLogSink: LogSink {
     public let url: URL
     private let timeZone: TimeZone
     private let levels: Set<LogLevel>
+    private let format: LogLineFormat
     private let handle: Locked<FileHandle>
 
-    /// Opens (or creates) `url` for appending. Lines of a level outside `levels` are dropped.
-    public init(url: URL, timeZone: TimeZone = .current, levels: Set<LogLevel> = Set(LogLevel.allCases)) throws {
+    /// Opens (or creates) `url` for appending. Lines of a level outside `levels` are dropped;
+    /// `format` lays out each line.
+    public init(url: URL, timeZone: TimeZone = .current, levels: Set<LogLevel> = Set(LogLevel.allCases),
+                format: LogLineFormat = .timestampLevelHost) throws {
         let path = url.path
         if !FileManager.default.fileExists(atPath: path) {
             guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o640]) else {
@@ -27,13 +30,14 @@ public final class FileLogSink: LogSink {
         self.url = url
         self.timeZone = timeZone
         self.levels = levels
+        self.format = format
         self.handle = Locked(handle)
     }
 
     /// Appends the entry's formatted line.
     public func write(_ entry: LogEntry) {
         guard levels.contains(entry.level) else { return }
-        let line = Data((entry.formatted(timeZone: timeZone) + "\n").utf8)
+        let line = Data((format.line(entry, timeZone: timeZone) + "\n").utf8)
         handle.withLock { try? $0.write(contentsOf: line) }
     }
 
@@ -46,13 +50,17 @@ public final class ConsoleLogSink: LogSink {
     private let levels: Set<LogLevel>
     private let colored: Bool
     private let timeZone: TimeZone
+    private let format: LogLineFormat
     private let emit: @Sendable (String) -> Void
     private let serial = Locked(())
 
-    /// Creates a console sink. The executable decides `colored` (a terminal and no `NO_COLOR`).
-    public init(levels: Set<LogLevel>, colored: Bool, timeZone: TimeZone = .current, emit: @escaping @Sendable (String) -> Void) {
+    /// Creates a console sink. The executable decides `colored` (a terminal and no `NO_COLOR`);
+    /// `format` lays out each line.
+    public init(levels: Set<LogLevel>, colored: Bool, timeZone: TimeZone = .current, format: LogLineFormat = .timestampLevelHost,
+                emit: @escaping @Sendable (String) -> Void) {
         self.levels = levels
         self.colored = colored
+        self.format = format
         self.timeZone = timeZone
         self.emit = emit
     }
@@ -67,7 +75,7 @@ public final class ConsoleLogSink: LogSink {
     /// Emits the entry's line if its level is shown.
     public func write(_ entry: LogEntry) {
         guard levels.contains(entry.level) else { return }
-        var line = entry.formatted(timeZone: timeZone)
+        var line = format.line(entry, timeZone: timeZone)
         if colored { line = entry.level.ansiColor + line + "\u{1B}[0m" }
         serial.withLock { _ in emit(line) }
     }

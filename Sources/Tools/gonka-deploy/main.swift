@@ -20,13 +20,45 @@ let renderSpec = CommandSpec(
         OptionSpec("json", help: "Print what was written as JSON"),
     ])
 
+let deploySpec = CommandSpec(
+    name: "deploy",
+    summary: "Deploy the node of a node file in phases over one SSH connection (also: gonka-deploy <node-file>)",
+    discussion: """
+        Phase 0 checks the node file, connects once (the connection is reused for the whole run; the hosts run fail2ban), shows the parameters with the password masked and asks "Do you want to proceed with deployment? (yes/no): " (only "yes" proceeds). AUTO_CONFIRM=yes (node file or environment) or --yes skips the question; without a terminal and without either, the run is refused.
+        Each step is CHECK, then SKIP when already so, else EXEC and OK; the first ERROR stops the run (exit 1). Resume with --from-phase N. The log goes to logs/<KEY_NAME>_YYYY-MM-DD_HH-MM-SS.log, with logs/<KEY_NAME>_latest.log pointing at it.
+        Built so far: phase 1 (admin SSH keys; the data disk, formatted only when it holds no signature and is not mounted, mounted, in /etc/fstab by UUID once, volume.txt), phase 2 (the gonka-ai/gonka checkout, never replaced; HF_HOME; hf through pipx; the model) and phase 3 (config.env, node-config.json and .env on the server, written only when they differ) and phase 4 up to the warm key (tmkms and node started; the warm key created only when inferenced keys show does not find it, its mnemonic straight into nodes/<KEY_NAME>/warm_key.txt, mode 0600; warm_address.txt). Registration and phases 5-8 are reported as not built and the run ends with exit 1.
+        """,
+    arguments: [ArgumentSpec("node-file", help: "The node file, e.g. nodes/node1.conf")],
+    options: [
+        OptionSpec("yes", short: "y", help: "Deploy without asking, as AUTO_CONFIRM=yes"),
+        OptionSpec("check", help: "Only report what each step would change; change nothing"),
+        OptionSpec("phase", value: "N", help: "Run only phase N (1-8)"),
+        OptionSpec("from-phase", value: "N", help: "Run phase N and every later one (1-8)"),
+        OptionSpec("output", short: "o", value: "DIR", help: "The node's local folder instead of nodes/<KEY_NAME>/ next to the node file"),
+        OptionSpec("log-dir", value: "DIR", help: "Folder for the run logs", defaultValue: "logs"),
+        OptionSpec("identity", short: "i", value: "FILE", help: "SSH private key (instead of SSH_KEY of the node file)"),
+        OptionSpec("known-hosts", value: "FILE", help: "known_hosts file the tool owns (default: ~/.config/fleetkit/known_hosts)", environment: "FLEET_KNOWN_HOSTS"),
+        OptionSpec("timeout", short: "t", value: "SECONDS", help: "Limit of each remote command", environment: "TIMEOUT", defaultValue: "600"),
+        OptionSpec("verbose", short: "v", help: "Also show debug lines and command output", environment: "VERBOSE"),
+    ])
+
 let spec = CommandSpec(
     name: "gonka-deploy",
     summary: "Set up Gonka inference nodes from the node files of the original mitch_help.sh.",
-    discussion: "Exit codes: 0 fine, 1 the job failed (a file could not be written), 2 usage or node file error.",
-    subcommands: [renderSpec])
+    discussion: "Usage as the original's: gonka-deploy nodes/node1.conf (the same as gonka-deploy deploy nodes/node1.conf). Exit codes: 0 fine, 1 the job failed, 2 usage or node file error.",
+    subcommands: [deploySpec, renderSpec])
 
-let io = ToolIO.process()
+/// The original's call, `gonka-deploy nodes/node1.conf`, is `deploy nodes/node1.conf`.
+func withDefaultCommand(_ arguments: [String]) -> [String] {
+    guard let first = arguments.first, !first.hasPrefix("-"), !spec.subcommands.contains(where: { $0.name == first }) else { return arguments }
+    return ["deploy"] + arguments
+}
+
+let io: ToolIO = {
+    var standard = ToolIO.process()
+    standard.arguments = withDefaultCommand(standard.arguments)
+    return standard
+}()
 
 /// A path from the command line, relative to the working directory.
 func localURL(_ path: String) -> URL {
@@ -54,7 +86,8 @@ func render(_ parsed: ParsedCommand) throws -> Int32 {
 let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.current, io: io) { parsed in
     switch parsed.path.last {
     case "render": return try render(parsed)
-    default: throw UsageError(message: "missing subcommand; expected one of: render", commandPath: parsed.path)
+    case "deploy": return try await deploy(parsed, io: io)
+    default: throw UsageError(message: "missing node file; usage: gonka-deploy <node-file> (example: gonka-deploy nodes/node1.conf)", commandPath: parsed.path)
     }
 }
 exit(code)

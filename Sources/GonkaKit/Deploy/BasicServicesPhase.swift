@@ -1,0 +1,107 @@
+import FleetKit
+import Foundation
+
+/// Phase 4 (basic services launch), the parts built so far: tmkms and the chain node
+/// started, the warm key created only when `inferenced keys show` does not find it, and
+/// `warm_address.txt`. The keyring password reaches the container on standard input only;
+/// the output of `keys add` (with the mnemonic) goes straight into `warm_key.txt` (0600)
+/// and is never logged or printed.
+public enum BasicServicesPhase {
+    /// What phase 4 of the original also does and this one does not yet.
+    public static let unbuiltPart = "participant registration (register-new-participant) and its check under the cold account's address"
+
+    /// Where steps leave the warm address for later steps of the run.
+    static let warmAddressFact = "gonka.warmAddress"
+
+    /// The phase's playbook; `localFolder` is `nodes/<KEY_NAME>/`.
+    public static func playbook(_ config: NodeConfig, localFolder: URL) -> Playbook {
+        Playbook(DeployPhase.basicServices.title, steps: [
+            chainContainers(config), warmKey(config, localFolder: localFolder), warmAddressFile(localFolder: localFolder),
+        ])
+    }
+
+    /// `docker compose` in the deploy folder, as root without a password prompt.
+    static func compose(_ config: NodeConfig) -> String {
+        "cd \(ShellQuote.quote(config.deployDirectory)) && sudo -n docker compose"
+    }
+
+    /// tmkms and node running; started with config.env sourced, as the original does (never stopped first).
+    static func chainContainers(_ config: NodeConfig) -> Step {
+        let running = "s=$(\(compose(config)) ps --status running --services) && echo \"$s\" | grep -qx tmkms && echo \"$s\" | grep -qx node"
+        return .shell(
+            "tmkms and node containers", check: running,
+            action: "cd \(ShellQuote.quote(config.deployDirectory)) && set -a && . ./config.env && set +a && sudo -n -E docker compose up tmkms node -d --no-deps",
+            verify: running, timeout: .seconds(1800))
+    }
+
+    /// `inferenced keys <arguments>` in a throwaway api container.
+    static func keysCommand(_ config: NodeConfig, _ arguments: String) -> String {
+        "\(compose(config)) run --rm --no-deps -T api inferenced keys \(arguments) --keyring-backend file"
+    }
+
+    /// Looks the warm key up (password on stdin); `true` and the address kept when it exists.
+    static func warmKeyExists(_ config: NodeConfig, _ context: HostContext) async throws -> Bool {
+        let password = Data((config.keyringPassword.revealed + "\n").utf8)
+        let result = try await context.run(RemoteCommand(keysCommand(config, "show \(ShellQuote.quote(config.keyName)) -a"), standardInput: password))
+        if result.succeeded, let address = WarmKeyOutput.address(inShowOutput: result.standardOutput) {
+            context.facts[warmAddressFact] = address
+            return true
+        }
+        if WarmKeyOutput.saysKeyIsMissing(result.standardOutput + result.standardError) { return false }
+        throw StepFailure("inferenced keys show \(config.keyName) failed (\(result.summary)): \(result.tail(lines: 2)); no key is created while the keyring cannot be read")
+    }
+
+    /// The warm key: created only when missing, so a re-run never replaces it.
+    static func warmKey(_ config: NodeConfig, localFolder: URL) -> Step {
+        Step(
+            "warm key \(config.keyName)",
+            check: .swift { context in try await warmKeyExists(config, context) },
+            action: .swift { context in
+                let password = config.keyringPassword.revealed
+                let result = try await context.run(RemoteCommand(keysCommand(config, "add \(ShellQuote.quote(config.keyName))"),
+                                                                 standardInput: Data((password + "\n" + password + "\n").utf8)))
+                let output = result.standardOutput + result.standardError
+                if let mnemonic = WarmKeyOutput.mnemonic(in: output) { context.runLog.addSecrets([mnemonic]) }
+                try keepKeyOutput(output, folder: localFolder)
+                guard result.succeeded else {
+                    throw StepFailure("inferenced keys add \(config.keyName) failed (\(result.summary)); its output is in \(localFolder.path)/warm_key.txt")
+                }
+                guard let address = WarmKeyOutput.address(inAddOutput: output) else {
+                    throw StepFailure("Failed to extract the address from the key creation output; see \(localFolder.path)/warm_key.txt")
+                }
+                context.facts[warmAddressFact] = address
+                context.log(.ok, "Warm wallet address: \(address)")
+            },
+            verify: .swift { context in try await warmKeyExists(config, context) },
+            timeout: .seconds(600))
+    }
+
+    /// Writes the creation output to `warm_key.txt` (0600, atomically); an earlier file is
+    /// kept as `warm_key.txt.previous-<unix time>`, never overwritten, since it may hold
+    /// the only copy of another key's mnemonic.
+    static func keepKeyOutput(_ output: String, folder: URL) throws {
+        try AtomicFile.createDirectory(folder, mode: 0o700)
+        let file = folder.appendingPathComponent("warm_key.txt")
+        if FileManager.default.fileExists(atPath: file.path) {
+            let kept = folder.appendingPathComponent("warm_key.txt.previous-\(Int(Date().timeIntervalSince1970))")
+            try FileManager.default.moveItem(at: file, to: kept)
+        }
+        try AtomicFile.write(output, to: file, mode: 0o600)
+    }
+
+    /// `warm_address.txt`: the address and a newline, rewritten when it differs.
+    static func warmAddressFile(localFolder: URL) -> Step {
+        let file = localFolder.appendingPathComponent("warm_address.txt")
+        return Step(
+            "warm_address.txt",
+            check: .swift { context in
+                guard let address = context.facts[warmAddressFact] else { return false }
+                return (try? String(contentsOf: file, encoding: .utf8)) == address + "\n"
+            },
+            action: .swift { context in
+                guard let address = context.facts[warmAddressFact] else { throw StepFailure("the warm address is not known") }
+                try AtomicFile.createDirectory(localFolder, mode: 0o700)
+                try AtomicFile.write(address + "\n", to: file, mode: 0o644)
+            })
+    }
+}

@@ -1,0 +1,40 @@
+import FleetKit
+import Foundation
+
+/// Phase 3 (configuration): `config.env` and `node-config.json` kept locally in
+/// `nodes/<KEY_NAME>/` and put into the deploy folder, and the server's `.env`. Each file is
+/// written only when its content or mode differs; the ones holding the keyring password
+/// have mode 0600 and travel on standard input, never in argv.
+public enum ConfigurationPhase {
+    /// The phase's playbook.
+    public static func playbook(_ config: NodeConfig, localFolder: URL) -> Playbook {
+        let files = NodeFiles.render(config)
+        var steps = [localFiles(config, files: files, folder: localFolder)]
+        for file in files {
+            let contents = Data(file.contents.utf8)
+            steps.append(.remoteFile("server \(file.name)", path: config.deployDirectory + "/" + file.name, mode: file.mode) { contents })
+        }
+        let dotEnv = Data(dotEnvText(configEnv: ConfigEnvFile.render(config)).utf8)
+        steps.append(.remoteFile("server .env", path: config.deployDirectory + "/.env", mode: 0o600) { dotEnv })
+        return Playbook(DeployPhase.configuration.title, steps: steps)
+    }
+
+    /// The original's `.env`: config.env with the `export ` of each line removed.
+    public static func dotEnvText(configEnv: String) -> String {
+        configEnv.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.hasPrefix("export ") ? String($0.dropFirst("export ".count)) : String($0) }
+            .joined(separator: "\n")
+    }
+
+    /// The local copies, rewritten when their content differs.
+    static func localFiles(_ config: NodeConfig, files: [RenderedNodeFile], folder: URL) -> Step {
+        Step(
+            "local node files",
+            check: .swift { _ in
+                files.allSatisfy { file in
+                    (try? Data(contentsOf: folder.appendingPathComponent(file.name))) == Data(file.contents.utf8)
+                }
+            },
+            action: .swift { _ in _ = try NodeFiles.write(config, to: folder) })
+    }
+}
