@@ -46,34 +46,15 @@ public enum AztecStage {
 
     /// The server's `.env` with mode 0600; its content travels on stdin, never in argv.
     static func environmentFile(_ settings: InstallSettings) -> Step {
-        let path = RemoteShell.q(settings.environmentFilePath)
-        return Step(
-            "node .env",
-            check: .swift { context in
-                let environment = try NodeEnvironment.make(for: context.host, settings: settings)
-                let same = try await context.run("cmp -s - \(path) && test \"$(stat -c %a \(path))\" = 600",
-                                                 standardInput: Data(environment.text.utf8))
-                return same.succeeded
-            },
-            action: .hostCommand { host in
-                guard let environment = try? NodeEnvironment.make(for: host, settings: settings) else {
-                    return RemoteCommand("echo 'the inventory row lacks node values' >&2; exit 1")
-                }
-                return RemoteCommand(UploadScript.make(path: settings.environmentFilePath, mode: 0o600),
-                                     standardInput: Data(environment.text.utf8))
-            })
+        .remoteFile("node .env", path: settings.environmentFilePath, mode: 0o600) { host in
+            Data(try NodeEnvironment.make(for: host, settings: settings).text.utf8)
+        }
     }
 
     /// The compose file with the pinned image.
     static func composeFile(_ settings: InstallSettings) -> Step {
         let text = ComposeFile.text(settings)
-        let path = RemoteShell.q(settings.composeFilePath)
-        return Step(
-            "compose file",
-            check: .shell("printf '%s' \(RemoteShell.q(text)) | cmp -s - \(path)"),
-            action: .hostCommand { _ in
-                RemoteCommand(UploadScript.make(path: settings.composeFilePath, mode: 0o644), standardInput: Data(text.utf8))
-            })
+        return .remoteFile("compose file", path: settings.composeFilePath, mode: 0o644) { Data(text.utf8) }
     }
 
     /// `docker compose up -d`, re-run whenever `.env` or the compose file changed since the last start.
