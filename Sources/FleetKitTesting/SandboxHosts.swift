@@ -69,9 +69,10 @@ public final class SandboxHosts: Sendable {
         try await ProcessRunner.run(ProcessRequest(executable: "/bin/bash", arguments: [Self.script, "exec", directory.path, String(index)] + arguments, timeout: timeout))
     }
 
-    /// A transport with its own known_hosts file and control folder.
+    /// A transport with its own known_hosts file and control folder; the connect timeout
+    /// leaves room for a test machine busy with many hosts at once.
     public func transport(knownHosts: String = "known_hosts", controlDirectory: URL? = nil, persist: Duration = .seconds(30),
-                          connectTimeout: Duration = .seconds(3), retry: RetryPolicy = .none) throws -> OpenSSHTransport {
+                          connectTimeout: Duration = .seconds(15), retry: RetryPolicy = .none) throws -> OpenSSHTransport {
         let configuration = OpenSSHConfiguration(
             controlDirectory: controlDirectory ?? self.controlDirectory,
             knownHostsFile: directory.appendingPathComponent(knownHosts),
