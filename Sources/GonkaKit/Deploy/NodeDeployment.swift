@@ -73,6 +73,7 @@ public struct NodeDeployment: Sendable {
         case .gonkaAndModels: GonkaAndModelsPhase.playbook(config)
         case .configuration: ConfigurationPhase.playbook(config, localFolder: localFolder)
         case .basicServices: BasicServicesPhase.playbook(config, localFolder: localFolder, seedAPI: seedAPI)
+        case .blockchainConfiguration: BlockchainConfigurationPhase.playbook(config, seedAPI: seedAPI)
         default: nil
         }
     }
@@ -83,7 +84,7 @@ public struct NodeDeployment: Sendable {
     /// What a phase of the original also does that this version does not yet, if anything:
     /// such a phase runs, but is not counted as completed.
     public func unbuiltPart(of phase: DeployPhase) -> String? {
-        nil
+        phase == .blockchainConfiguration ? BlockchainConfigurationPhase.unbuiltPart : nil
     }
 
     /// Runs the selected phases in order and stops at the first failure, or at the first

@@ -81,3 +81,14 @@ public struct SeedAPIError: Error, Sendable, CustomStringConvertible {
     /// The message.
     public var description: String { message }
 }
+
+extension SeedAPI {
+    /// The body of `<SEED_API_URL>/chain-rpc/<path>` (e.g. `status`), the seed node's
+    /// CometBFT RPC; anything but 200 is a ``StepFailure``.
+    public func chainRPC(_ path: String) async throws -> Data {
+        let url = baseURL + "/chain-rpc/" + path
+        let response = try await get(url)
+        guard response.status == 200 else { throw StepFailure("\(url) answered \(response.status)") }
+        return response.body
+    }
+}
