@@ -1,22 +1,20 @@
 import FleetKit
 import Foundation
 
-/// Phase 4 (basic services launch), the parts built so far: tmkms and the chain node
-/// started, the warm key created only when `inferenced keys show` does not find it, and
-/// `warm_address.txt`. The keyring password reaches the container on standard input only;
+/// Phase 4 (basic services launch): tmkms and the chain node started, the warm key created
+/// only when `inferenced keys show` does not find it, `warm_address.txt`, and the
+/// participant registration under the cold account (``ParticipantRegistration``). The keyring password reaches the container on standard input only;
 /// the output of `keys add` (with the mnemonic) goes straight into `warm_key.txt` (0600)
 /// and is never logged or printed.
 public enum BasicServicesPhase {
-    /// What phase 4 of the original also does and this one does not yet.
-    public static let unbuiltPart = "participant registration (register-new-participant) and its check under the cold account's address"
-
     /// Where steps leave the warm address for later steps of the run.
     static let warmAddressFact = "gonka.warmAddress"
 
     /// The phase's playbook; `localFolder` is `nodes/<KEY_NAME>/`.
-    public static func playbook(_ config: NodeConfig, localFolder: URL) -> Playbook {
+    public static func playbook(_ config: NodeConfig, localFolder: URL, seedAPI: SeedAPI) -> Playbook {
         Playbook(DeployPhase.basicServices.title, steps: [
             chainContainers(config), warmKey(config, localFolder: localFolder), warmAddressFile(localFolder: localFolder),
+            ParticipantRegistration.step(config, localFolder: localFolder, seedAPI: seedAPI),
         ])
     }
 

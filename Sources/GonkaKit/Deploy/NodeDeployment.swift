@@ -23,10 +23,13 @@ public struct NodeDeployment: Sendable {
     public var phaseTimeout: Duration
     /// Time source for the runner.
     public var clock: any FleetClock
+    /// How the seed API and chain RPC are asked from this machine, as the original's `curl` calls.
+    public var httpClient: any DeployHTTPClient
 
     /// Creates the deployment and registers the keyring password with the log's redactor.
     public init(config: NodeConfig, transport: any Transport, runLog: RunLog, localFolder: URL, checkMode: Bool = false,
-                commandTimeout: Duration = .seconds(600), phaseTimeout: Duration = .seconds(6 * 3600), clock: any FleetClock = SystemClock()) {
+                commandTimeout: Duration = .seconds(600), phaseTimeout: Duration = .seconds(6 * 3600), clock: any FleetClock = SystemClock(),
+                httpClient: any DeployHTTPClient = URLSessionDeployHTTPClient()) {
         self.config = config
         self.transport = transport
         self.runLog = runLog
@@ -35,6 +38,7 @@ public struct NodeDeployment: Sendable {
         self.commandTimeout = commandTimeout
         self.phaseTimeout = phaseTimeout
         self.clock = clock
+        self.httpClient = httpClient
         runLog.addSecrets([config.keyringPassword.revealed])
     }
 
@@ -68,15 +72,19 @@ public struct NodeDeployment: Sendable {
         case .serverPreparation: ServerPreparationPhase.playbook(config, localFolder: localFolder)
         case .gonkaAndModels: GonkaAndModelsPhase.playbook(config)
         case .configuration: ConfigurationPhase.playbook(config, localFolder: localFolder)
-        case .basicServices: BasicServicesPhase.playbook(config, localFolder: localFolder)
+        case .basicServices: BasicServicesPhase.playbook(config, localFolder: localFolder, seedAPI: seedAPI)
+        case .blockchainConfiguration: BlockchainConfigurationPhase.playbook(config, seedAPI: seedAPI)
         default: nil
         }
     }
 
+    /// The seed node's API at `SEED_API_URL`, asked through ``httpClient``.
+    public var seedAPI: SeedAPI { SeedAPI(baseURL: config.seedAPIURL, client: httpClient) }
+
     /// What a phase of the original also does that this version does not yet, if anything:
     /// such a phase runs, but is not counted as completed.
     public func unbuiltPart(of phase: DeployPhase) -> String? {
-        phase == .basicServices ? BasicServicesPhase.unbuiltPart : nil
+        phase == .blockchainConfiguration ? BlockchainConfigurationPhase.unbuiltPart : nil
     }
 
     /// Runs the selected phases in order and stops at the first failure, or at the first

@@ -15,6 +15,9 @@ enum GonkaDeploySandbox {
         var console: String { stdout + stderr }
     }
 
+    /// The fake seed API of each prepared sandbox, by the sandbox's folder.
+    static let seedAPIs = Locked<[String: FakeSeedAPI]>([:])
+
     /// Installs the shims in host 1's bin folder and a fresh state folder with one disk,
     /// `/dev/vdc`, holding `filesystem` (none when `nil`).
     static func prepare(_ sandbox: SandboxHosts, filesystem: String? = nil) throws {
@@ -42,6 +45,15 @@ enum GonkaDeploySandbox {
         chown.arguments = ["-R", "fleettest:", state.path]
         try chown.run()
         chown.waitUntilExit()
+        let previous = seedAPIs.withLock { $0.removeValue(forKey: sandbox.directory.path) }
+        previous?.stop()
+        let api = try FakeSeedAPI(stateFolder: state)
+        seedAPIs.withLock { $0[sandbox.directory.path] = api }
+    }
+
+    /// The URL of the fake seed API `prepare` started for `sandbox`.
+    static func seedURL(_ sandbox: SandboxHosts) -> String {
+        seedAPIs.withLock { $0[sandbox.directory.path]?.url } ?? "http://127.0.0.1:9"
     }
 
     static func stateFolder(_ sandbox: SandboxHosts) -> URL { sandbox.hostDirectory(1).appendingPathComponent("state") }
@@ -63,6 +75,7 @@ enum GonkaDeploySandbox {
         var settings = [
             "SERVER_IP": "\"\(sandbox.hosts[0].address)\"", "SSH_USER": "\"fleettest\"", "KEYRING_PASSWORD": "\"\(password)\"",
             "VOLUME_DEVICE": "\"/dev/vdc\"", "VOLUME_MOUNT": "\"\(mount)\"", "HF_HOME": "\"\(mount)/hf\"", "GONKA_PATH": "\"\(mount)/gonka\"",
+            "SEED_API_URL": "\"\(seedURL(sandbox))\"",
         ]
         settings.merge(extra) { $1 }
         return GonkaFixtures.nodeFile(settings)

@@ -1,0 +1,95 @@
+import FleetKit
+import Foundation
+
+/// Phase 5 (blockchain configuration): `persistent_peers` in config.toml, pruning at the top
+/// level of app.toml, and state sync (trusted block from the seed node's chain RPC) while the
+/// node holds no blocks yet; the node is restarted when a file changed. Unlike the original,
+/// the chain data is never wiped, so a re-run changes nothing.
+public enum BlockchainConfigurationPhase {
+    /// What phase 5 of the original also does and this one does not yet.
+    public static let unbuiltPart = "waiting for state sync (and the stuck-sync fix), --reset-chain-data and gonka-deploy fix-sync"
+
+    /// How many blocks below the latest the trusted block is, as in the original.
+    public static let trustDistance = 1000
+
+    /// The node's CometBFT config.toml on the server.
+    public static func configTOMLPath(_ config: NodeConfig) -> String { config.deployDirectory + "/.inference/config/config.toml" }
+    /// The node's Cosmos SDK app.toml on the server.
+    public static func appTOMLPath(_ config: NodeConfig) -> String { config.deployDirectory + "/.inference/config/app.toml" }
+    /// The node's chain data folder on the server.
+    public static func dataPath(_ config: NodeConfig) -> String { config.deployDirectory + "/.inference/data" }
+
+    /// The phase's playbook.
+    public static func playbook(_ config: NodeConfig, seedAPI: SeedAPI) -> Playbook {
+        Playbook(DeployPhase.blockchainConfiguration.title, steps: [
+            RemoteTOMLEditStep.make("config.toml persistent_peers", path: configTOMLPath(config)) { _ in
+                ChainConfigEdits.configTOML(persistentPeers: config.persistentPeers, stateSync: nil)
+            },
+            RemoteTOMLEditStep.make("app.toml pruning", path: appTOMLPath(config)) { _ in
+                ChainConfigEdits.appTOML(pruning: config.pruning)
+            },
+            stateSync(config, seedAPI: seedAPI),
+            nodeRestart(config),
+        ])
+    }
+
+    /// State sync, set only while the node has no blocks (`data/blockstore.db` absent): a
+    /// synced node keeps its settings, so a re-run never touches them.
+    static func stateSync(_ config: NodeConfig, seedAPI: SeedAPI) -> Step {
+        let edit = RemoteTOMLEditStep.make("config.toml state sync", path: configTOMLPath(config)) { context in
+            let settings = try await trustedBlock(seedAPI: seedAPI)
+            context.log(.info, "Trust height: \(settings.trustHeight), Trust hash: \(settings.trustHash)")
+            return Array(ChainConfigEdits.configTOML(persistentPeers: config.persistentPeers, stateSync: settings).dropFirst())
+        }
+        let blockstore = ShellQuote.quote(dataPath(config) + "/blockstore.db")
+        return Step(
+            "config.toml state sync",
+            check: .swift { context in
+                if try await context.run("sudo -n test -e \(blockstore)").succeeded {
+                    context.log(.info, "The node holds blocks; state sync settings are kept")
+                    return true
+                }
+                return false
+            },
+            action: edit.action)
+    }
+
+    /// The trusted block: the seed node's latest height minus ``trustDistance`` and its hash.
+    /// The original falls back to a fixed old block when the lookup fails; this stops instead.
+    static func trustedBlock(seedAPI: SeedAPI) async throws -> StateSyncSettings {
+        let status = try await seedAPI.chainRPC("status")
+        guard let latest = Int(ChainRPCJSON.string(in: status, at: ["result", "sync_info", "latest_block_height"]) ?? "") else {
+            throw StepFailure("the seed node's chain RPC gave no latest block height")
+        }
+        let height = latest - trustDistance
+        let block = try await seedAPI.chainRPC("block?height=\(height)")
+        guard let hash = ChainRPCJSON.string(in: block, at: ["result", "block_id", "hash"]) else {
+            throw StepFailure("the seed node's chain RPC gave no hash of block \(height)")
+        }
+        do {
+            return try StateSyncSettings(trustHeight: height, trustHash: hash)
+        } catch {
+            throw StepFailure("the seed node's trusted block is unusable: \(error.message)")
+        }
+    }
+
+    /// The node container restarted when a step of this phase changed a file, so it reads them.
+    static func nodeRestart(_ config: NodeConfig) -> Step {
+        Step(
+            "node restart",
+            check: .swift { context in context.facts[RemoteTOMLEditStep.changedFact] == nil },
+            action: .shell("\(BasicServicesPhase.compose(config)) restart node"))
+    }
+}
+
+/// Values in the chain RPC's JSON answers.
+enum ChainRPCJSON {
+    /// The string (or number, as text) at `path` in `data`.
+    static func string(in data: Data, at path: [String]) -> String? {
+        var value: Any? = try? JSONSerialization.jsonObject(with: data)
+        for key in path { value = (value as? [String: Any])?[key] }
+        if let text = value as? String { return text }
+        if let number = value as? NSNumber { return number.stringValue }
+        return nil
+    }
+}
