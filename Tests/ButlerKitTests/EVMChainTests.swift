@@ -216,11 +216,11 @@ import FleetKit
 
     @Test func stalledServerTimesOut() async throws {
         let options = try JSONRPCClientOptions(timeout: .milliseconds(500), retry: .none)
-        let (_, client, _) = try await clients("/stall/30", options: options)
+        let (_, client, _) = try await clients("/stall/300", options: options)
         let started = ContinuousClock.now
         let error = try await #require(throws: JSONRPCError.self) { try await client.chainID() }
         #expect(error.kind == .timedOut(seconds: 0.5))
-        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(ContinuousClock.now - started < .seconds(60), "the server stalls for 300 s")
     }
 
     @Test func tooManyRequestsThenSuccess() async throws {

@@ -14,11 +14,11 @@ import FleetKitTesting
 
     @Test func timeoutSendsTermThenKill() async throws {
         let started = ContinuousClock.now
-        let output = try await ProcessRunner.run(ProcessRequest(executable: "/bin/sh", arguments: ["-c", "trap '' TERM; sleep 30"],
+        let output = try await ProcessRunner.run(ProcessRequest(executable: "/bin/sh", arguments: ["-c", "trap '' TERM; sleep 300"],
                                                                 timeout: .milliseconds(300), killGrace: .milliseconds(300)))
         #expect(output.timedOut)
         #expect(output.status == 128 + SIGKILL)
-        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(ContinuousClock.now - started < .seconds(60), "the program ignores TERM and sleeps for 300 s")
     }
 
     @Test func outputIsCappedButFullyDrained() async throws {
