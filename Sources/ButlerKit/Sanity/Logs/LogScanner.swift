@@ -125,6 +125,12 @@ public struct LogReadError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The system's reason.
     public var reason: String
 
+    /// Creates an error.
+    public init(source: String, reason: String) {
+        self.source = source
+        self.reason = reason
+    }
+
     /// "cannot read SOURCE: REASON".
     public var description: String { "cannot read \(source): \(reason)" }
 }

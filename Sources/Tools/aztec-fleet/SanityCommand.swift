@@ -1,0 +1,116 @@
+import ButlerKit
+import FleetKit
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `aztec-fleet sanity`: options, local and fleet modes.
+let sanitySpec = CommandSpec(
+    name: "sanity",
+    summary: "The testnet runbook's post-deployment checks on every node, classified: log markers and catalogue messages, chain progress, network verdict",
+    discussion: """
+        Over SSH, each server's node container log of the last --since is streamed through the scanner while the node's \
+        JSON-RPC (127.0.0.1:--rpc-port on the server) is sampled at the start and the end of --window. Findings are the \
+        runbook's events with a criticality (Blocker, Critical, Major, Minor) and an action; the network is unstable when \
+        any instability condition holds. With --log FILE (or - for standard input) a local log is scanned instead, without SSH. \
+        Exit codes: 0 no Blocker or Critical finding, 1 some, 2 usage or input error.
+        """,
+    arguments: [ArgumentSpec("INVENTORY", help: "servers.csv: one server per row (not with --log)", optional: true)],
+    options: FleetOptions.specs(defaultTimeout: 300, defaultUser: "ubuntu") + inventoryOptions + [
+        OptionSpec("log", value: "FILE", help: "Scan this local log (- for standard input) instead of the servers' logs"),
+        OptionSpec("node", value: "URL", help: "With --log: also sample this node's JSON-RPC over --window"),
+        OptionSpec("since", value: "DURATION", help: "How much of each container's log to scan (docker logs --since: 90m, 1h, 2026-01-05T12:00:00Z)", defaultValue: "1h"),
+        OptionSpec("window", value: "DURATION", help: "Time between the two samples of each node's blocks (0 skips the stall check)", defaultValue: "120s"),
+        OptionSpec("role", value: "ROLE", help: "validator, prover or bot for every node (default: read from each log)"),
+        OptionSpec("container", value: "NAME", help: "The node's container (default: aztec-node, else the first running aztecprotocol/aztec container)"),
+        OptionSpec("rpc-port", value: "PORT", help: "Node RPC port on each server", defaultValue: "8080"),
+        OptionSpec("reference", value: "URL", help: "A node's JSON-RPC URL, asked from this machine, to compare blocks with (default: the fleet's best node)", environment: "SANITY_REFERENCE"),
+        OptionSpec("signals", value: "FILE", help: "CSV of log signals added to (or replacing by id) the built-in table"),
+        OptionSpec("print-signals", help: "Print the signal table as CSV (with --signals merged) and exit"),
+        OptionSpec("report", value: "FILE", help: "Write the JSON report here (default with servers: logs/sanity_report_YYYYMMDD_HHMMSS.json)"),
+        OptionSpec("max-lag", value: "BLOCKS", help: "Blocks a node may trail the reference", defaultValue: "3"),
+        OptionSpec("max-proven-lag", value: "BLOCKS", help: "Blocks the proven chain may trail the newest block", defaultValue: "96"),
+        OptionSpec("crash-limit", value: "N", help: "Restarts or crash lines from which crashes are persistent", defaultValue: "3"),
+    ])
+
+/// What every mode of `sanity` reads from the options.
+struct SanitySettings {
+    var classifier: SanityClassifier
+    var role: NodeRole?
+    var window: Duration
+    var json: Bool
+    var report: URL?
+
+    init(_ parsed: ParsedCommand) throws {
+        var signals = LogSignalTable.aztec
+        if let path = parsed.value("signals") {
+            signals = signals.merging(try LogSignalTable.load(contentsOf: URL(fileURLWithPath: path, relativeTo: io.currentDirectory)))
+        }
+        let thresholds = SanityThresholds(maxLag: UInt64(try parsed.int("max-lag", range: 0...1_000_000) ?? 3),
+                                          maxProvenLag: UInt64(try parsed.int("max-proven-lag", range: 0...1_000_000) ?? 96),
+                                          crashLimit: try parsed.int("crash-limit", range: 1...1_000_000) ?? 3)
+        classifier = SanityClassifier(signals: signals, thresholds: thresholds)
+        if let text = parsed.value("role") {
+            guard let role = NodeRole(rawValue: text.lowercased()) else {
+                throw UsageError(message: "--role: '\(text)' is not a role; expected validator, prover or bot", commandPath: parsed.path)
+            }
+            self.role = role
+        }
+        let windowText = parsed.value("window") ?? "120s"
+        guard let window = DurationText.parse(windowText), window <= .seconds(3600) else {
+            throw UsageError(message: "--window: '\(windowText)' is not a duration of at most an hour (120s, 2m, 0)", commandPath: parsed.path)
+        }
+        self.window = window
+        json = parsed.flag("json")
+        report = parsed.value("report").map { URL(fileURLWithPath: $0, relativeTo: io.currentDirectory) }
+    }
+}
+
+func sanity(_ parsed: ParsedCommand) async throws -> Int32 {
+    let settings = try SanitySettings(parsed)
+    if parsed.flag("print-signals") {
+        io.writeOutput(settings.classifier.signals.csv)
+        return ToolExitCode.success
+    }
+    if let log = parsed.value("log") {
+        if let inventory = parsed.argument("INVENTORY") {
+            throw UsageError(message: "--log scans a local log without SSH; give either --log or \(inventory), not both", commandPath: parsed.path)
+        }
+        return try await localSanity(parsed, log: log, settings: settings)
+    }
+    if parsed.value("node") != nil {
+        throw UsageError(message: "--node goes with --log; with servers.csv each node is asked on its own server (--rpc-port)", commandPath: parsed.path)
+    }
+    throw UsageError(message: "give servers.csv to check the fleet, or --log FILE (- for standard input) to scan a local log", commandPath: parsed.path)
+}
+
+/// Scans a local file or standard input and classifies it as one node.
+func localSanity(_ parsed: ParsedCommand, log: String, settings: SanitySettings) async throws -> Int32 {
+    let name = log == "-" ? "stdin" : URL(fileURLWithPath: log).lastPathComponent
+    let descriptor: Int32
+    if log == "-" {
+        descriptor = STDIN_FILENO
+    } else {
+        let path = URL(fileURLWithPath: log, relativeTo: io.currentDirectory).path
+        descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw LogReadError(source: log, reason: String(cString: strerror(errno))) }
+    }
+    defer { if descriptor != STDIN_FILENO { close(descriptor) } }
+    let summary = try LogScanner.scan(fileDescriptor: descriptor, name: log, signals: settings.classifier.signals)
+    let observation = NodeObservation(name: name, role: settings.role, logs: summary)
+    let report = settings.classifier.classify([observation], windowSeconds: 0, generated: Date())
+    return try finishSanity(report, settings: settings, redact: { $0 })
+}
+
+/// Writes the report file when asked, prints the report and returns the exit code.
+func finishSanity(_ report: SanityReport, settings: SanitySettings, redact: (String) -> String) throws -> Int32 {
+    let encoder = JSONEncoder.pretty
+    encoder.dateEncodingStrategy = .iso8601
+    let json = redact(String(decoding: try encoder.encode(report), as: UTF8.self)) + "\n"
+    if let url = settings.report { try AtomicFile.write(json, to: url) }
+    io.writeOutput(settings.json ? json : report.text(redact: redact))
+    return report.failed ? ToolExitCode.failure : ToolExitCode.success
+}
