@@ -114,3 +114,37 @@ func finishSanity(_ report: SanityReport, settings: SanitySettings, redact: (Str
     io.writeOutput(settings.json ? json : report.text(redact: redact))
     return report.failed ? ToolExitCode.failure : ToolExitCode.success
 }
+
+/// `aztec-fleet connection-info`.
+let connectionInfoSpec = CommandSpec(
+    name: "connection-info",
+    summary: "The runbook's network connection message (AZTEC_IMAGE, ETHEREUM_HOST, BOOT_NODE_URL) from kubectl get services output",
+    discussion: "Run kubectl get services -n NAMESPACE and pass its output as a file or on standard input. ethereum-lb gives ETHEREUM_HOST (port 8545), boot-node-lb-tcp and boot-node-lb-udp give BOOT_NODE_URL (port 40400); names with a release prefix (NAME-ethereum-lb) count too. Exit codes: 0 the message was printed, 2 a service is missing or has no external IP yet.",
+    options: [
+        OptionSpec("kubectl-output", value: "FILE", help: "The saved output of kubectl get services (- or nothing: standard input)"),
+        OptionSpec("image", value: "IMAGE", help: "AZTEC_IMAGE of the message", environment: "AZTEC_IMAGE", defaultValue: "aztecprotocol/aztec:latest"),
+        OptionSpec("json", help: "Print machine-readable JSON"),
+    ])
+
+func connectionInfo(_ parsed: ParsedCommand) throws -> Int32 {
+    let source = parsed.value("kubectl-output") ?? "-"
+    let data: Data
+    if source == "-" {
+        data = FileHandle.standardInput.readDataToEndOfFile()
+    } else {
+        let url = URL(fileURLWithPath: source, relativeTo: io.currentDirectory)
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw LogReadError(source: source, reason: (error as NSError).localizedFailureReason ?? error.localizedDescription)
+        }
+    }
+    let info = try NetworkConnectionInfo.parse(kubectlOutput: String(decoding: data, as: UTF8.self), source: source == "-" ? "stdin" : source,
+                                               aztecImage: parsed.value("image") ?? "aztecprotocol/aztec:latest")
+    if parsed.flag("json") {
+        io.writeOutput(String(decoding: try JSONEncoder.pretty.encode(info), as: UTF8.self) + "\n")
+    } else {
+        io.writeOutput(info.message)
+    }
+    return ToolExitCode.success
+}
