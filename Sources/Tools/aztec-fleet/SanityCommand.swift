@@ -84,7 +84,60 @@ func sanity(_ parsed: ParsedCommand) async throws -> Int32 {
     if parsed.value("node") != nil {
         throw UsageError(message: "--node goes with --log; with servers.csv each node is asked on its own server (--rpc-port)", commandPath: parsed.path)
     }
-    throw UsageError(message: "give servers.csv to check the fleet, or --log FILE (- for standard input) to scan a local log", commandPath: parsed.path)
+    guard parsed.argument("INVENTORY") != nil else {
+        throw UsageError(message: "give servers.csv to check the fleet, or --log FILE (- for standard input) to scan a local log", commandPath: parsed.path)
+    }
+    return try await fleetSanity(parsed, settings: settings)
+}
+
+/// An http(s) URL given to `option`, or a usage error naming it (credentials masked).
+func nodeURL(_ parsed: ParsedCommand, _ option: String) throws -> URL? {
+    guard let text = parsed.value(option) else { return nil }
+    guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
+        throw UsageError(message: "--\(option): '\(URLCredentials.masked(text))' is not an http(s) URL", commandPath: parsed.path)
+    }
+    return url
+}
+
+/// `--since` as docker logs takes it: a duration (90m, 1h30m) or a date (2026-01-05, 2026-01-05T12:00:00Z).
+func sinceValue(_ parsed: ParsedCommand) throws -> String {
+    let text = parsed.value("since") ?? "1h"
+    let isDate = text.range(of: #"^\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)?)?$"#, options: .regularExpression) != nil
+    guard isDate || (DurationText.parse(text) != nil && Int(text) == nil) else {
+        throw UsageError(message: "--since: '\(text)' is neither a duration (90m, 1h) nor a date (2026-01-05T12:00:00Z)", commandPath: parsed.path)
+    }
+    return text
+}
+
+/// Checks every server of the inventory over SSH.
+func fleetSanity(_ parsed: ParsedCommand, settings: SanitySettings) async throws -> Int32 {
+    let (options, inventory, _) = try loadRun(parsed)
+    let reference = try nodeURL(parsed, "reference")
+    let since = try sinceValue(parsed)
+    let container = parsed.value("container")
+    if let container, container.isEmpty || container.hasPrefix("-") || container.contains(where: { $0.isWhitespace }) {
+        throw UsageError(message: "--container: '\(container)' is not a container name", commandPath: parsed.path)
+    }
+    let rpcPort = try parsed.int("rpc-port", range: 1...65_535) ?? 8080
+    let run = try session("sanity", options)
+    run.runLog.addSecrets(inventory.secretValues)
+    let transport = try OpenSSHTransport(configuration: options.sshConfiguration())
+    let checker = SanityChecker(
+        transport: transport, runLog: run.runLog,
+        settings: SanityChecker.Settings(since: since, window: settings.window, container: container, rpcPort: rpcPort, role: settings.role,
+                                         perHostTimeout: options.timeout, forks: options.forks),
+        classifier: settings.classifier, reference: reference)
+    let report = await checker.check(inventory.hosts)
+    if options.controlPersist == .zero { await transport.close() }
+    var settings = settings
+    if settings.report == nil {
+        let name = run.logFile.lastPathComponent.replacingOccurrences(of: "sanity_", with: "sanity_report_").replacingOccurrences(of: ".log", with: ".json")
+        settings.report = run.logFile.deletingLastPathComponent().appendingPathComponent(name)
+    }
+    let code = try finishSanity(report, settings: settings, redact: run.runLog.redactor.redact)
+    run.runLog.info("report: \(settings.report?.path ?? "")")
+    io.writeError("log: \(run.logFile.path)\nreport: \(settings.report?.path ?? "")\n")
+    return code
 }
 
 /// Scans a local file or standard input and classifies it as one node.
@@ -99,10 +152,25 @@ func localSanity(_ parsed: ParsedCommand, log: String, settings: SanitySettings)
         guard descriptor >= 0 else { throw LogReadError(source: log, reason: String(cString: strerror(errno))) }
     }
     defer { if descriptor != STDIN_FILENO { close(descriptor) } }
+    let node = try nodeURL(parsed, "node")
+    // The node's window runs while the log is read.
+    async let chain = sampleNode(node, window: settings.window)
     let summary = try LogScanner.scan(fileDescriptor: descriptor, name: log, signals: settings.classifier.signals)
-    let observation = NodeObservation(name: name, role: settings.role, logs: summary)
-    let report = settings.classifier.classify([observation], windowSeconds: 0, generated: Date())
-    return try finishSanity(report, settings: settings, redact: { $0 })
+    var observation = NodeObservation(name: name, role: settings.role, logs: summary)
+    observation.chain = await chain
+    let report = settings.classifier.classify([observation], windowSeconds: node == nil ? 0 : settings.window.seconds, generated: Date())
+    // A provider's URL may carry an API key: only its scheme, host and port are shown.
+    let shown = node.map { ($0.absoluteString, URLCredentials.masked($0.absoluteString)) }
+    return try finishSanity(report, settings: settings, redact: { text in
+        shown.map { text.replacingOccurrences(of: $0.0, with: $0.1) } ?? text
+    })
+}
+
+/// Both chain samples of the node at `url`, a window apart; `nil` without a URL.
+func sampleNode(_ url: URL?, window: Duration) async -> ChainProgress? {
+    guard let url else { return nil }
+    let client = AztecNodeClient(url: url, options: ChainProgressProbe.clientOptions(timeout: .seconds(15)))
+    return await ChainProgressProbe(window: window).sample(client)
 }
 
 /// Writes the report file when asked, prints the report and returns the exit code.

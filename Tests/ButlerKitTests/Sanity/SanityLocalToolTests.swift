@@ -1,7 +1,11 @@
 import ButlerKit
 import FleetKit
+import FleetTestSupport
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `aztec-fleet sanity --log FILE|-`: a local log scanned without SSH, as a person runs it.
 @Suite struct SanityLocalToolTests {
@@ -78,5 +82,38 @@ import Testing
         #expect(role.status == 2 && role.error.contains("--role: 'miner' is not a role; expected validator, prover or bot"))
         let window = try await run(["--log", "-", "--window", "soon"], input: Data())
         #expect(window.status == 2 && window.error.contains("--window: 'soon' is not a duration"))
+    }
+
+    @Test func aLocalNodeIsSampledOverTheWindow() async throws {
+        let port = try LoopbackPort.free()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sanity-node-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let pidFile = folder.appendingPathComponent("node.pid").path
+        defer {
+            if let text = try? String(contentsOfFile: pidFile, encoding: .utf8), let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                kill(pid, SIGTERM)
+            }
+            try? FileManager.default.removeItem(at: folder)
+        }
+        let started = try await ProcessRunner.run(ProcessRequest(
+            executable: "/usr/bin/python3",
+            arguments: [AztecFleetSandbox.fixtures.appendingPathComponent("fake_node.py").path, "--mode", "advancing", "--port", String(port),
+                        "--daemon", "--pidfile", pidFile], timeout: .seconds(30)))
+        #expect(started.status == 0)
+        let log = SanityFixtures.url("healthy-validator.jsonl").path
+        let healthy = try await run(["--log", log, "--node", "http://127.0.0.1:\(port)", "--window", "1s", "--json"])
+        #expect(healthy.status == 0, "\(healthy.error)")
+        let report = try Self.decode(healthy.output)
+        #expect(report.verdict == .stable && report.windowSeconds == 1)
+        let chain = try #require(report.hosts.first?.observation.chain)
+        #expect(chain.startBlock == 48 && chain.endBlock == 49 && chain.endProven == 42 && chain.ready == true)
+
+        let closed = try LoopbackPort.free()
+        let silent = try await run(["--log", log, "--node", "http://127.0.0.1:\(closed)", "--window", "0"])
+        #expect(silent.status == 1)
+        #expect(silent.output.contains("sync problem: the node's JSON-RPC did not answer: node_getBlockNumber to http://127.0.0.1:\(closed)"))
+        let bad = try await run(["--log", log, "--node", "ftp://user:secret@node.example"])
+        #expect(bad.status == 2 && bad.error.contains("is not an http(s) URL"))
+        #expect(!bad.error.contains("secret"), "credentials in a URL are never printed")
     }
 }

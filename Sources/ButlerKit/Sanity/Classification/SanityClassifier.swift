@@ -9,8 +9,8 @@ import Foundation
 /// expected one missing; the chain not answering, not ready, stuck or behind; validators
 /// missing duties. For the network: no block in the window anywhere (block production
 /// stall), the proven chain too far behind (proof generation failure), and sync problems or
-/// persistent crashes on more than half of the nodes. The network is unstable when any
-/// finding is an instability condition at Blocker.
+/// persistent crashes on more than half of the nodes (of two or more). The network is
+/// unstable when any finding is an instability condition at Blocker.
 public struct SanityClassifier: Sendable {
     /// The signals the logs were scanned for.
     public var signals: LogSignalTable
@@ -191,7 +191,7 @@ extension SanityClassifier {
         }
         let probed = hosts.filter { $0.observation.chain != nil || $0.observation.unreachable != nil }
         let syncing = probed.filter { $0.findings.contains { $0.event == .syncProblem } }
-        if probed.count > 0, syncing.count * 2 > probed.count {
+        if probed.count > 1, syncing.count * 2 > probed.count {
             add(.syncProblem, "\(syncing.count) of \(probed.count) nodes have sync problems (\(syncing.map(\.observation.name).joined(separator: ", ")))",
                 "Look for a common cause: the L1 RPC they share, the boot nodes, a release.")
         }
