@@ -32,6 +32,7 @@ let package = Package(
         .executableTarget(name: "deploy-motd", dependencies: ["FleetKit"], path: "Examples/DeployMotd"),
         .executableTarget(name: "converge-bench", dependencies: ["FleetKit"], path: "bench/ConvergeBench"),
         .executableTarget(name: "chain-views-bench", dependencies: ["ButlerKit", "FleetKit"], path: "bench/ChainViewsBench"),
+        .executableTarget(name: "sanity-bench", dependencies: ["ButlerKit", "FleetKit"], path: "bench/SanityBench"),
 
         // Tests
         .target(name: "FleetTestSupport", dependencies: ["FleetKit", "FleetKitTesting"], path: "Tests/TestSupport"),

@@ -33,11 +33,18 @@ public final class ScriptedTransport: Transport {
         self.respond = respond
     }
 
-    /// Records the call and returns the scripted reply.
+    /// Records the call and returns the scripted reply; a command with a standard output
+    /// handler gets the reply's standard output through it instead of in the result.
     public func run(_ command: RemoteCommand, on host: RemoteHost) async throws(TransportError) -> CommandResult {
         recorded.withLock { $0.append(Call(host: host.name, command: command)) }
         switch await respond(host, command) {
-        case .result(let result): return result
+        case .result(var result):
+            // A streaming command gets the scripted output through its handler, as a real transport hands it over.
+            if let handler = command.standardOutputHandler {
+                Data(result.standardOutput.utf8).withUnsafeBytes { handler($0) }
+                result.standardOutput = ""
+            }
+            return result
         case .failure(let error): throw error
         }
     }

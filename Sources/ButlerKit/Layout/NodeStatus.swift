@@ -130,13 +130,6 @@ public struct NodeInspector: Sendable {
             return [s.host, s.address, s.layout?.rawValue ?? "-", s.version ?? "-", s.service ?? "-",
                     s.provenBlock.map(String.init) ?? "-", s.l1RPCURLs.joined(separator: ","), s.consensusURLs.joined(separator: ",")]
         }
-        var widths = headers.map(\.count)
-        for row in rows { for (index, cell) in row.enumerated() where index < widths.count - 1 { widths[index] = max(widths[index], cell.count) } }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { index, cell in
-                index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-        }
-        return ([line(headers)] + rows.map(line)).joined(separator: "\n") + "\n"
+        return TextTable.render(headers: headers, rows: rows)
     }
 }

@@ -17,6 +17,12 @@ public struct ProcessRequest: Sendable {
     public var outputLimit: Int
     /// The environment of the program; `nil` inherits this process's environment.
     public var environment: [String: String]?
+    /// Receives standard output as it arrives instead of it being kept: chunks in order, one
+    /// call at a time, on a reader thread, never after the run returned. With a handler,
+    /// ``ProcessOutput/standardOutput`` stays empty and `outputLimit` bounds standard error
+    /// only, so a program may print any amount while memory stays constant. The handler
+    /// should be quick: the program waits on a full pipe while it runs.
+    public var standardOutputHandler: StandardOutputHandler?
 
     /// Creates a request with a 2-second kill grace and a 4 MiB limit per output stream.
     public init(
@@ -26,7 +32,8 @@ public struct ProcessRequest: Sendable {
         timeout: Duration? = nil,
         killGrace: Duration = .seconds(2),
         outputLimit: Int = 4 << 20,
-        environment: [String: String]? = nil
+        environment: [String: String]? = nil,
+        standardOutputHandler: StandardOutputHandler? = nil
     ) {
         self.executable = executable
         self.arguments = arguments
@@ -35,8 +42,12 @@ public struct ProcessRequest: Sendable {
         self.killGrace = killGrace
         self.outputLimit = outputLimit
         self.environment = environment
+        self.standardOutputHandler = standardOutputHandler
     }
 }
+
+/// Takes one chunk of a program's standard output; the bytes are valid only during the call.
+public typealias StandardOutputHandler = @Sendable (UnsafeRawBufferPointer) -> Void
 
 /// What a finished program left behind.
 public struct ProcessOutput: Sendable {

@@ -35,7 +35,7 @@ public enum ProcessRunner {
         let stdinPipe: Pipe? = request.standardInput == nil ? nil : Pipe()
         process.standardInput = stdinPipe ?? FileHandle.nullDevice
 
-        let state = RunState(limit: request.outputLimit)
+        let state = RunState(limit: request.outputLimit, outputHandler: request.standardOutputHandler)
         let started = ContinuousClock.now
         let result: ProcessOutput? = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<ProcessOutput?, Never>) in
@@ -197,8 +197,15 @@ private final class RunState: Sendable {
 
     private let limit: Int
     private let fields = Locked(Fields())
+    /// Where standard output goes instead of `stdout`, with the flag that closes it: the
+    /// lock is held during each call, so once the run finished no call is in flight or made.
+    private let outputHandler: StandardOutputHandler?
+    private let handlerOpen = Locked(true)
 
-    init(limit: Int) { self.limit = max(0, limit) }
+    init(limit: Int, outputHandler: StandardOutputHandler?) {
+        self.limit = max(0, limit)
+        self.outputHandler = outputHandler
+    }
 
     var isRunning: Bool { fields.withLock { $0.exitStatus == nil } }
 
@@ -269,7 +276,14 @@ private final class RunState: Sendable {
                 let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
                 if count < 0 && errno == EINTR { continue }
                 if count <= 0 { break }
-                append(buffer[0..<count], to: stream)
+                if stream == .standardOutput, let outputHandler {
+                    handlerOpen.withLock { open in
+                        guard open else { return }
+                        buffer.withUnsafeBytes { outputHandler(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+                    }
+                } else {
+                    append(buffer[0..<count], to: stream)
+                }
             }
             try? handle.close()
             fields.withLock { $0.openStreams = max(0, $0.openStreams - 1) }
@@ -295,6 +309,10 @@ private final class RunState: Sendable {
             fields.finished = true
             return (callback, Ending(status: exit, timedOut: fields.timedOut, cancelled: fields.cancelled))
         }
-        if let ending { ending.callback(ending.ending) }
+        guard let ending else { return }
+        // Waits for a handler call in flight, and keeps late bytes (from a pipe a grandchild
+        // still holds) from reaching the caller after the run returned.
+        handlerOpen.withLock { $0 = false }
+        ending.callback(ending.ending)
     }
 }

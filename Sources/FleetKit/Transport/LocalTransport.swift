@@ -22,7 +22,7 @@ public struct LocalTransport: Transport {
                                      arguments: ["-c", RemoteTimeout.wrap(command.script, timeout: timeout)],
                                      standardInput: command.standardInput ?? Data(),
                                      timeout: timeout + .seconds(RemoteTimeout.killAfterSeconds + 2),
-                                     outputLimit: command.outputLimit)
+                                     outputLimit: command.outputLimit, standardOutputHandler: command.standardOutputHandler)
         let output: ProcessOutput
         do {
             output = try await ProcessRunner.run(request)

@@ -64,7 +64,8 @@ public final class OpenSSHTransport: Transport {
         let limit = max(0, command.outputLimit)
         let request = ProcessRequest(executable: configuration.sshPath, arguments: arguments,
                                      standardInput: command.standardInput ?? Data(), timeout: localTimeout,
-                                     killGrace: configuration.killGrace, outputLimit: limit + invocation.markerBytes)
+                                     killGrace: configuration.killGrace, outputLimit: limit + invocation.markerBytes,
+                                     standardOutputHandler: command.standardOutputHandler)
         var attempt = 1
         while true {
             if Task.isCancelled { throw Self.cancelled(host, after: "before the command was sent") }

@@ -12,13 +12,19 @@ public struct RemoteCommand: Sendable {
     public var timeout: Duration?
     /// Bytes kept of each of stdout and stderr.
     public var outputLimit: Int
+    /// Receives standard output in chunks as it arrives, instead of it being kept in the
+    /// result (see ``ProcessRequest/standardOutputHandler``): for commands that print more
+    /// than memory should hold, such as a node's whole log.
+    public var standardOutputHandler: StandardOutputHandler?
 
     /// Creates a command.
-    public init(_ script: String, standardInput: Data? = nil, timeout: Duration? = nil, outputLimit: Int = 1 << 20) {
+    public init(_ script: String, standardInput: Data? = nil, timeout: Duration? = nil, outputLimit: Int = 1 << 20,
+                standardOutputHandler: StandardOutputHandler? = nil) {
         self.script = script
         self.standardInput = standardInput
         self.timeout = timeout
         self.outputLimit = outputLimit
+        self.standardOutputHandler = standardOutputHandler
     }
 }
 

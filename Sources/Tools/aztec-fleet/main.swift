@@ -116,6 +116,8 @@ let spec = CommandSpec(
                         OptionSpec("reference", value: "URL", help: "A node's JSON-RPC URL to compare with, asked from this machine (default: the fleet's best node)", environment: "SYNC_REFERENCE"),
                         OptionSpec("output", short: "o", value: "FILE", help: "Results CSV, written atomically", defaultValue: SyncResultsFile.defaultFileName),
                     ]),
+        sanitySpec,
+        connectionInfoSpec,
     ])
 
 let io = ToolIO.process()
@@ -412,13 +414,15 @@ let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.curre
     case "install": return try await install(parsed, stages: InstallStage.allCases, logName: "complete_install")
     case "proof": return try await proof(parsed)
     case "sync": return try await sync(parsed)
+    case "sanity": return try await sanity(parsed)
+    case "connection-info": return try connectionInfo(parsed)
     case "status": return try await status(parsed)
     case "restart": return try await operate(parsed, .restart)
     case "update": return try await operate(parsed, .update(version: parsed.value("version") ?? "latest"))
     case "set-l1": return try await operate(parsed, .setL1(rpc: list(parsed.value("l1-rpc")), consensus: list(parsed.value("consensus"))))
     case "update-keys": return try await operate(parsed, .updateKeys)
     case "remove-data": return try await operate(parsed, .removeData)
-    default: throw UsageError(message: "missing subcommand; expected one of: prepare, docker, aztec, install, proof, sync, status, restart, update, set-l1, update-keys, remove-data", commandPath: parsed.path)
+    default: throw UsageError(message: "missing subcommand; expected one of: prepare, docker, aztec, install, proof, sync, sanity, connection-info, status, restart, update, set-l1, update-keys, remove-data", commandPath: parsed.path)
     }
 }
 exit(code)

@@ -7,6 +7,15 @@ Modes (given with --mode, or read from --mode-file on every request so tests can
   error       every call answers a JSON-RPC error
   malformed   every call answers text that is not JSON
   hang        every call waits an hour before answering
+  stalled     like synced: the chain does not move
+  advancing   the newest block grows by one on every node_getBlockNumber and node_getL2Tips call
+  lagging     advancing, but --lag blocks behind (proven block too)
+  not_ready   advancing, but node_isReady answers false
+
+In every mode but error, malformed and hang: node_getBlockNumber and
+node_getProvenBlockNumber answer the tips' latest and proven numbers, node_isReady
+answers true (false in not_ready); the newest block is the proven one plus
+--proven-lag (5 by default).
 
 node_getValidatorsStats answers the JSON in --validators-stats-file, read on every call
 (so tests can change it); without the file it answers "method not found" as a node
@@ -17,6 +26,7 @@ import base64
 import json
 import os
 import sys
+import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -51,9 +61,15 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "error":
             reply = {"jsonrpc": "2.0", "id": ident, "error": {"code": -32603, "message": "world state is not ready"}}
         elif method == "node_getL2Tips":
-            proven = PROVEN if mode == "synced" else 0
+            latest, proven = self.server.tips(mode, moves=True)
             tip = lambda n: {"number": n, "hash": "0x%064x" % n}
-            reply = {"jsonrpc": "2.0", "id": ident, "result": {"latest": tip(proven + 5), "proven": tip(proven), "finalized": tip(proven)}}
+            reply = {"jsonrpc": "2.0", "id": ident, "result": {"latest": tip(latest), "proven": tip(proven), "finalized": tip(proven)}}
+        elif method == "node_getBlockNumber":
+            reply = {"jsonrpc": "2.0", "id": ident, "result": self.server.tips(mode, moves=True)[0]}
+        elif method == "node_getProvenBlockNumber":
+            reply = {"jsonrpc": "2.0", "id": ident, "result": self.server.tips(mode, moves=False)[1]}
+        elif method == "node_isReady":
+            reply = {"jsonrpc": "2.0", "id": ident, "result": mode != "not_ready"}
         elif method == "node_getNodeInfo":
             info = {"nodeVersion": "2.1.2-fake", "l1ChainId": self.server.chain_id, "rollupVersion": 1,
                     "l1ContractAddresses": {"rollupAddress": self.server.rollup, "registryAddress": "0x" + "00" * 20}}
@@ -87,6 +103,24 @@ class Server(ThreadingHTTPServer):
         self.mode = mode
         self.mode_file = mode_file
         self.request_log = request_log
+        self.lock = threading.Lock()
+        self.moves = 0
+        self.lag = 40
+        self.proven_lag = 5
+
+    def tips(self, mode, moves):
+        """(latest, proven) in `mode`; a call that `moves` advances a moving chain first."""
+        if mode == "not_synced":
+            return 5, 0
+        latest, proven = PROVEN + self.proven_lag, PROVEN
+        if mode in ("advancing", "lagging", "not_ready"):
+            with self.lock:
+                if moves:
+                    self.moves += 1
+                latest += self.moves
+        if mode == "lagging":
+            latest, proven = latest - self.lag, max(0, proven - self.lag)
+        return latest, proven
 
     def current_mode(self):
         if self.mode_file and os.path.exists(self.mode_file):
@@ -100,12 +134,14 @@ class Server(ThreadingHTTPServer):
 def main():
     global PROVEN
     parser = argparse.ArgumentParser()
-    parser.add_argument("--mode", default="synced", choices=["synced", "not_synced", "error", "malformed", "hang"])
+    parser.add_argument("--mode", default="synced", choices=["synced", "not_synced", "error", "malformed", "hang", "stalled", "advancing", "lagging", "not_ready"])
     parser.add_argument("--mode-file")
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--proven", type=int, default=PROVEN, help="proven block number of a synced node")
     parser.add_argument("--rollup", default="0x" + "00" * 20, help="rollupAddress answered by node_getNodeInfo")
     parser.add_argument("--chain-id", type=int, default=31337, help="l1ChainId answered by node_getNodeInfo")
+    parser.add_argument("--lag", type=int, default=40, help="blocks a lagging node trails an advancing one")
+    parser.add_argument("--proven-lag", type=int, default=5, help="blocks between the proven and the newest block")
     parser.add_argument("--request-log")
     parser.add_argument("--validators-stats-file", help="JSON answered by node_getValidatorsStats")
     parser.add_argument("--pidfile")
@@ -116,6 +152,8 @@ def main():
     server.rollup = args.rollup
     server.chain_id = args.chain_id
     server.validators_stats_file = args.validators_stats_file
+    server.lag = args.lag
+    server.proven_lag = args.proven_lag
     if args.daemon:
         if os.fork() > 0:
             os._exit(0)

@@ -1,0 +1,21 @@
+/// The limits that turn numbers into findings.
+public struct SanityThresholds: Sendable, Codable, Equatable {
+    /// Blocks a node may trail the fleet's best node (or the reference) before it has a
+    /// sync problem; samples are taken a moment apart, so small gaps are normal.
+    public var maxLag: UInt64
+    /// Blocks the proven chain may trail the newest block before proof generation counts as
+    /// failing (proofs land an epoch or two after their blocks).
+    public var maxProvenLag: UInt64
+    /// Restarts, or crash and fatal lines, from which a node's crashes are persistent.
+    public var crashLimit: Int
+    /// Missed duties in a row from which a validator's misses are Major rather than Minor.
+    public var missedStreakLimit: UInt64
+
+    /// Creates limits; the defaults suit Aztec's testnet (36 s slots, 32-slot epochs).
+    public init(maxLag: UInt64 = 3, maxProvenLag: UInt64 = 96, crashLimit: Int = 3, missedStreakLimit: UInt64 = 3) {
+        self.maxLag = maxLag
+        self.maxProvenLag = maxProvenLag
+        self.crashLimit = crashLimit
+        self.missedStreakLimit = missedStreakLimit
+    }
+}

@@ -1,0 +1,15 @@
+import Testing
+@testable import FleetKit
+
+@Suite struct TextTableTests {
+    @Test func columnsArePaddedToTheirWidestCellButTheLast() {
+        let text = TextTable.render(headers: ["HOST", "BLOCK", "NOTE"], rows: [["node-one", "5", "a long note"], ["h2", "12345"], ["h3", "", ""]])
+        #expect(text == """
+            HOST      BLOCK  NOTE
+            node-one  5      a long note
+            h2        12345
+            h3
+
+            """)
+    }
+}
