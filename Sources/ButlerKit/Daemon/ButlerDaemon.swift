@@ -91,6 +91,8 @@ public actor ButlerDaemon {
                 log("\(scraper.rawValue): recovered after \(Plural.count(failures, "failed run"))")
             }
         } catch {
+            // Stopping (SIGTERM) cancels reads in flight; that is not a failing source.
+            if Task.isCancelled { return }
             let message = Self.message(error)
             state.health[scraper]?.failed(message)
             let failures = (failingSince[scraper] ?? 0) + 1
