@@ -56,7 +56,7 @@ public struct URLSessionHTTPTransport: HTTPTransport {
         request.httpBody = body
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue("application/json", forHTTPHeaderField: "Accept")
-        request.timeoutInterval = JSONRPCClientOptions.seconds(timeout)
+        request.timeoutInterval = timeout.seconds
         let box = DataTaskBox()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
@@ -105,12 +105,5 @@ private final class DataTaskBox: Sendable {
             return state.task
         }
         current?.cancel()
-    }
-}
-
-extension JSONRPCClientOptions {
-    /// `duration` in seconds as a `Double` (for `URLRequest.timeoutInterval` and messages).
-    static func seconds(_ duration: Duration) -> Double {
-        duration.seconds
     }
 }

@@ -41,7 +41,7 @@ public struct JSONRPCClientOptions: Sendable, Equatable {
         maxBatchSize: Int = 100
     ) throws(JSONRPCOptionsError) {
         guard timeout > .zero else {
-            throw JSONRPCOptionsError(option: "timeout", value: "\(Self.seconds(timeout)) seconds", requirement: "more than zero")
+            throw JSONRPCOptionsError(option: "timeout", value: "\(timeout.seconds) seconds", requirement: "more than zero")
         }
         guard maxConcurrentRequests >= 1 else {
             throw JSONRPCOptionsError(option: "maxConcurrentRequests", value: String(maxConcurrentRequests), requirement: "at least 1")
@@ -197,10 +197,10 @@ public struct JSONRPCClient: Sendable {
                 lastKind = .httpStatus(response.status, body: Self.excerpt(response.body))
                 retryAfter = response.retryAfterSeconds
             } catch is TimeoutMarker {
-                lastKind = .timedOut(seconds: JSONRPCClientOptions.seconds(options.timeout))
+                lastKind = .timedOut(seconds: options.timeout.seconds)
                 retryable = options.retry.retriesTimeouts
             } catch let error as URLError where error.code == .timedOut {
-                lastKind = .timedOut(seconds: JSONRPCClientOptions.seconds(options.timeout))
+                lastKind = .timedOut(seconds: options.timeout.seconds)
                 retryable = options.retry.retriesTimeouts
             } catch is CancellationError {
                 throw failure(label, .cancelled, attempts: attempt)

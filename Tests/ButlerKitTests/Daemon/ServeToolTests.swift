@@ -2,9 +2,7 @@ import ButlerKit
 import FleetKit
 import Foundation
 import Testing
-#if canImport(Glibc)
-import Glibc
-#endif
+import FleetKitTesting
 
 /// `aztec-butler serve` and `install-service` refusing what cannot work, before any read.
 @Suite struct ServeToolTests {
@@ -27,7 +25,7 @@ import Glibc
             #expect(result.stderr.contains(expected), "\(extra) \(environment): \(result.stderr)")
         }
         // With a token any address is accepted; a port already taken ends the run with one clear line.
-        let listener = try BusyLoopbackPort()
+        let listener = try LoopbackPort.Listener()
         defer { listener.close() }
         let busy = try await runAztecButler(["--network", "testnet", "--data-dir", folder.path, "serve", "--metrics-host", "0.0.0.0",
                                              "--metrics-port", String(listener.port)],
@@ -50,29 +48,4 @@ import Glibc
         let help = try await runAztecButler(["start-server", "--help"])
         #expect(help.status == 0 && help.stdout.contains("--attester-views-interval") && help.stdout.contains("/healthz"))
     }
-}
-
-/// A socket listening on 127.0.0.1 at a port of the kernel's choice, so a server told to use
-/// that port finds it taken.
-final class BusyLoopbackPort: Sendable {
-    let descriptor: Int32
-    let port: Int
-
-    init() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ready = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && listen(fd, 1) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        guard fd >= 0, ready else { throw EVMSetupError(description: "cannot listen on a loopback port") }
-        descriptor = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    func close() { _ = Glibc.close(descriptor) }
 }
