@@ -12,6 +12,8 @@ public enum LogLevel: String, Sendable, CaseIterable, Codable {
     case output = "OUTPUT"
     /// Something was done and it worked.
     case ok = "OK"
+    /// A whole job (every phase of a deployment) finished well: the run's last good word.
+    case success = "SUCCESS"
     /// Nothing to do: already so, or the step's condition does not hold.
     case skip = "SKIP"
     /// Something looks wrong but the run goes on.
@@ -32,6 +34,7 @@ public enum LogLevel: String, Sendable, CaseIterable, Codable {
         case .check: return "\u{1B}[34m"
         case .exec: return "\u{1B}[35m"
         case .ok: return "\u{1B}[32m"
+        case .success: return "\u{1B}[32;1m"
         case .skip: return "\u{1B}[33m"
         case .warn: return "\u{1B}[33;1m"
         case .error: return "\u{1B}[31;1m"

@@ -3,12 +3,10 @@ import Foundation
 
 /// Phase 5 (blockchain configuration): `persistent_peers` in config.toml, pruning at the top
 /// level of app.toml, and state sync (trusted block from the seed node's chain RPC) while the
-/// node holds no blocks yet; the node is restarted when a file changed. Unlike the original,
-/// the chain data is never wiped, so a re-run changes nothing.
+/// node holds no blocks yet; the node is restarted when a file changed, then the run waits
+/// for state sync (``StateSyncWait``). Unlike the original, the chain data is never wiped
+/// unless the run was asked to (`--reset-chain-data`), so a re-run changes nothing.
 public enum BlockchainConfigurationPhase {
-    /// What phase 5 of the original also does and this one does not yet.
-    public static let unbuiltPart = "waiting for state sync (and the stuck-sync fix), --reset-chain-data and gonka-deploy fix-sync"
-
     /// How many blocks below the latest the trusted block is, as in the original.
     public static let trustDistance = 1000
 
@@ -19,28 +17,32 @@ public enum BlockchainConfigurationPhase {
     /// The node's chain data folder on the server.
     public static func dataPath(_ config: NodeConfig) -> String { config.deployDirectory + "/.inference/data" }
 
-    /// The phase's playbook.
-    public static func playbook(_ config: NodeConfig, seedAPI: SeedAPI) -> Playbook {
-        Playbook(DeployPhase.blockchainConfiguration.title, steps: [
+    /// The phase's playbook. `resetChainData` adds the (confirmed) removal of the chain
+    /// data before the state-sync settings; `fixSyncCommand` is what a stuck sync's warning
+    /// tells the operator to run.
+    public static func playbook(_ config: NodeConfig, seedAPI: SeedAPI, waits: DeployWaits, checkMode: Bool,
+                                resetChainData: Bool, fixSyncCommand: String) -> Playbook {
+        var steps = [
             RemoteTOMLEditStep.make("config.toml persistent_peers", path: configTOMLPath(config)) { _ in
                 ChainConfigEdits.configTOML(persistentPeers: config.persistentPeers, stateSync: nil)
             },
             RemoteTOMLEditStep.make("app.toml pruning", path: appTOMLPath(config)) { _ in
                 ChainConfigEdits.appTOML(pruning: config.pruning)
             },
+        ]
+        if resetChainData { steps.append(ChainData.resetStep(config)) }
+        steps += [
             stateSync(config, seedAPI: seedAPI),
             nodeRestart(config),
-        ])
+            StateSyncWait.step(config, waits: waits, checkMode: checkMode, fixSyncCommand: fixSyncCommand),
+        ]
+        return Playbook(DeployPhase.blockchainConfiguration.title, steps: steps)
     }
 
     /// State sync, set only while the node has no blocks (`data/blockstore.db` absent): a
     /// synced node keeps its settings, so a re-run never touches them.
     static func stateSync(_ config: NodeConfig, seedAPI: SeedAPI) -> Step {
-        let edit = RemoteTOMLEditStep.make("config.toml state sync", path: configTOMLPath(config)) { context in
-            let settings = try await trustedBlock(seedAPI: seedAPI)
-            context.log(.info, "Trust height: \(settings.trustHeight), Trust hash: \(settings.trustHash)")
-            return Array(ChainConfigEdits.configTOML(persistentPeers: config.persistentPeers, stateSync: settings).dropFirst())
-        }
+        let edit = stateSyncEdit(config, seedAPI: seedAPI)
         let blockstore = ShellQuote.quote(dataPath(config) + "/blockstore.db")
         return Step(
             "config.toml state sync",
@@ -52,6 +54,15 @@ public enum BlockchainConfigurationPhase {
                 return false
             },
             action: edit.action)
+    }
+
+    /// The state-sync keys of config.toml set to a fresh trusted block, whatever the node holds.
+    static func stateSyncEdit(_ config: NodeConfig, seedAPI: SeedAPI) -> Step {
+        RemoteTOMLEditStep.make("config.toml state sync", path: configTOMLPath(config)) { context in
+            let settings = try await trustedBlock(seedAPI: seedAPI)
+            context.log(.info, "Trust height: \(settings.trustHeight), Trust hash: \(settings.trustHash)")
+            return Array(ChainConfigEdits.configTOML(persistentPeers: config.persistentPeers, stateSync: settings).dropFirst())
+        }
     }
 
     /// The trusted block: the seed node's latest height minus ``trustDistance`` and its hash.

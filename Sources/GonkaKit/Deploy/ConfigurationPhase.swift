@@ -14,9 +14,14 @@ public enum ConfigurationPhase {
             let contents = Data(file.contents.utf8)
             steps.append(.remoteFile("server \(file.name)", path: config.deployDirectory + "/" + file.name, mode: file.mode) { contents })
         }
-        let dotEnv = Data(dotEnvText(configEnv: ConfigEnvFile.render(config)).utf8)
-        steps.append(.remoteFile("server .env", path: config.deployDirectory + "/.env", mode: 0o600) { dotEnv })
+        steps.append(dotEnvStep(config))
         return Playbook(DeployPhase.configuration.title, steps: steps)
+    }
+
+    /// The server's `.env` (mode 0600), written when it differs; phase 6 checks it again, as the original regenerates it there.
+    static func dotEnvStep(_ config: NodeConfig) -> Step {
+        let dotEnv = Data(dotEnvText(configEnv: ConfigEnvFile.render(config)).utf8)
+        return .remoteFile("server .env", path: config.deployDirectory + "/.env", mode: 0o600) { dotEnv }
     }
 
     /// The original's `.env`: config.env with the `export ` of each line removed.

@@ -25,11 +25,24 @@ public struct NodeDeployment: Sendable {
     public var clock: any FleetClock
     /// How the seed API and chain RPC are asked from this machine, as the original's `curl` calls.
     public var httpClient: any DeployHTTPClient
+    /// The pauses and polling loops of phases 5 and 6.
+    public var waits: DeployWaits
+    /// `--reset-chain-data`: phase 5 removes the chain data first. The caller has had it confirmed.
+    public var resetChainData: Bool
+    /// Phase 8: print the grant command, or run it here.
+    public var grantMode: GrantMode
+    /// The command a stuck state sync's warning tells the operator to run, e.g. `gonka-deploy fix-sync nodes/node1.conf`.
+    public var fixSyncCommand: String
 
     /// Creates the deployment and registers the keyring password with the log's redactor.
     public init(config: NodeConfig, transport: any Transport, runLog: RunLog, localFolder: URL, checkMode: Bool = false,
                 commandTimeout: Duration = .seconds(600), phaseTimeout: Duration = .seconds(6 * 3600), clock: any FleetClock = SystemClock(),
-                httpClient: any DeployHTTPClient = URLSessionDeployHTTPClient()) {
+                httpClient: any DeployHTTPClient = URLSessionDeployHTTPClient(), waits: DeployWaits = .original,
+                resetChainData: Bool = false, grantMode: GrantMode = .printCommand, fixSyncCommand: String = "gonka-deploy fix-sync <node-file>") {
+        self.waits = waits
+        self.resetChainData = resetChainData
+        self.grantMode = grantMode
+        self.fixSyncCommand = fixSyncCommand
         self.config = config
         self.transport = transport
         self.runLog = runLog
@@ -66,29 +79,31 @@ public struct NodeDeployment: Sendable {
         runLog.log(.ok, "SSH connection established and verified")
     }
 
-    /// The steps of `phase`, or `nil` for a phase this version does not build.
-    public func playbook(for phase: DeployPhase) -> Playbook? {
+    /// The steps of `phase`.
+    public func playbook(for phase: DeployPhase) -> Playbook {
         switch phase {
         case .serverPreparation: ServerPreparationPhase.playbook(config, localFolder: localFolder)
         case .gonkaAndModels: GonkaAndModelsPhase.playbook(config)
         case .configuration: ConfigurationPhase.playbook(config, localFolder: localFolder)
         case .basicServices: BasicServicesPhase.playbook(config, localFolder: localFolder, seedAPI: seedAPI)
-        case .blockchainConfiguration: BlockchainConfigurationPhase.playbook(config, seedAPI: seedAPI)
-        default: nil
+        case .blockchainConfiguration:
+            BlockchainConfigurationPhase.playbook(config, seedAPI: seedAPI, waits: waits, checkMode: checkMode, resetChainData: resetChainData,
+                                                  fixSyncCommand: fixSyncCommand)
+        case .finalLaunch: FinalLaunchPhase.playbook(config, waits: waits, checkMode: checkMode)
+        case .verification: VerificationPhase.playbook(config, localFolder: localFolder, seedAPI: seedAPI, checkMode: checkMode)
+        case .grant: GrantPhase.playbook(config, localFolder: localFolder, mode: grantMode, checkMode: checkMode)
         }
+    }
+
+    /// `gonka-deploy fix-sync`'s steps (``StuckSyncFix``); `peerFilterScript` is a path on the server, `nil` for the default.
+    public func fixSyncPlaybook(peerFilterScript: String?) -> Playbook {
+        StuckSyncFix.playbook(config, seedAPI: seedAPI, waits: waits, peerFilterScript: peerFilterScript, fixSyncCommand: fixSyncCommand)
     }
 
     /// The seed node's API at `SEED_API_URL`, asked through ``httpClient``.
     public var seedAPI: SeedAPI { SeedAPI(baseURL: config.seedAPIURL, client: httpClient) }
 
-    /// What a phase of the original also does that this version does not yet, if anything:
-    /// such a phase runs, but is not counted as completed.
-    public func unbuiltPart(of phase: DeployPhase) -> String? {
-        phase == .blockchainConfiguration ? BlockchainConfigurationPhase.unbuiltPart : nil
-    }
-
-    /// Runs the selected phases in order and stops at the first failure, or at the first
-    /// phase that is not built yet (later phases build on it).
+    /// Runs the selected phases in order and stops at the first failure.
     public func run(_ selection: DeployPhaseSelection) async -> NodeDeploymentReport {
         var report = NodeDeploymentReport()
         let options: RunOptions
@@ -98,17 +113,10 @@ public struct NodeDeployment: Sendable {
             report.failure = NodeDeploymentError(phase: nil, message: error.description)
             return report
         }
-        let phases = selection.phases
-        for (position, phase) in phases.enumerated() {
-            guard let playbook = playbook(for: phase) else {
-                report.notBuilt = Array(phases[position...])
-                let titles = report.notBuilt.map(\.title).joined(separator: ", ")
-                runLog.warn("not built in this version of gonka-deploy, so nothing was done for: \(titles)")
-                return report
-            }
+        for phase in selection.phases {
             section(phase.title)
             let staged = await StagedRun(transport: transport, runLog: runLog, options: options, stageTimeout: phaseTimeout, clock: clock)
-                .run([Stage(phase.title, playbook: playbook)], on: [host])
+                .run([Stage(phase.title, playbook: playbook(for: phase))], on: [host])
             let outcome = staged.lastReport(of: host.name)
             guard staged.succeeded, let outcome else {
                 let message = outcome?.message ?? "the phase did not finish"
@@ -118,11 +126,7 @@ public struct NodeDeployment: Sendable {
             }
             let counts = outcome.counts
             report.changedSteps += counts.changed
-            if let missing = unbuiltPart(of: phase) {
-                report.notBuilt = Array(phases[position...])
-                runLog.warn("Phase \(phase.rawValue) ran its built steps; not built in this version: \(missing)")
-                return report
-            }
+            report.warnings += outcome.steps.filter { $0.outcome == .ok }.compactMap(\.message)
             report.completed.append(phase)
             let summary = checkMode
                 ? "\(Plural.count(counts.changed, "step")) would change, \(counts.ok) already done"
@@ -145,8 +149,6 @@ public struct NodeDeployment: Sendable {
 public struct NodeDeploymentReport: Sendable {
     /// Phases that ran to the end, in order.
     public var completed: [DeployPhase] = []
-    /// Selected phases this version does not build, from the first of them on; nothing was done for them.
-    public var notBuilt: [DeployPhase] = []
     /// Steps that changed something (or would, in check mode).
     public var changedSteps = 0
     /// Why the run stopped, when a phase failed.
@@ -155,8 +157,11 @@ public struct NodeDeploymentReport: Sendable {
     /// Creates an empty report.
     public init() {}
 
+    /// What steps warned about, in order (never fatal: state sync still running, a verification check that did not pass…).
+    public var warnings: [String] = []
+
     /// Whether every selected phase ran and passed.
-    public var isComplete: Bool { failure == nil && notBuilt.isEmpty }
+    public var isComplete: Bool { failure == nil }
 }
 
 /// A deployment that stopped: the phase (none for phase 0) and what went wrong.

@@ -20,33 +20,58 @@ let renderSpec = CommandSpec(
         OptionSpec("json", help: "Print what was written as JSON"),
     ])
 
+/// Options every command that reaches the server takes.
+let connectionOptions = [
+    OptionSpec("output", short: "o", value: "DIR", help: "The node's local folder instead of nodes/<KEY_NAME>/ next to the node file"),
+    OptionSpec("log-dir", value: "DIR", help: "Folder for the run logs", defaultValue: "logs"),
+    OptionSpec("identity", short: "i", value: "FILE", help: "SSH private key (instead of SSH_KEY of the node file)"),
+    OptionSpec("known-hosts", value: "FILE", help: "known_hosts file the tool owns (default: ~/.config/fleetkit/known_hosts)", environment: "FLEET_KNOWN_HOSTS"),
+    OptionSpec("timeout", short: "t", value: "SECONDS", help: "Limit of each remote command", environment: "TIMEOUT", defaultValue: "600"),
+    OptionSpec("settle", value: "SECONDS", help: "Pause after starting containers before looking at them", defaultValue: "15"),
+    OptionSpec("sync-checks", value: "N", help: "Readings of the node's height while waiting for state sync (0: do not wait)", defaultValue: "50"),
+    OptionSpec("sync-check-interval", value: "SECONDS", help: "Pause between those readings", defaultValue: "30"),
+    OptionSpec("verbose", short: "v", help: "Also show debug lines and command output", environment: "VERBOSE"),
+]
+
 let deploySpec = CommandSpec(
     name: "deploy",
-    summary: "Deploy the node of a node file in phases over one SSH connection (also: gonka-deploy <node-file>)",
+    summary: "Deploy the node of a node file in phases 1-8 over one SSH connection (also: gonka-deploy <node-file>)",
     discussion: """
         Phase 0 checks the node file, connects once (the connection is reused for the whole run; the hosts run fail2ban), shows the parameters with the password masked and asks "Do you want to proceed with deployment? (yes/no): " (only "yes" proceeds). AUTO_CONFIRM=yes (node file or environment) or --yes skips the question; without a terminal and without either, the run is refused.
-        Each step is CHECK, then SKIP when already so, else EXEC and OK; the first ERROR stops the run (exit 1). Resume with --from-phase N. The log goes to logs/<KEY_NAME>_YYYY-MM-DD_HH-MM-SS.log, with logs/<KEY_NAME>_latest.log pointing at it.
-        Built so far: phase 1 (admin SSH keys; the data disk, formatted only when it holds no signature and is not mounted, mounted, in /etc/fstab by UUID once, volume.txt), phase 2 (the gonka-ai/gonka checkout, never replaced; HF_HOME; hf through pipx; the model) and phase 3 (config.env, node-config.json and .env on the server, written only when they differ) and phase 4 up to the warm key (tmkms and node started; the warm key created only when inferenced keys show does not find it, its mnemonic straight into nodes/<KEY_NAME>/warm_key.txt, mode 0600; warm_address.txt). Registration and phases 5-8 are reported as not built and the run ends with exit 1.
+        Each step is CHECK, then SKIP when already so, else EXEC and OK; the first ERROR stops the run (exit 1); warnings (state sync still running, a verification check) do not. Resume with --from-phase N. The log goes to logs/<KEY_NAME>_YYYY-MM-DD_HH-MM-SS.log, with logs/<KEY_NAME>_latest.log pointing at it.
+        Phases: 1 admin SSH keys and the data disk (formatted only when it holds no signature and is not mounted); 2 the gonka-ai/gonka checkout and the model; 3 config.env, node-config.json and .env; 4 tmkms and node, the warm key (created only when inferenced keys show does not find it; its mnemonic goes straight into nodes/<KEY_NAME>/warm_key.txt, mode 0600), registration under the cold account; 5 peers, pruning, state sync (set only while the node holds no blocks) and the wait for it; 6 every service of both compose files and the wait for the model; 7 verification.txt; 8 the ML-permissions grant, printed (or run here with --grant).
+        Chain data is never deleted, except with --reset-chain-data, which needs --yes or a typed "yes" (AUTO_CONFIRM does not count). A state sync stuck at one chunk is reported; fix it with gonka-deploy fix-sync.
         """,
     arguments: [ArgumentSpec("node-file", help: "The node file, e.g. nodes/node1.conf")],
     options: [
-        OptionSpec("yes", short: "y", help: "Deploy without asking, as AUTO_CONFIRM=yes"),
+        OptionSpec("yes", short: "y", help: "Deploy without asking, as AUTO_CONFIRM=yes; also confirms --reset-chain-data"),
         OptionSpec("check", help: "Only report what each step would change; change nothing"),
         OptionSpec("phase", value: "N", help: "Run only phase N (1-8)"),
         OptionSpec("from-phase", value: "N", help: "Run phase N and every later one (1-8)"),
-        OptionSpec("output", short: "o", value: "DIR", help: "The node's local folder instead of nodes/<KEY_NAME>/ next to the node file"),
-        OptionSpec("log-dir", value: "DIR", help: "Folder for the run logs", defaultValue: "logs"),
-        OptionSpec("identity", short: "i", value: "FILE", help: "SSH private key (instead of SSH_KEY of the node file)"),
-        OptionSpec("known-hosts", value: "FILE", help: "known_hosts file the tool owns (default: ~/.config/fleetkit/known_hosts)", environment: "FLEET_KNOWN_HOSTS"),
-        OptionSpec("timeout", short: "t", value: "SECONDS", help: "Limit of each remote command", environment: "TIMEOUT", defaultValue: "600"),
-        OptionSpec("verbose", short: "v", help: "Also show debug lines and command output", environment: "VERBOSE"),
-    ])
+        OptionSpec("reset-chain-data", help: "Phase 5 deletes the node's chain data and syncs it anew (asks first)"),
+        OptionSpec("grant", help: "Phase 8 runs the grant with this machine's inferenced and COLD_KEY_NAME instead of printing it"),
+        OptionSpec("inferenced", value: "FILE", help: "The inferenced binary for --grant (default: found on the PATH)"),
+        OptionSpec("model-wait", value: "SECONDS", help: "How long phase 6 waits for the model to load (0: do not wait)", defaultValue: "180"),
+    ] + connectionOptions)
+
+let fixSyncSpec = CommandSpec(
+    name: "fix-sync",
+    summary: "Unstick a state sync that stays at one snapshot chunk",
+    discussion: """
+        The original's stuck-sync fix, as its own explicit command: runs the peer filter script when the server has it (--peer-filter-script, default $HOME/prometheus/iptables_disable_peers.sh of the SSH user), stops the containers, keeps chain data larger than 1000 MiB (only .node_initialized and cosmovisor go) or removes the partial data of an unfinished sync, lets the node re-initialise, sets a fresh trusted block from the seed node, starts the containers and waits for state sync. Once synced, the DROP rule the filter script added is lifted.
+        Asks "Apply the stuck state-sync fix? (yes/no): " unless --yes; without a terminal, --yes is required.
+        """,
+    arguments: [ArgumentSpec("node-file", help: "The node file, e.g. nodes/node1.conf")],
+    options: [
+        OptionSpec("yes", short: "y", help: "Apply the fix without asking"),
+        OptionSpec("peer-filter-script", value: "PATH", help: "The peer filter script on the server ($HOME/... expands to the SSH user's home)"),
+    ] + connectionOptions)
 
 let spec = CommandSpec(
     name: "gonka-deploy",
     summary: "Set up Gonka inference nodes from the node files of the original mitch_help.sh.",
     discussion: "Usage as the original's: gonka-deploy nodes/node1.conf (the same as gonka-deploy deploy nodes/node1.conf). Exit codes: 0 fine, 1 the job failed, 2 usage or node file error.",
-    subcommands: [deploySpec, renderSpec])
+    subcommands: [deploySpec, fixSyncSpec, renderSpec])
 
 /// The original's call, `gonka-deploy nodes/node1.conf`, is `deploy nodes/node1.conf`.
 func withDefaultCommand(_ arguments: [String]) -> [String] {
@@ -87,6 +112,7 @@ let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.curre
     switch parsed.path.last {
     case "render": return try render(parsed)
     case "deploy": return try await deploy(parsed, io: io)
+    case "fix-sync": return try await fixSync(parsed, io: io)
     default: throw UsageError(message: "missing node file; usage: gonka-deploy <node-file> (example: gonka-deploy nodes/node1.conf)", commandPath: parsed.path)
     }
 }

@@ -69,7 +69,7 @@ struct GonkaDeployOverSSHTests {
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder.appendingPathComponent("logs/quick-newton_latest.log").path) == logName)
         let log = try GonkaDeploySandbox.latestLog(folder)
         for line in log.split(separator: "\n") {
-            #expect(line.range(of: #"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] \[(INFO|CHECK|EXEC|OUTPUT|OK|SKIP|WARN|ERROR)\] "#, options: .regularExpression) != nil,
+            #expect(line.range(of: #"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] \[(INFO|CHECK|EXEC|OUTPUT|OK|SUCCESS|SKIP|WARN|ERROR)\] "#, options: .regularExpression) != nil,
                     "not in the original's line format: \(line)")
         }
         #expect(log.contains("] [EXEC] volume filesystem"))
@@ -86,11 +86,6 @@ struct GonkaDeployOverSSHTests {
         #expect(!again.contains("[EXEC]"), "\(again)")
         #expect(again.contains("[SKIP] volume filesystem: already done"))
         #expect(again.contains("[SKIP] admin SSH key \(comment): already done"))
-
-        // A full run stops at phase 5 here: the shims' node never writes its config.toml.
-        let full = try await GonkaDeploySandbox.run(sandbox, ["nodes/node1.conf", "--yes"], in: folder)
-        #expect(full.status == 1)
-        #expect(full.stderr.contains("[ERROR] Deployment failed: phase 5: "), "\(full.console)")
     }
 
     @Test func diskHoldingXFSIsLeftIntactWithAClearError() async throws {
@@ -140,7 +135,7 @@ struct GonkaDeployOverSSHTests {
         let deploy = mount + "/gonka/deploy/join"
 
         let first = try await GonkaDeploySandbox.run(sandbox, ["nodes/node1.conf", "--yes", "--from-phase", "1"], in: folder)
-        #expect(first.status == 1, "phases 5-8 are not built: \(first.console)")
+        #expect(first.status == 0, "\(first.console)")
         #expect(first.stdout.contains("[OK] Phase 3 completed:"), "\(first.console)")
         let calls = GonkaDeploySandbox.calls(sandbox)
         #expect(!calls.contains { $0.hasPrefix("mkfs") }, "an ext4 disk is kept")
@@ -199,7 +194,7 @@ struct GonkaDeployOverSSHTests {
         watcher.cancel()
         _ = await watcher.value
 
-        #expect(first.status == 1 && first.stdout.contains("[OK] Phase 4 completed:"), "\(first.console)")
+        #expect(first.status == 0 && first.stdout.contains("[OK] Phase 4 completed:"), "\(first.console)")
         #expect(seen.withLock { $0 }.isEmpty, "a secret reached an argv: \(seen.withLock { $0 })")
         #expect(!FileManager.default.fileExists(atPath: marker), "the password reached a shell unquoted")
         #expect(GonkaDeploySandbox.state(sandbox, "keys-created") == "add quick-newton\n", "one key, created once")
@@ -228,7 +223,7 @@ struct GonkaDeployOverSSHTests {
 
         // The re-run finds the key and the participant and changes nothing.
         #expect(second.stdout.contains("[SKIP] participant registration: already done"), "\(second.console)")
-        #expect(second.status == 1, "\(second.console)")
+        #expect(second.status == 0, "\(second.console)")
         #expect(GonkaDeploySandbox.calls(sandbox).filter { $0.hasPrefix("inferenced keys add") }.count == 1)
         #expect(try String(contentsOf: keyFile, encoding: .utf8) == saved)
         #expect(!(try GonkaDeploySandbox.lastRunLog(folder)).contains("[EXEC]"))

@@ -19,8 +19,9 @@ enum GonkaDeploySandbox {
     static let seedAPIs = Locked<[String: FakeSeedAPI]>([:])
 
     /// Installs the shims in host 1's bin folder and a fresh state folder with one disk,
-    /// `/dev/vdc`, holding `filesystem` (none when `nil`).
-    static func prepare(_ sandbox: SandboxHosts, filesystem: String? = nil) throws {
+    /// `/dev/vdc`, holding `filesystem` (none when `nil`). With `nodeWritesConfig`, the
+    /// node's first start writes config.toml and app.toml, as the real node does.
+    static func prepare(_ sandbox: SandboxHosts, filesystem: String? = nil, nodeWritesConfig: Bool = true) throws {
         let files = FileManager.default
         let bin = sandbox.hostDirectory(1).appendingPathComponent("bin")
         for shim in try files.contentsOfDirectory(atPath: shims.path) {
@@ -39,6 +40,12 @@ enum GonkaDeploySandbox {
             try "0b7c1f2e-5d1a-4c8e-9f00-aa11bb22cc33\n".write(to: disk.appendingPathComponent("uuid"), atomically: false, encoding: .utf8)
         }
         try FileManager.default.copyItem(at: GonkaFixtures.url("gonka-deploy/hf"), to: state.appendingPathComponent("hf"))
+        if nodeWritesConfig {
+            let template = state.appendingPathComponent("node-template")
+            try files.createDirectory(at: template, withIntermediateDirectories: true)
+            try files.copyItem(at: GonkaFixtures.url("cometbft-config.toml"), to: template.appendingPathComponent("config.toml"))
+            try files.copyItem(at: GonkaFixtures.url("cosmos-app.toml"), to: template.appendingPathComponent("app.toml"))
+        }
         try "# /etc/fstab of the test host\n".write(to: state.appendingPathComponent("fstab"), atomically: false, encoding: .utf8)
         let chown = Process()
         chown.executableURL = URL(fileURLWithPath: "/bin/chown")
@@ -90,13 +97,21 @@ enum GonkaDeploySandbox {
     }
 
     /// Runs `gonka-deploy` in `folder` with no terminal on standard input, the sandbox's key and known_hosts.
+    /// The short waits of a test run: no settling pause, state-sync readings a second apart.
+    static let quickWaits = ["--settle", "0", "--sync-check-interval", "1", "--sync-checks", "8"]
+
     static func run(_ sandbox: SandboxHosts, _ arguments: [String], in folder: URL, environment: [String: String] = [:]) async throws -> Output {
         var full = ["PATH": "/usr/bin:/bin", "HOME": folder.path, "NO_COLOR": "1"]
         full.merge(environment) { $1 }
-        let connection = ["--identity", sandbox.identityFile, "--known-hosts", sandbox.directory.appendingPathComponent("known_hosts_gonka").path]
+        var connection = ["--identity", sandbox.identityFile, "--known-hosts", sandbox.directory.appendingPathComponent("known_hosts_gonka").path]
+        switch arguments.first {
+        case "render": break
+        case "fix-sync": connection += quickWaits
+        default: connection += quickWaits + ["--model-wait", "0"]
+        }
         let script = "cd \(ShellQuote.quote(folder.path)) && exec " + ShellQuote.join([try GonkaDeployRenderTests.executable()] + arguments + connection) + " </dev/null"
         let output = try await ProcessRunner.run(ProcessRequest(executable: "/bin/sh", arguments: ["-c", script],
-                                                                timeout: .seconds(120), environment: full))
+                                                                timeout: .seconds(300), environment: full))
         return Output(status: output.status, stdout: String(decoding: output.standardOutput, as: UTF8.self),
                       stderr: String(decoding: output.standardError, as: UTF8.self))
     }

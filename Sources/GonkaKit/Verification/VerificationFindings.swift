@@ -1,0 +1,121 @@
+import Foundation
+
+/// What phase 7 found, one field per check of the original's `verification.txt`; `nil`
+/// means the check got no answer. Gathered by ``VerificationPhase``, written by ``VerificationReport``.
+public struct VerificationFindings: Sendable, Equatable {
+    /// 7.1a: the participant page looked up (the cold account's) and whether it lists a `pubkey`.
+    public var participantURL = ""
+    /// 7.1a: whether the participant is registered.
+    public var participantRegistered = false
+    /// 7.1b: the node's public RPC URL and whether it answered with a `result`.
+    public var nodeRPCURL = ""
+    /// 7.1b: whether the RPC answered.
+    public var nodeRPCAnswers = false
+    /// 7.1c: the dashboard URL and whether it answered with a body.
+    public var dashboardURL = ""
+    /// 7.1c: whether the dashboard answered.
+    public var dashboardAnswers = false
+    /// 7.2: the ML node container's name; `nil` skips 7.2a–d.
+    public var mlNodeContainer: String?
+    /// 7.2a: `nvidia-smi` inside the container worked.
+    public var containerSeesGPU = false
+    /// 7.2b: the container's PyTorch line, `CUDA:<bool>,GPUs:<n>,Version:<v>`.
+    public var pyTorchLine = ""
+    /// 7.2c: the ML node's `/health` answered.
+    public var mlNodeHealthy = false
+    /// 7.2d: the ML node's `/api/v1/gpu/devices` body, `nil` without an answer.
+    public var gpuDevices: String?
+    /// 7.3: the admin API's node list, `nil` without an answer.
+    public var adminNodes: AdminNodes?
+    /// 7.3b: `merged_node_config` in `.dapi/config-dump.json`.
+    public var mergedNodeConfig = false
+    /// 7.3c: the first GPU's memory.
+    public var gpuMemory: GPUMemory?
+    /// 7.5: lines matching error or fatal in the last 10 minutes of each container's log, by container.
+    public var containerErrors: [ContainerErrorCount] = []
+    /// 7.6: the ML node's service `state`, `nil` without an answer.
+    public var serviceState: String?
+    /// 7.7: vLLM's models answer: answered at all, first model id and its `max_model_len`.
+    public var vLLMAnswers = false
+    /// 7.7: the first model vLLM serves.
+    public var vLLMModel: String?
+    /// 7.7: that model's `max_model_len`.
+    public var vLLMMaxModelLength: Int?
+    /// 7.8: the admin API's setup report, `nil` without an answer.
+    public var setupReport: SetupReport?
+
+    /// Creates empty findings: every check failed.
+    public init() {}
+}
+
+/// 7.5: how many lines of a container's recent log mention an error.
+public struct ContainerErrorCount: Sendable, Equatable {
+    /// The container, `node` or `api`.
+    public var container: String
+    /// Lines matching `error` or `fatal`, any case.
+    public var count: Int
+
+    /// Creates the count.
+    public init(container: String, count: Int) {
+        self.container = container
+        self.count = count
+    }
+}
+
+/// The admin API's `/admin/v1/setup/report` answer, read by key wherever it sits (first
+/// occurrence wins, as the original's `grep`): `overall_status`, `passed`, `total`,
+/// `issues`, and the `status` of the checks `permissions_granted`, `block_sync`, `mlnode_node1`.
+public struct SetupReport: Sendable, Equatable {
+    /// `overall_status`, e.g. `PASS`.
+    public var overallStatus: String?
+    /// How many checks passed.
+    public var passed: Int?
+    /// How many checks there are.
+    public var total: Int?
+    /// The `issues` listed, as text.
+    public var issues: [String]
+    /// The `status` of each check by its `id`.
+    public var checkStatus: [String: String]
+
+    /// Parses the answer; `nil` when it is not JSON.
+    public init?(json: String) {
+        guard let value = try? JSONSerialization.jsonObject(with: Data(json.utf8)) else { return nil }
+        overallStatus = JSONFirst.value(for: "overall_status", in: value) as? String
+        passed = (JSONFirst.value(for: "passed", in: value) as? NSNumber)?.intValue
+        total = (JSONFirst.value(for: "total", in: value) as? NSNumber)?.intValue
+        issues = (JSONFirst.value(for: "issues", in: value) as? [Any] ?? []).map { item in
+            if let text = item as? String { return text }
+            if let object = item as? [String: Any], let message = object["message"] as? String ?? object["id"] as? String { return message }
+            return String(describing: item)
+        }
+        var statuses: [String: String] = [:]
+        JSONFirst.visitObjects(value) { object in
+            if let id = object["id"] as? String, let status = object["status"] as? String, statuses[id] == nil { statuses[id] = status }
+        }
+        checkStatus = statuses
+    }
+}
+
+/// Depth-first lookups in parsed JSON.
+enum JSONFirst {
+    /// The first value stored under `key` anywhere in `value`, objects before their children.
+    static func value(for key: String, in value: Any) -> Any? {
+        if let object = value as? [String: Any] {
+            if let found = object[key] { return found }
+            for name in object.keys.sorted() { if let found = Self.value(for: key, in: object[name] as Any) { return found } }
+        } else if let array = value as? [Any] {
+            for item in array { if let found = Self.value(for: key, in: item) { return found } }
+        }
+        return nil
+    }
+
+    /// Calls `body` with every object inside `value`, depth first.
+    static func visitObjects(_ value: Any, _ body: ([String: Any]) -> Void) {
+        if let object = value as? [String: Any] {
+            body(object)
+            for name in object.keys.sorted() { visitObjects(object[name] as Any, body) }
+        } else if let array = value as? [Any] {
+            for item in array { visitObjects(item, body) }
+        }
+    }
+}

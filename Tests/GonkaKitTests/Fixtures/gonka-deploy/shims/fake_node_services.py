@@ -1,0 +1,87 @@
+"""The node's HTTP services for the deploy tests, started by the docker stand-in inside the
+sandbox host's network namespace; answers come from the host's state folder (STATE_DIR):
+- 26657 /status: latest_block_height = state/node-height, else 2000100 while the node runs, else 0.
+- 8000 /: the dashboard page while the api runs.
+- 9200 /admin/v1/nodes and /admin/v1/setup/report, 8080 /health, /api/v1/gpu/devices and
+  /api/v1/state, 5050 /v1/models: while mlnode runs (current status: state/admin-status or INFERENCE).
+A service that is not running answers 503 with no body. Exits when a port is taken (already started).
+Usage: fake_node_services.py STATE_DIR
+"""
+import http.server, json, os, socketserver, sys, threading
+
+STATE = sys.argv[1]
+
+
+def read(name, default=""):
+    try:
+        with open(os.path.join(STATE, name)) as f:
+            return f.read().strip()
+    except OSError:
+        return default
+
+
+def running(service):
+    return os.path.exists(os.path.join(STATE, "running." + service))
+
+
+def answer_for(port, path):
+    if port == 26657 and path.startswith("/status"):
+        height = read("node-height", "2000100" if running("node") else "0")
+        return {"result": {"sync_info": {"latest_block_height": height, "catching_up": height == "0"}}}
+    if port == 8000 and running("api"):
+        return "<html><title>Gonka dashboard</title></html>"
+    if not running("mlnode"):
+        return None
+    status = read("admin-status", "INFERENCE")
+    if port == 9200 and path == "/admin/v1/nodes":
+        return [{"node": {"id": "node1", "host": "mlnode", "models": {"Qwen/Qwen3-32B-FP8": {}}},
+                 "state": {"current_status": status, "intended_status": "INFERENCE"}}]
+    if port == 9200 and path == "/admin/v1/setup/report":
+        return {"overall_status": "PASS", "summary": {"passed": 3, "total": 3}, "issues": [],
+                "checks": [{"id": "permissions_granted", "status": "PASS"}, {"id": "block_sync", "status": "PASS"},
+                           {"id": "mlnode_node1", "status": "PASS"}]}
+    if port == 8080 and path == "/health":
+        return {"status": "OK"}
+    if port == 8080 and path == "/api/v1/gpu/devices":
+        return {"devices": [{"index": 0, "name": "NVIDIA H100 80GB HBM3"}]}
+    if port == 8080 and path == "/api/v1/state":
+        return {"state": status}
+    if port == 5050 and path == "/v1/models":
+        return {"object": "list", "data": [{"id": "Qwen/Qwen3-32B-FP8", "max_model_len": 240000}]}
+    return None
+
+
+def handler_for(port):
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            body = answer_for(port, self.path)
+            if body is None:
+                self.send_response(503)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            data = (body if isinstance(body, str) else json.dumps(body)).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+    return Handler
+
+
+class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+servers = []
+try:
+    for port in (26657, 8000, 9200, 8080, 5050):
+        servers.append(Server(("0.0.0.0", port), handler_for(port)))
+except OSError:
+    sys.exit(0)
+for server in servers[1:]:
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+servers[0].serve_forever()
