@@ -23,6 +23,16 @@ public enum TOMLKeyEditor {
         return TOMLEditResult(text: result, changes: changes)
     }
 
+    /// The value text of the key at `path` (table parts, then the key), as written: `true`,
+    /// `"abc"` with its quotes, `1999000`; `nil` when the key is not set outside arrays of tables.
+    public static func valueText(at path: [String], in text: String) throws(TOMLEditError) -> String? {
+        let layout = try TOMLLayout(Array(text.unicodeScalars))
+        guard let entry = layout.entries.last(where: { !$0.inArrayOfTables && $0.table + $0.key == path }) else { return nil }
+        var value = ""
+        value.unicodeScalars.append(contentsOf: layout.scalars[entry.valueStart..<entry.valueEnd])
+        return value
+    }
+
     private static func apply(_ edit: TOMLKeyEdit, layout: TOMLLayout, to scalars: inout [Unicode.Scalar],
                               lineBreak: [Unicode.Scalar]) -> TOMLKeyChange.Action {
         let target = edit.table + [edit.key]

@@ -30,17 +30,19 @@ public enum BlockchainConfigurationPhase {
                 ChainConfigEdits.appTOML(pruning: config.pruning)
             },
         ]
-        if resetChainData { steps.append(ChainData.resetStep(config)) }
+        // After a reset the node starts from nothing: a fresh trusted block, whatever was set before.
+        steps += resetChainData ? [ChainData.resetStep(config), stateSyncEdit(config, seedAPI: seedAPI)] : [stateSync(config, seedAPI: seedAPI)]
         steps += [
-            stateSync(config, seedAPI: seedAPI),
             nodeRestart(config),
             StateSyncWait.step(config, waits: waits, checkMode: checkMode, fixSyncCommand: fixSyncCommand),
         ]
         return Playbook(DeployPhase.blockchainConfiguration.title, steps: steps)
     }
 
-    /// State sync, set only while the node has no blocks (`data/blockstore.db` absent): a
-    /// synced node keeps its settings, so a re-run never touches them.
+    /// State sync, set only while the node has no blocks (`data/blockstore.db` absent, no
+    /// height above ``StateSyncWait/syncedHeight``) and is not set up for it already (a
+    /// trusted block in place): a synced or syncing node keeps its settings, so a re-run
+    /// neither touches them nor restarts a sync under way.
     static func stateSync(_ config: NodeConfig, seedAPI: SeedAPI) -> Step {
         let edit = stateSyncEdit(config, seedAPI: seedAPI)
         let blockstore = ShellQuote.quote(dataPath(config) + "/blockstore.db")
@@ -51,9 +53,28 @@ public enum BlockchainConfigurationPhase {
                     context.log(.info, "The node holds blocks; state sync settings are kept")
                     return true
                 }
+                if let height = try await NodeServerProbe.chainHeight(context), height > StateSyncWait.syncedHeight {
+                    context.log(.info, "The node is at block \(height); state sync settings are kept")
+                    return true
+                }
+                let read = try await context.run("sudo -n cat \(ShellQuote.quote(configTOMLPath(config)))")
+                if read.succeeded, let trust = configuredTrustHeight(configTOML: read.standardOutput) {
+                    context.log(.info, "State sync is set up already (trust height \(trust)); settings are kept")
+                    return true
+                }
                 return false
             },
             action: edit.action)
+    }
+
+    /// The trust height of a config.toml whose `[statesync]` is enabled with a trusted block, else `nil`.
+    static func configuredTrustHeight(configTOML: String) -> Int? {
+        guard (try? TOMLKeyEditor.valueText(at: ["statesync", "enable"], in: configTOML)) == "true",
+              let height = (try? TOMLKeyEditor.valueText(at: ["statesync", "trust_height"], in: configTOML)).flatMap({ $0 }).flatMap({ Int($0) }),
+              height > 0,
+              let hash = (try? TOMLKeyEditor.valueText(at: ["statesync", "trust_hash"], in: configTOML)).flatMap({ $0 }),
+              hash.count > 2 else { return nil }
+        return height
     }
 
     /// The state-sync keys of config.toml set to a fresh trusted block, whatever the node holds.

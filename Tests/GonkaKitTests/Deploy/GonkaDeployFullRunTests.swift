@@ -125,6 +125,7 @@ struct GonkaDeployFullRunTests {
 
         // --reset-chain-data: refused without confirmation, then with --yes the data goes and state sync is set anew.
         try "blocks".write(toFile: inference(sandbox) + "/data/blockstore.db", atomically: false, encoding: .utf8)
+        try "2000500\n".write(to: state.appendingPathComponent("chain-height"), atomically: false, encoding: .utf8)
         let unconfirmed = try await GonkaDeploySandbox.run(sandbox, ["nodes/node1.conf", "--phase", "5", "--reset-chain-data"], in: folder, environment: ["AUTO_CONFIRM": "yes"])
         #expect(unconfirmed.status == 2 && unconfirmed.stderr.contains("--reset-chain-data deletes the node's chain data"), "\(unconfirmed.console)")
         #expect(FileManager.default.fileExists(atPath: inference(sandbox) + "/data/blockstore.db"))
@@ -133,6 +134,8 @@ struct GonkaDeployFullRunTests {
         #expect(reset.stdout.contains("[OK] Data directory cleaned and ready for state-sync"), "\(reset.console)")
         #expect(!FileManager.default.fileExists(atPath: inference(sandbox) + "/data/blockstore.db"))
         #expect(try GonkaDeploySandbox.lastRunLog(folder).contains("[EXEC] config.toml state sync"))
+        #expect(try String(contentsOfFile: inference(sandbox) + "/config/config.toml", encoding: .utf8).contains("\ntrust_height = 1999500\n"),
+                "a fresh trusted block from the seed's latest height")
         #expect(GonkaDeploySandbox.calls(sandbox).contains("docker compose stop node"))
     }
 }

@@ -1,13 +1,14 @@
 """The node's HTTP services for the deploy tests, started by the docker stand-in inside the
 sandbox host's network namespace; answers come from the host's state folder (STATE_DIR):
-- 26657 /status: latest_block_height = state/node-height, else 2000100 while the node runs, else 0.
+- 26657 /status: latest_block_height = state/node-height, else 2000100 while the node runs and
+  has blocks or state sync set up in its config.toml, else 0.
 - 8000 /: the dashboard page while the api runs.
 - 9200 /admin/v1/nodes and /admin/v1/setup/report, 8080 /health, /api/v1/gpu/devices and
   /api/v1/state, 5050 /v1/models: while mlnode runs (current status: state/admin-status or INFERENCE).
 A service that is not running answers 503 with no body. Exits when a port is taken (already started).
 Usage: fake_node_services.py STATE_DIR
 """
-import http.server, json, os, socketserver, sys, threading
+import http.server, json, os, socketserver, sys, threading, tomllib
 
 STATE = sys.argv[1]
 
@@ -24,9 +25,23 @@ def running(service):
     return os.path.exists(os.path.join(STATE, "running." + service))
 
 
+def synced():
+    """The node runs and holds blocks, or its config.toml enables state sync."""
+    inference = os.path.join(read("deploy-dir", "/nonexistent"), ".inference")
+    if not running("node"):
+        return False
+    if os.path.exists(os.path.join(inference, "data", "blockstore.db")):
+        return True
+    try:
+        with open(os.path.join(inference, "config", "config.toml"), "rb") as f:
+            return tomllib.load(f).get("statesync", {}).get("enable") is True
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+
+
 def answer_for(port, path):
     if port == 26657 and path.startswith("/status"):
-        height = read("node-height", "2000100" if running("node") else "0")
+        height = read("node-height", "2000100" if synced() else "0")
         return {"result": {"sync_info": {"latest_block_height": height, "catching_up": height == "0"}}}
     if port == 8000 and running("api"):
         return "<html><title>Gonka dashboard</title></html>"
