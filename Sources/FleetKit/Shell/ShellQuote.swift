@@ -16,8 +16,14 @@ public enum ShellQuote {
     /// readable in logs; anything else is single-quoted. The empty string becomes `''`.
     public static func quote(_ value: String) -> String {
         if value.isEmpty { return "''" }
-        if value.unicodeScalars.allSatisfy({ safeScalars.contains($0) }) { return value }
+        if isPlainWord(value) { return value }
         return "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    /// Whether `value` is made only of letters, digits and `@%_+=:,./-`, so that shells and
+    /// other readers of `NAME=value` lines (env files) take it as it is without quotes.
+    public static func isPlainWord(_ value: String) -> Bool {
+        value.unicodeScalars.allSatisfy { safeScalars.contains($0) }
     }
 
     /// Quotes each argument and joins them with spaces into one command line.

@@ -20,15 +20,8 @@ public enum ConfigurationPhase {
 
     /// The server's `.env` (mode 0600), written when it differs; phase 6 checks it again, as the original regenerates it there.
     static func dotEnvStep(_ config: NodeConfig) -> Step {
-        let dotEnv = Data(dotEnvText(configEnv: ConfigEnvFile.render(config)).utf8)
+        let dotEnv = Data(ComposeEnvFile.render(config).utf8)
         return .remoteFile("server .env", path: config.deployDirectory + "/.env", mode: 0o600) { dotEnv }
-    }
-
-    /// The original's `.env`: config.env with the `export ` of each line removed.
-    public static func dotEnvText(configEnv: String) -> String {
-        configEnv.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.hasPrefix("export ") ? String($0.dropFirst("export ".count)) : String($0) }
-            .joined(separator: "\n")
     }
 
     /// The local copies, rewritten when their content differs.

@@ -39,6 +39,25 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("gonka-env-pwned").path), "nothing in the value ran")
     }
 
+    /// The deploy folder's .env as Compose reads env files (its documented rules: single
+    /// quotes literal, `\'` a quote inside, plain values bare): every password comes back.
+    @Test(arguments: hostilePasswords)
+    func composeEnvFileKeepsThePasswordLiteral(_ password: String) throws {
+        let config = try config(["KEYRING_PASSWORD": ShellQuote.quote(password)])
+        let line = try #require(ComposeEnvFile.render(config).split(separator: "\n").first { $0.hasPrefix("KEYRING_PASSWORD=") })
+        var value = Substring(line.dropFirst("KEYRING_PASSWORD=".count))
+        if value.first == "'" {
+            #expect(value.last == "'")
+            value = value.dropFirst().dropLast()
+            #expect(String(value).replacingOccurrences(of: "\\'", with: "").contains("'") == false, "every inner quote is escaped")
+            #expect(String(value).replacingOccurrences(of: "\\'", with: "'") == password)
+        } else {
+            #expect(String(value) == password && ShellQuote.isPlainWord(password))
+        }
+        #expect(ComposeEnvFile.render(config).split(separator: "\n").count == 19)
+        #expect(!ComposeEnvFile.render(config).contains("export "))
+    }
+
     /// Every variable, not only the password, reads back as rendered; an IPv6 server gets brackets in URLs.
     @Test func everyVariableReadsBackAndIPv6GetsBrackets() async throws {
         let config = try config(["SERVER_IP": "2001:db8::10", "HF_HOME": "\"/mnt/my models/hf\""])
