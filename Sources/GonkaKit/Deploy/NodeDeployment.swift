@@ -103,7 +103,9 @@ public struct NodeDeployment: Sendable {
     /// The seed node's API at `SEED_API_URL`, asked through ``httpClient``.
     public var seedAPI: SeedAPI { SeedAPI(baseURL: config.seedAPIURL, client: httpClient) }
 
-    /// Runs the selected phases in order and stops at the first failure.
+    /// Runs the selected phases in order and stops at the first failure. In check mode it
+    /// also stops after the first phase that would change something: later phases read what
+    /// that phase would create (the checkout, config.env, running containers).
     public func run(_ selection: DeployPhaseSelection) async -> NodeDeploymentReport {
         var report = NodeDeploymentReport()
         let options: RunOptions
@@ -132,6 +134,10 @@ public struct NodeDeployment: Sendable {
                 ? "\(Plural.count(counts.changed, "step")) would change, \(counts.ok) already done"
                 : "\(Plural.count(counts.changed, "step")) done, \(counts.ok) already done"
             runLog.log(.ok, "Phase \(phase.rawValue) \(checkMode ? "checked" : "completed"): \(summary)")
+            if checkMode, counts.changed > 0, let next = selection.phases.first(where: { $0 > phase }) {
+                runLog.info("Phase \(next.rawValue) and later build on what phase \(phase.rawValue) would change, so they are not checked")
+                break
+            }
         }
         return report
     }

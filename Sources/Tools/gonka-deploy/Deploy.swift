@@ -53,14 +53,19 @@ struct DeploySession {
     let transport: OpenSSHTransport
     let deployment: NodeDeployment
 
-    /// Reads and checks the node file and the options, opens the log and sets up the transport.
-    init(_ parsed: ParsedCommand, io: ToolIO, checkMode: Bool, resetChainData: Bool = false, grantMode: GrantMode = .printCommand) throws {
-        let localURL = { (path: String) in resolvedURL(path, io) }
+    /// Reads and checks the node file.
+    static func nodeConfig(_ parsed: ParsedCommand, io: ToolIO) throws -> (path: String, config: NodeConfig) {
         guard let nodeFile = parsed.argument("node-file") else {
             throw UsageError(message: "missing argument <node-file>", commandPath: parsed.path)
         }
+        return (nodeFile, try NodeConfig.load(contentsOf: resolvedURL(nodeFile, io), path: nodeFile, environment: io.environment))
+    }
+
+    /// Checks the options, opens the log and sets up the transport for the checked node file.
+    init(_ parsed: ParsedCommand, io: ToolIO, nodeFile: String, config: NodeConfig, checkMode: Bool, resetChainData: Bool = false,
+         grantMode: GrantMode = .printCommand) throws {
+        let localURL = { (path: String) in resolvedURL(path, io) }
         let nodeURL = localURL(nodeFile)
-        let config = try NodeConfig.load(contentsOf: nodeURL, path: nodeFile, environment: io.environment)
         let timeout = Duration.seconds(try parsed.int("timeout", range: 1...86_400) ?? 600)
         let waits = try deployWaits(parsed)
         let identity = parsed.value("identity").map { localURL($0).path } ?? config.sshKey.map { localURL($0).path }
@@ -153,17 +158,15 @@ func grantMode(_ parsed: ParsedCommand, io: ToolIO, coldKeyName: String?) throws
 func deploy(_ parsed: ParsedCommand, io: ToolIO) async throws -> Int32 {
     let selection = try phaseSelection(parsed)
     let checkMode = parsed.flag("check")
-    guard let nodeFile = parsed.argument("node-file") else {
-        throw UsageError(message: "missing argument <node-file>", commandPath: parsed.path)
-    }
-    let config = try NodeConfig.load(contentsOf: resolvedURL(nodeFile, io), path: nodeFile, environment: io.environment)
+    let (nodeFile, config) = try DeploySession.nodeConfig(parsed, io: io)
     let confirmation = try DeployConfirmation.decide(checkMode: checkMode, autoConfirm: config.autoConfirm, yesFlag: parsed.flag("yes"),
                                                      inputIsTerminal: isatty(STDIN_FILENO) == 1)
     let reset = try resetConfirmation(parsed, checkMode: checkMode)
     let grant = try grantMode(parsed, io: io, coldKeyName: config.coldKeyName)
     let session: DeploySession
     do {
-        session = try DeploySession(parsed, io: io, checkMode: checkMode, resetChainData: reset != nil, grantMode: grant)
+        session = try DeploySession(parsed, io: io, nodeFile: nodeFile, config: config, checkMode: checkMode, resetChainData: reset != nil,
+                                    grantMode: grant)
     } catch let failure as ToolFailure {
         io.writeError("[ERROR] \(failure.description)\n")
         return ToolExitCode.failure

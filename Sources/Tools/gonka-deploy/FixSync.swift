@@ -14,9 +14,10 @@ func fixSync(_ parsed: ParsedCommand, io: ToolIO) async throws -> Int32 {
     if asks, isatty(STDIN_FILENO) != 1 {
         throw UsageError(message: "standard input is not a terminal, so the fix cannot be confirmed; pass --yes", commandPath: parsed.path)
     }
+    let (nodeFile, config) = try DeploySession.nodeConfig(parsed, io: io)
     let session: DeploySession
     do {
-        session = try DeploySession(parsed, io: io, checkMode: false)
+        session = try DeploySession(parsed, io: io, nodeFile: nodeFile, config: config, checkMode: false)
     } catch let failure as ToolFailure {
         io.writeError("[ERROR] \(failure.description)\n")
         return ToolExitCode.failure

@@ -16,6 +16,12 @@ struct GonkaDeployFullRunTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let local = folder.appendingPathComponent("nodes/quick-newton")
 
+        // --check on the fresh server: phase 1 would change, so later phases (which read what it creates) are not checked.
+        let check = try await GonkaDeploySandbox.run(sandbox, ["nodes/node1.conf", "--check"], in: folder)
+        #expect(check.status == 0, "\(check.console)")
+        #expect(check.stdout.contains("[INFO] Phase 2 and later build on what phase 1 would change, so they are not checked"), "\(check.console)")
+        #expect(GonkaDeploySandbox.state(sandbox, "mounts").isEmpty && !FileManager.default.fileExists(atPath: local.path))
+
         let first = try await GonkaDeploySandbox.run(sandbox, ["nodes/node1.conf", "--yes"], in: folder)
         #expect(first.status == 0, "\(first.console)")
         for phase in 1...8 { #expect(first.stdout.contains("[OK] Phase \(phase) completed:"), "phase \(phase): \(first.console)") }
@@ -63,6 +69,8 @@ struct GonkaDeployFullRunTests {
         #expect(try String(contentsOfFile: inference(sandbox) + "/data/blockstore.db", encoding: .utf8) == "blocks")
         #expect(try String(contentsOfFile: inference(sandbox) + "/config/config.toml", encoding: .utf8) == configTOML)
         #expect(!GonkaDeploySandbox.calls(sandbox).contains { $0.contains("rm -rf") || $0.contains("compose down") || $0.contains("compose stop") })
+        let checked = try await GonkaDeploySandbox.run(sandbox, ["nodes/node1.conf", "--check"], in: folder)
+        #expect(checked.status == 0 && checked.stdout.contains("[OK] Check finished: 0 steps would change"), "\(checked.console)")
 
         // --grant runs this machine's inferenced with the cold key's name; its output goes to grant.txt.
         let tools = try GonkaFixtures.temporaryFolder()
