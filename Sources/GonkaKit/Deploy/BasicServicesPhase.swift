@@ -18,9 +18,11 @@ public enum BasicServicesPhase {
         ])
     }
 
-    /// `docker compose` in the deploy folder, as root without a password prompt.
+    /// `docker compose` in the deploy folder, as root without a password prompt, with
+    /// config.env exported first as the original does: the compose files read its values,
+    /// and exported values take precedence over `.env`, which Compose reads on every call.
     static func compose(_ config: NodeConfig) -> String {
-        "cd \(ShellQuote.quote(config.deployDirectory)) && sudo -n docker compose"
+        "cd \(ShellQuote.quote(config.deployDirectory)) && set -a && . ./config.env && set +a && sudo -n -E docker compose"
     }
 
     /// tmkms and node running; started with config.env sourced, as the original does (never stopped first).
@@ -28,7 +30,7 @@ public enum BasicServicesPhase {
         let running = "s=$(\(compose(config)) ps --status running --services) && echo \"$s\" | grep -qx tmkms && echo \"$s\" | grep -qx node"
         return .shell(
             "tmkms and node containers", check: running,
-            action: "cd \(ShellQuote.quote(config.deployDirectory)) && set -a && . ./config.env && set +a && sudo -n -E docker compose up tmkms node -d --no-deps",
+            action: "\(compose(config)) up tmkms node -d --no-deps",
             verify: running, timeout: .seconds(1800))
     }
 

@@ -30,8 +30,9 @@ public enum BlockchainConfigurationPhase {
                 ChainConfigEdits.appTOML(pruning: config.pruning)
             },
         ]
-        // After a reset the node starts from nothing: a fresh trusted block, whatever was set before.
-        steps += resetChainData ? [ChainData.resetStep(config), stateSyncEdit(config, seedAPI: seedAPI)] : [stateSync(config, seedAPI: seedAPI)]
+        // After a reset the node starts from nothing: a fresh trusted block, whatever was set
+        // before, fetched before anything is deleted (a failed lookup stops the run first).
+        steps += resetChainData ? [stateSyncEdit(config, seedAPI: seedAPI), ChainData.resetStep(config)] : [stateSync(config, seedAPI: seedAPI)]
         steps += [
             nodeRestart(config),
             StateSyncWait.step(config, waits: waits, checkMode: checkMode, fixSyncCommand: fixSyncCommand),
@@ -39,21 +40,17 @@ public enum BlockchainConfigurationPhase {
         return Playbook(DeployPhase.blockchainConfiguration.title, steps: steps)
     }
 
-    /// State sync, set only while the node has no blocks (`data/blockstore.db` absent, no
-    /// height above ``StateSyncWait/syncedHeight``) and is not set up for it already (a
-    /// trusted block in place): a synced or syncing node keeps its settings, so a re-run
-    /// neither touches them nor restarts a sync under way.
+    /// State sync, set only while the node reports no blocks (its height is 0 or it does
+    /// not answer) and config.toml does not hold our settings already (enabled, our RPC
+    /// servers, a trusted block): a synced node keeps its settings, and a re-run during a
+    /// sync neither rewrites the trusted block nor restarts the sync. Settings the node's
+    /// own first start wrote (other RPC servers) are replaced, as the original does.
     static func stateSync(_ config: NodeConfig, seedAPI: SeedAPI) -> Step {
         let edit = stateSyncEdit(config, seedAPI: seedAPI)
-        let blockstore = ShellQuote.quote(dataPath(config) + "/blockstore.db")
         return Step(
             "config.toml state sync",
             check: .swift { context in
-                if try await context.run("sudo -n test -e \(blockstore)").succeeded {
-                    context.log(.info, "The node holds blocks; state sync settings are kept")
-                    return true
-                }
-                if let height = try await NodeServerProbe.chainHeight(context), height > StateSyncWait.syncedHeight {
+                if let height = try await NodeServerProbe.chainHeight(context), height > 0 {
                     context.log(.info, "The node is at block \(height); state sync settings are kept")
                     return true
                 }
@@ -67,13 +64,14 @@ public enum BlockchainConfigurationPhase {
             action: edit.action)
     }
 
-    /// The trust height of a config.toml whose `[statesync]` is enabled with a trusted block, else `nil`.
+    /// The trust height of a config.toml whose `[statesync]` is enabled with our RPC servers
+    /// and a trusted block, else `nil`.
     static func configuredTrustHeight(configTOML: String) -> Int? {
-        guard (try? TOMLKeyEditor.valueText(at: ["statesync", "enable"], in: configTOML)) == "true",
-              let height = (try? TOMLKeyEditor.valueText(at: ["statesync", "trust_height"], in: configTOML)).flatMap({ $0 }).flatMap({ Int($0) }),
-              height > 0,
-              let hash = (try? TOMLKeyEditor.valueText(at: ["statesync", "trust_hash"], in: configTOML)).flatMap({ $0 }),
-              hash.count > 2 else { return nil }
+        func value(_ key: String) -> String? { (try? TOMLKeyEditor.valueText(at: ["statesync", key], in: configTOML)).flatMap { $0 } }
+        let servers = TOMLValue.string(StateSyncSettings.originalRPCServers.joined(separator: ",")).description
+        guard value("enable") == "true", value("rpc_servers") == servers,
+              let height = value("trust_height").flatMap({ Int($0) }), height > 0,
+              let hash = value("trust_hash"), hash.count > 2 else { return nil }
         return height
     }
 
@@ -105,11 +103,16 @@ public enum BlockchainConfigurationPhase {
         }
     }
 
-    /// The node container restarted when a step of this phase changed a file, so it reads them.
+    /// The node container restarted when a step of this phase changed a file, so it reads
+    /// them, or started when it is not running (a run that stopped after a reset).
     static func nodeRestart(_ config: NodeConfig) -> Step {
-        Step(
+        let running = "\(BasicServicesPhase.compose(config)) ps --status running --services | grep -qx node"
+        return Step(
             "node restart",
-            check: .swift { context in context.facts[RemoteTOMLEditStep.changedFact] == nil },
+            check: .swift { context in
+                guard context.facts[RemoteTOMLEditStep.changedFact] == nil else { return false }
+                return try await context.run(running).succeeded
+            },
             action: .shell("\(BasicServicesPhase.compose(config)) restart node"))
     }
 }

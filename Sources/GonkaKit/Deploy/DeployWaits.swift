@@ -18,6 +18,9 @@ public struct DeployWaits: Sendable, Equatable {
     /// How long phase 6 waits for the model before going on (the original's 180 s); 0 does not wait.
     public var modelWait: Duration
 
+    /// The longest any one wait may last: a phase must end within ``NodeDeployment/phaseTimeout``'s default of 6 hours.
+    public static let longestWait = Duration.seconds(5 * 3600)
+
     /// The original's timings.
     public static let original = DeployWaits(uncheckedSettle: .seconds(15), syncCheckInterval: .seconds(30), syncChecks: 50, stuckAfter: 3,
                                              modelCheckInterval: .seconds(15), modelWait: .seconds(180))
@@ -30,7 +33,9 @@ public struct DeployWaits: Sendable, Equatable {
         try Self.require((0...10_000).contains(syncChecks), "syncChecks", "0 to 10000")
         try Self.require((1...1000).contains(stuckAfter), "stuckAfter", "1 to 1000")
         try Self.require(modelCheckInterval > .zero && modelCheckInterval <= .seconds(3600), "modelCheckInterval", "more than 0 and at most 3600 seconds")
-        try Self.require(modelWait >= .zero && modelWait <= .seconds(86_400), "modelWait", "0 to 86400 seconds")
+        try Self.require(modelWait >= .zero && modelWait <= Self.longestWait, "modelWait", "0 to \(Self.longestWait.components.seconds) seconds")
+        try Self.require(syncCheckInterval * syncChecks <= Self.longestWait, "syncChecks × syncCheckInterval",
+                         "at most \(Self.longestWait.components.seconds) seconds, within a phase's time limit")
         self.init(uncheckedSettle: settle, syncCheckInterval: syncCheckInterval, syncChecks: syncChecks, stuckAfter: stuckAfter,
                   modelCheckInterval: modelCheckInterval, modelWait: modelWait)
     }
@@ -57,7 +62,7 @@ public struct DeployWaits: Sendable, Equatable {
 }
 
 /// A wait setting no run can use.
-public struct DeployWaitsError: Error, Sendable, CustomStringConvertible {
+public struct DeployWaitsError: Error, Sendable, InputError {
     /// The setting, e.g. `syncChecks`.
     public let setting: String
     /// What it must be.

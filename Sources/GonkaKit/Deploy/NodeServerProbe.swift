@@ -16,15 +16,25 @@ public enum NodeServerProbe {
         return result.standardOutput
     }
 
-    /// The node's latest block height, or `nil` when its RPC does not answer with one.
+    /// The node's latest block height, or `nil` when it gives none: its RPC on the server's
+    /// port 26657 first; when the compose file does not publish that port, `inferenced
+    /// status` inside the node container, which asks the same RPC from within.
     public static func chainHeight(_ context: HostContext) async throws -> Int? {
-        guard let body = try await get(chainStatusURL, context) else { return nil }
-        return latestHeight(inStatus: Data(body.utf8))
+        if let body = try await get(chainStatusURL, context), let height = latestHeight(inStatus: Data(body.utf8)) { return height }
+        let inside = try await context.run(RemoteCommand("sudo -n docker exec node inferenced status 2>&1", timeout: .seconds(60)))
+        guard inside.succeeded else { return nil }
+        return latestHeight(inStatus: Data(inside.standardOutput.utf8))
     }
 
-    /// `result.sync_info.latest_block_height` of a CometBFT `/status` answer.
+    /// `latest_block_height` of a CometBFT `/status` answer (`result.sync_info`) or of
+    /// `inferenced status` (`sync_info` or `SyncInfo`), as text or number.
     public static func latestHeight(inStatus data: Data) -> Int? {
-        ChainRPCJSON.string(in: data, at: ["result", "sync_info", "latest_block_height"]).flatMap { Int($0) }
+        guard let json = try? JSONSerialization.jsonObject(with: data) else { return nil }
+        switch JSONFirst.value(for: "latest_block_height", in: json) {
+        case let text as String: return Int(text)
+        case let number as NSNumber: return number.intValue
+        default: return nil
+        }
     }
 
     /// The last `chunk=<n>` in the node container's last 20 log lines, as the original reads progress.

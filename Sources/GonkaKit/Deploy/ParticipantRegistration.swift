@@ -22,8 +22,7 @@ public enum ParticipantRegistration {
     /// The remote command: config.env sourced (so the values come from the file phase 3
     /// wrote, as in the original, and nothing from the node file is spliced in here).
     static func command(_ config: NodeConfig) -> String {
-        "cd \(ShellQuote.quote(config.deployDirectory)) && set -a && . ./config.env && set +a && "
-            + "sudo -n -E docker compose run --rm --no-deps -T api inferenced register-new-participant "
+        BasicServicesPhase.compose(config) + " run --rm --no-deps -T api inferenced register-new-participant "
             + "\"$DAPI_API__PUBLIC_URL\" \"$ACCOUNT_PUBKEY\" --node-address \"$DAPI_CHAIN_NODE__SEED_API_URL\""
     }
 

@@ -49,11 +49,12 @@ public enum MLOpsGrant {
 }
 
 /// Runs `inferenced` for the grant on this machine: standard input and standard error stay
-/// the terminal's, so `inferenced` asks for the cold key's passphrase itself (it never passes
-/// through this process); standard output is captured for `grant.txt`.
+/// the terminal's, so `inferenced` asks for the cold key's passphrase and the confirmation
+/// itself (neither passes through this process); standard output is shown as it comes (the
+/// transaction to confirm) and also kept for `grant.txt`.
 public protocol GrantRunner: Sendable {
-    /// Runs `executable` with `arguments`; returns the exit status and standard output.
-    func run(executable: String, arguments: [String]) async throws -> (status: Int32, output: String)
+    /// Runs `executable` with `arguments`, stopping it after `timeLimit`; returns the exit status and standard output.
+    func run(executable: String, arguments: [String], timeLimit: Duration) async throws -> (status: Int32, output: String)
 }
 
 /// The ``GrantRunner`` of the command-line tool.
@@ -61,8 +62,9 @@ public struct TerminalGrantRunner: GrantRunner {
     /// Creates the runner.
     public init() {}
 
-    /// Starts the process and waits for it off the caller's thread.
-    public func run(executable: String, arguments: [String]) async throws -> (status: Int32, output: String) {
+    /// Starts the process and waits for it off the caller's thread; a process still running
+    /// at `timeLimit` is terminated.
+    public func run(executable: String, arguments: [String], timeLimit: Duration) async throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -71,11 +73,19 @@ public struct TerminalGrantRunner: GrantRunner {
         let output = Pipe()
         process.standardOutput = output
         try process.run()
+        let seconds = Double(timeLimit.components.seconds)
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { if process.isRunning { process.terminate() } }
         return await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
-                let data = output.fileHandleForReading.readDataToEndOfFile()
+                var kept = Data()
+                while true {
+                    let chunk = output.fileHandleForReading.availableData
+                    if chunk.isEmpty { break }
+                    FileHandle.standardOutput.write(chunk)
+                    kept.append(chunk)
+                }
                 process.waitUntilExit()
-                continuation.resume(returning: (process.terminationStatus, String(decoding: data, as: UTF8.self)))
+                continuation.resume(returning: (process.terminationStatus, String(decoding: kept, as: UTF8.self)))
             }
         }
     }

@@ -11,7 +11,7 @@ public enum FinalLaunchPhase {
 
     /// `docker compose` over both files, config.env exported first (the files use its values).
     static func composeBoth(_ config: NodeConfig) -> String {
-        "cd \(ShellQuote.quote(config.deployDirectory)) && set -a && . ./config.env && set +a && sudo -n -E docker compose "
+        BasicServicesPhase.compose(config) + " "
             + composeFiles.map { "-f \($0)" }.joined(separator: " ")
     }
 

@@ -11,24 +11,35 @@ public enum StuckSyncFix {
     public static let title = "FIX STUCK STATE SYNC"
     /// Where the original's phase 1 puts the peer filter script, under the SSH user's home.
     public static let defaultPeerFilterScript = "$HOME/prometheus/iptables_disable_peers.sh"
-    /// Set when the filter script ran, so its DROP rule is lifted once the node is synced.
-    static let filterAppliedFact = "gonka.peerFilterApplied"
+    /// The rules the filter script added, one `-A OUTPUT …` line each, so its DROP rules are lifted once the node is synced.
+    static let filterRulesFact = "gonka.peerFilterRules"
 
     /// The fix's playbook. `peerFilterScript` is a path on the server; `nil` is ``defaultPeerFilterScript``.
     public static func playbook(_ config: NodeConfig, seedAPI: SeedAPI, waits: DeployWaits, peerFilterScript: String?,
                                 fixSyncCommand: String) -> Playbook {
         let compose = BasicServicesPhase.compose(config)
-        let sourced = "cd \(ShellQuote.quote(config.deployDirectory)) && set -a && . ./config.env && set +a && sudo -n -E docker compose"
         let settle = Int(waits.settle.components.seconds)
         return Playbook(title, steps: [
+            notSynced(),
             peerFilter(script: peerFilterScript),
             .shell("containers stopped", action: "\(compose) down", timeout: .seconds(600)),
             chainData(config),
-            .shell("node initialized", action: "\(sourced) up -d && sleep \(settle) && \(compose) down", timeout: .seconds(1800)),
+            .shell("node initialized", action: "\(compose) up -d && sleep \(settle) && \(compose) down", timeout: .seconds(1800)),
             BlockchainConfigurationPhase.stateSyncEdit(config, seedAPI: seedAPI),
-            .shell("containers started", action: "\(sourced) up -d", timeout: .seconds(1800)),
+            .shell("containers started", action: "\(compose) up -d", timeout: .seconds(1800)),
             syncWait(config, waits: waits, fixSyncCommand: fixSyncCommand),
         ])
+    }
+
+    /// Stops the fix before it changes anything when the node is synced: stopping it and
+    /// cleaning its data would only set it back.
+    static func notSynced() -> Step {
+        Step.observe("node not synced yet") { context in
+            if let height = try await NodeServerProbe.chainHeight(context), height > StateSyncWait.syncedHeight {
+                throw StepFailure("the node is at block \(height): its state sync is done, there is nothing to fix")
+            }
+            return .fine("The node has not finished state sync")
+        }
     }
 
     /// The server-side expression of the script's path: `$HOME/…` expands, anything else is quoted.
@@ -38,7 +49,9 @@ public enum StuckSyncFix {
         return ShellQuote.quote(path)
     }
 
-    /// Runs the peer filter script from its own folder when it exists; nothing to do otherwise.
+    /// Runs the peer filter script from its own folder when it exists; nothing to do
+    /// otherwise. The rules it adds to the mangle table's OUTPUT chain are noted (by
+    /// comparing `iptables -S` before and after), so only they are lifted after the sync.
     static func peerFilter(script: String?) -> Step {
         let path = scriptExpression(script)
         return Step(
@@ -49,10 +62,20 @@ public enum StuckSyncFix {
                 return true
             },
             action: .swift { context in
+                let before = try await outputRules(context)
                 let result = try await context.run(RemoteCommand("f=\(path) && cd \"$(dirname \"$f\")\" && sudo -n sh \"$f\"", timeout: .seconds(300)))
                 guard result.succeeded else { throw StepFailure("the peer filter script failed (\(result.summary)): \(result.tail(lines: 2))") }
-                context.facts[filterAppliedFact] = "yes"
+                let added = IPTablesRules.added(before: before, after: try await outputRules(context))
+                context.log(.info, "The peer filter script added \(Plural.count(added.count, "rule")) to the mangle table's OUTPUT chain")
+                context.facts[filterRulesFact] = added.joined(separator: "\n")
             })
+    }
+
+    /// `iptables -t mangle -S OUTPUT`, one `-A OUTPUT …` line a rule.
+    static func outputRules(_ context: HostContext) async throws -> [String] {
+        let listing = try await context.run("sudo -n iptables -t mangle -S OUTPUT")
+        guard listing.succeeded else { throw StepFailure("cannot list iptables rules (\(listing.summary)): \(listing.tail(lines: 2))") }
+        return listing.standardOutput.split(separator: "\n").map(String.init).filter { $0.hasPrefix("-A OUTPUT ") }
     }
 
     /// Chain data kept or removed by its size, as the original decides.
@@ -77,37 +100,60 @@ public enum StuckSyncFix {
             timeout: .seconds(1200))
     }
 
-    /// The state-sync wait; once synced, the first DROP rule of the mangle table's OUTPUT
-    /// chain is lifted when this run's filter script put one there.
+    /// The state-sync wait; once synced, the DROP rules this run's filter script added are lifted.
     static func syncWait(_ config: NodeConfig, waits: DeployWaits, fixSyncCommand: String) -> Step {
         Step.observe("state sync", timeout: waits.syncWaitLimit) { context in
             let outcome = try await StateSyncWait.wait(context, waits: waits)
-            if case .synced = outcome, context.facts[filterAppliedFact] != nil { try await liftDropRule(context) }
+            if case .synced = outcome, let added = context.facts[filterRulesFact] { try await liftDropRules(added, context) }
             return StateSyncWait.finding(outcome, config: config, waits: waits, fixSyncCommand: fixSyncCommand)
         }
     }
 
-    /// Removes the first DROP rule of `iptables -t mangle -L OUTPUT`, as the original does after a sync.
-    static func liftDropRule(_ context: HostContext) async throws {
-        let listing = try await context.run("sudo -n iptables -t mangle -L OUTPUT --line-numbers -n")
-        guard let number = firstDropRule(inListing: listing.standardOutput) else {
-            context.log(.info, "No DROP rule found in iptables")
-            return
+    /// Deletes, by their specification, the DROP rules the filter script added; every other rule stays.
+    static func liftDropRules(_ added: String, _ context: HostContext) async throws {
+        let drops = added.split(separator: "\n").map(String.init).filter { IPTablesRules.words($0).suffix(2) == ["-j", "DROP"] }
+        if drops.isEmpty { context.log(.info, "No DROP rule of the peer filter to remove") }
+        for rule in drops {
+            let specification = IPTablesRules.words(rule).dropFirst(2).map(ShellQuote.quote).joined(separator: " ")
+            let removed = try await context.run("sudo -n iptables -t mangle -D OUTPUT \(specification)")
+            if removed.succeeded {
+                context.log(.ok, "iptables rule removed: \(rule)")
+            } else {
+                context.log(.warn, "cannot remove iptables rule \(rule) (\(removed.summary))")
+            }
         }
-        let removed = try await context.run("sudo -n iptables -t mangle -D OUTPUT \(number)")
-        if removed.succeeded {
-            context.log(.ok, "iptables DROP rule #\(number) removed")
-        } else {
-            context.log(.warn, "cannot remove iptables DROP rule #\(number) (\(removed.summary))")
+    }
+}
+
+/// Rules as `iptables -S` prints them.
+public enum IPTablesRules {
+    /// The lines of `after` that `before` does not have, each counted once.
+    public static func added(before: [String], after: [String]) -> [String] {
+        var remaining = before
+        return after.filter { line in
+            if let index = remaining.firstIndex(of: line) {
+                remaining.remove(at: index)
+                return false
+            }
+            return true
         }
     }
 
-    /// The number of the first rule whose target is DROP in an `iptables -L --line-numbers` listing.
-    public static func firstDropRule(inListing listing: String) -> Int? {
-        for line in listing.split(separator: "\n") {
-            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            if fields.count >= 2, fields[1] == "DROP", let number = Int(fields[0]) { return number }
+    /// The words of an `-S` line; a double-quoted word (a comment with spaces) is one word, without its quotes.
+    public static func words(_ line: String) -> [String] {
+        var words: [String] = [], current = "", quoted = false, escaped = false, started = false
+        for character in line {
+            if escaped { current.append(character); escaped = false; continue }
+            switch character {
+            case "\\" where quoted: escaped = true
+            case "\"": quoted.toggle(); started = true
+            case " " where !quoted:
+                if started { words.append(current) }
+                current = ""; started = false
+            default: current.append(character); started = true
+            }
         }
-        return nil
+        if started { words.append(current) }
+        return words
     }
 }

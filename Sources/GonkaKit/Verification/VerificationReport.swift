@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `verification.txt` in the original's layout: the header, one `✓`/`✗`/`⚠`/`⏳` line per
 /// check, the sections `API NODE CONFIGURATION:`, `CONTAINER LOGS:`, `SERVICE STATE:`,
@@ -11,13 +16,15 @@ public enum VerificationReport {
         return (header + lines(findings) + footer).joined(separator: "\n") + "\n"
     }
 
-    /// A date as `date` prints it, e.g. `Mon Nov 23 04:09:56 UTC 2026`.
+    /// A date as `date` prints it in this machine's time zone, e.g. `Mon Nov 23 04:09:56 UTC 2026`
+    /// or `Tue Nov  3 …` (the C library's `strftime`, as `date` itself uses).
     public static func dateText(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone.current
-        formatter.dateFormat = "EEE MMM d HH:mm:ss zzz yyyy"
-        return formatter.string(from: date)
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        guard localtime_r(&seconds, &parts) != nil else { return date.description }
+        var buffer = [CChar](repeating: 0, count: 64)
+        let length = strftime(&buffer, buffer.count, "%a %b %e %H:%M:%S %Z %Y", &parts)
+        return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// The check lines between header and footer.

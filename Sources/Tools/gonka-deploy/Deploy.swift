@@ -37,7 +37,11 @@ func deployWaits(_ parsed: ParsedCommand) throws -> DeployWaits {
     let settle = try parsed.int("settle", range: 0...600).map { Duration.seconds($0) } ?? original.settle
     let checks = try parsed.int("sync-checks", range: 0...10_000) ?? original.syncChecks
     let interval = try parsed.int("sync-check-interval", range: 1...3600).map { Duration.seconds($0) } ?? original.syncCheckInterval
-    let modelWait = try parsed.int("model-wait", range: 0...86_400).map { Duration.seconds($0) } ?? original.modelWait
+    let longest = Int(DeployWaits.longestWait.components.seconds)
+    let modelWait = try parsed.int("model-wait", range: 0...longest).map { Duration.seconds($0) } ?? original.modelWait
+    if interval * checks > DeployWaits.longestWait {
+        throw UsageError(message: "--sync-checks × --sync-check-interval must stay within \(longest) seconds (a phase ends within 6 hours)", commandPath: parsed.path)
+    }
     return try DeployWaits(settle: settle, syncCheckInterval: interval, syncChecks: checks,
                            modelCheckInterval: min(original.modelCheckInterval, max(modelWait, .seconds(1))), modelWait: modelWait)
 }
@@ -231,6 +235,6 @@ func proceed(_ session: DeploySession, confirmation: DeployConfirmation, reset: 
         runLog.warn("\(Plural.count(report.warnings.count, "warning")) in this run:")
         for warning in report.warnings { runLog.warn("  \(warning)") }
     }
-    runLog.log(.success, "All selected phases completed successfully!")
+    runLog.log(.success, selection == .all ? "All phases completed successfully!" : "All selected phases completed successfully!")
     return ToolExitCode.success
 }

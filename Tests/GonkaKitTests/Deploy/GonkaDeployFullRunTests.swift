@@ -25,8 +25,8 @@ struct GonkaDeployFullRunTests {
         let first = try await GonkaDeploySandbox.run(sandbox, ["nodes/node1.conf", "--yes"], in: folder)
         #expect(first.status == 0, "\(first.console)")
         for phase in 1...8 { #expect(first.stdout.contains("[OK] Phase \(phase) completed:"), "phase \(phase): \(first.console)") }
-        #expect(GonkaDeploySandbox.calls(sandbox).contains("docker compose up -d"), "both compose files started")
-        #expect(first.stdout.contains("[OK] all services: done") || first.stdout.contains("[OK] all services"), "\(first.console)")
+        #expect(GonkaDeploySandbox.calls(sandbox).contains("docker compose -f docker-compose.yml -f docker-compose.mlnode.yml up -d"), "both compose files started")
+        #expect(try GonkaDeploySandbox.latestLog(folder).contains("[EXEC] all services"))
         #expect(first.stdout.contains("[OK] model loaded: Model loaded! GPU memory: 74GB"), "\(first.console)")
         #expect(first.stdout.contains("[OK] running services: All expected containers are running"))
         let warm = try String(contentsOf: local.appendingPathComponent("warm_address.txt"), encoding: .utf8).trimmingCharacters(in: .newlines)
@@ -52,7 +52,7 @@ struct GonkaDeployFullRunTests {
         // The final report: the original's blocks, only files that exist.
         for line in ["     DEPLOYMENT COMPLETED\n", "NODE: quick-newton\n", "SERVER: fleettest@\(host)\n",
                      "  Warm Address:   \(warm)\n", "  Participant:    \(GonkaDeploySandbox.seedURL(sandbox))/v1/participants/\(cold)\n",
-                     "  Verification:   \(local.path)/verification.txt\n", "IMPORTANT NEXT STEPS:\n", "[SUCCESS] All selected phases completed successfully!"] {
+                     "  Verification:   \(local.path)/verification.txt\n", "IMPORTANT NEXT STEPS:\n", "[SUCCESS] All phases completed successfully!"] {
             #expect(first.stdout.contains(line), "missing \(line)")
         }
         #expect(!first.stdout.contains("  Grant:"), "no grant.txt, so none listed")
@@ -92,6 +92,10 @@ struct GonkaDeployFullRunTests {
             "--gas", "2000000", "--node", Substring(GonkaDeploySandbox.seedURL(sandbox) + "/chain-rpc/"),
         ])
         #expect(try String(contentsOf: local.appendingPathComponent("grant.txt"), encoding: .utf8).contains("Block height: 4242"))
+        try FileManager.default.removeItem(atPath: argsFile)
+        let regrant = try await GonkaDeploySandbox.run(sandbox, ["nodes/node1.conf", "--yes", "--phase", "8", "--grant", "--inferenced", inferenced.path], in: folder)
+        #expect(regrant.status == 0 && regrant.stdout.contains("[OK] ML permissions grant: Already granted to \(warm)"), "\(regrant.console)")
+        #expect(!FileManager.default.fileExists(atPath: argsFile), "a confirmed grant is not sent twice")
     }
 
     @Test func stuckSyncIsReportedThenFixSyncAndTheConfirmedResetAct() async throws {
@@ -113,11 +117,16 @@ struct GonkaDeployFullRunTests {
 
         // fix-sync: refused without confirmation; with --yes it filters peers, clears the partial data and syncs.
         try "partial".write(toFile: inference(sandbox) + "/data/partial.db", atomically: false, encoding: .utf8)
-        try "ACCEPT all -- 0.0.0.0/0 0.0.0.0/0\n".write(to: state.appendingPathComponent("iptables-mangle-output"), atomically: false, encoding: .utf8)
+        let operatorsRules = "-d 198.51.100.1/32 -j DROP\n-m comment --comment \"keep me\" -j ACCEPT\n"
+        try operatorsRules.write(to: state.appendingPathComponent("iptables-mangle-output"), atomically: false, encoding: .utf8)
         let filter = state.appendingPathComponent("filter/iptables_disable_peers.sh")
         try FileManager.default.createDirectory(at: filter.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try "echo 'DROP all -- 0.0.0.0/0 203.0.113.7' >>\"$SANDBOX_DIR/state/iptables-mangle-output\"\nrm -f \"$SANDBOX_DIR/state/node-height\"\n"
-            .write(to: filter, atomically: false, encoding: .utf8)
+        try """
+            iptables -t mangle -A OUTPUT -d 203.0.113.7/32 -j DROP
+            iptables -t mangle -A OUTPUT -d 203.0.113.8/32 -j DROP
+            rm -f "$SANDBOX_DIR/state/node-height"
+
+            """.write(to: filter, atomically: false, encoding: .utf8)
         _ = try await GonkaFixtures.bash("chown -R fleettest: \"$1\"", arguments: [state.path])
         let refused = try await GonkaDeploySandbox.run(sandbox, ["fix-sync", "nodes/node1.conf"], in: folder)
         #expect(refused.status == 2 && refused.stderr.contains("pass --yes"), "\(refused.console)")
@@ -125,8 +134,9 @@ struct GonkaDeployFullRunTests {
         #expect(fixed.status == 0, "\(fixed.console)")
         #expect(fixed.stdout.contains("[INFO] FIX STUCK STATE SYNC"))
         #expect(fixed.stdout.contains("[OK] state sync: State-sync completed! Current block height: 2000100"), "\(fixed.console)")
-        #expect(fixed.stdout.contains("[OK] iptables DROP rule #2 removed"), "\(fixed.console)")
-        #expect(GonkaDeploySandbox.state(sandbox, "iptables-mangle-output") == "ACCEPT all -- 0.0.0.0/0 0.0.0.0/0\n", "only the filter's DROP rule is lifted")
+        #expect(fixed.stdout.contains("[INFO] The peer filter script added 2 rules to the mangle table's OUTPUT chain"), "\(fixed.console)")
+        #expect(fixed.stdout.contains("[OK] iptables rule removed: -A OUTPUT -d 203.0.113.8/32 -j DROP"), "\(fixed.console)")
+        #expect(GonkaDeploySandbox.state(sandbox, "iptables-mangle-output") == operatorsRules, "only the filter's DROP rules are lifted; the operator's stay")
         #expect(!FileManager.default.fileExists(atPath: inference(sandbox) + "/data/partial.db"), "partial data of a stuck sync is removed")
         #expect(FileManager.default.fileExists(atPath: inference(sandbox) + "/data"))
         #expect(GonkaDeploySandbox.calls(sandbox).contains("docker compose down"))
@@ -145,5 +155,11 @@ struct GonkaDeployFullRunTests {
         #expect(try String(contentsOfFile: inference(sandbox) + "/config/config.toml", encoding: .utf8).contains("\ntrust_height = 1999500\n"),
                 "a fresh trusted block from the seed's latest height")
         #expect(GonkaDeploySandbox.calls(sandbox).contains("docker compose stop node"))
+
+        // The node is synced now: fix-sync refuses before changing anything.
+        let callsBefore = GonkaDeploySandbox.calls(sandbox).count
+        let synced = try await GonkaDeploySandbox.run(sandbox, ["fix-sync", "nodes/node1.conf", "--yes"], in: folder)
+        #expect(synced.status == 1 && synced.stderr.contains("its state sync is done, there is nothing to fix"), "\(synced.console)")
+        #expect(!GonkaDeploySandbox.calls(sandbox).dropFirst(callsBefore).contains { $0.contains("compose down") })
     }
 }

@@ -14,6 +14,9 @@ import Testing
         #expect(NodeServerProbe.latestHeight(inStatus: Data(#"{"result":{"sync_info":{"latest_block_height":"2000100"}}}"#.utf8)) == 2_000_100)
         #expect(NodeServerProbe.latestHeight(inStatus: Data(#"{"result":{"sync_info":{"latest_block_height":null}}}"#.utf8)) == nil)
         #expect(NodeServerProbe.latestHeight(inStatus: Data("not json".utf8)) == nil)
+        #expect(NodeServerProbe.latestHeight(inStatus: Data(#"{"NodeInfo":{},"SyncInfo":{"latest_block_height":"1500","catching_up":true}}"#.utf8)) == 1500,
+                "inferenced status inside the container")
+        #expect(NodeServerProbe.latestHeight(inStatus: Data(#"{"sync_info":{"latest_block_height":42}}"#.utf8)) == 42)
         let log = "INF chunk=12 format=3\nINF Applied snapshot chunk to ABCI app chunk=13 format=3 height=1999000\nINF other\n"
         #expect(NodeServerProbe.lastChunk(inLog: log) == 13)
         #expect(NodeServerProbe.lastChunk(inLog: "no progress yet") == nil)
@@ -45,7 +48,7 @@ import Testing
         #expect(SetupReport(json: "<html>") == nil)
     }
 
-    @Test func verificationLinesForAFailingNode() throws {
+    @Test func verificationLinesForAFailingNode() async throws {
         var findings = VerificationFindings()
         findings.participantURL = "http://seed/v1/participants/gonka1x"
         findings.adminNodes = AdminNodes(json: "[]")
@@ -71,6 +74,12 @@ import Testing
         #expect(lines.contains("✗ CUDA GPU not detected") && lines.contains("✗ PyTorch CUDA issue: CUDA:False,GPUs:0,Version:None"))
         #expect(lines.contains("  GPU devices: []") && lines.contains("⚠ current_status: STOPPED (expected: INFERENCE)"))
         let text = VerificationReport.text(findings, generatedAt: Date(timeIntervalSince1970: 0), completedAt: Date(timeIntervalSince1970: 60))
+        for seconds in [0, 86_400 * 40, 1_795_000_000] {
+            var environment = ["PATH": "/usr/bin:/bin", "LC_ALL": "C"]
+            environment["TZ"] = ProcessInfo.processInfo.environment["TZ"]
+            let date = try await GonkaFixtures.bash("date -d @\(seconds)", environment: environment)
+            #expect(VerificationReport.dateText(Date(timeIntervalSince1970: Double(seconds))) == date.output.trimmingCharacters(in: .newlines))
+        }
         #expect(text.hasPrefix("GONKA NODE VERIFICATION REPORT\nGenerated at: ") && text.hasSuffix("\nVerification completed at: \(VerificationReport.dateText(Date(timeIntervalSince1970: 60)))\n"))
     }
 
@@ -88,19 +97,25 @@ import Testing
 
     @Test func stuckSyncFixDecisionsAndIPTablesListing() {
         #expect(ChainData.fixDecision(sizeMiB: 1001) == .keep && ChainData.fixDecision(sizeMiB: 1000) == .remove)
-        let listing = "Chain OUTPUT (policy ACCEPT)\nnum  target     prot opt source               destination\n1    ACCEPT     all  --  0.0.0.0/0  0.0.0.0/0\n2    DROP       all  --  0.0.0.0/0  203.0.113.7\n3    DROP       all  --  0.0.0.0/0  203.0.113.8\n"
-        #expect(StuckSyncFix.firstDropRule(inListing: listing) == 2)
-        #expect(StuckSyncFix.firstDropRule(inListing: "Chain OUTPUT (policy ACCEPT)\nnum  target\n") == nil)
+        let before = ["-A OUTPUT -d 198.51.100.1/32 -j DROP", "-A OUTPUT -j ACCEPT"]
+        let after = before + ["-A OUTPUT -d 198.51.100.1/32 -j DROP", "-A OUTPUT -d 203.0.113.7/32 -j DROP"]
+        #expect(IPTablesRules.added(before: before, after: after) == ["-A OUTPUT -d 198.51.100.1/32 -j DROP", "-A OUTPUT -d 203.0.113.7/32 -j DROP"],
+                "a rule the script adds a second time counts as added once more")
+        #expect(IPTablesRules.words(#"-A OUTPUT -m comment --comment "block \"bad\" peers" -j DROP"#)
+            == ["-A", "OUTPUT", "-m", "comment", "--comment", #"block "bad" peers"#, "-j", "DROP"])
         #expect(StuckSyncFix.scriptExpression(nil) == "\"$HOME\"/prometheus/iptables_disable_peers.sh")
         #expect(StuckSyncFix.scriptExpression("/opt/x y/f.sh") == "'/opt/x y/f.sh'")
         #expect(StuckSyncFix.scriptExpression("$HOME/a';b") == #""$HOME"/'a'\'';b'"#)
     }
 
-    @Test func stateSyncCountsAsSetUpOnlyWithATrustedBlock() {
-        let set = "[statesync]\nenable = true\ntrust_height = 1999000\ntrust_hash = \"ABCD\"\n"
+    @Test func stateSyncCountsAsSetUpOnlyWithOurServersAndATrustedBlock() {
+        let ours = "rpc_servers = \"http://node2.gonka.ai:26657,http://node1.gonka.ai:26657\"\n"
+        let set = "[statesync]\nenable = true\n" + ours + "trust_height = 1999000\ntrust_hash = \"ABCD\"\n"
         #expect(BlockchainConfigurationPhase.configuredTrustHeight(configTOML: set) == 1_999_000)
-        #expect(BlockchainConfigurationPhase.configuredTrustHeight(configTOML: "[statesync]\nenable = false\ntrust_height = 5\ntrust_hash = \"AB\"\n") == nil)
-        #expect(BlockchainConfigurationPhase.configuredTrustHeight(configTOML: "[statesync]\nenable = true\ntrust_height = 0\ntrust_hash = \"\"\n") == nil)
+        let theNodesOwn = set.replacingOccurrences(of: ours, with: "rpc_servers = \"http://seed:26657,http://seed:26657\"\n")
+        #expect(BlockchainConfigurationPhase.configuredTrustHeight(configTOML: theNodesOwn) == nil, "settings of the node's own first start are replaced")
+        #expect(BlockchainConfigurationPhase.configuredTrustHeight(configTOML: "[statesync]\nenable = false\n" + ours + "trust_height = 5\ntrust_hash = \"AB\"\n") == nil)
+        #expect(BlockchainConfigurationPhase.configuredTrustHeight(configTOML: "[statesync]\nenable = true\n" + ours + "trust_height = 0\ntrust_hash = \"\"\n") == nil)
         #expect(BlockchainConfigurationPhase.configuredTrustHeight(configTOML: "enable = true\n[other]\ntrust_height = 9\n") == nil)
     }
 
@@ -114,7 +129,14 @@ import Testing
         #expect(throws: DeployWaitsError.self) {
             try DeployWaits(settle: .zero, syncCheckInterval: .seconds(1), syncChecks: 1, stuckAfter: 0, modelCheckInterval: .seconds(1), modelWait: .zero)
         }
+        #expect(throws: DeployWaitsError.self) {
+            try DeployWaits(settle: .zero, syncCheckInterval: .seconds(3600), syncChecks: 6, modelCheckInterval: .seconds(1), modelWait: .zero)
+        }
+        #expect(throws: DeployWaitsError.self) {
+            try DeployWaits(settle: .zero, syncCheckInterval: .seconds(1), syncChecks: 1, modelCheckInterval: .seconds(1), modelWait: .seconds(86_400))
+        }
         #expect((try? DeployWaits(settle: .zero, syncCheckInterval: .seconds(1), syncChecks: 0, modelCheckInterval: .seconds(1), modelWait: .zero)) != nil)
+        #expect(DeployWaits.original.syncWaitLimit < .seconds(6 * 3600) && DeployWaits.original.modelWaitLimit < .seconds(6 * 3600))
     }
 
     @Test func theFinalReportListsOnlyFilesThatExist() throws {
