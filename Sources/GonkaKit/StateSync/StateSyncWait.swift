@@ -43,18 +43,19 @@ public enum StateSyncWait {
         }
     }
 
-    /// Reads until synced, stuck or out of readings; logs progress lines as the original does.
+    /// Reads until synced, stuck or out of readings (at least one); logs progress lines as the original does.
     public static func wait(_ context: HostContext, waits: DeployWaits) async throws -> Outcome {
         var detector = StuckDetector(limit: waits.stuckAfter)
-        for attempt in 1...max(waits.syncChecks, 1) {
+        let readings = max(waits.syncChecks, 1)
+        for attempt in 1...readings {
             if attempt > 1 { try await Task.sleep(for: waits.syncCheckInterval) }
             if let height = try await NodeServerProbe.chainHeight(context), height > syncedHeight { return .synced(height: height) }
             let chunk = try await NodeServerProbe.syncChunk(context)
             let progress = chunk.map { "State-sync progress: chunk ~\($0)/\(snapshotChunks)" } ?? "State-sync in progress..."
-            context.log(.info, "\(progress) (attempt \(attempt)/\(waits.syncChecks))")
+            context.log(.info, "\(progress) (attempt \(attempt)/\(readings))")
             if detector.observe(chunk), let chunk { return .stuck(chunk: chunk, checks: detector.repeats) }
         }
-        return .stillSyncing(checks: waits.syncChecks)
+        return .stillSyncing(checks: readings)
     }
 
     /// The step: SKIP-like OK when the node is synced already; otherwise wait (not in check
