@@ -11,7 +11,7 @@ struct GonkaDeployFullRunTests {
 
     @Test func fullDeployThenTheReRunOnlySkipsAndKeepsKeyAndData() async throws {
         let sandbox = try currentSandbox()
-        try GonkaDeploySandbox.prepare(sandbox, filesystem: "ext4")
+        try await GonkaDeploySandbox.prepare(sandbox, filesystem: "ext4")
         let folder = try GonkaDeploySandbox.workFolder(nodeFile: GonkaDeploySandbox.nodeFile(sandbox))
         defer { try? FileManager.default.removeItem(at: folder) }
         let local = folder.appendingPathComponent("nodes/quick-newton")
@@ -100,7 +100,7 @@ struct GonkaDeployFullRunTests {
 
     @Test func stuckSyncIsReportedThenFixSyncAndTheConfirmedResetAct() async throws {
         let sandbox = try currentSandbox()
-        try GonkaDeploySandbox.prepare(sandbox, filesystem: "ext4")
+        try await GonkaDeploySandbox.prepare(sandbox, filesystem: "ext4")
         let state = GonkaDeploySandbox.stateFolder(sandbox)
         try "0\n".write(to: state.appendingPathComponent("node-height"), atomically: false, encoding: .utf8)
         try "INF applying snapshot chunk chunk=17 format=3 height=1999000\n".write(to: state.appendingPathComponent("node.log"), atomically: false, encoding: .utf8)

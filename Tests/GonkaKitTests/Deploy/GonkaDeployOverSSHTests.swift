@@ -18,7 +18,7 @@ struct GonkaDeployOverSSHTests {
 
     @Test func freshDiskIsFormattedOnceAndTheReRunOnlySkips() async throws {
         let sandbox = try currentSandbox()
-        try GonkaDeploySandbox.prepare(sandbox)
+        try await GonkaDeploySandbox.prepare(sandbox)
         let keyFolder = try GonkaFixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: keyFolder) }
         let comment = "admin-\(UInt32.random(in: 0 ... .max))"
@@ -90,7 +90,7 @@ struct GonkaDeployOverSSHTests {
 
     @Test func diskHoldingXFSIsLeftIntactWithAClearError() async throws {
         let sandbox = try currentSandbox()
-        try GonkaDeploySandbox.prepare(sandbox, filesystem: "xfs")
+        try await GonkaDeploySandbox.prepare(sandbox, filesystem: "xfs")
         let folder = try GonkaDeploySandbox.workFolder(nodeFile: GonkaDeploySandbox.nodeFile(sandbox))
         defer { try? FileManager.default.removeItem(at: folder) }
         let run = try await GonkaDeploySandbox.run(sandbox, ["nodes/node1.conf", "--yes", "--from-phase", "1"], in: folder)
@@ -105,7 +105,7 @@ struct GonkaDeployOverSSHTests {
 
     @Test func hostileMountPointAndPasswordRunNothing() async throws {
         let sandbox = try currentSandbox()
-        try GonkaDeploySandbox.prepare(sandbox)
+        try await GonkaDeploySandbox.prepare(sandbox)
         let marker = GonkaDeploySandbox.stateFolder(sandbox).appendingPathComponent("INJECTED").path
         let mount = GonkaDeploySandbox.mountPoint(sandbox) + " x';touch \(marker);'$(touch \(marker))"
         let password = "p'w;$(touch \(marker))`touch \(marker)`"
@@ -125,7 +125,7 @@ struct GonkaDeployOverSSHTests {
 
     @Test func phasesOneToThreeThenTheReRunOnlySkips() async throws {
         let sandbox = try currentSandbox()
-        try GonkaDeploySandbox.prepare(sandbox, filesystem: "ext4")
+        try await GonkaDeploySandbox.prepare(sandbox, filesystem: "ext4")
         let folder = try GonkaDeploySandbox.workFolder(nodeFile: GonkaDeploySandbox.nodeFile(sandbox))
         defer { try? FileManager.default.removeItem(at: folder) }
         let transport = try sandbox.transport(controlDirectory: URL(fileURLWithPath: "/tmp/gdk-\(UInt16.random(in: 0 ... .max))"))
@@ -171,7 +171,7 @@ struct GonkaDeployOverSSHTests {
 
     @Test func warmKeyIsCreatedOnceAndNoSecretReachesLogsConsoleOrArgv() async throws {
         let sandbox = try currentSandbox()
-        try GonkaDeploySandbox.prepare(sandbox, filesystem: "ext4")
+        try await GonkaDeploySandbox.prepare(sandbox, filesystem: "ext4")
         let marker = GonkaDeploySandbox.stateFolder(sandbox).appendingPathComponent("INJECTED").path
         let password = "pw'\\\"q;$(touch \(marker))`touch \(marker)` \(UInt32.random(in: 0 ... .max))"
         let words = ["orbit", "velvet", "glacier", "pumpkin", "harbor", "lantern", "meadow", "quartz", "saddle", "thistle", "walnut", "zephyr"]
@@ -237,7 +237,7 @@ struct GonkaDeployOverSSHTests {
 
     @Test func hostileKeyNameIsRefusedBeforeAnyConnection() async throws {
         let sandbox = try currentSandbox()
-        try GonkaDeploySandbox.prepare(sandbox)
+        try await GonkaDeploySandbox.prepare(sandbox)
         let folder = try GonkaDeploySandbox.workFolder(nodeFile: GonkaDeploySandbox.nodeFile(sandbox, extra: ["KEY_NAME": "'k;touch /tmp/x'"]))
         defer { try? FileManager.default.removeItem(at: folder) }
         let logins = try sandbox.acceptedLogins(1)

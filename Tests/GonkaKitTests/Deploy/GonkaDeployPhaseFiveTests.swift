@@ -9,7 +9,7 @@ import Testing
 struct GonkaDeployPhaseFiveTests {
     @Test func failedPhaseFiveResumesAndReRunsNeverWipeData() async throws {
         let sandbox = try currentSandbox()
-        try GonkaDeploySandbox.prepare(sandbox, filesystem: "ext4", nodeWritesConfig: false)
+        try await GonkaDeploySandbox.prepare(sandbox, filesystem: "ext4", nodeWritesConfig: false)
         let folder = try GonkaDeploySandbox.workFolder(nodeFile: GonkaDeploySandbox.nodeFile(sandbox))
         defer { try? FileManager.default.removeItem(at: folder) }
         let inference = GonkaDeploySandbox.mountPoint(sandbox) + "/gonka/deploy/join/.inference"

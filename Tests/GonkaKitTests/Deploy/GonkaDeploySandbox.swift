@@ -21,7 +21,7 @@ enum GonkaDeploySandbox {
     /// Installs the shims in host 1's bin folder and a fresh state folder with one disk,
     /// `/dev/vdc`, holding `filesystem` (none when `nil`). With `nodeWritesConfig`, the
     /// node's first start writes config.toml and app.toml, as the real node does.
-    static func prepare(_ sandbox: SandboxHosts, filesystem: String? = nil, nodeWritesConfig: Bool = true) throws {
+    static func prepare(_ sandbox: SandboxHosts, filesystem: String? = nil, nodeWritesConfig: Bool = true) async throws {
         let files = FileManager.default
         let bin = sandbox.hostDirectory(1).appendingPathComponent("bin")
         for shim in try files.contentsOfDirectory(atPath: shims.path) {
@@ -47,11 +47,8 @@ enum GonkaDeploySandbox {
             try files.copyItem(at: GonkaFixtures.url("cosmos-app.toml"), to: template.appendingPathComponent("app.toml"))
         }
         try "# /etc/fstab of the test host\n".write(to: state.appendingPathComponent("fstab"), atomically: false, encoding: .utf8)
-        let chown = Process()
-        chown.executableURL = URL(fileURLWithPath: "/bin/chown")
-        chown.arguments = ["-R", "fleettest:", state.path]
-        try chown.run()
-        chown.waitUntilExit()
+        let chown = try await GonkaFixtures.bash("chown -R fleettest: \"$1\"", arguments: [state.path])
+        guard chown.status == 0 else { throw SandboxError("chown of the test host's state folder failed: \(chown.error)") }
         let previous = seedAPIs.withLock { $0.removeValue(forKey: sandbox.directory.path) }
         previous?.stop()
         let api = try FakeSeedAPI(stateFolder: state)
