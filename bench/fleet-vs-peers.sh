@@ -7,7 +7,8 @@
 #
 #   --hosts N           sandbox hosts (default 10, at most 200)
 #   --rounds R          rounds per case (default 5); the tools alternate inside each round
-#   --ansible-rounds K  rounds of the Ansible runs, which take minutes at 100 hosts (default R)
+#   --ansible-rounds K  rounds of the Ansible runs, which take minutes at 100 hosts (default R;
+#                       0 leaves Ansible out)
 #   --bin DIR           use the fleet, aztec-fleet and converge-bench found in DIR instead of
 #                       building release binaries (the test suite's smoke run passes its build)
 #   --venv DIR          Python venv with ansible-core and pyinfra (default .venv-bench, created
@@ -50,7 +51,8 @@ while [ $# -gt 0 ]; do
 done
 ANSIBLE_ROUNDS=${ANSIBLE_ROUNDS:-$ROUNDS}
 positive() { if ! [[ "$2" =~ ^[0-9]+$ ]] || [ "$2" -lt 1 ]; then die "$1 must be a whole number of 1 or more, not '$2'"; fi; }
-positive --hosts "$HOSTS"; positive --rounds "$ROUNDS"; positive --ansible-rounds "$ANSIBLE_ROUNDS"
+positive --hosts "$HOSTS"; positive --rounds "$ROUNDS"
+[[ "$ANSIBLE_ROUNDS" =~ ^[0-9]+$ ]] || die "--ansible-rounds must be a whole number (0 leaves Ansible out), not '$ANSIBLE_ROUNDS'"
 [ "$HOSTS" -le 200 ] || die "--hosts must be 200 or fewer"
 [ "$(id -u)" = 0 ] || die "run as root: the sandbox hosts are network namespaces with their own sshd"
 
@@ -376,10 +378,14 @@ python_string() { printf '%s' "$1" | python3 -c 'import json, sys; print(json.du
         echo "server.shell(name=$(python_string "${step_names[$i]}"), commands=[$(python_string "$(step_script "$i")")])"
     done
 } >"$work/pyinfra/stages.py"
+# As an operator runs them: docker reuses the connections prepare left open, and closes them.
 fleet_stages() {
-    local common=(--identity "$key" --known-hosts "$known" --log-dir "$work/logs" --persist 0 --forks "$HOSTS" --user "$user" --retries 0)
-    timed "$BIN/aztec-fleet" prepare "$work/servers.csv" "${common[@]}" &&
-        timed "$BIN/aztec-fleet" docker "$work/servers.csv" "${common[@]}" --docker-installer-url "$docker_url"
+    local control common
+    control=$(fresh_control)
+    common=(--identity "$key" --known-hosts "$known" --log-dir "$work/logs" --control-dir "$control" --forks "$HOSTS" --user "$user" --retries 0)
+    timed "$BIN/aztec-fleet" prepare "$work/servers.csv" "${common[@]}" --persist 60 &&
+        timed "$BIN/aztec-fleet" docker "$work/servers.csv" "${common[@]}" --persist 0 --docker-installer-url "$docker_url"
+    rm -rf "$control"
 }
 # Back to a fresh server: no shim state, no data folder (untimed).
 reset_hosts() {
@@ -427,12 +433,19 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 # --- case c): one ad-hoc command on every host ---------------------------------------
-fleet_run() { timed "$BIN/fleet" run "$inventory" --identity "$key" --known-hosts "$known" --log-dir "$work/logs" --persist 0 --forks "$HOSTS" -- uptime; }
+fleet_run() { timed "$BIN/fleet" run "$inventory" --identity "$key" --known-hosts "$known" --log-dir "$work/logs" --persist 0 --forks "$HOSTS" "$@" -- uptime; }
+# Where the CPU goes: the same runs with the opt-in classical key exchange.
+fast_kex=curve25519-sha256
+fleet_run_fast_kex() { fleet_run --kex "$fast_kex"; }
+floor_fast_kex() { ssh_options+=(-o KexAlgorithms="$fast_kex"); floor none uptime; }
 for round in $(seq 1 "$ROUNDS"); do
     echo "fleet-vs-peers: case c) round $round of $ROUNDS" >&2
     measure c_floor floor none uptime
     measure c_fleet fleet_run
     [ "$(grep -c '^== .*: exit 0 in' "$work/last.out")" = "$HOSTS" ] || { cat "$work/last.out" >&2; echo "fleet-vs-peers: fleet run did not succeed on every host" >&2; exit 1; }
+    measure c_floor_fast_kex floor_fast_kex
+    measure c_fleet_fast_kex fleet_run_fast_kex
+    [ "$(grep -c '^== .*: exit 0 in' "$work/last.out")" = "$HOSTS" ] || { cat "$work/last.out" >&2; echo "fleet-vs-peers: fleet run --kex did not succeed on every host" >&2; exit 1; }
     measure c_pyinfra pyinfra_exec uptime; pyinfra_succeeded
     [ "$(grep -c 'load average' "$work/last.out")" -ge "$HOSTS" ] || { cat "$work/last.out" >&2; echo "fleet-vs-peers: pyinfra did not print uptime of every host" >&2; exit 1; }
     if [ "$round" -le "$ANSIBLE_ROUNDS" ]; then
@@ -497,6 +510,8 @@ row "floor: one ssh per host" c_floor c_fleet
 row "**FleetKit** fleet run --persist 0" c_fleet c_fleet
 row "pyinfra exec" c_pyinfra c_fleet
 row "Ansible ad-hoc (command module)" c_ansible c_fleet
+row "opt-in: floor with KexAlgorithms=$fast_kex" c_floor_fast_kex c_fleet
+row "opt-in: **FleetKit** fleet run --persist 0 --kex $fast_kex" c_fleet_fast_kex c_fleet
 echo
 fc=$(median_of a_fleet_cold); fw=$(median_of a_fleet_warm)
 printf 'a) FleetKit cold / floor cold = %s (target <= 1.2); warm / warm floor = %s (target <= 1.5)\n' \
@@ -505,5 +520,8 @@ printf 'c) FleetKit / pyinfra wall = %s (target < 1); CPU per host: FleetKit %s 
     "$(ratio "$(median_of c_fleet)" "$(median_of c_pyinfra)")" \
     "$(awk -v c="$(stat c_fleet 2 | cut -d' ' -f1)" -v n="$HOSTS" 'BEGIN {printf "%.4f", c / n}')" \
     "$(awk -v c="$(stat c_pyinfra 2 | cut -d' ' -f1)" -v n="$HOSTS" 'BEGIN {printf "%.4f", c / n}')"
+printf 'c) with the opt-in --kex %s: FleetKit / pyinfra wall = %s; CPU per host: FleetKit %s s\n' "$fast_kex" \
+    "$(ratio "$(median_of c_fleet_fast_kex)" "$(median_of c_pyinfra)")" \
+    "$(awk -v c="$(stat c_fleet_fast_kex 2 | cut -d' ' -f1)" -v n="$HOSTS" 'BEGIN {printf "%.4f", c / n}')"
 echo "SSH handshakes of FleetKit in the last round of a): $handshakes_cold cold for $HOSTS hosts, $handshakes_warm warm"
 echo "converged: all $HOSTS hosts done by every tool in every case"
