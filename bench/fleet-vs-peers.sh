@@ -72,7 +72,7 @@ if [ ! -x "$VENV/bin/pyinfra" ] || [ ! -x "$VENV/bin/ansible-playbook" ]; then
     BENCH_VENV=$VENV bash scripts/install-bench-peers.sh
 fi
 pyinfra_version=$("$VENV/bin/pyinfra" --version 2>&1 | awk '{print $NF}')
-ansible_version=$("$VENV/bin/ansible" --version | head -1 | sed 's/.*core //; s/]//')
+ansible_version=$("$VENV/bin/ansible" --version | sed -n '1{s/.*core //; s/]//; p}')   # sed reads to the end: no early close of the pipe
 
 # --- sandbox -------------------------------------------------------------------------
 work=$(mktemp -d /tmp/fkpeers.XXXXXX)
