@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: installs what is missing (apt packages, the Python venv with the
-# local EVM), checks the shell scripts, then builds with warnings as errors, type-checks
-# the Swift samples of README.md and docs/*.md against the build and runs the unit and
+# Runs every test: installs what is missing (apt packages, the Python venvs with the
+# local EVM and with the benchmark's peers), checks the shell scripts, then builds with
+# warnings as errors, type-checks the Swift samples of README.md and docs/*.md against the
+# build, runs the peer benchmark at 3 hosts for correctness, and runs the unit and
 # integration tests (real sshd hosts in network namespaces, a real EVM on loopback).
 # Needs root for network namespaces.
 set -euo pipefail
@@ -45,4 +46,26 @@ swift build --build-tests -Xswiftc -warnings-as-errors
 echo "test: doc samples"
 bash scripts/check-doc-samples.sh --self-test --build-path .build
 bash scripts/check-doc-samples.sh --build-path .build
+# The peer benchmark at CI size, for correctness only (every tool converges every host,
+# one SSH login per host), never timings. Run here rather than inside `swift test`, so its
+# Ansible and pyinfra runs do not starve the parallel test suites of the two cores.
+echo "test: peer benchmark smoke run (bench/fleet-vs-peers.sh, 3 hosts, one round)"
+smoke=$(mktemp)
+if ! bash bench/fleet-vs-peers.sh --hosts 3 --rounds 1 --bin .build/debug --no-install >"$smoke" 2>&1; then
+    cat "$smoke" >&2
+    rm -f -- "$smoke"
+    echo "test: the peer benchmark smoke run failed" >&2
+    exit 1
+fi
+for expected in "converged: all 3 hosts done by every tool in every case" \
+    "SSH handshakes of FleetKit in the last round of a): 3 cold for 3 hosts, 0 warm"; do
+    if ! grep -qF "$expected" "$smoke"; then
+        cat "$smoke" >&2
+        rm -f -- "$smoke"
+        echo "test: the peer benchmark smoke run did not print: $expected" >&2
+        exit 1
+    fi
+done
+rm -f -- "$smoke"
+echo "test: peer benchmark smoke run passed"
 swift test --skip-build "$@"

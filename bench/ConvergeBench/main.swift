@@ -1,6 +1,6 @@
 // Benchmark driver: applies a 20-step playbook (one marker file per step) to every host
 // of an inventory with FleetKit and prints the wall time. bench/converge.sh runs it next
-// to plain-ssh floors; see docs/benchmarks.md.
+// to plain-ssh floors; see docs/BENCHMARKS.md.
 //
 //   converge-bench INVENTORY IDENTITY KNOWN_HOSTS CONTROL_DIR [--steps N] [--per-step-checks] [--persist S]
 import FleetKit

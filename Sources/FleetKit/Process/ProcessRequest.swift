@@ -23,6 +23,10 @@ public struct ProcessRequest: Sendable {
     /// only, so a program may print any amount while memory stays constant. The handler
     /// should be quick: the program waits on a full pipe while it runs.
     public var standardOutputHandler: StandardOutputHandler?
+    /// Called once, on a reader thread, when the program first writes to standard error
+    /// (what it wrote is still captured). ``OpenSSHTransport`` learns from it that the
+    /// connection is up: its remote wrapper writes a start line there first.
+    public var standardErrorStarted: (@Sendable () -> Void)?
 
     /// Creates a request with a 2-second kill grace and a 4 MiB limit per output stream.
     public init(
@@ -33,7 +37,8 @@ public struct ProcessRequest: Sendable {
         killGrace: Duration = .seconds(2),
         outputLimit: Int = 4 << 20,
         environment: [String: String]? = nil,
-        standardOutputHandler: StandardOutputHandler? = nil
+        standardOutputHandler: StandardOutputHandler? = nil,
+        standardErrorStarted: (@Sendable () -> Void)? = nil
     ) {
         self.executable = executable
         self.arguments = arguments
@@ -43,6 +48,7 @@ public struct ProcessRequest: Sendable {
         self.outputLimit = outputLimit
         self.environment = environment
         self.standardOutputHandler = standardOutputHandler
+        self.standardErrorStarted = standardErrorStarted
     }
 }
 

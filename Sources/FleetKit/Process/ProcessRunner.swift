@@ -35,7 +35,8 @@ public enum ProcessRunner {
         let stdinPipe: Pipe? = request.standardInput == nil ? nil : Pipe()
         process.standardInput = stdinPipe ?? FileHandle.nullDevice
 
-        let state = RunState(limit: request.outputLimit, outputHandler: request.standardOutputHandler)
+        let state = RunState(limit: request.outputLimit, outputHandler: request.standardOutputHandler,
+                             errorStarted: request.standardErrorStarted)
         let started = ContinuousClock.now
         let result: ProcessOutput? = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<ProcessOutput?, Never>) in
@@ -201,10 +202,13 @@ private final class RunState: Sendable {
     /// lock is held during each call, so once the run finished no call is in flight or made.
     private let outputHandler: StandardOutputHandler?
     private let handlerOpen = Locked(true)
+    /// Told once when standard error first gets bytes.
+    private let errorStarted: (@Sendable () -> Void)?
 
-    init(limit: Int, outputHandler: StandardOutputHandler?) {
+    init(limit: Int, outputHandler: StandardOutputHandler?, errorStarted: (@Sendable () -> Void)?) {
         self.limit = max(0, limit)
         self.outputHandler = outputHandler
+        self.errorStarted = errorStarted
     }
 
     var isRunning: Bool { fields.withLock { $0.exitStatus == nil } }
@@ -272,10 +276,15 @@ private final class RunState: Sendable {
         let fd = handle.fileDescriptor
         let thread = Thread { [self] in
             var buffer = [UInt8](repeating: 0, count: 65536)
+            var quiet = stream == .standardError
             while true {
                 let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
                 if count < 0 && errno == EINTR { continue }
                 if count <= 0 { break }
+                if quiet {
+                    quiet = false
+                    errorStarted?()
+                }
                 if stream == .standardOutput, let outputHandler {
                     handlerOpen.withLock { open in
                         guard open else { return }

@@ -73,10 +73,13 @@ extension CSVError: InputError {}
 
 /// The shared driver of every executable: parses arguments, answers `--help` and
 /// `--version`, runs the handler and turns errors into one clear line and an exit code.
+/// Before the handler runs it raises the soft limit of open files to the hard limit
+/// (``OpenFileLimit/raiseSoftLimit()``), so runs over hundreds of hosts fit under it.
 public enum CommandLineTool {
     /// Runs a tool and returns its exit code; the executable passes it to `exit`.
     public static func main(spec: CommandSpec, version: String, io: ToolIO,
                             handler: (ParsedCommand) async throws -> Int32) async -> Int32 {
+        OpenFileLimit.raiseSoftLimit()
         let parsed: ParsedCommand
         do {
             switch try CommandLineParser.parse(io.arguments, spec: spec, version: version, environment: io.environment) {

@@ -29,6 +29,11 @@ public struct FleetOptions: Sendable {
     public var controlDirectory: URL
     /// How long master connections stay open after the run.
     public var controlPersist: Duration
+    /// Most SSH connections starting at once (`--connect-concurrency`).
+    public var connectConcurrency: Int
+    /// Key exchange algorithms to offer instead of OpenSSH's default (`--kex`); `nil` keeps
+    /// the default, post-quantum on OpenSSH 9.0 and later.
+    public var keyExchange: String?
     /// Folder for run logs.
     public var logDirectory: URL
 
@@ -49,6 +54,12 @@ public struct FleetOptions: Sendable {
             OptionSpec("known-hosts", value: "FILE", help: "known_hosts file the tool owns (default: ~/.config/fleetkit/known_hosts)", environment: "FLEET_KNOWN_HOSTS"),
             OptionSpec("persist", value: "SECONDS", help: "Keep SSH connections open this long after the run (0: close)", environment: "FLEET_PERSIST", defaultValue: "60"),
             OptionSpec("log-dir", value: "DIR", help: "Folder for run logs", environment: "FLEET_LOG_DIR", defaultValue: "logs"),
+            OptionSpec("control-dir", value: "DIR", help: "Private folder (0700) for the SSH master sockets (default: /tmp/fleetkit-<uid>); keep its path short",
+                       environment: "FLEET_CONTROL_DIR"),
+            OptionSpec("connect-concurrency", value: "N", help: "Most SSH connections starting at the same time (key exchanges use the local CPU; a shared sshd drops logins past its MaxStartups)",
+                       environment: "FLEET_CONNECT_CONCURRENCY", defaultValue: "32"),
+            OptionSpec("kex", value: "ALGORITHMS", help: "Opt-in: SSH key exchange algorithms instead of OpenSSH's post-quantum default, e.g. curve25519-sha256 (less client CPU per connection, no protection of recorded sessions against future quantum computers)",
+                       environment: "FLEET_KEX"),
         ]
         if runOptions {
             specs += [
@@ -90,9 +101,15 @@ public struct FleetOptions: Sendable {
         let home = URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory())
         knownHostsFile = parsed.value("known-hosts").map { Self.resolve($0, in: currentDirectory) }
             ?? OpenSSHConfiguration.defaultKnownHostsFile(homeDirectory: home)
-        controlDirectory = OpenSSHConfiguration.defaultControlDirectory
+        controlDirectory = parsed.value("control-dir").map { Self.resolve($0, in: currentDirectory) }
+            ?? OpenSSHConfiguration.defaultControlDirectory
         controlPersist = .seconds(try parsed.int("persist", range: 0...86_400) ?? 60)
         logDirectory = Self.resolve(parsed.value("log-dir") ?? "logs", in: currentDirectory)
+        connectConcurrency = try parsed.int("connect-concurrency", range: 1...1000) ?? 32
+        keyExchange = parsed.value("kex")
+        if let keyExchange, keyExchange.isEmpty || !keyExchange.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "@.,+-".contains($0)) }) {
+            throw UsageError(message: "--kex: '\(InventoryValueCheck.visible(keyExchange))' is not a list of key exchange algorithm names such as curve25519-sha256", commandPath: parsed.path)
+        }
         if let identityFile, !FileManager.default.isReadableFile(atPath: identityFile) {
             throw UsageError(message: "--identity: cannot read the key file \(identityFile)", commandPath: parsed.path)
         }
@@ -101,7 +118,8 @@ public struct FleetOptions: Sendable {
     /// The OpenSSH settings these options describe.
     public func sshConfiguration() -> OpenSSHConfiguration {
         OpenSSHConfiguration(controlDirectory: controlDirectory, knownHostsFile: knownHostsFile, controlPersist: controlPersist,
-                             defaultCommandTimeout: timeout, defaultUser: user, defaultPort: port, defaultIdentityFile: identityFile)
+                             defaultCommandTimeout: timeout, defaultUser: user, defaultPort: port, defaultIdentityFile: identityFile,
+                             extraOptions: keyExchange.map { ["KexAlgorithms=\($0)"] } ?? [], connectionStartLimit: connectConcurrency)
     }
 
     /// The run settings these options describe (`--forks` and `--timeout` are already

@@ -9,13 +9,16 @@ import Darwin
 public struct OpenSSHConfiguration: Sendable {
     /// Path of the `ssh` program.
     public var sshPath: String
-    /// Folder (mode 0700, owned by this user) holding one ControlMaster socket per host.
-    /// Keep its path short: sockets must fit in about 100 bytes.
+    /// Folder (mode 0700, owned by this user) holding one ControlMaster socket per host,
+    /// named by a hash of user, address and port. Keep its path short: sockets must fit
+    /// in about 100 bytes.
     public var controlDirectory: URL
     /// The known_hosts file this tool owns; new hosts are added, changed keys refused.
     public var knownHostsFile: URL
     /// How long an idle master connection stays open after the last command, so an
-    /// immediate re-run pays no handshake; zero closes it with the last client.
+    /// immediate re-run pays no handshake. Zero keeps it only while the run uses it: every
+    /// command of a host still shares one connection, ``OpenSSHTransport/close()`` ends
+    /// them, and a master left behind ends after ``idleMasterLimit`` without a command.
     public var controlPersist: Duration
     /// Time allowed for TCP connect and the SSH handshake.
     public var connectTimeout: Duration
@@ -35,11 +38,23 @@ public struct OpenSSHConfiguration: Sendable {
     public var readsUserConfig: Bool
     /// Retries of connection failures (never of failed commands).
     public var connectRetry: RetryPolicy
-    /// Extra `-o` options, `Key=Value`.
+    /// Extra `-o` options, `Key=Value`. `KexAlgorithms=curve25519-sha256` is the
+    /// documented opt-in for a cheaper key exchange: about a tenth of the client CPU of
+    /// OpenSSH's default post-quantum exchange per connection, without its protection of
+    /// recorded sessions against a future quantum computer. The default stays OpenSSH's.
     public var extraOptions: [String]
+    /// Most `ssh` processes making a new connection at once (see ``ConnectionStartGate``):
+    /// bounds the local CPU spent on key exchanges at one moment and the unauthenticated
+    /// connections a shared sshd sees (its `MaxStartups`). At least 1; ``OpenSSHTransport``
+    /// refuses anything lower.
+    public var connectionStartLimit: Int
+
+    /// How long a master stays open without a command when ``controlPersist`` is zero.
+    public static let idleMasterLimit: Duration = .seconds(10)
 
     /// Creates a configuration with the defaults operators expect: 60 s persist, 10 s
-    /// connect timeout, 15 s keep-alive, 10 min command timeout, 3 connection attempts.
+    /// connect timeout, 15 s keep-alive, 10 min command timeout, 3 connection attempts,
+    /// 32 connections starting at once.
     public init(
         controlDirectory: URL = OpenSSHConfiguration.defaultControlDirectory,
         knownHostsFile: URL = OpenSSHConfiguration.defaultKnownHostsFile,
@@ -54,7 +69,8 @@ public struct OpenSSHConfiguration: Sendable {
         defaultIdentityFile: String? = nil,
         readsUserConfig: Bool = true,
         connectRetry: RetryPolicy = RetryPolicy(maxAttempts: 3, initialDelay: .seconds(1), maxDelay: .seconds(8)),
-        extraOptions: [String] = []
+        extraOptions: [String] = [],
+        connectionStartLimit: Int = 32
     ) {
         self.sshPath = sshPath
         self.controlDirectory = controlDirectory
@@ -70,6 +86,7 @@ public struct OpenSSHConfiguration: Sendable {
         self.readsUserConfig = readsUserConfig
         self.connectRetry = connectRetry
         self.extraOptions = extraOptions
+        self.connectionStartLimit = connectionStartLimit
     }
 
     /// The known_hosts file FleetKit tools share: `~/.config/fleetkit/known_hosts` of the
@@ -116,11 +133,12 @@ enum SSHArguments {
         var args: [String] = []
         if !c.readsUserConfig { args += ["-F", "/dev/null"] }
         let persist = Int(c.controlPersist.seconds.rounded())
+        let idle = Int(OpenSSHConfiguration.idleMasterLimit.seconds)
         args += [
             "-o", "BatchMode=yes",
             "-o", "ControlMaster=auto",
-            "-o", "ControlPath=\(c.controlDirectory.path)/%C",
-            "-o", persist > 0 ? "ControlPersist=\(persist)" : "ControlPersist=no",
+            "-o", "ControlPath=\(controlSocket(for: host, configuration: c))",
+            "-o", "ControlPersist=\(persist > 0 ? persist : idle)",
             "-o", "ConnectTimeout=\(max(1, Int(c.connectTimeout.seconds.rounded(.up))))",
             "-o", "ServerAliveInterval=\(max(1, Int(c.serverAliveInterval.seconds.rounded(.up))))",
             "-o", "ServerAliveCountMax=3",
@@ -136,6 +154,23 @@ enum SSHArguments {
         if let port = host.port ?? c.defaultPort { args += ["-p", String(port)] }
         if let user = host.user ?? c.defaultUser { args += ["-l", user] }
         return args
+    }
+
+    /// The host's ControlMaster socket: the control folder and 40 hex digits of a SHA-256
+    /// over user, address and port, so the transport can tell whether a master is open
+    /// without asking ssh.
+    static func controlSocket(for host: RemoteHost, configuration c: OpenSSHConfiguration) -> String {
+        let user = host.user ?? c.defaultUser ?? ""
+        let port = host.port ?? c.defaultPort ?? 22
+        let digest = SHA256Digest.hash(Array("\(user)@\(host.address):\(port)".utf8))
+        let name = digest.prefix(20).map { String(format: "%02x", $0) }.joined()
+        return c.controlDirectory.path + "/" + name
+    }
+
+    /// Whether a master socket for `host` exists (it may be stale: ssh then replaces it).
+    static func hasControlSocket(for host: RemoteHost, configuration: OpenSSHConfiguration) -> Bool {
+        var info = stat()
+        return lstat(controlSocket(for: host, configuration: configuration), &info) == 0 && (info.st_mode & S_IFMT) == S_IFSOCK
     }
 
     /// Full argv (after argv[0]) to run `remoteCommand` on `host`.

@@ -23,15 +23,22 @@ public final class OpenSSHTransport: Transport {
     public let configuration: OpenSSHConfiguration
     private let clock: any FleetClock
     private let usedHosts = Locked<[String: RemoteHost]>([:])
+    private let connectionStarts: ConnectionStartGate
 
     /// Creates the transport, making the control folder (0700) and the known_hosts
     /// file's folder when missing.
     ///
     /// - Throws: ``TransportError`` of kind `launchFailed` when the control folder is
-    ///   not a private folder of this user (another user could hijack the sockets).
+    ///   not a private folder of this user (another user could hijack the sockets), or
+    ///   when ``OpenSSHConfiguration/connectionStartLimit`` is below 1.
     public init(configuration: OpenSSHConfiguration, clock: any FleetClock = SystemClock()) throws(TransportError) {
+        guard configuration.connectionStartLimit >= 1 else {
+            throw TransportError(host: "local", kind: .launchFailed,
+                                 message: "connectionStartLimit is \(configuration.connectionStartLimit); expected 1 or more connections starting at once")
+        }
         self.configuration = configuration
         self.clock = clock
+        connectionStarts = ConnectionStartGate(limit: configuration.connectionStartLimit)
         try Self.preparePrivateDirectory(configuration.controlDirectory)
         let knownHostsFolder = configuration.knownHostsFile.deletingLastPathComponent()
         do {
@@ -62,17 +69,33 @@ public final class OpenSSHTransport: Transport {
         // and the host's own kill grace before giving up on ssh.
         let localTimeout = timeout + configuration.connectTimeout + .seconds(RemoteTimeout.killAfterSeconds + 5)
         let limit = max(0, command.outputLimit)
-        let request = ProcessRequest(executable: configuration.sshPath, arguments: arguments,
+        var request = ProcessRequest(executable: configuration.sshPath, arguments: arguments,
                                      standardInput: command.standardInput ?? Data(), timeout: localTimeout,
                                      killGrace: configuration.killGrace, outputLimit: limit + invocation.markerBytes,
                                      standardOutputHandler: command.standardOutputHandler)
         var attempt = 1
         while true {
             if Task.isCancelled { throw Self.cancelled(host, after: "before the command was sent") }
+            // A new connection waits for a slot, held until the wrapper's start line shows
+            // the command is running (its first bytes on standard error) or ssh ended.
+            var slot: ConnectionStartGate.Slot?
+            if !SSHArguments.hasControlSocket(for: host, configuration: configuration) {
+                guard let entered = await connectionStarts.enter() else {
+                    throw Self.cancelled(host, after: "while waiting for a connection slot")
+                }
+                slot = entered
+            }
+            if let slot {
+                request.standardErrorStarted = { @Sendable in slot.release() }
+            } else {
+                request.standardErrorStarted = nil
+            }
             let output: ProcessOutput
             do {
                 output = try await ProcessRunner.run(request)
+                slot?.release()
             } catch {
+                slot?.release()
                 throw TransportError(host: host.name, kind: .launchFailed, message: error.description)
             }
             if output.cancelled {

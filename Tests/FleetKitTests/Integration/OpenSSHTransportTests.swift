@@ -105,6 +105,38 @@ struct OpenSSHTransportTests {
         #expect(await !transport.hasMasterConnection(to: host))
     }
 
+    @Test func withoutPersistEveryCommandOfAHostStillSharesOneLogin() async throws {
+        let sandbox = try currentSandbox()
+        let control = URL(fileURLWithPath: "/tmp/fkt-p0\(UInt16.random(in: 0 ... .max))")
+        let transport = try sandbox.transport(controlDirectory: control, persist: .zero)
+        let host = sandbox.hosts[2]
+        let logins = try sandbox.acceptedLogins(3)
+        for _ in 0..<3 { _ = try await transport.run(RemoteCommand("true"), on: host) }
+        #expect(try sandbox.acceptedLogins(3) == logins + 1, "one SSH master per host for the whole run")
+        await transport.close()
+        #expect(await !transport.hasMasterConnection(to: host), "close() ends the run's masters")
+    }
+
+    @Test func connectionStartsAreBoundedButRunningCommandsAreNot() async throws {
+        let sandbox = try currentSandbox()
+        var configuration = try sandbox.transport().configuration
+        configuration.controlDirectory = URL(fileURLWithPath: "/tmp/fkt-cs\(UInt16.random(in: 0 ... .max))")
+        configuration.connectionStartLimit = 1
+        let transport = try OpenSSHTransport(configuration: configuration)
+        let hosts = Array(sandbox.hosts.prefix(3))
+        let started = ContinuousClock.now
+        let results = try await withThrowingTaskGroup(of: CommandResult.self) { group in
+            for host in hosts { group.addTask { try await transport.run(RemoteCommand("sleep 4"), on: host) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let elapsed = (ContinuousClock.now - started).seconds
+        #expect(results.allSatisfy { $0.succeeded })
+        // One connection starts at a time, but its slot is free once the command runs: the
+        // three sleeps overlap (one after another they would take 12 s).
+        #expect(elapsed < 11, "took \(elapsed) s")
+        await transport.close()
+    }
+
     @Test func stoppedHostIsUnreachable() async throws {
         let sandbox = try currentSandbox()
         try await sandbox.stopHost(4)

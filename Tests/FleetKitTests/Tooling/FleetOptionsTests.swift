@@ -44,6 +44,20 @@ import Testing
         #expect(throws: UsageError.self) { try options(["--timeout", "soon"]) }
         #expect(throws: UsageError.self) { try options(["--identity", "/nonexistent/key"]) }
         #expect(throws: UsageError.self) { try options(["--port", "70000"]) }
+        #expect(throws: UsageError.self) { try options(["--connect-concurrency", "0"]) }
+        #expect(throws: UsageError.self) { try options(["--kex", "curve25519-sha256 -oProxyCommand=id"]) }
+    }
+
+    @Test func connectionStartsAndTheKeyExchangeOptIn() throws {
+        let defaults = try options([]).sshConfiguration()
+        #expect(defaults.connectionStartLimit == 32)
+        #expect(defaults.extraOptions.isEmpty, "OpenSSH's post-quantum key exchange stays the default")
+        let tuned = try options(["--connect-concurrency", "8", "--kex", "curve25519-sha256"]).sshConfiguration()
+        #expect(tuned.connectionStartLimit == 8)
+        #expect(tuned.extraOptions == ["KexAlgorithms=curve25519-sha256"])
+        #expect(try options([], environment: ["FLEET_CONNECT_CONCURRENCY": "4"]).connectConcurrency == 4)
+        #expect(try options(["--control-dir", "cm"]).sshConfiguration().controlDirectory.path == "/work/cm")
+        #expect(try options([]).controlDirectory == OpenSSHConfiguration.defaultControlDirectory)
     }
 
     @Test func colourOnlyOnATerminalWithoutNoColor() {

@@ -12,11 +12,47 @@ import Testing
         let args = SSHArguments.command("sh -c 'true'", on: host, configuration: configuration)
         #expect(Array(args.suffix(3)) == ["--", "10.1.2.3", "sh -c 'true'"])
         let joined = args.joined(separator: " ")
-        for option in ["BatchMode=yes", "ControlMaster=auto", "ControlPath=/tmp/fk-unit/%C", "ControlPersist=60",
+        for option in ["BatchMode=yes", "ControlMaster=auto", "ControlPath=/tmp/fk-unit/", "ControlPersist=60",
                        "StrictHostKeyChecking=accept-new", "UserKnownHostsFile=/tmp/fk-unit-kh/known_hosts",
                        "ServerAliveInterval=15", "ConnectTimeout=10", "-p 2222", "-l deploy", "-i /keys/id", "-F /dev/null"] {
             #expect(joined.contains(option), "missing \(option)")
         }
+    }
+
+    @Test func controlSocketsAreShortAndOnePerUserAddressAndPort() {
+        let host = RemoteHost(name: "a", address: "10.1.2.3", user: "deploy", port: 2222)
+        let socket = SSHArguments.controlSocket(for: host, configuration: configuration)
+        #expect(socket.hasPrefix("/tmp/fk-unit/") && socket.count == "/tmp/fk-unit/".count + 40)
+        #expect(socket == SSHArguments.controlSocket(for: RemoteHost(name: "other name", address: "10.1.2.3", user: "deploy", port: 2222),
+                                                     configuration: configuration))
+        for other in [RemoteHost(name: "a", address: "10.1.2.3", user: "root", port: 2222),
+                      RemoteHost(name: "a", address: "10.1.2.3", user: "deploy", port: 22),
+                      RemoteHost(name: "a", address: "10.1.2.4", user: "deploy", port: 2222)] {
+            #expect(SSHArguments.controlSocket(for: other, configuration: configuration) != socket)
+        }
+        #expect(SSHArguments.command("true", on: host, configuration: configuration).contains("ControlPath=\(socket)"))
+    }
+
+    @Test func persistZeroStillKeepsOneMasterForTheRun() {
+        var once = configuration
+        once.controlPersist = .zero
+        let args = SSHArguments.command("true", on: RemoteHost(name: "a", address: "10.1.2.3"), configuration: once)
+        #expect(args.contains("ControlPersist=\(Int(OpenSSHConfiguration.idleMasterLimit.seconds))"))
+        #expect(!args.contains("ControlPersist=no"), "without a persisting master every command would pay a handshake")
+    }
+
+    @Test func aConnectionStartLimitBelowOneIsRefused() {
+        var zero = configuration
+        zero.connectionStartLimit = 0
+        #expect(throws: TransportError.self) { try OpenSSHTransport(configuration: zero) }
+    }
+
+    @Test func theFasterKeyExchangeIsOnlyAnOptIn() {
+        let args = SSHArguments.command("true", on: RemoteHost(name: "a", address: "10.1.2.3"), configuration: configuration)
+        #expect(!args.contains { $0.hasPrefix("KexAlgorithms") }, "OpenSSH's default key exchange stays the default")
+        var fast = configuration
+        fast.extraOptions = ["KexAlgorithms=curve25519-sha256"]
+        #expect(SSHArguments.command("true", on: RemoteHost(name: "a", address: "10.1.2.3"), configuration: fast).contains("KexAlgorithms=curve25519-sha256"))
     }
 
     @Test func hostsAndUsersThatLookLikeOptionsAreRejected() async {
