@@ -9,33 +9,11 @@ set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="${BENCH_VENV:-$repo/.venv-bench}"
-python="${PYTHON:-python3}"
 requirements=(
     "ansible-core==2.19.14"
     "pyinfra==3.10.0"
 )
-stamp="$venv/.fleetkit-requirements"
-wanted="$(printf '%s\n' "${requirements[@]}")"
-
-if [[ -x "$venv/bin/pyinfra" && -x "$venv/bin/ansible-playbook" && -f "$stamp" && "$(cat "$stamp")" == "$wanted" ]]; then
-    echo "install-bench-peers: $venv is up to date"
-    exit 0
-fi
-
-if ! command -v "$python" >/dev/null 2>&1 || ! "$python" -c 'import ensurepip, venv' >/dev/null 2>&1; then
-    if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
-        echo "install-bench-peers: installing python3 and python3-venv"
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv >/dev/null
-    else
-        echo "install-bench-peers: Python 3 with venv support is missing (Debian: apt-get install python3-venv)" >&2
-        exit 1
-    fi
-fi
-
-rm -rf "$venv"
-"$python" -m venv "$venv"
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${requirements[@]}"
-"$venv/bin/pyinfra" --version >/dev/null
-"$venv/bin/ansible-playbook" --version >/dev/null
-printf '%s\n' "${requirements[@]}" >"$stamp"
-echo "install-bench-peers: created $venv"
+# shellcheck source=scripts/pinned-venv.sh
+source "$repo/scripts/pinned-venv.sh"
+pinned_venv install-bench-peers "$venv" .fleetkit-requirements \
+    "pyinfra --version >/dev/null && ansible-playbook --version >/dev/null" "${requirements[@]}"
