@@ -116,9 +116,25 @@ public enum ProcessRunner {
         thread.start()
     }
 
+    /// Writes `data` to the child's standard input on a thread of its own. A child may exit
+    /// without reading all of it (`cmp` stops at the first difference); the write then fails
+    /// with EPIPE. SIGPIPE is blocked on this thread, and a pending one taken back, so that
+    /// this never ends the whole process.
     private static func startWriter(_ handle: FileHandle, data: Data) {
         let fd = handle.fileDescriptor
         let thread = Thread {
+            #if canImport(Darwin)
+            _ = fcntl(fd, F_SETNOSIGPIPE, 1)
+            #else
+            var pipeSignal = sigset_t()
+            sigemptyset(&pipeSignal)
+            sigaddset(&pipeSignal, SIGPIPE)
+            pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
+            defer {
+                var none = timespec()
+                while sigtimedwait(&pipeSignal, nil, &none) == SIGPIPE {}
+            }
+            #endif
             data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
                 guard let base = buffer.baseAddress else { return }
                 var offset = 0

@@ -4,6 +4,19 @@ import FleetKitTesting
 @testable import FleetKit
 
 @Suite struct ProcessRunnerTests {
+    /// A child that exits without reading its standard input (as `cmp` does at the first
+    /// difference) makes the write fail; with SIGPIPE at its default action that must not
+    /// end this process.
+    @Test func aChildThatDoesNotReadItsInputDoesNotKillTheCaller() async throws {
+        let previous = signal(SIGPIPE, SIG_DFL)
+        defer { signal(SIGPIPE, previous) }
+        for _ in 0..<20 {
+            let output = try await ProcessRunner.run(ProcessRequest(executable: "/bin/sh", arguments: ["-c", "exit 3"],
+                                                                    standardInput: Data(repeating: 0x61, count: 1 << 20)))
+            #expect(output.status == 3)
+        }
+    }
+
     @Test func capturesBothStreamsAndStatus() async throws {
         let output = try await ProcessRunner.run(ProcessRequest(executable: "/bin/sh", arguments: ["-c", "echo out; echo err >&2; exit 4"]))
         #expect(output.status == 4)
