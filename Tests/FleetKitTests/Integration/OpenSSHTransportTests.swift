@@ -124,16 +124,26 @@ struct OpenSSHTransportTests {
         configuration.connectionStartLimit = 1
         let transport = try OpenSSHTransport(configuration: configuration)
         let hosts = Array(sandbox.hosts.prefix(3))
-        let started = ContinuousClock.now
+        let marks = "/tmp/fkt-overlap-\(UInt32.random(in: 0 ... .max))"
+        defer { for host in hosts { try? FileManager.default.removeItem(atPath: "\(marks)-\(host.name)") } }
         let results = try await withThrowingTaskGroup(of: CommandResult.self) { group in
-            for host in hosts { group.addTask { try await transport.run(RemoteCommand("sleep 4"), on: host) } }
+            for host in hosts {
+                let file = ShellQuote.quote("\(marks)-\(host.name)")
+                group.addTask { try await transport.run(RemoteCommand("date +%s.%N >\(file) && sleep 6 && date +%s.%N >>\(file)"), on: host) }
+            }
             return try await group.reduce(into: []) { $0.append($1) }
         }
-        let elapsed = (ContinuousClock.now - started).seconds
         #expect(results.allSatisfy { $0.succeeded })
         // One connection starts at a time, but its slot is free once the command runs: the
-        // three sleeps overlap (one after another they would take 12 s).
-        #expect(elapsed < 11, "took \(elapsed) s")
+        // three sleeps overlap (the last one starts before the first one ends), which they
+        // could not if a slot were held for the whole command. Read from the hosts' own clock.
+        let spans = try hosts.map { host in
+            try String(contentsOfFile: "\(marks)-\(host.name)", encoding: .utf8).split(separator: "\n").compactMap { Double($0) }
+        }
+        #expect(spans.allSatisfy { $0.count == 2 })
+        let lastStart = spans.compactMap(\.first).max() ?? .infinity
+        let firstEnd = spans.compactMap(\.last).min() ?? 0
+        #expect(lastStart < firstEnd, "the commands ran one after another: \(spans)")
         await transport.close()
     }
 
