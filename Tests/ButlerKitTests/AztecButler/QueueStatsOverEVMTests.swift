@@ -1,5 +1,6 @@
 @testable import ButlerKit
 import FleetKit
+import FleetKitTesting
 import Foundation
 import Testing
 #if canImport(Glibc)
@@ -21,7 +22,7 @@ import Glibc
 
     /// Starts the stand-in Aztec node on a free loopback port; returns its URL and a stop function.
     static func startNode(rollup: EthereumAddress, chainId: UInt64, folder: URL, extraArguments: [String] = []) async throws -> (URL, @Sendable () -> Void) {
-        let port = Int.random(in: 41_000...49_000)
+        let port = try LoopbackPort.free()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let pidFile = folder.appendingPathComponent("node.pid").path
         let script = AztecFleetSandbox.fixtures.appendingPathComponent("fake_node.py").path
@@ -29,7 +30,9 @@ import Glibc
             executable: "/usr/bin/python3",
             arguments: [script, "--port", String(port), "--rollup", rollup.checksummed, "--chain-id", String(chainId), "--daemon", "--pidfile", pidFile] + extraArguments,
             timeout: .seconds(30)))
-        guard output.status == 0 else { throw EVMSetupError(description: "the stand-in Aztec node did not start") }
+        guard output.status == 0 else {
+            throw EVMSetupError(description: "the stand-in Aztec node did not start on port \(port) (exit \(output.status)): \(String(decoding: output.standardError, as: UTF8.self))")
+        }
         let stop: @Sendable () -> Void = {
             if let text = try? String(contentsOfFile: pidFile, encoding: .utf8), let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
                 kill(pid, SIGTERM)
