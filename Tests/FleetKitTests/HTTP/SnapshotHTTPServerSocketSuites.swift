@@ -1,7 +1,8 @@
 import Testing
+import FleetTestSupport
 
 /// Every suite whose tests talk to a live server through `RawHTTPClient`. Its reads and
-/// writes block the calling thread, which belongs to Swift's cooperative pool (as many
-/// threads as cores); run side by side, such tests could hold every thread and starve the
-/// rest of the test run. Nested here, they run one at a time.
-@Suite(.serialized) enum SnapshotHTTPServerSocketSuites {}
+/// writes block the calling thread, so each test runs on a thread of its own rather than
+/// on Swift's cooperative pool, which other suites need; nested here, they also run one at
+/// a time, which the descriptor counts of the lifecycle tests rely on.
+@Suite(.serialized, .onOwnThread) enum SnapshotHTTPServerSocketSuites {}
