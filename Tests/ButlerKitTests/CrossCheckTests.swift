@@ -20,31 +20,14 @@ import FleetKit
         let abi: [ABICase]
     }
 
-    /// Runs the generator on a thread of its own (never blocking the cooperative pool) and parses its output.
+    /// Runs the generator and parses its output.
     func generate(seed: Int) async throws -> Cases {
         let python = try EVMPaths.requirePython()
         let script = EVMPaths.fixtures.appendingPathComponent("abi_crosscheck.py").path
-        let (status, data) = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Int32, Data), any Error>) in
-            Thread.detachNewThread {
-                let process = Process()
-                process.executableURL = python
-                process.arguments = [script, String(seed)]
-                let output = Pipe()
-                process.standardOutput = output
-                process.standardInput = FileHandle.nullDevice
-                do {
-                    try process.run()
-                } catch {
-                    continuation.resume(throwing: error)
-                    return
-                }
-                let data = output.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(returning: (process.terminationStatus, data))
-            }
-        }
-        try #require(status == 0, "abi_crosscheck.py exited with \(status)")
-        return try JSONDecoder().decode(Cases.self, from: data)
+        let output = try await ProcessRunner.run(ProcessRequest(executable: python.path, arguments: [script, String(seed)],
+                                                                timeout: .seconds(300), outputLimit: 64 << 20))
+        try #require(output.status == 0, "abi_crosscheck.py exited with \(output.status): \(String(decoding: output.standardError, as: UTF8.self))")
+        return try JSONDecoder().decode(Cases.self, from: output.standardOutput)
     }
 
     /// Rebuilds a value from the generator's JSON form.

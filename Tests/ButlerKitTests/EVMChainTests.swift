@@ -256,6 +256,15 @@ import FleetKit
             }
         }
         #expect(pid > 0)
-        #expect(kill(pid, 0) != 0)  // no such process any more
+        #expect(!Self.isRunning(pid), "the server still runs")
+    }
+
+    /// Whether `pid` is a live process: one that exited but is not reaped yet (a zombie)
+    /// runs no more.
+    static func isRunning(_ pid: Int32) -> Bool {
+        guard kill(pid, 0) == 0 else { return false }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let afterName = stat.range(of: ") ", options: .backwards) else { return false }
+        return stat[afterName.upperBound...].first != "Z"
     }
 }

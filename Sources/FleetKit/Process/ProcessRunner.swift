@@ -96,24 +96,13 @@ public enum ProcessRunner {
         return try body()
     }
 
-    /// Learns of the program's exit with `waitid(…, WNOWAIT)` on a dedicated thread.
-    ///
-    /// Foundation's `Process` on Linux notices an exit only when every process holding
-    /// the child's monitoring socket has closed it, and programs started at the same
-    /// moment (other `ssh` clients) inherit it: one slow host would hold back the report
-    /// of every other. `WNOWAIT` reads the exit status without reaping, so Foundation
-    /// still reaps the child itself; its termination handler stays as the fallback.
+    /// Learns of the program's exit through ``ChildExit`` rather than Foundation, whose
+    /// single monitoring thread can be held up by another child (see there). Foundation's
+    /// termination handler stays as the fallback for a child it reaped first.
     private static func watchExit(of pid: Int32, state: RunState) {
-        let thread = Thread {
-            var info = siginfo_t()
-            while true {
-                if waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) == 0 { break }
-                if errno == EINTR { continue }
-                return   // already reaped by Foundation: its termination handler reports it
-            }
-            state.processExited(status: ExitStatus.fromWaitInfo(info))
+        ChildExit.watch(pid) { status in
+            if let status { state.processExited(status: status) }
         }
-        thread.start()
     }
 
     /// Writes `data` to the child's standard input on a thread of its own. A child may exit

@@ -73,20 +73,25 @@ public struct TerminalGrantRunner: GrantRunner {
         let output = Pipe()
         process.standardOutput = output
         try process.run()
-        let seconds = Double(timeLimit.components.seconds)
-        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { if process.isRunning { process.terminate() } }
-        return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+        let exit = ChildExitState(watching: process)
+        let pid = process.processIdentifier
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeLimit.seconds) {
+            if exit.isRunning { kill(pid, SIGTERM) }
+        }
+        let reader = output.fileHandleForReading
+        let kept: Data = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
                 var kept = Data()
                 while true {
-                    let chunk = output.fileHandleForReading.availableData
+                    let chunk = reader.availableData
                     if chunk.isEmpty { break }
                     FileHandle.standardOutput.write(chunk)
                     kept.append(chunk)
                 }
-                process.waitUntilExit()
-                continuation.resume(returning: (process.terminationStatus, String(decoding: kept, as: UTF8.self)))
+                continuation.resume(returning: kept)
             }
         }
+        let status = await ChildExit.status(of: process)
+        return (status, String(decoding: kept, as: UTF8.self))
     }
 }

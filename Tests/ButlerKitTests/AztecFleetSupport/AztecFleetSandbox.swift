@@ -45,13 +45,7 @@ enum AztecFleetSandbox {
                 "file://" + installers.appendingPathComponent("get-docker.sh").path)
     }
 
-    static func chownToLoginUser(_ url: URL) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/chown")
-        process.arguments = ["-R", "fleettest:", url.path]
-        try process.run()
-        process.waitUntilExit()
-    }
+    static func chownToLoginUser(_ url: URL) throws { try SandboxHosts.giveToLoginUser(url) }
 
     static func stateFolder(_ sandbox: SandboxHosts, _ index: Int) -> URL {
         sandbox.hostDirectory(index).appendingPathComponent("state")

@@ -72,6 +72,7 @@ final class EVMServerProcess: @unchecked Sendable {
     // @unchecked Sendable: `process` and `stdin` are set once in `init` and only used to stop it.
     let deployment: EVMDeployment
     private let process: Process
+    private let exit: ChildExitState
     private let stdin: Pipe
 
     /// Starts the server with `arguments` and waits for its announcement line.
@@ -132,10 +133,11 @@ final class EVMServerProcess: @unchecked Sendable {
     private init(deployment: EVMDeployment, process: Process, stdin: Pipe) {
         self.deployment = deployment
         self.process = process
+        exit = ChildExitState(watching: process)
         self.stdin = stdin
     }
 
-    var isRunning: Bool { process.isRunning }
+    var isRunning: Bool { exit.isRunning }
 
     /// Sends one control line to the server (`down` for an outage, `up` to listen again;
     /// only `evm_server.py` started by this test process reads them).
@@ -144,17 +146,11 @@ final class EVMServerProcess: @unchecked Sendable {
     }
     var processIdentifier: Int32 { process.processIdentifier }
 
-    /// Ends the server and waits for it on a thread of its own (never blocking the cooperative pool).
+    /// Ends the server and waits for its exit (never blocking the cooperative pool).
     func stop() async {
         try? stdin.fileHandleForWriting.close()
-        if process.isRunning { process.terminate() }
-        let process = process
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            Thread.detachNewThread {
-                process.waitUntilExit()
-                continuation.resume()
-            }
-        }
+        if exit.isRunning { kill(process.processIdentifier, SIGTERM) }
+        _ = await ChildExit.status(of: process)
         serverProcesses.remove(process.processIdentifier)
     }
 }

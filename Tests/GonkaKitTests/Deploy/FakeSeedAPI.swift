@@ -13,7 +13,14 @@ final class FakeSeedAPI: @unchecked Sendable {
     private let process: Process
     private let input: Pipe
 
-    init(stateFolder: URL) throws {
+    private init(url: String, process: Process, input: Pipe) {
+        self.url = url
+        self.process = process
+        self.input = input
+    }
+
+    /// Starts the server and waits, on a thread of its own, for the line announcing its port.
+    static func start(stateFolder: URL) async throws -> FakeSeedAPI {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         process.arguments = [GonkaFixtures.url("gonka-deploy/fake_seed_api.py").path, stateFolder.path,
@@ -22,21 +29,27 @@ final class FakeSeedAPI: @unchecked Sendable {
         process.standardInput = input
         process.standardOutput = output
         try process.run()
-        var line = Data()
-        while let byte = try output.fileHandleForReading.read(upToCount: 1), let first = byte.first, first != 0x0A { line.append(first) }
-        guard let port = Int(String(decoding: line, as: UTF8.self)) else {
-            process.terminate()
+        let reader = output.fileHandleForReading
+        let line: String = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var line = Data()
+                while let byte = try? reader.read(upToCount: 1), let first = byte.first, first != 0x0A { line.append(first) }
+                continuation.resume(returning: String(decoding: line, as: UTF8.self))
+            }
+        }
+        let api = FakeSeedAPI(url: "http://127.0.0.1:\(line)", process: process, input: input)
+        guard Int(line) != nil else {
+            api.stop()
             throw FakeSeedAPIError(description: "fake_seed_api.py did not announce a port")
         }
-        self.url = "http://127.0.0.1:\(port)"
-        self.process = process
-        self.input = input
+        return api
     }
 
-    /// Closes the server's standard input, which ends it.
+    /// Closes the server's standard input, which ends it, and asks it to stop; nothing
+    /// waits for the exit, so this never blocks a thread.
     func stop() {
         try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
+        kill(process.processIdentifier, SIGTERM)
     }
 
     deinit { stop() }

@@ -47,11 +47,10 @@ enum GonkaDeploySandbox {
             try files.copyItem(at: GonkaFixtures.url("cosmos-app.toml"), to: template.appendingPathComponent("app.toml"))
         }
         try "# /etc/fstab of the test host\n".write(to: state.appendingPathComponent("fstab"), atomically: false, encoding: .utf8)
-        let chown = try await GonkaFixtures.bash("chown -R fleettest: \"$1\"", arguments: [state.path])
-        guard chown.status == 0 else { throw SandboxError("chown of the test host's state folder failed: \(chown.error)") }
+        try SandboxHosts.giveToLoginUser(state)
         let previous = seedAPIs.withLock { $0.removeValue(forKey: sandbox.directory.path) }
         previous?.stop()
-        let api = try FakeSeedAPI(stateFolder: state)
+        let api = try await FakeSeedAPI.start(stateFolder: state)
         seedAPIs.withLock { $0[sandbox.directory.path] = api }
     }
 
