@@ -88,12 +88,12 @@ public enum BlockchainConfigurationPhase {
     /// The original falls back to a fixed old block when the lookup fails; this stops instead.
     static func trustedBlock(seedAPI: SeedAPI) async throws -> StateSyncSettings {
         let status = try await seedAPI.chainRPC("status")
-        guard let latest = Int(ChainRPCJSON.string(in: status, at: ["result", "sync_info", "latest_block_height"]) ?? "") else {
+        guard let latest = JSONValue(parsing: status)?.value(at: ["result", "sync_info", "latest_block_height"])?.integerFromNumberOrText else {
             throw StepFailure("the seed node's chain RPC gave no latest block height")
         }
         let height = latest - trustDistance
         let block = try await seedAPI.chainRPC("block?height=\(height)")
-        guard let hash = ChainRPCJSON.string(in: block, at: ["result", "block_id", "hash"]) else {
+        guard let hash = JSONValue(parsing: block)?.value(at: ["result", "block_id", "hash"])?.stringValue else {
             throw StepFailure("the seed node's chain RPC gave no hash of block \(height)")
         }
         do {
@@ -114,17 +114,5 @@ public enum BlockchainConfigurationPhase {
                 return try await context.run(running).succeeded
             },
             action: .shell("\(BasicServicesPhase.compose(config)) restart node"))
-    }
-}
-
-/// Values in the chain RPC's JSON answers.
-enum ChainRPCJSON {
-    /// The string (or number, as text) at `path` in `data`.
-    static func string(in data: Data, at path: [String]) -> String? {
-        var value: Any? = try? JSONSerialization.jsonObject(with: data)
-        for key in path { value = (value as? [String: Any])?[key] }
-        if let text = value as? String { return text }
-        if let number = value as? NSNumber { return number.stringValue }
-        return nil
     }
 }

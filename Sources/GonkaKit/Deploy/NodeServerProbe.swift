@@ -29,12 +29,7 @@ public enum NodeServerProbe {
     /// `latest_block_height` of a CometBFT `/status` answer (`result.sync_info`) or of
     /// `inferenced status` (`sync_info` or `SyncInfo`), as text or number.
     public static func latestHeight(inStatus data: Data) -> Int? {
-        guard let json = try? JSONSerialization.jsonObject(with: data) else { return nil }
-        switch JSONFirst.value(for: "latest_block_height", in: json) {
-        case let text as String: return Int(text)
-        case let number as NSNumber: return number.intValue
-        default: return nil
-        }
+        JSONValue(parsing: data)?.firstValue(forKey: "latest_block_height")?.integerFromNumberOrText
     }
 
     /// The last `chunk=<n>` in the node container's last 20 log lines, as the original reads progress.
@@ -109,14 +104,13 @@ public struct AdminNodes: Sendable, Equatable {
 
     /// Parses `json`; anything but an array reads as no nodes.
     public init(json: String) {
-        let value = try? JSONSerialization.jsonObject(with: Data(json.utf8))
-        let nodes = (value as? [Any] ?? []).compactMap { $0 as? [String: Any] }
+        let nodes = (JSONValue(parsing: Data(json.utf8))?.arrayValue ?? []).filter { $0.objectValue != nil }
         count = nodes.count
         firstCurrentStatus = nodes.lazy.compactMap { Self.status($0, "current_status") }.first
         firstIntendedStatus = nodes.lazy.compactMap { Self.status($0, "intended_status") }.first
     }
 
-    private static func status(_ node: [String: Any], _ key: String) -> String? {
-        (node["state"] as? [String: Any])?[key] as? String ?? node[key] as? String
+    private static func status(_ node: JSONValue, _ key: String) -> String? {
+        node["state"]?[key]?.stringValue ?? node[key]?.stringValue
     }
 }

@@ -1,3 +1,4 @@
+import FleetKit
 import Foundation
 
 /// What phase 7 found, one field per check of the original's `verification.txt`; `nil`
@@ -79,43 +80,19 @@ public struct SetupReport: Sendable, Equatable {
 
     /// Parses the answer; `nil` when it is not JSON.
     public init?(json: String) {
-        guard let value = try? JSONSerialization.jsonObject(with: Data(json.utf8)) else { return nil }
-        overallStatus = JSONFirst.value(for: "overall_status", in: value) as? String
-        passed = (JSONFirst.value(for: "passed", in: value) as? NSNumber)?.intValue
-        total = (JSONFirst.value(for: "total", in: value) as? NSNumber)?.intValue
-        issues = (JSONFirst.value(for: "issues", in: value) as? [Any] ?? []).map { item in
-            if let text = item as? String { return text }
-            if let object = item as? [String: Any], let message = object["message"] as? String ?? object["id"] as? String { return message }
-            return String(describing: item)
+        guard let value = JSONValue(parsing: Data(json.utf8)) else { return nil }
+        overallStatus = value.firstValue(forKey: "overall_status")?.stringValue
+        passed = value.firstValue(forKey: "passed")?.integerFromNumberOrText
+        total = value.firstValue(forKey: "total")?.integerFromNumberOrText
+        issues = (value.firstValue(forKey: "issues")?.arrayValue ?? []).map { item in
+            if let text = item.stringValue { return text }
+            if let message = item["message"]?.stringValue ?? item["id"]?.stringValue { return message }
+            return item.description
         }
         var statuses: [String: String] = [:]
-        JSONFirst.visitObjects(value) { object in
-            if let id = object["id"] as? String, let status = object["status"] as? String, statuses[id] == nil { statuses[id] = status }
+        value.forEachObject { object in
+            if let id = object["id"]?.stringValue, let status = object["status"]?.stringValue, statuses[id] == nil { statuses[id] = status }
         }
         checkStatus = statuses
-    }
-}
-
-/// Depth-first lookups in parsed JSON.
-enum JSONFirst {
-    /// The first value stored under `key` anywhere in `value`, objects before their children.
-    static func value(for key: String, in value: Any) -> Any? {
-        if let object = value as? [String: Any] {
-            if let found = object[key] { return found }
-            for name in object.keys.sorted() { if let found = Self.value(for: key, in: object[name] as Any) { return found } }
-        } else if let array = value as? [Any] {
-            for item in array { if let found = Self.value(for: key, in: item) { return found } }
-        }
-        return nil
-    }
-
-    /// Calls `body` with every object inside `value`, depth first.
-    static func visitObjects(_ value: Any, _ body: ([String: Any]) -> Void) {
-        if let object = value as? [String: Any] {
-            body(object)
-            for name in object.keys.sorted() { visitObjects(object[name] as Any, body) }
-        } else if let array = value as? [Any] {
-            for item in array { visitObjects(item, body) }
-        }
     }
 }

@@ -59,14 +59,13 @@ public enum VerificationPhase {
             findings.containerErrors.append(ContainerErrorCount(container: container, count: Int(errors.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0))
         }
         if let state = try await NodeServerProbe.get("http://localhost:8080/api/v1/state", context) {
-            findings.serviceState = ChainRPCJSON.string(in: Data(state.utf8), at: ["state"])
+            findings.serviceState = JSONValue(parsing: Data(state.utf8))?["state"]?.scalarText
         }
         if let models = try await NodeServerProbe.get("http://localhost:5050/v1/models", context), !models.contains("error"), !models.contains("Connection refused") {
             findings.vLLMAnswers = true
-            let data = Data(models.utf8)
-            let first = ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any])?["data"] as? [[String: Any]]
-            findings.vLLMModel = first?.first?["id"] as? String
-            findings.vLLMMaxModelLength = (first?.first?["max_model_len"] as? NSNumber)?.intValue
+            let first = JSONValue(parsing: Data(models.utf8))?["data"]?.arrayValue?.first
+            findings.vLLMModel = first?["id"]?.stringValue
+            findings.vLLMMaxModelLength = first?["max_model_len"]?.integerFromNumberOrText
         }
         if let report = try await NodeServerProbe.get("http://localhost:9200/admin/v1/setup/report", context), !report.contains("\"error\"") {
             findings.setupReport = SetupReport(json: report)
