@@ -35,11 +35,10 @@ public protocol HTTPTransport: Sendable {
 public struct URLSessionHTTPTransport: HTTPTransport {
     private let session: URLSession
 
-    /// Creates a transport over an ephemeral session with no caching and no cookies.
+    /// Creates a transport over an ``URLSessionConfiguration/uncached`` session, up to 16
+    /// connections per host.
     public init() {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        configuration.httpShouldSetCookies = false
+        let configuration = URLSessionConfiguration.uncached
         configuration.httpMaximumConnectionsPerHost = 16
         session = URLSession(configuration: configuration)
     }
@@ -61,6 +60,7 @@ public struct URLSessionHTTPTransport: HTTPTransport {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
                 let task = session.dataTask(with: request) { data, response, error in
+                    box.finish()
                     if let error {
                         continuation.resume(throwing: error)
                         return
@@ -81,11 +81,14 @@ public struct URLSessionHTTPTransport: HTTPTransport {
     }
 }
 
-/// Holds the data task so a cancellation arriving before or after it starts still cancels it.
+/// Holds the data task so a cancellation arriving before or after it starts still cancels
+/// it, and one arriving after it finished does not reach it (FoundationNetworking may trap
+/// on cancelling a task it already removed).
 private final class DataTaskBox: Sendable {
     private struct State {
         var task: URLSessionDataTask?
         var cancelled = false
+        var finished = false
     }
 
     private let state = Locked(State())
@@ -99,11 +102,34 @@ private final class DataTaskBox: Sendable {
         if alreadyCancelled { newTask.cancel() }
     }
 
+    /// Called from the completion handler: nothing is cancelled from now on.
+    func finish() {
+        state.withLock { state in
+            state.finished = true
+            state.task = nil
+        }
+    }
+
     func cancel() {
         let current = state.withLock { state in
             state.cancelled = true
-            return state.task
+            return state.finished ? nil : state.task
         }
         current?.cancel()
+    }
+}
+
+extension URLSessionConfiguration {
+    /// An ephemeral configuration without a URL cache or cookies, for API calls whose answers
+    /// must never be reused. Without the cache FoundationNetworking also does not trap when
+    /// a request is cancelled just as it ends (its cache lookup runs unordered against the
+    /// task's removal).
+    public static var uncached: URLSessionConfiguration {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.urlCache = nil
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        configuration.httpShouldSetCookies = false
+        configuration.httpCookieStorage = nil
+        return configuration
     }
 }

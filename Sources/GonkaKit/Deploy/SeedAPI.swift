@@ -19,10 +19,7 @@ public struct URLSessionDeployHTTPClient: DeployHTTPClient {
 
     /// GETs `url` with `Accept: application/json`.
     public func get(_ url: URL, timeout: Duration) async throws -> HTTPResponse {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        configuration.httpShouldSetCookies = false
-        let session = URLSession(configuration: configuration)
+        let session = URLSession(configuration: .uncached)
         defer { session.finishTasksAndInvalidate() }
         var request = URLRequest(url: url)
         request.setValue("application/json", forHTTPHeaderField: "Accept")

@@ -130,8 +130,9 @@ func metric(_ page: String, _ series: String) -> Double? {
     return nil
 }
 
-/// Polls `condition` every 100 ms until it holds or `seconds` pass.
-func eventually(_ seconds: Double = 30, _ what: String, _ condition: () async throws -> Bool) async throws {
+/// Polls `condition` every 100 ms until it holds or `seconds` pass; the bound only keeps a
+/// broken test from hanging (a loaded machine running every suite can be slow to get here).
+func eventually(_ seconds: Double = 300, _ what: String, _ condition: () async throws -> Bool) async throws {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if try await condition() { return }
@@ -141,11 +142,14 @@ func eventually(_ seconds: Double = 30, _ what: String, _ condition: () async th
     throw EVMSetupError(description: "timed out waiting for: \(what)")
 }
 
+/// One session for the tests' GETs, without a URL cache.
+private let uncachedSession = URLSession(configuration: .uncached)
+
 /// A GET over loopback: status, headers and body.
 func httpGet(_ url: URL, headers: [String: String] = [:]) async throws -> (status: Int, headers: [String: String], body: String) {
     var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: 10)
     for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-    let (data, response) = try await URLSession.shared.data(for: request)
+    let (data, response) = try await uncachedSession.data(for: request)
     let http = response as? HTTPURLResponse
     var fields: [String: String] = [:]
     for (key, value) in http?.allHeaderFields ?? [:] { fields[String(describing: key).lowercased()] = String(describing: value) }
