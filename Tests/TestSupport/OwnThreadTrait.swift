@@ -5,9 +5,10 @@ import FleetKit
 /// Runs every test of a suite on a thread of its own instead of Swift's cooperative pool.
 ///
 /// The pool has as many threads as cores, two on the CI machine. A test that blocks its
-/// thread (a socket read waiting for a stalled server, a child's `waitUntilExit`) takes one
-/// of them away from every other suite running alongside; two such tests stall the whole
-/// test run, and tests that wait for events elsewhere then see them seconds late. Under
+/// thread (a socket read waiting for a stalled server) or computes for seconds (fuzzing a
+/// matcher) takes one of them away from every other suite running alongside; two such
+/// tests stall the whole test run, and tests that wait for events elsewhere then see them
+/// tens of seconds late. On a thread of its own it shares the cores with them instead. Under
 /// this trait the test's body and everything it awaits without an executor of its own run
 /// on a dedicated thread (the task executor preference of SE-0417), which may block freely.
 public struct OnOwnThread: SuiteTrait, TestTrait, TestScoping {

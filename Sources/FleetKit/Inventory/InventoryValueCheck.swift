@@ -28,8 +28,8 @@ enum InventoryValueCheck {
 
     static func isIPv6(_ text: String) -> Bool {
         guard text.allSatisfy({ $0.isASCII && ($0.isHexDigit || $0 == ":" || $0 == ".") }) else { return false }
-        var storage = in6_addr()
-        return inet_pton(AF_INET6, text, &storage) == 1
+        if case .v6? = IPAddressLiteral(text)?.family { return true }
+        return false
     }
 
     static func isHostname(_ text: String) -> Bool {

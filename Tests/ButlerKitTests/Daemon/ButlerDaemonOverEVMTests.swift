@@ -59,7 +59,7 @@ import Testing
                 (try? await httpGet(url, headers: authorized)).map { $0.status == 200 ? $0.body : "" } ?? ""
             }
             func waitFor(_ what: String, _ condition: @escaping ([String: Double], String) -> Bool) async throws {
-                try await eventually(60, what) {
+                try await eventually(300, what) {
                     let text = await page()
                     return condition(Self.states(text), text)
                 }
@@ -148,9 +148,9 @@ import Testing
             try await withDaemon(fixture, log: log) { _, page in
                 let errors = #"aztec_butler_scrape_errors_total{network="testnet",scraper="attester_views"}"#
                 let lastSuccess = #"aztec_butler_scrape_last_success_timestamp{network="testnet",scraper="attester_views"}"#
-                try await eventually(60, "x in the entry queue") { Self.states(page())["ROLLUP_ENTRY_QUEUE"] == 1 }
+                try await eventually(300, "x in the entry queue") { Self.states(page())["ROLLUP_ENTRY_QUEUE"] == 1 }
                 fixture.evm.control("down")
-                try await eventually(60, "errors counted during the outage") { (metric(page(), errors) ?? 0) >= 3 }
+                try await eventually(300, "errors counted during the outage") { (metric(page(), errors) ?? 0) >= 3 }
                 // The last values stay while the source is down.
                 #expect(Self.states(page())["ROLLUP_ENTRY_QUEUE"] == 1)
                 #expect(metric(page(), #"aztec_butler_entry_queue_length{network="testnet"}"#) == 1)
@@ -158,7 +158,7 @@ import Testing
                 try await Task.sleep(for: .seconds(1.2))
                 #expect(metric(page(), lastSuccess) == during, "no success while the node is down")
                 fixture.evm.control("up")
-                try await eventually(60, "a success after the outage") { (metric(page(), lastSuccess) ?? 0) > during }
+                try await eventually(300, "a success after the outage") { (metric(page(), lastSuccess) ?? 0) > during }
                 #expect(log.all.contains { $0.hasPrefix("attester_views: ") && $0.contains("keeping the last values") })
                 #expect(log.all.contains { $0.hasPrefix("attester_views: recovered after ") })
                 let failingLines = log.all.filter { $0.hasPrefix("attester_views: ") && $0.contains("keeping the last values") }
@@ -172,9 +172,9 @@ import Testing
             try fixture.writeKeys([(Self.x, nil)], publisher: Self.publisher)
             let log = LogLines()
             try await withDaemon(fixture, log: log) { _, page in
-                try await eventually(60, "one attester") { Self.states(page())["NEW"] == 1 }
+                try await eventually(300, "one attester") { Self.states(page())["NEW"] == 1 }
                 try fixture.writeKeys([(Self.x, testAddress(0x5C, 1)), (Self.y, nil)], publisher: Self.publisher, version: 2)
-                try await eventually(60, "the new version read") {
+                try await eventually(300, "the new version read") {
                     let text = page()
                     return Self.states(text)["NEW"] == 2
                         && metric(text, #"aztec_butler_attesters_missing_coinbase{network="testnet",attester_address="\#(Self.x.checksummed)"}"#) == nil
@@ -183,7 +183,7 @@ import Testing
                 // A broken v3: reported once, v2 stays in use.
                 try #"{"schemaVersion": 1, "validators": [{"attester": {"eth": "0x12"}}]}"#
                     .write(to: fixture.folder.appendingPathComponent("testnet-keys-eu-1-v3.json"), atomically: true, encoding: .utf8)
-                try await eventually(60, "the bad file counted") { metric(page(), #"aztec_butler_keys_files_invalid{network="testnet"}"#) == 1 }
+                try await eventually(300, "the bad file counted") { metric(page(), #"aztec_butler_keys_files_invalid{network="testnet"}"#) == 1 }
                 #expect(Self.states(page())["NEW"] == 2)
                 let reports = log.all.filter { $0.contains("testnet-keys-eu-1-v3.json") }
                 #expect(reports.count == 1 && reports.first?.contains("keeping testnet-keys-eu-1-v2.json of server eu-1") == true, "\(log.all)")
@@ -196,7 +196,7 @@ import Testing
             try fixture.writeKeys((1...12).map { (testAddress(0xE0, $0), nil) }, publisher: Self.publisher)
             let log = LogLines()
             try await withDaemon(fixture, log: log) { _, page in
-                try await eventually(60, "twelve attesters evaluated") {
+                try await eventually(300, "twelve attesters evaluated") {
                     metric(page(), #"aztec_butler_attester_states_last_updated_timestamp{network="testnet"}"#) != nil
                 }
             }
@@ -210,7 +210,7 @@ import Testing
             try fixture.writeKeys([(Self.x, nil)], publisher: Self.publisher)
             try await fixture.transact("Rollup", "setAttesterStatuses", [.array([.string(Self.x.lowercaseHex)]), .array([1]), .array([.string("1000")])])
             try await withDaemon(fixture) { _, page in
-                try await eventually(60, "x active") { Self.states(page())["ACTIVE"] == 1 }
+                try await eventually(300, "x active") { Self.states(page())["ACTIVE"] == 1 }
             }
             let stateFile = AttesterStateBook.url(dataDirectory: fixture.folder, network: "testnet")
             #expect(try AttesterStateBook.read(from: stateFile).state(of: Self.x) == .active)
@@ -219,7 +219,7 @@ import Testing
             try await fixture.transact("Rollup", "setAttesterStatuses", [.array([.string(Self.x.lowercaseHex)]), .array([0]), .array([.string("1")])])
             let log = LogLines()
             try await withDaemon(fixture, log: log) { _, page in
-                try await eventually(60, "x no longer active after the restart") { Self.states(page())["NO_LONGER_ACTIVE"] == 1 }
+                try await eventually(300, "x no longer active after the restart") { Self.states(page())["NO_LONGER_ACTIVE"] == 1 }
             }
             #expect(log.all.contains { $0.hasPrefix("restored 1 attester state from ") })
             #expect(log.all.contains("attester \(Self.x.checksummed) ACTIVE → NO_LONGER_ACTIVE: it was active and is now in no queue with status NONE"))
@@ -227,7 +227,7 @@ import Testing
             try "{ damaged".write(to: stateFile, atomically: true, encoding: .utf8)
             let second = LogLines()
             try await withDaemon(fixture, log: second) { _, page in
-                try await eventually(60, "x seen again") { Self.states(page())["NEW"] == 1 }
+                try await eventually(300, "x seen again") { Self.states(page())["NEW"] == 1 }
             }
             let aside = try FileManager.default.contentsOfDirectory(atPath: fixture.folder.path).filter { $0.hasPrefix("testnet-attester-state.unreadable-") }
             #expect(aside.count == 1)

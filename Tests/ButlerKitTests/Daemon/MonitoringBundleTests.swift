@@ -80,14 +80,14 @@ import Testing
                 prometheus.cancel()
                 serving.cancel()
             }
-            try await eventually(60, "Prometheus ready") {
+            try await eventually(300, "Prometheus ready") {
                 (try? await httpGet(try #require(URL(string: "http://127.0.0.1:\(prometheusPort)/-/ready"))))?.status == 200
             }
-            try await eventually(60, "the daemon scraped and up") {
+            try await eventually(300, "the daemon scraped and up") {
                 let answer = try await Self.query(prometheusPort, #"up{job="aztec-butler"}"#)
                 return answer["data"]?["result"]?.arrayValue?.first?["value"]?.arrayValue?.last == .string("1")
             }
-            try await eventually(60, "the entry queue in Prometheus") {
+            try await eventually(300, "the entry queue in Prometheus") {
                 let answer = try await Self.query(prometheusPort, #"aztec_butler_entry_queue_length{network="testnet"}"#)
                 return answer["data"]?["result"]?.arrayValue?.first?["value"]?.arrayValue?.last == .string("2")
             }
@@ -101,7 +101,7 @@ import Testing
                 #expect(!rows.isEmpty, "no data for \(expression)")
             }
             // The queued attester without a coinbase arrives within a day: its alert is pending (for: 5m).
-            try await eventually(60, "the missing-coinbase alert pending") {
+            try await eventually(300, "the missing-coinbase alert pending") {
                 let answer = try await httpGet(try #require(URL(string: "http://127.0.0.1:\(prometheusPort)/api/v1/alerts")))
                 return answer.body.contains("AztecAttesterNearQueueFrontWithoutCoinbase") && answer.body.contains(x.checksummed)
             }

@@ -2,9 +2,10 @@
 import FleetKit
 import Foundation
 import Testing
+import FleetTestSupport
 
 /// The streaming log scanner on the fixture logs: formats, levels, signals and times.
-@Suite struct LogScannerTests {
+@Suite(.onOwnThread) struct LogScannerTests {
     @Test func aHealthyValidatorInJSONLines() throws {
         let summary = try SanityFixtures.scan("healthy-validator.jsonl")
         #expect(summary.lines == 55 && summary.jsonLines == 55 && summary.textLines == 0)

@@ -2,9 +2,10 @@
 import FleetKit
 import Foundation
 import Testing
+import FleetTestSupport
 
 /// The signal table is data: the built-in one, read from CSV, merged, and bad files named by line.
-@Suite struct LogSignalTableTests {
+@Suite(.onOwnThread) struct LogSignalTableTests {
     @Test func theBuiltInTableIsValidAndCarriesTheRunbookAndTheCatalogue() throws {
         let table = LogSignalTable.aztec
         _ = try LogSignalTable(table.signals)

@@ -55,7 +55,7 @@ import FleetKitTesting
                                                        arguments: ["-m", "http.server", "--bind", "127.0.0.1", String(port)],
                                                        timeout: .seconds(120), killGrace: .milliseconds(500)))
         }
-        for _ in 0..<100 where !LoopbackPort.accepts(port) { try await Task.sleep(for: .milliseconds(50)) }
+        for _ in 0..<6000 where !LoopbackPort.accepts(port) { try await Task.sleep(for: .milliseconds(50)) }
         let outcome: Result<HTTPResponse, any Error>
         do {
             outcome = .success(try await RemoteCurlHTTPTransport(transport: LocalTransport(), host: host)

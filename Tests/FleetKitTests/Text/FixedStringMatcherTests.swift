@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import FleetTestSupport
 @testable import FleetKit
 
-@Suite struct FixedStringMatcherTests {
+@Suite(.onOwnThread) struct FixedStringMatcherTests {
     /// Every occurrence as (end offset, pattern index), found the slow way.
     static func naive(_ patterns: [[UInt8]], _ text: [UInt8]) -> [[Int]] {
         var found: [[Int]] = []

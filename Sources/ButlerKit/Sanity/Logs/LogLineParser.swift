@@ -48,7 +48,8 @@ public enum NodeLogLevel: Int, Sendable, Codable, Comparable, CaseIterable {
 struct LogLineFacts {
     /// Whether the line is a JSON object (`LOG_JSON=1`) rather than pretty text.
     var isJSON = false
-    /// A line that starts as JSON but is not a complete object with a level.
+    /// A line that starts as JSON but has no level or does not end with `}`. The line is
+    /// not parsed: one cut right after a nested object's `}` still reads as whole.
     var isMalformedJSON = false
     /// The level, when the line states one.
     var level: NodeLogLevel?
