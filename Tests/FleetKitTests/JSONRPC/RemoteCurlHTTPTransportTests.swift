@@ -47,15 +47,37 @@ import FleetKitTesting
     }
 
     @Test func realCurlAgainstAServerOnLoopback() async throws {
-        let port = try LoopbackPort.free()
         // http.server answers POST with 501: enough to see curl's status and body come back.
+        // It binds port 0 itself and prints the port, so no other program can take it first.
         // Started through ProcessRunner, which stops it when the task is cancelled.
+        let script = "import http.server; s = http.server.HTTPServer(('127.0.0.1', 0), http.server.SimpleHTTPRequestHandler); "
+            + "print(s.server_address[1], flush=True); s.serve_forever()"
+        let (ports, announce) = AsyncStream<Int>.makeStream()
+        let firstLine = Locked(Data())
         let server = Task {
-            try await ProcessRunner.run(ProcessRequest(executable: "/usr/bin/python3",
-                                                       arguments: ["-m", "http.server", "--bind", "127.0.0.1", String(port)],
-                                                       timeout: .seconds(120), killGrace: .milliseconds(500)))
+            let output = try await ProcessRunner.run(ProcessRequest(
+                executable: "/usr/bin/python3", arguments: ["-c", script], timeout: .seconds(600), killGrace: .milliseconds(500),
+                standardOutputHandler: { bytes in
+                    let line: String? = firstLine.withLock { line in
+                        line.append(contentsOf: bytes)
+                        guard let end = line.firstIndex(of: 0x0A) else { return nil }
+                        return String(decoding: line[..<end], as: UTF8.self)
+                    }
+                    if let line, let port = Int(line) { announce.yield(port) }
+                }))
+            announce.finish()
+            return output
         }
-        for _ in 0..<6000 where !LoopbackPort.accepts(port) { try await Task.sleep(for: .milliseconds(50)) }
+        var announced: Int?
+        for await port in ports {
+            announced = port
+            break
+        }
+        guard let port = announced else {
+            let output = try await server.value
+            Issue.record("the test server ended without a port: \(String(decoding: output.standardError, as: UTF8.self))")
+            return
+        }
         let outcome: Result<HTTPResponse, any Error>
         do {
             outcome = .success(try await RemoteCurlHTTPTransport(transport: LocalTransport(), host: host)
