@@ -15,9 +15,9 @@ import Darwin
 /// reports its exit: `waitUntilExit()`, `isRunning` and termination handlers all wait for
 /// the slowest `ssh` (and, called from Swift's cooperative pool, stall every task). The
 /// other way round, a program started at the same moment that inherits the socket holds
-/// back the report until it ends too. Here a
-/// thread per child waits with `waitid(…, WNOWAIT)`, which reads the status without reaping
-/// the child, so Foundation still reaps it as before.
+/// back the report until it ends too. Here a thread per child waits with
+/// `waitid(…, WNOWAIT)`, which reads the status without reaping the child, so Foundation
+/// still reaps it as before.
 public enum ChildExit {
     /// Calls `handler` once, on a thread of its own, when child `pid` has exited, with its
     /// status in the shell's convention (the exit code, or 128 plus the signal that ended
