@@ -21,8 +21,34 @@ public enum ProcessRunner {
     /// A task that is already cancelled still starts the program, which is stopped at once;
     /// callers that would rather not start it check `Task.isCancelled` first.
     ///
+    /// A launch refused with ETXTBSY ("text file busy") is tried again, up to five times
+    /// over about a second: a program written just before it runs is busy for as long as
+    /// any process holds it open for writing, and in a multi-threaded program a child
+    /// being spawned on another thread at that moment briefly does.
+    ///
     /// - Throws: ``ProcessLaunchError`` when the program cannot be started.
     public static func run(_ request: ProcessRequest) async throws(ProcessLaunchError) -> ProcessOutput {
+        var retries = 0
+        while true {
+            switch await runOnce(request) {
+            case .finished(let output):
+                return output
+            case .launchFailed(let reason, let textFileBusy):
+                guard textFileBusy, retries < 5, !Task.isCancelled else {
+                    throw ProcessLaunchError(executable: request.executable, reason: reason)
+                }
+                retries += 1
+                try? await Task.sleep(for: .milliseconds(30 << retries))
+            }
+        }
+    }
+
+    private enum Attempt {
+        case finished(ProcessOutput)
+        case launchFailed(reason: String, textFileBusy: Bool)
+    }
+
+    private static func runOnce(_ request: ProcessRequest) async -> Attempt {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: request.executable)
         process.arguments = request.arguments
@@ -54,7 +80,7 @@ public enum ProcessRunner {
                 do {
                     try withDefaultSignalMask { try process.run() }
                 } catch {
-                    state.launchFailed(reason: String(describing: error))
+                    state.launchFailed(reason: String(describing: error), textFileBusy: isTextFileBusy(error))
                     continuation.resume(returning: nil)
                     return
                 }
@@ -79,9 +105,16 @@ public enum ProcessRunner {
             }
         }
         guard let result else {
-            throw ProcessLaunchError(executable: request.executable, reason: state.launchFailureReason ?? "unknown error")
+            return .launchFailed(reason: state.launchFailureReason ?? "unknown error", textFileBusy: state.launchFailedTextFileBusy)
         }
-        return result
+        return .finished(result)
+    }
+
+    /// Whether Foundation refused the launch because the program file is open for writing.
+    private static func isTextFileBusy(_ error: any Error) -> Bool {
+        let error = error as NSError
+        let cause = error.userInfo[NSUnderlyingErrorKey] as? NSError ?? error
+        return cause.domain == NSPOSIXErrorDomain && cause.code == Int(ETXTBSY)
     }
 
     /// Runs `body` with no signal blocked on the calling thread. `Process` hands the
@@ -191,6 +224,7 @@ private final class RunState: Sendable {
         var pid: Int32?
         var finished = false
         var launchFailureReason: String?
+        var launchFailedTextFileBusy = false
         var onFinish: (@Sendable (Ending) -> Void)?
     }
 
@@ -220,11 +254,14 @@ private final class RunState: Sendable {
 
     var launchFailureReason: String? { fields.withLock { $0.launchFailureReason } }
 
+    var launchFailedTextFileBusy: Bool { fields.withLock { $0.launchFailedTextFileBusy } }
+
     func setOnFinish(_ callback: @escaping @Sendable (Ending) -> Void) { fields.withLock { $0.onFinish = callback } }
 
-    func launchFailed(reason: String) {
+    func launchFailed(reason: String, textFileBusy: Bool) {
         fields.withLock {
             $0.launchFailureReason = reason
+            $0.launchFailedTextFileBusy = textFileBusy
             $0.finished = true
         }
     }

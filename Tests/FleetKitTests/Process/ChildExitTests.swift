@@ -61,3 +61,36 @@ import Testing
         #expect(await ChildExit.status(of: quick) == 5)
     }
 }
+
+/// A program file still open for writing ("text file busy") is launched once it is free.
+@Suite struct TextFileBusyTests {
+    private static func openScript() throws -> (path: String, descriptor: Int32) {
+        let path = NSTemporaryDirectory() + "busy-\(UUID().uuidString).sh"
+        let descriptor = open(path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0o755)
+        try #require(descriptor >= 0)
+        let body = "#!/bin/sh\necho started\n"
+        _ = body.withCString { write(descriptor, $0, strlen($0)) }
+        return (path, descriptor)
+    }
+
+    @Test func aProgramBusyForAMomentStillStarts() async throws {
+        let (path, descriptor) = try Self.openScript()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        Thread.detachNewThread {
+            Thread.sleep(forTimeInterval: 0.3)
+            close(descriptor)
+        }
+        let output = try await ProcessRunner.run(ProcessRequest(executable: path))
+        #expect(output.status == 0 && String(decoding: output.standardOutput, as: UTF8.self) == "started\n")
+    }
+
+    @Test func aProgramBusyThroughoutIsALaunchErrorSayingSo() async throws {
+        let (path, descriptor) = try Self.openScript()
+        defer {
+            close(descriptor)
+            try? FileManager.default.removeItem(atPath: path)
+        }
+        let error = await #expect(throws: ProcessLaunchError.self) { try await ProcessRunner.run(ProcessRequest(executable: path)) }
+        #expect(error?.description.contains("Text file busy") == true, "\(String(describing: error))")
+    }
+}

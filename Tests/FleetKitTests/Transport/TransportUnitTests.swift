@@ -117,7 +117,8 @@ import Testing
         config.readsUserConfig = false
         let transport = try OpenSSHTransport(configuration: config, clock: clock)
         let host = RemoteHost(name: "h", address: "10.0.0.1")
-        await #expect(throws: TransportError.self) { try await transport.run(RemoteCommand("refuse"), on: host) }
+        let refused = await #expect(throws: TransportError.self) { try await transport.run(RemoteCommand("refuse"), on: host) }
+        #expect(refused?.kind == .unreachable, "\(String(describing: refused))")
         #expect(try String(contentsOf: counter, encoding: .utf8).split(separator: "\n").count == 3)
         #expect(clock.sleeps.withLock { $0 } == [.seconds(1), .seconds(2)])
         let failed = try await transport.run(RemoteCommand("fail"), on: host)
