@@ -15,11 +15,12 @@ let coinbaseCommandSpecs = [
                     jsonOption,
                 ]),
     CommandSpec(name: "fill-coinbases", summary: "Fill a keys file's empty coinbase fields from the coinbase cache",
-                discussion: "Only validators without a coinbase are filled. A coinbase that differs from the cache is kept, with a warning; a zero address in the cache is never filled in. Nothing is written when nothing was filled. --increment-version writes {network}-keys-{serverId}-v{N+1}.json next to the file (N the highest version there) instead of overwriting it. Every write is atomic.",
+                discussion: "Only validators without a coinbase are filled. A coinbase that differs from the cache is kept, with a warning; a zero address in the cache is never filled in. Nothing is written when nothing was filled. --increment-version writes {network}-keys-{serverId}-v{N+1}.json next to the file (N the highest version there) instead of overwriting it. Every write is atomic. --json prints the keys file, the file written (null when none), the coinbases filled, the disagreements, the zero coinbases of the cache and the attesters still unmapped; the warnings stay on standard error.",
                 options: [
                     OptionSpec("keys-file", value: "FILE", help: "The keys file to fill (a bare name not found here is looked up in the data folder)"),
                     OptionSpec("increment-version", help: "Write the next version of the file instead of overwriting it"),
                     OptionSpec("cache", value: "FILE", help: "Coinbase cache instead of {data dir}/{network}-cached-coinbases.json"),
+                    jsonOption,
                 ]),
 ]
 
@@ -133,6 +134,14 @@ func fillCoinbases(_ parsed: ParsedCommand) throws -> Int32 {
     for attester in result.zeroInCache {
         io.writeError("aztec-butler: warning: attester \(attester.text): the cache's coinbase is the zero address; not filled\n")
     }
+    if result.changed { try result.file.write(to: target) }
+    if parsed.flag("json") {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let report = CoinbaseFillReport(result, keysFile: keysURL, written: result.changed ? target : nil)
+        io.writeOutput(String(decoding: try encoder.encode(report), as: UTF8.self) + "\n")
+        return ToolExitCode.success
+    }
     for filled in result.filled { io.writeOutput("filled \(filled.attester.text) → \(filled.coinbase.text)\n") }
     if !result.unmapped.isEmpty {
         io.writeOutput("\(result.unmapped.count) validator(s) still without a coinbase: the cache does not map them\n")
@@ -141,7 +150,6 @@ func fillCoinbases(_ parsed: ParsedCommand) throws -> Int32 {
         io.writeOutput("Nothing to fill in \(keysURL.lastPathComponent); no file written\n")
         return ToolExitCode.success
     }
-    try result.file.write(to: target)
     io.writeOutput("Wrote \(target.path): \(result.filled.count) coinbase(s) filled\n")
     return ToolExitCode.success
 }

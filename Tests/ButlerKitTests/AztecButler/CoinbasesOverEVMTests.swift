@@ -132,16 +132,31 @@ import Testing
         let v2 = setup.folder.appendingPathComponent("testnet-keys-eu-west-1-v2.json")
         let expected = Self.keysText(coinbases: [1: testAddress(0x5C, 1).checksummed, 2: testAddress(0x5C, 2).checksummed])
         #expect(try String(contentsOf: v2, encoding: .utf8) == expected)
-        // Nothing left to fill: nothing written, not even with --increment-version.
-        let again = try await run(["--network", "testnet", "--data-dir", setup.folder.path, "fill-coinbases", "--keys-file", v2.path, "--increment-version"],
+        // Nothing left to fill: nothing written, not even with --increment-version; --json says so.
+        let again = try await run(["--network", "testnet", "--data-dir", setup.folder.path, "fill-coinbases", "--keys-file", v2.path, "--increment-version", "--json"],
                                   environment: setup.environment)
-        #expect(again.status == 0 && again.stdout.contains("Nothing to fill"), "\(again.stderr)")
+        #expect(again.status == 0, "\(again.stderr)")
+        let report = try #require(JSONValue(parsing: Data(again.stdout.utf8)), "not JSON: \(again.stdout)")
+        #expect(report["keysFile"] == .string(v2.path))
+        #expect(report["written"] == .null)
+        #expect(report["filled"] == .array([]) && report["zeroInCache"] == .array([]))
+        #expect(report["disagreements"] == .array([.object([
+            "attester": .string(testAddress(0xCC, 3).checksummed), "inFile": .string(testAddress(0x77, 3).checksummed),
+            "inCache": .string(testAddress(0x5C, 3).checksummed), "cacheBlock": try #require(report.value(at: ["disagreements"])?.arrayValue?.first?["cacheBlock"]),
+        ])]))
+        #expect(report["unmapped"] == .array([.string(testAddress(0xCC, 999).checksummed), .string(testAddress(0xC1, 60).checksummed)]))
+        #expect(again.stderr.contains("keeping the file's"), "the warning stays on standard error")
         #expect(!FileManager.default.fileExists(atPath: setup.folder.appendingPathComponent("testnet-keys-eu-west-1-v3.json").path))
         // Without --increment-version the file itself is rewritten.
-        let inPlace = try await run(["--network", "testnet", "--data-dir", setup.folder.path, "fill-coinbases", "--keys-file", v1.path],
+        let inPlace = try await run(["--network", "testnet", "--data-dir", setup.folder.path, "fill-coinbases", "--keys-file", v1.path, "--json"],
                                     environment: setup.environment)
         #expect(inPlace.status == 0, "\(inPlace.stderr)")
         #expect(try String(contentsOf: v1, encoding: .utf8) == expected)
+        let inPlaceReport = try #require(JSONValue(parsing: Data(inPlace.stdout.utf8)), "not JSON: \(inPlace.stdout)")
+        #expect(inPlaceReport["written"] == .string(v1.path))
+        #expect(inPlaceReport["filled"] == .array([1, 2].map { index -> JSONValue in
+            .object(["attester": .string(testAddress(0xCC, index).checksummed), "coinbase": .string(testAddress(0x5C, index).checksummed)])
+        }))
     }
 
     @Test func aConflictLeavesTheCacheByteForByte() async throws {
