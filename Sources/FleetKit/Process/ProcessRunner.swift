@@ -22,7 +22,7 @@ public enum ProcessRunner {
     /// callers that would rather not start it check `Task.isCancelled` first.
     ///
     /// A launch refused with ETXTBSY ("text file busy") is tried again, up to five times
-    /// over about a second: a program written just before it runs is busy for as long as
+    /// over about two seconds: a program written just before it runs is busy for as long as
     /// any process holds it open for writing, and in a multi-threaded program a child
     /// being spawned on another thread at that moment briefly does.
     ///
