@@ -72,10 +72,10 @@ public enum LoopbackPort {
     private static let handedOut = Locked<Set<Int>>([])
 
     /// The first port of Linux's ephemeral range (`ip_local_port_range`), 32768 by default.
-    private static var ephemeralRangeStart: Int {
+    private static let ephemeralRangeStart: Int = {
         let text = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)) ?? ""
         return text.split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) } ?? 32768
-    }
+    }()
 
     /// Whether something accepts TCP connections on 127.0.0.1 at `port`.
     public static func accepts(_ port: Int) -> Bool {

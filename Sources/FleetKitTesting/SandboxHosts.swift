@@ -42,7 +42,7 @@ public final class SandboxHosts: Sendable {
         for index in 1...count {
             let address = try String(contentsOf: directory.appendingPathComponent("h\(index)/address"), encoding: .utf8)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
-            hosts.append(RemoteHost(name: "h\(index)", address: address, user: "fleettest", port: 22))
+            hosts.append(RemoteHost(name: "h\(index)", address: address, user: Self.loginUser, port: 22))
         }
         return SandboxHosts(directory: directory, hosts: hosts)
     }

@@ -79,6 +79,6 @@ private struct StartedProcess: @unchecked Sendable {
     /// child is already reaped, so this is short).
     func statusFromFoundation() -> Int32 {
         process.waitUntilExit()
-        return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        return ExitStatus.of(process)
     }
 }

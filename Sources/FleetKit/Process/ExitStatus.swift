@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -14,5 +15,10 @@ enum ExitStatus {
         let status = info.si_status
         #endif
         return info.si_code == Int32(CLD_EXITED) ? status : 128 + status
+    }
+
+    /// The same convention for a program Foundation has reaped.
+    static func of(_ process: Process) -> Int32 {
+        process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
     }
 }

@@ -64,24 +64,20 @@ public enum ProcessRunner {
         let state = RunState(limit: request.outputLimit, outputHandler: request.standardOutputHandler,
                              errorStarted: request.standardErrorStarted)
         let started = ContinuousClock.now
-        let result: ProcessOutput? = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<ProcessOutput?, Never>) in
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Attempt, Never>) in
                 state.setOnFinish { ending in
                     let (out, err, truncated) = state.takeOutput()
-                    continuation.resume(returning: ProcessOutput(
+                    continuation.resume(returning: .finished(ProcessOutput(
                         status: ending.status, standardOutput: out, standardError: err, truncated: truncated,
-                        timedOut: ending.timedOut, cancelled: ending.cancelled, duration: ContinuousClock.now - started))
+                        timedOut: ending.timedOut, cancelled: ending.cancelled, duration: ContinuousClock.now - started)))
                 }
-                process.terminationHandler = { finished in
-                    let status: Int32 = finished.terminationReason == .uncaughtSignal
-                        ? 128 + finished.terminationStatus : finished.terminationStatus
-                    state.processExited(status: status)
-                }
+                process.terminationHandler = { finished in state.processExited(status: ExitStatus.of(finished)) }
                 do {
                     try withDefaultSignalMask { try process.run() }
                 } catch {
-                    state.launchFailed(reason: String(describing: error), textFileBusy: isTextFileBusy(error))
-                    continuation.resume(returning: nil)
+                    state.launchFailed()
+                    continuation.resume(returning: .launchFailed(reason: String(describing: error), textFileBusy: isTextFileBusy(error)))
                     return
                 }
                 let pid = process.processIdentifier
@@ -104,10 +100,6 @@ public enum ProcessRunner {
                 stopTree(of: pid, grace: request.killGrace, state: state)
             }
         }
-        guard let result else {
-            return .launchFailed(reason: state.launchFailureReason ?? "unknown error", textFileBusy: state.launchFailedTextFileBusy)
-        }
-        return .finished(result)
     }
 
     /// Whether Foundation refused the launch because the program file is open for writing.
@@ -223,8 +215,6 @@ private final class RunState: Sendable {
         var cancelled = false
         var pid: Int32?
         var finished = false
-        var launchFailureReason: String?
-        var launchFailedTextFileBusy = false
         var onFinish: (@Sendable (Ending) -> Void)?
     }
 
@@ -252,19 +242,10 @@ private final class RunState: Sendable {
 
     var isRunning: Bool { fields.withLock { $0.exitStatus == nil } }
 
-    var launchFailureReason: String? { fields.withLock { $0.launchFailureReason } }
-
-    var launchFailedTextFileBusy: Bool { fields.withLock { $0.launchFailedTextFileBusy } }
-
     func setOnFinish(_ callback: @escaping @Sendable (Ending) -> Void) { fields.withLock { $0.onFinish = callback } }
 
-    func launchFailed(reason: String, textFileBusy: Bool) {
-        fields.withLock {
-            $0.launchFailureReason = reason
-            $0.launchFailedTextFileBusy = textFileBusy
-            $0.finished = true
-        }
-    }
+    /// Marks a program that never started as finished, so nothing reports it again.
+    func launchFailed() { fields.withLock { $0.finished = true } }
 
     /// Records the pid of the started program; `true` when the task was cancelled before
     /// it was known, so the caller must stop the program now.

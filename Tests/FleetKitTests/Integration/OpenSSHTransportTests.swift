@@ -88,8 +88,7 @@ struct OpenSSHTransportTests {
         defer { try? FileManager.default.removeItem(at: release) }
         let watcher = ReleaseWhenReported(hosts: ["h2", "h3"], step: "maybe slow", release: release)
         let memory = MemoryLogSink()
-        let wait = "n=0; until [ -e \(ShellQuote.quote(release.path)) ]; do n=$((n+1)); "
-            + "if [ $n -ge 1200 ]; then echo 'the fast hosts were never reported' >&2; exit 3; fi; sleep 0.1; done"
+        let wait = shellWait(until: "[ -e \(ShellQuote.quote(release.path)) ]", orFail: "the fast hosts were never reported")
         let report = await PlaybookRunner(transport: transport, runLog: RunLog(sinks: [watcher, memory])).run(
             Playbook("slow", steps: [Step("maybe slow", action: .shell("if [ \"$SANDBOX_HOST\" = h1 ]; then \(wait); fi"))]), on: hosts)
         let finished = memory.entries.filter { $0.level == .ok }.compactMap(\.host)
@@ -138,8 +137,8 @@ struct OpenSSHTransportTests {
         // for the whole command, the first would wait for commands that cannot start, give
         // up after two minutes and fail; with slots freed once a command runs, all three
         // meet however long each handshake takes.
-        let waitForAll = "n=0; while [ \"$(ls -1 \(ShellQuote.quote(marks))-* | wc -l)\" -lt \(hosts.count) ]; do n=$((n+1)); "
-            + "if [ $n -ge 1200 ]; then echo 'the other commands never started' >&2; exit 3; fi; sleep 0.1; done"
+        let waitForAll = shellWait(until: "[ \"$(ls -1 \(ShellQuote.quote(marks))-* | wc -l)\" -ge \(hosts.count) ]",
+                                   orFail: "the other commands never started")
         let results = try await withThrowingTaskGroup(of: CommandResult.self) { group in
             for host in hosts {
                 let file = ShellQuote.quote("\(marks)-\(host.name)")

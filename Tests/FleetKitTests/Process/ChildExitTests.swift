@@ -11,8 +11,8 @@ import Testing
     private static func descriptorCloser(closed: String, waitingFor release: String) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "for fd in $(seq 3 1023); do eval \"exec $fd>&-\" 2>/dev/null; done; : >\"$1\"; n=0; "
-            + "until [ -e \"$2\" ]; do n=$((n+1)); [ $n -ge 1200 ] && exit 3; sleep 0.1; done", "closer", closed, release]
+        process.arguments = ["-c", "for fd in $(seq 3 1023); do eval \"exec $fd>&-\" 2>/dev/null; done; : >\"$1\"; "
+            + shellWait(until: "[ -e \"$2\" ]", orFail: "never released"), "closer", closed, release]
         process.standardInput = FileHandle.nullDevice
         try process.run()
         return process
