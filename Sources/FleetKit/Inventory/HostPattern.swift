@@ -26,6 +26,8 @@ public struct HostPattern: Sendable {
     }
 
     let terms: [Term]
+    /// The pattern as written.
+    public let text: String
 
     /// Parses `text`; an empty pattern, an unclosed `[` or a trailing `\` is an error.
     public init(_ text: String) throws(InventoryError) {
@@ -56,6 +58,7 @@ public struct HostPattern: Sendable {
                               literal: Self.unescaped(lowered)))
         }
         self.terms = terms
+        self.text = text
     }
 
     /// Splits on commas not preceded by `\`, keeping escapes for ``compile``; each part

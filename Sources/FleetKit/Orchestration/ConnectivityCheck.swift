@@ -3,6 +3,22 @@ import Foundation
 /// `fleet ping` and the connectivity test before any job: can every host be reached, and
 /// how long do a connection and a round trip take?
 public enum ConnectivityCheck {
+    /// The check as a job over a session's hosts (`fleet ping`): each host's SSH connect
+    /// time and round-trip latency, in inventory order.
+    public struct Job: FleetJob {
+        /// Limit of the probe's command on each host.
+        public var timeout: Duration
+
+        /// Creates the job.
+        public init(timeout: Duration = .seconds(30)) { self.timeout = timeout }
+
+        /// Reaches every host, the session's forks at a time.
+        public func run(in session: FleetSession) async -> [Result] {
+            await ConnectivityCheck.run(session.inventory.hosts, transport: session.transport, forks: session.options.forks,
+                                        runLog: session.runLog, timeout: timeout)
+        }
+    }
+
     /// One host's answer.
     public struct Result: Sendable, Codable {
         /// The host's name.

@@ -12,14 +12,25 @@ public struct HostContext: Sendable {
     public let defaultTimeout: Duration?
     /// Values steps of this host share with later steps of the same run.
     public let facts: HostFacts
+    /// The run's clock: steps that wait (for a node to start, a sync to advance) pause
+    /// through ``sleep(for:)``, so tests can run them without waiting.
+    public let clock: any FleetClock
 
     /// Creates a context (the runner does this for each host).
-    public init(host: RemoteHost, transport: any Transport, runLog: RunLog, defaultTimeout: Duration? = nil, facts: HostFacts = HostFacts()) {
+    public init(host: RemoteHost, transport: any Transport, runLog: RunLog, defaultTimeout: Duration? = nil, facts: HostFacts = HostFacts(),
+                clock: any FleetClock = SystemClock()) {
         self.host = host
         self.transport = transport
         self.runLog = runLog
         self.defaultTimeout = defaultTimeout
         self.facts = facts
+        self.clock = clock
+    }
+
+    /// Pauses the step for `duration` on the run's clock; throws `CancellationError` when
+    /// the run is cancelled meanwhile.
+    public func sleep(for duration: Duration) async throws {
+        try await clock.sleep(for: duration)
     }
 
     /// Runs a shell command line on the host.
@@ -41,7 +52,7 @@ public struct HostContext: Sendable {
 
     /// The same context with `timeout` as the default limit of its commands.
     public func limited(to timeout: Duration) -> HostContext {
-        HostContext(host: host, transport: transport, runLog: runLog, defaultTimeout: timeout, facts: facts)
+        HostContext(host: host, transport: transport, runLog: runLog, defaultTimeout: timeout, facts: facts, clock: clock)
     }
 
     /// Writes a line to the run log about this host.

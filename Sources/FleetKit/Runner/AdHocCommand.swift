@@ -1,5 +1,31 @@
 import Foundation
 
+/// One shell command line on every host of a session, output kept per host (`fleet run`).
+public struct AdHocCommandJob: FleetJob {
+    /// The command line, run by `sh -c` on each host.
+    public var command: String
+
+    /// Creates the job.
+    ///
+    /// - Throws: ``AdHocCommandError`` when the command line is empty.
+    public init(_ command: String) throws(AdHocCommandError) {
+        guard !command.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw AdHocCommandError() }
+        self.command = command
+    }
+
+    /// Runs the command on every host, the session's forks at a time.
+    public func run(in session: FleetSession) async -> RunReport {
+        await AdHocCommand.run(command, on: session.inventory.hosts, transport: session.transport, runLog: session.runLog,
+                               options: session.options)
+    }
+}
+
+/// The command line to run on the hosts is empty.
+public struct AdHocCommandError: Error, Sendable, CustomStringConvertible {
+    /// "the command to run on the hosts is empty".
+    public var description: String { "the command to run on the hosts is empty" }
+}
+
 /// `fleet run`: one shell command on every host, output kept per host.
 public enum AdHocCommand {
     /// Runs `command` (a shell command line) on every host and returns the run report;

@@ -13,7 +13,7 @@ struct HostRun: Sendable {
     let stop: StopSignal
 
     private var context: HostContext {
-        HostContext(host: host, transport: transport, runLog: runLog, defaultTimeout: options.defaultTimeout, facts: facts)
+        HostContext(host: host, transport: transport, runLog: runLog, defaultTimeout: options.defaultTimeout, facts: facts, clock: clock)
     }
     private let facts = HostFacts()
 

@@ -57,6 +57,15 @@ public struct ToolIO: Sendable {
     /// Whether console lines get colour: a terminal and no `NO_COLOR`.
     public var colored: Bool { shouldColorConsole(isTerminal: standardErrorIsTerminal, environment: environment) }
 
+    /// Writes `value` to standard output as pretty JSON with sorted keys, passed through
+    /// `redact` (a session's ``FleetSession/redact(_:)``) first.
+    public func writeJSON<Value: Encodable>(_ value: Value, redact: (String) -> String = { $0 }) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        writeOutput(redact(String(decoding: try encoder.encode(value), as: UTF8.self)) + "\n")
+    }
+
     /// A console line writer for run logs (standard error, one line each).
     public var consoleLine: @Sendable (String) -> Void {
         let write = writeError
@@ -70,6 +79,7 @@ public protocol InputError: Error, CustomStringConvertible {}
 extension UsageError: InputError {}
 extension InventoryError: InputError {}
 extension CSVError: InputError {}
+extension PreflightFailure: InputError {}
 
 /// The shared driver of every executable: parses arguments, answers `--help` and
 /// `--version`, runs the handler and turns errors into one clear line and an exit code.

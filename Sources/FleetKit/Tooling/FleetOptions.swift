@@ -134,16 +134,29 @@ public struct FleetOptions: Sendable {
     public func loadInventory(_ path: String, currentDirectory: URL, schema: InventorySchema = .sshOnly,
                               skipInvalidRows: Bool = false, naming: HostNaming = .address,
                               allowsRepeatedAddresses: Bool = false) throws(InventoryError) -> Inventory {
-        let url = Self.resolve(path, in: currentDirectory)
-        var inventory = try InventoryLoader.load(contentsOf: url, schema: schema, skipInvalidRows: skipInvalidRows, naming: naming,
-                                                 allowsRepeatedAddresses: allowsRepeatedAddresses)
-        if let limit {
-            inventory = inventory.limited(to: limit)
-            if inventory.hosts.isEmpty {
-                throw InventoryError(file: path, line: nil, column: nil, message: "no host matches --limit")
-            }
-        }
-        return inventory
+        try inventorySource(path, currentDirectory: currentDirectory, schema: schema, skipInvalidRows: skipInvalidRows, naming: naming,
+                            allowsRepeatedAddresses: allowsRepeatedAddresses).load()
+    }
+
+    /// The inventory file at `path` (relative to `currentDirectory`) read with a kit's
+    /// `schema`, limited by `--limit`.
+    public func inventorySource(_ path: String, currentDirectory: URL, schema: InventorySchema = .sshOnly,
+                                skipInvalidRows: Bool = false, naming: HostNaming = .address,
+                                allowsRepeatedAddresses: Bool = false) -> InventorySource {
+        .file(Self.resolve(path, in: currentDirectory), displayName: path, schema: schema, naming: naming,
+              skipsInvalidRows: skipInvalidRows, allowsRepeatedAddresses: allowsRepeatedAddresses, limit: limit)
+    }
+
+    /// A session over `inventory` whose log is `logs/<logName>_YYYYMMDD_HHMMSS.log` plus
+    /// the console on standard error (only warnings and errors with `quietConsole`, unless
+    /// `--verbose`).
+    public func session(_ logName: String, inventory: InventorySource, io: ToolIO,
+                        quietConsole: Bool = false) throws(RunOptionsError) -> FleetSession.Configuration {
+        var levels = ConsoleLogSink.defaultLevels(verbose: verbose)
+        if quietConsole && !verbose { levels = [.warn, .error] }
+        let console = ConsoleLogSink(levels: levels, colored: io.colored, emit: io.consoleLine)
+        return FleetSession.Configuration(inventory: inventory, ssh: sshConfiguration(), run: try runOptions(),
+                                          log: .file(name: logName, in: logDirectory, verbose: verbose, console: console))
     }
 
     static func resolve(_ path: String, in directory: URL) -> URL {

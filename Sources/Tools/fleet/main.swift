@@ -29,61 +29,40 @@ let spec = CommandSpec(
 
 let io = ToolIO.process()
 
-func json<T: Encodable>(_ value: T) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
-}
-
 func check(_ parsed: ParsedCommand) throws -> Int32 {
     let path = parsed.argument("INVENTORY") ?? ""
-    var inventory = try InventoryLoader.load(contentsOf: URL(fileURLWithPath: path, relativeTo: io.currentDirectory))
-    inventory.file = path
-    if let limit = parsed.value("limit") { inventory = inventory.limited(to: try HostPattern(limit)) }
-    io.writeOutput(parsed.flag("json") ? try json(InventorySummary.rows(inventory)) : InventorySummary.text(inventory))
+    let inventory = try InventorySource.file(URL(fileURLWithPath: path, relativeTo: io.currentDirectory), displayName: path,
+                                             limit: try parsed.value("limit").map { try HostPattern($0) }).load()
+    if parsed.flag("json") { try io.writeJSON(InventorySummary.rows(inventory)) } else { io.writeOutput(InventorySummary.text(inventory)) }
     return ToolExitCode.success
-}
-
-func session(_ name: String, _ options: FleetOptions, quietConsole: Bool) throws -> RunSession {
-    var levels = ConsoleLogSink.defaultLevels(verbose: options.verbose)
-    if quietConsole && !options.verbose { levels = [.warn, .error] }
-    return try RunSession.open(name: name, logDirectory: options.logDirectory, verbose: options.verbose,
-                               consoleLevels: levels, colored: io.colored, emit: io.consoleLine)
 }
 
 func ping(_ parsed: ParsedCommand) async throws -> Int32 {
     let options = try FleetOptions(parsed, environment: io.environment, currentDirectory: io.currentDirectory)
-    let inventory = try options.loadInventory(parsed.argument("INVENTORY") ?? "", currentDirectory: io.currentDirectory)
-    let run = try session("ping", options, quietConsole: true)
-    run.runLog.addSecrets(inventory.secretValues)
-    let transport = try OpenSSHTransport(configuration: options.sshConfiguration())
-    let results = await ConnectivityCheck.run(inventory.hosts, transport: transport, forks: options.forks,
-                                              runLog: run.runLog, timeout: options.timeout)
-    if options.controlPersist == .zero { await transport.close() }
-    io.writeOutput(options.json ? try json(results) : ConnectivityCheck.table(results))
+    let inventory = options.inventorySource(parsed.argument("INVENTORY") ?? "", currentDirectory: io.currentDirectory)
+    let results = try await FleetSession.with(try options.session("ping", inventory: inventory, io: io, quietConsole: true)) { session in
+        try await session.run(ConnectivityCheck.Job(timeout: options.timeout))
+    }
+    if options.json { try io.writeJSON(results) } else { io.writeOutput(ConnectivityCheck.table(results)) }
     return results.allSatisfy(\.reachable) ? ToolExitCode.success : ToolExitCode.failure
 }
 
 func runCommand(_ parsed: ParsedCommand) async throws -> Int32 {
-    let command = parsed.passthrough.joined(separator: " ")
-    guard !command.trimmingCharacters(in: .whitespaces).isEmpty else {
+    guard let job = try? AdHocCommandJob(parsed.passthrough.joined(separator: " ")) else {
         throw UsageError(message: "missing the command: fleet run INVENTORY -- COMMAND...", commandPath: parsed.path)
     }
     let options = try FleetOptions(parsed, environment: io.environment, currentDirectory: io.currentDirectory)
-    let inventory = try options.loadInventory(parsed.argument("INVENTORY") ?? "", currentDirectory: io.currentDirectory)
-    let run = try session("run", options, quietConsole: true)
-    run.runLog.addSecrets(inventory.secretValues)
-    let transport = try OpenSSHTransport(configuration: options.sshConfiguration())
-    let report = await AdHocCommand.run(command, on: inventory.hosts, transport: transport, runLog: run.runLog,
-                                        options: try options.runOptions())
-    if options.controlPersist == .zero { await transport.close() }
-    if options.json {
-        io.writeOutput(run.runLog.redactor.redact(String(decoding: try report.jsonData(), as: UTF8.self)) + "\n")
-    } else {
-        io.writeOutput(run.runLog.redactor.redact(AdHocCommand.groupedOutput(report)))
-        io.writeError(report.recapLines().joined(separator: "\n") + "\nlog: \(run.logFile.path)\n")
+    let inventory = options.inventorySource(parsed.argument("INVENTORY") ?? "", currentDirectory: io.currentDirectory)
+    return try await FleetSession.with(try options.session("run", inventory: inventory, io: io, quietConsole: true)) { session in
+        let report = try await session.run(job)
+        if options.json {
+            try io.writeJSON(report, redact: session.redact)
+        } else {
+            io.writeOutput(session.redact(AdHocCommand.groupedOutput(report)))
+            io.writeError(report.recapLines().joined(separator: "\n") + "\nlog: \(session.logFile?.path ?? "")\n")
+        }
+        return report.succeeded ? ToolExitCode.success : ToolExitCode.failure
     }
-    return report.succeeded ? ToolExitCode.success : ToolExitCode.failure
 }
 
 func demo(_ parsed: ParsedCommand) async throws -> Int32 {

@@ -1,0 +1,56 @@
+import Foundation
+
+/// Where a session's run log goes: a log the caller already has, or a new file
+/// `<folder>/<name>_YYYYMMDD_HHMMSS.log` plus an optional console.
+public struct RunLogDestination: Sendable {
+    enum Kind: Sendable {
+        case existing(RunLog)
+        case file(name: String, directory: URL, verbose: Bool, console: ConsoleLogSink?)
+    }
+
+    let kind: Kind
+
+    /// Lines go to `runLog` as it is (tests pass a ``RunLog`` over an in-memory sink).
+    public static func log(_ runLog: RunLog) -> RunLogDestination { RunLogDestination(kind: .existing(runLog)) }
+
+    /// A new log file in `directory` named after the job (`prepare`, `proof_collection` …;
+    /// `_2`, `_3` … when one of that second exists), every level but DEBUG unless
+    /// `verbose`, and the `console` sink when given.
+    public static func file(name: String, in directory: URL, verbose: Bool = false, console: ConsoleLogSink? = nil) -> RunLogDestination {
+        RunLogDestination(kind: .file(name: name, directory: directory, verbose: verbose, console: console))
+    }
+
+    /// Opens the destination: the run log and the file it writes, if any.
+    func open(clock: any FleetClock) throws -> (RunLog, URL?) {
+        switch kind {
+        case .existing(let log):
+            return (log, nil)
+        case .file(let name, let directory, let verbose, let console):
+            let url = try RunLogFile.newURL(in: directory, name: name, date: clock.now())
+            let file = try FileLogSink(url: url, levels: LogLevel.fileLevels(verbose: verbose))
+            return (RunLog(sinks: [file] + (console.map { [$0] } ?? []), clock: clock), url)
+        }
+    }
+}
+
+/// Whether to colour console output: only on a terminal, and never with `NO_COLOR` set.
+public func shouldColorConsole(isTerminal: Bool, environment: [String: String]) -> Bool {
+    isTerminal && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+}
+
+/// The log of one tool run: a file `logs/<name>_YYYYMMDD_HHMMSS.log` plus the console.
+/// Superseded by ``FleetSession``; kept until every tool opens its run through a session.
+public struct RunSession: Sendable {
+    /// The log every part of the run writes to.
+    public let runLog: RunLog
+    /// The run's log file.
+    public let logFile: URL
+
+    /// Opens the log file and the console sink.
+    public static func open(name: String, logDirectory: URL, verbose: Bool, consoleLevels: Set<LogLevel>, colored: Bool,
+                            clock: any FleetClock = SystemClock(), emit: @escaping @Sendable (String) -> Void) throws -> RunSession {
+        let (log, url) = try RunLogDestination.file(name: name, in: logDirectory, verbose: verbose,
+                                                    console: ConsoleLogSink(levels: consoleLevels, colored: colored, emit: emit)).open(clock: clock)
+        return RunSession(runLog: log, logFile: url ?? logDirectory)
+    }
+}
