@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "FleetKitTesting", dependencies: ["FleetKit"], path: "Sources/FleetKitTesting"),
 
         // Thin executables
-        .executableTarget(name: "fleet", dependencies: ["FleetKit", "FleetKitTesting"], path: "Sources/Tools/fleet"),
+        .executableTarget(name: "fleet", dependencies: ["FleetKit"], path: "Sources/Tools/fleet"),
         .executableTarget(name: "aztec-fleet", dependencies: ["ButlerKit", "FleetKit"], path: "Sources/Tools/aztec-fleet"),
         .executableTarget(name: "aztec-butler", dependencies: ["ButlerKit", "FleetKit"], path: "Sources/Tools/aztec-butler"),
         .executableTarget(name: "gonka-deploy", dependencies: ["GonkaKit", "FleetKit"], path: "Sources/Tools/gonka-deploy"),
