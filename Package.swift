@@ -36,7 +36,10 @@ let package = Package(
 
         // Tests
         .target(name: "FleetTestSupport", dependencies: ["FleetKit", "FleetKitTesting"], path: "Tests/TestSupport"),
-        .testTarget(name: "FleetKitTests", dependencies: ["FleetKit", "FleetKitTesting", "FleetTestSupport"], path: "Tests/FleetKitTests"),
+        // Each test target depends on the tools its tests run (found with BuiltTool), so they are built first.
+        .testTarget(
+            name: "FleetKitTests", dependencies: ["FleetKit", "FleetKitTesting", "FleetTestSupport", "fleet", "deploy-motd"],
+            path: "Tests/FleetKitTests"),
         .testTarget(
             name: "ButlerKitTests", dependencies: ["ButlerKit", "FleetKit", "FleetKitTesting", "FleetTestSupport", "aztec-fleet", "aztec-butler"],
             path: "Tests/ButlerKitTests", exclude: ["Fixtures"]),
