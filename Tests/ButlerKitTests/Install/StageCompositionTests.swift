@@ -1,11 +1,12 @@
 import ButlerKit
 import FleetKit
 import FleetKitTesting
+import FleetTestSupport
 import Foundation
 import Testing
 
 /// Stages composed over a scripted transport: which host gets which commands.
-struct StageCompositionTests {
+@Suite(.tags(.unit)) struct StageCompositionTests {
     static let key = "0x" + String(repeating: "cd", count: 32)
 
     static func hosts() -> [RemoteHost] {
@@ -125,7 +126,7 @@ final class DoneMarkers: Sendable {
 }
 
 /// The stage time limit bounds all of a host's commands in a stage together.
-struct StageTimeoutTests {
+@Suite(.tags(.unit)) struct StageTimeoutTests {
     @Test func aHostOverItsStageTimeFailsAndLaterCommandsNeverRun() async throws {
         let transport = FleetKitTesting.ScriptedTransport { host, command in
             if host.name == "slow" { try? await Task.sleep(for: .milliseconds(120)) }

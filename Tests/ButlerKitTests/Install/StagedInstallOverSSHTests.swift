@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// The three stages against real sshd hosts whose apt-get, ufw, docker … are shims that keep state.
-@Suite(.serialized, .sandboxHosts(3))
+@Suite(.serialized, .tags(.sandbox), .requires(.sandbox), .sandboxHosts(3))
 struct StagedInstallOverSSHTests {
     @Test func checkModeThenFullInstallThenSecondRunOnlySkips() async throws {
         let sandbox = try currentSandbox()
@@ -36,7 +36,7 @@ struct StagedInstallOverSSHTests {
 
         // 2. The full install through the built executable.
         let logs = sandbox.directory.appendingPathComponent("logs")
-        let tool = try AztecFleetSandbox.executable()
+        let tool = try BuiltTool.url("aztec-fleet")
         let first = try await ProcessRunner.run(ProcessRequest(
             executable: tool.path,
             arguments: ["install", inventoryURL.path, "--installer-url", installers.aztec, "--docker-installer-url", installers.docker,
