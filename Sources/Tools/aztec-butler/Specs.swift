@@ -18,14 +18,11 @@ let spec = CommandSpec(
     options: globalOptions,
     subcommands: [
         CommandSpec(name: "keys", summary: "List each server's newest keys file, the merged totals and every problem",
-                    discussion: "Looks in the data folder for {network}-keys-{serverId}-v{N}.json and keeps each server's highest version. Bad files, an attester on two servers and a publisher shared by two servers are problems: exit 1.",
-                    options: [jsonOption]),
+                    discussion: "Looks in the data folder for {network}-keys-{serverId}-v{N}.json and keeps each server's highest version. Bad files, an attester on two servers and a publisher shared by two servers are problems: exit 1.", options: [jsonOption]),
         CommandSpec(name: "get-queue-stats", summary: "The rollup's entry queue and when the provider's attesters arrive in the validator set",
-                    discussion: "Asks the Aztec node for the rollup address and checks the L1 chain id against the Ethereum node first. The provider's attesters are those of the keys files found in the entry queue; the next one without a coinbase is named. While the queue is bootstrapping (flush size 0) there is no arrival time. --json has the original Butler's shape. Needs AZTEC_STAKING_PROVIDER_ID.",
-                    options: [jsonOption, multicallOption]),
+                    discussion: "Asks the Aztec node for the rollup address and checks the L1 chain id against the Ethereum node first. The provider's attesters are those of the keys files found in the entry queue; the next one without a coinbase is named. While the queue is bootstrapping (flush size 0) there is no arrival time. --json has the original Butler's shape. Needs AZTEC_STAKING_PROVIDER_ID.", options: [jsonOption, multicallOption]),
         CommandSpec(name: "attesters", summary: "Every attester of the keys files: on-chain status, queue place and arrival, coinbase, server",
-                    discussion: "Reads getAttesterView for every attester in one Multicall3 pass, the rollup's entry queue and the provider's StakingRegistry queue in batches (5,000 attesters cost about ten HTTP requests). Places: PROVIDER_QUEUE (with position), ENTRY_QUEUE (with position and arrival time; none while bootstrapping), VALIDATING, LEAVING (ZOMBIE or EXITING), NOT_ON_CHAIN. The provider queue needs AZTEC_STAKING_PROVIDER_ID and a StakingRegistry (known for mainnet and Sepolia, else --staking-registry). Exit 1 when a keys file cannot be used.",
-                    options: [jsonOption, registryOption, multicallOption]),
+                    discussion: "Reads getAttesterView for every attester in one Multicall3 pass, the rollup's entry queue and the provider's StakingRegistry queue in batches (5,000 attesters cost about ten HTTP requests). Places: PROVIDER_QUEUE (with position), ENTRY_QUEUE (with position and arrival time; none while bootstrapping), VALIDATING, LEAVING (ZOMBIE or EXITING), NOT_ON_CHAIN. The provider queue needs AZTEC_STAKING_PROVIDER_ID and a StakingRegistry (known for mainnet and Sepolia, else --staking-registry). Exit 1 when a keys file cannot be used.", options: [jsonOption, registryOption, multicallOption]),
         CommandSpec(name: "prepare-deployment", summary: "Merge production and new keys into one new keys file per server, publishers assigned round-robin",
                     discussion: "Every server of --available-publishers ({\"serverId\": [\"0xpub…\"]}) gets {network}-keys-{serverId}-v{N+1}.json holding the production validators then the new ones, each publisher[i % n] of that server; coinbases come from the production file, else {dataDir}/{network}-cached-coinbases.json; schemaVersion and remoteSigner are the production file's. Fatal (exit 1, nothing written): an attester in both inputs, a zero-address coinbase, a publisher under two servers, a publisher with 0 ETH (all balances in one batched request to ETHEREUM_NODE_URL). A publisher below MIN_ETH_PER_ATTESTER × its attesters is a warning. N is the highest version of the server in the output and data folders. Bad input files: exit 2, naming the file and JSON path.",
                     options: [OptionSpec("production-keys", value: "FILE", help: "The keys file in production (needs validators and remoteSigner)"),
@@ -33,8 +30,7 @@ let spec = CommandSpec(
                               OptionSpec("available-publishers", value: "FILE", help: "JSON object: server id → array of publisher addresses"),
                               OptionSpec("output", short: "o", value: "DIR", help: "Where to write the files; default: the data folder")]),
         CommandSpec(name: "config", summary: "Show the effective configuration and where each value came from (secrets as ***)",
-                    discussion: "Exit 2 when a value cannot work (bad URL, port, id, amount), naming the variable and where it came from.",
-                    options: [jsonOption]),
+                    discussion: "Exit 2 when a value cannot work (bad URL, port, id, amount), naming the variable and where it came from.", options: [jsonOption]),
     ] + coinbaseCommandSpecs + providerCommandSpecs + serveCommandSpecs)
 let coinbaseCommandSpecs = [
     CommandSpec(name: "scrape-coinbases", summary: "Map the keys files' attesters to their coinbases from the StakingRegistry's StakedWithProvider events",
@@ -58,10 +54,8 @@ let providerCommandSpecs = [
                 discussion: "ADMIN defaults to AZTEC_STAKING_PROVIDER_ADMIN_ADDRESS. Scans the StakingRegistry's providers up to nextProviderIdentifier in batched reads (the original looped forever on an unknown admin); addresses compare case-insensitively. Exit 1 when no provider has that admin.",
                 arguments: [ArgumentSpec("ADMIN", help: "The provider's admin address", optional: true)],
                 options: [jsonOption, registryOption, multicallOption]),
-    CommandSpec(name: "check-publisher-eth", summary: "Each publisher's load, ETH balance and the top-up it needs",
-                discussion: publisherEthDiscussion, options: [jsonOption, multicallOption]),
-    CommandSpec(name: "get-publisher-eth", summary: "The same as check-publisher-eth (the original's command file name)",
-                discussion: publisherEthDiscussion, options: [jsonOption, multicallOption]),
+    CommandSpec(name: "check-publisher-eth", summary: "Each publisher's load, ETH balance and the top-up it needs", discussion: publisherEthDiscussion, options: [jsonOption, multicallOption]),
+    CommandSpec(name: "get-publisher-eth", summary: "The same as check-publisher-eth (the original's command file name)", discussion: publisherEthDiscussion, options: [jsonOption, multicallOption]),
 ]
 let serveOptions: [OptionSpec] = ButlerScraper.allCases.map { scraper in
     OptionSpec(intervalOption(scraper), value: "SECONDS",
@@ -71,10 +65,8 @@ let serveDiscussion = """
     Serves /metrics (Prometheus text format, the original Butler's metric names plus scrape health and per-attester duties) and /healthz on METRICS_HOST:METRICS_PORT (default 127.0.0.1:9464). With METRICS_BEARER_TOKEN set, /metrics needs "Authorization: Bearer <token>"; any METRICS_HOST beyond loopback requires the token. Attester states are kept in {dataDir}/{network}-attester-state.json and restored on restart; keys files are reloaded when they change. A failing Ethereum or Aztec node never stops the daemon: the affected metrics keep their last values and aztec_butler_scrape_errors_total grows until it recovers. SIGTERM or SIGINT stops it with the states saved.
     """
 let serveCommandSpecs = [
-    CommandSpec(name: "serve", summary: "Run the metrics daemon: attester states, queues, publisher balances and duties for Prometheus",
-                discussion: serveDiscussion, options: serveOptions),
-    CommandSpec(name: "start-server", summary: "The same as serve (the name the original's README uses)",
-                discussion: serveDiscussion, options: serveOptions),
+    CommandSpec(name: "serve", summary: "Run the metrics daemon: attester states, queues, publisher balances and duties for Prometheus", discussion: serveDiscussion, options: serveOptions),
+    CommandSpec(name: "start-server", summary: "The same as serve (the name the original's README uses)", discussion: serveDiscussion, options: serveOptions),
     CommandSpec(name: "install-service", summary: "Print a systemd unit that runs serve for this network",
                 discussion: "Prints aztec-butler-{network}.service for /etc/systemd/system/: Type=simple, Restart=always, RestartSec=5, sandboxed (NoNewPrivileges, ProtectSystem=strict, writes only to the data folder). The bearer token stays in the configuration file, never in the unit. Install with: aztec-butler --network NAME install-service | sudo tee /etc/systemd/system/aztec-butler-NAME.service && sudo systemctl daemon-reload && sudo systemctl enable --now aztec-butler-NAME",
                 options: [OptionSpec("user", value: "NAME", help: "Account the service runs as (default: the current one)"),

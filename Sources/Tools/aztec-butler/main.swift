@@ -3,7 +3,6 @@ import FleetKit
 import Foundation
 
 let io = ToolIO.process()
-
 func flagName(_ setting: ButlerSetting) -> String { setting.rawValue.lowercased().replacingOccurrences(of: "_", with: "-") }
 func intervalOption(_ scraper: ButlerScraper) -> String { scraper.rawValue.replacingOccurrences(of: "_", with: "-") + "-interval" }
 
@@ -23,7 +22,6 @@ func flag(_ choice: ButlerChoice, in command: String) -> String {
 
 /// A library problem about a choice, rendered with the option that makes it in front.
 struct FlaggedInputError: InputError { let description: String }
-
 func rendered(_ error: any Error, _ parsed: ParsedCommand) -> any Error {
     guard let problem = error as? any ButlerChoiceProblem else { return error }
     let text = (problem.choice.map { flag($0, in: parsed.path.last ?? "") + ": " } ?? "") + problem.situation
@@ -41,21 +39,15 @@ func render<Value: Encodable>(_ notes: [ButlerNote], _ value: Value?, _ lines: [
     return failed ? ToolExitCode.failure : ToolExitCode.success
 }
 
-func path(_ parsed: ParsedCommand, _ option: String) -> URL? {
-    parsed.value(option).map { URL(fileURLWithPath: $0, relativeTo: io.currentDirectory).standardizedFileURL }
-}
+func path(_ parsed: ParsedCommand, _ option: String) -> URL? { parsed.value(option).map { URL(fileURLWithPath: $0, relativeTo: io.currentDirectory).standardizedFileURL } }
 
-/// The address given with `--option`; nil when absent. `exactLength: false` accepts any text the address parser does.
+/// The address given with `--option` (or as the ADMIN argument); nil when absent. `exactLength: false` accepts any text the address parser does.
 func address(_ parsed: ParsedCommand, _ option: String, exactLength: Bool = true) throws -> EthereumAddress? {
-    guard let text = parsed.value(option) else { return nil }
+    guard let text = option == "ADMIN" ? parsed.arguments.first : parsed.value(option) else { return nil }
     guard let address = EthereumAddress(hex: text), !exactLength || text.count == 42 else {
-        throw UsageError(message: "--\(option): '\(text)' is not an address (0x + 40 hex digits)", commandPath: parsed.path)
+        throw UsageError(message: "\(option == "ADMIN" ? "" : "--")\(option): '\(text)' is not an address (0x + 40 hex digits)", commandPath: parsed.path)
     }
     return address
-}
-
-func multicall3(_ parsed: ParsedCommand, exactLength: Bool = true) throws -> EthereumAddress {
-    try address(parsed, "multicall3", exactLength: exactLength) ?? Multicall3.canonicalAddress
 }
 
 func request(_ parsed: ParsedCommand) throws -> ButlerConfigurationRequest {
@@ -66,7 +58,6 @@ func request(_ parsed: ParsedCommand) throws -> ButlerConfigurationRequest {
     return try .choosingNetwork(parsed.value("network"), flags: flags, environment: io.environment, homeDirectory: io.environment["HOME"] ?? NSHomeDirectory(),
                                 configFile: path(parsed, "config"), dataDirectory: path(parsed, "data-dir").map { ButlerGivenValue($0, name: "--data-dir") })
 }
-
 func configuration(_ parsed: ParsedCommand) throws -> ButlerConfiguration { try ButlerConfiguration.load(try request(parsed)) }
 
 func required(_ parsed: ParsedCommand, _ option: String, _ purpose: String = "") throws -> String {
@@ -80,15 +71,12 @@ func scrapeStart(_ parsed: ParsedCommand) throws -> CoinbaseScrapeStart {
     if parsed.flag("full") { throw UsageError(message: "--full and --from-block exclude each other", commandPath: parsed.path) }
     return .block(block)
 }
-
 func serve(_ parsed: ParsedCommand) async throws -> Int32 {
     let configuration = try configuration(parsed)
     var options = ButlerDaemonOptions()
-    for scraper in ButlerScraper.allCases {
-        if let text = parsed.value(intervalOption(scraper)) { try options.intervals.set(scraper, seconds: text) }
-    }
+    for scraper in ButlerScraper.allCases { if let text = parsed.value(intervalOption(scraper)) { try options.intervals.set(scraper, seconds: text) } }
     options.stakingRegistry = try address(parsed, "staking-registry")
-    options.multicall3 = try multicall3(parsed)
+    options.multicall3 = try address(parsed, "multicall3") ?? Multicall3.canonicalAddress
     let log: @Sendable (String) -> Void = { [network = configuration.network] line in io.writeError("aztec-butler[\(network)]: \(line)\n") }
     let service = Task { try await ButlerService.run(configuration: configuration, options: options, log: log) }
     // SIGTERM (systemd) and SIGINT (Ctrl-C) end the service; the states are saved on the way out.
@@ -113,7 +101,7 @@ func run(_ parsed: ParsedCommand) async throws -> Int32 {
         let report = try configuration(parsed).report
         return try render([], report, report.lines, parsed, slashes: false, failed: false)
     case "get-queue-stats":
-        let report = try await EntryQueueStatsQuery(configuration: try configuration(parsed), multicall3: try multicall3(parsed, exactLength: false)).run()
+        let report = try await EntryQueueStatsQuery(configuration: try configuration(parsed), multicall3: try address(parsed, "multicall3", exactLength: false) ?? Multicall3.canonicalAddress).run()
         return try render(report.notes, report.stats, report.lines, parsed, failed: report.notes.hasProblems)
     case "scrape-coinbases":
         let outcome = try await CoinbaseScrape(configuration: try configuration(parsed), start: try scrapeStart(parsed),
@@ -128,7 +116,7 @@ func run(_ parsed: ParsedCommand) async throws -> Int32 {
         return try render(outcome.notes, outcome.report, outcome.lines, parsed, slashes: false, failed: false)
     case "attesters":
         let report = try await AttestersQuery(configuration: try configuration(parsed), stakingRegistry: try address(parsed, "staking-registry"),
-                                              multicall3: try multicall3(parsed)).run()
+                                              multicall3: try address(parsed, "multicall3") ?? Multicall3.canonicalAddress).run()
         return try render(report.notes, report.placements, report.placements.textLines, parsed, failed: report.notes.hasProblems)
     case "prepare-deployment":
         let files = try ["production-keys", "new-public-keys", "available-publishers"].map { try path(parsed, $0) ?? URL(fileURLWithPath: try required(parsed, $0)) }
@@ -140,17 +128,11 @@ func run(_ parsed: ParsedCommand) async throws -> Int32 {
         return ToolExitCode.success
     case "get-provider-id":
         let configuration = try configuration(parsed)
-        let admin = try parsed.arguments.first.map { text in
-            guard let address = EthereumAddress(hex: text), text.count == 42 else {
-                throw UsageError(message: "ADMIN: '\(text)' is not an address (0x + 40 hex digits)", commandPath: parsed.path)
-            }
-            return address
-        }
-        let report = try await ProviderLookup(configuration: configuration, admin: admin, stakingRegistry: try address(parsed, "staking-registry"),
-                                              multicall3: try multicall3(parsed)).run()
+        let report = try await ProviderLookup(configuration: configuration, admin: try address(parsed, "ADMIN"), stakingRegistry: try address(parsed, "staking-registry"),
+                                              multicall3: try address(parsed, "multicall3") ?? Multicall3.canonicalAddress).run()
         return try render(report.notes, report.provider, report.provider?.lines ?? [], parsed, failed: report.provider == nil)
     case "check-publisher-eth", "get-publisher-eth":
-        let report = try await PublisherFundingCheck(configuration: try configuration(parsed), multicall3: try multicall3(parsed)).run()
+        let report = try await PublisherFundingCheck(configuration: try configuration(parsed), multicall3: try address(parsed, "multicall3") ?? Multicall3.canonicalAddress).run()
         return try render(report.notes, report.funding, report.funding.textLines, parsed, failed: report.needsAttention)
     case "serve", "start-server": return try await serve(parsed)
     case "install-service":
