@@ -58,10 +58,11 @@ public struct ToolIO: Sendable {
     public var colored: Bool { shouldColorConsole(isTerminal: standardErrorIsTerminal, environment: environment) }
 
     /// Writes `value` to standard output as pretty JSON with sorted keys, passed through
-    /// `redact` (a session's ``FleetSession/redact(_:)``) first.
-    public func writeJSON<Value: Encodable>(_ value: Value, redact: (String) -> String = { $0 }) throws {
+    /// `redact` (a session's ``FleetSession/redact(_:)``) first. `escapingSlashes: false`
+    /// writes paths and URLs as they are (`/` instead of `\/`).
+    public func writeJSON<Value: Encodable>(_ value: Value, escapingSlashes: Bool = true, redact: (String) -> String = { $0 }) throws {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = escapingSlashes ? [.prettyPrinted, .sortedKeys] : [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         writeOutput(redact(String(decoding: try encoder.encode(value), as: UTF8.self)) + "\n")
     }

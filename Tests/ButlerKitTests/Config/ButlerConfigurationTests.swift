@@ -17,7 +17,10 @@ import Testing
             try FileManager.default.createDirectory(at: folder.appendingPathComponent("aztec-butler"), withIntermediateDirectories: true)
             try ButlerFixtures.write(file, "aztec-butler/\(network)-base.env", in: folder)
         }
-        return try ButlerConfiguration.load(ButlerConfigurationRequest(network: network, flags: flags, environment: environment, homeDirectory: home))
+        let given = Dictionary(uniqueKeysWithValues: flags.map { setting, value in
+            (setting, ButlerGivenValue(value, name: "--" + setting.rawValue.lowercased().replacingOccurrences(of: "_", with: "-")))
+        })
+        return try ButlerConfiguration.load(ButlerConfigurationRequest(network: network, flags: given, environment: environment, homeDirectory: home))
     }
 
     func problems(flags: [ButlerSetting: String] = [:], environment: [String: String] = [:], file: String? = nil) -> [String] {
@@ -44,7 +47,7 @@ import Testing
         let ignored = ButlerPaths(environment: ["XDG_CONFIG_HOME": "relative/dir", "XDG_DATA_HOME": ""], homeDirectory: home)
         #expect(ignored.configDirectory.path == "/home/op/.config/aztec-butler", "a relative XDG path is ignored")
         #expect(ignored.dataDirectory.path == "/home/op/.local/share/aztec-butler")
-        let flagged = ButlerPaths(environment: ["XDG_DATA_HOME": "/srv/data"], homeDirectory: home, dataDirectory: URL(fileURLWithPath: "/tmp/keys"))
+        let flagged = ButlerPaths(environment: ["XDG_DATA_HOME": "/srv/data"], homeDirectory: home, dataDirectory: ButlerGivenValue(URL(fileURLWithPath: "/tmp/keys"), name: "--data-dir"))
         #expect(flagged.dataDirectory.path == "/tmp/keys" && flagged.dataDirectorySource == .flag("--data-dir"))
     }
 
@@ -91,7 +94,7 @@ import Testing
         #expect(configuration.value(.metricsBearerToken).shownText == "***")
         #expect(configuration.value(.metricsBearerToken).text == nil, "the secret is only kept as a Secret")
         #expect(configuration.unusedFileVariables == ["SAFE_API_KEY"])
-        let report = configuration.reportLines().joined(separator: "\n") + String(decoding: try configuration.reportJSONData(), as: UTF8.self)
+        let report = configuration.report.lines.joined(separator: "\n") + String(decoding: try JSONEncoder().encode(configuration.report), as: UTF8.self)
         #expect(!report.contains("s3cr3t") && report.contains("***"))
     }
 

@@ -5,9 +5,10 @@ import Foundation
 import Testing
 
 @Suite(.tags(.unit)) struct ButlerServiceUnitTests {
-    @Test func theUnitRunsServeForItsNetworkSandboxed() {
-        let unit = ButlerServiceUnit(network: "mainnet", executable: "/usr/local/bin/aztec-butler", user: "butler",
-                                     configFile: "/etc/aztec-butler/mainnet-base.env", dataDirectory: "/var/lib/aztec butler")
+    @Test func theUnitRunsServeForItsNetworkSandboxed() throws {
+        let command = ["/usr/local/bin/aztec-butler", "--network", "mainnet", "--config", "/etc/aztec-butler/mainnet-base.env",
+                       "--data-dir", "/var/lib/aztec butler", "serve"]
+        let unit = try ButlerServiceUnit(network: "mainnet", command: command, user: "butler", dataDirectory: "/var/lib/aztec butler")
         #expect(unit.fileName == "aztec-butler-mainnet.service")
         let lines = unit.text.split(separator: "\n").map(String.init)
         for expected in ["Type=simple", "Restart=always", "RestartSec=5", "User=butler", "NoNewPrivileges=yes", "ProtectSystem=strict",
@@ -23,8 +24,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let data = folder.appendingPathComponent("data $dir%")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-        let unit = ButlerServiceUnit(network: "testnet", executable: try BuiltTool.path("aztec-butler"), user: "root",
-                                     configFile: nil, dataDirectory: data.path)
+        let unit = try ButlerServiceUnit(network: "testnet", command: [try BuiltTool.path("aztec-butler"), "--network", "testnet",
+                                                                       "--data-dir", data.path, "serve"], user: "root", dataDirectory: data.path)
         let file = folder.appendingPathComponent(unit.fileName)
         try unit.text.write(to: file, atomically: true, encoding: .utf8)
         let analyzer = "/usr/bin/systemd-analyze"

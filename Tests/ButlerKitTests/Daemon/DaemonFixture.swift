@@ -90,7 +90,7 @@ final class DaemonFixture: Sendable {
 
     func configuration(extra: [String: String] = [:]) throws -> ButlerConfiguration {
         try ButlerConfiguration.load(ButlerConfigurationRequest(network: "testnet", environment: environment(extra: extra),
-                                                                homeDirectory: "/nonexistent-home", dataDirectory: folder))
+                                                                homeDirectory: "/nonexistent-home", dataDirectory: ButlerGivenValue(folder, name: "--data-dir")))
     }
 
     /// `aztec-butler serve` on this fixture's nodes and data, listening on 127.0.0.1:`port`
@@ -102,7 +102,7 @@ final class DaemonFixture: Sendable {
         var arguments = ["--network", "testnet", "--data-dir", folder.path, "serve",
                          "--staking-registry", evm.deployment.stakingRegistry.checksummed,
                          "--multicall3", evm.deployment.multicall3.checksummed]
-        for scraper in ButlerScraper.allCases { arguments += ["--\(scraper.intervalOption)", interval] }
+        for scraper in ButlerScraper.allCases { arguments += ["--\(scraper.rawValue.replacingOccurrences(of: "_", with: "-"))-interval", interval] }
         let executable = try BuiltTool.path("aztec-butler")
         return Task {
             try await ProcessRunner.run(ProcessRequest(executable: executable, arguments: arguments, timeout: .seconds(600),

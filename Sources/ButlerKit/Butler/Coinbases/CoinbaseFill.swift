@@ -44,7 +44,8 @@ public enum CoinbaseFill {
     public static func target(for source: URL, network: String, incrementVersion: Bool) throws -> URL {
         guard incrementVersion else { return source }
         guard let name = KeysFileName(parsing: source.lastPathComponent, network: network) else {
-            throw CoinbaseFillError(message: "--increment-version: \(source.lastPathComponent) is not named {network}-keys-{serverId}-v{N}.json for network \(network), so its next version has no name")
+            throw CoinbaseFillError(situation: "\(source.lastPathComponent) is not named {network}-keys-{serverId}-v{N}.json for network \(network), so its next version has no name",
+                                    choice: .nextKeysFileVersion)
         }
         let folder = source.deletingLastPathComponent()
         let next = try KeysDirectory(folder: folder, network: network).nextFileName(serverId: name.serverId)
@@ -95,15 +96,18 @@ public struct CoinbaseFillResult: Sendable, Equatable {
 }
 
 /// A fill that cannot be done as asked.
-public struct CoinbaseFillError: Error, Sendable, CustomStringConvertible, InputError {
+public struct CoinbaseFillError: ButlerChoiceProblem, Sendable, InputError {
     /// What is wrong and what to do.
-    public let message: String
+    public let situation: String
+    /// The choice that would resolve it, when one does.
+    public let choice: ButlerChoice?
 
     /// Creates the error.
-    public init(message: String) {
-        self.message = message
+    public init(situation: String, choice: ButlerChoice? = nil) {
+        self.situation = situation
+        self.choice = choice
     }
 
-    /// The message.
-    public var description: String { message }
+    /// The problem with the choice in front.
+    public var message: String { description }
 }

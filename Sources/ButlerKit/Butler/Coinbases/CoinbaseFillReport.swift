@@ -1,9 +1,9 @@
 import Foundation
 
-/// What `fill-coinbases` did, as `--json` prints it: addresses as the files write them.
-public struct CoinbaseFillReport: Sendable, Equatable, Encodable {
+/// What `fill-coinbases` did, in the JSON shape tools print: addresses as the files write them.
+public struct CoinbaseFillReport: Sendable, Equatable, Codable {
     /// One coinbase written into the keys file.
-    public struct Filled: Sendable, Equatable, Encodable {
+    public struct Filled: Sendable, Equatable, Codable {
         /// The validator's attester.
         public let attester: String
         /// The coinbase filled in.
@@ -11,7 +11,7 @@ public struct CoinbaseFillReport: Sendable, Equatable, Encodable {
     }
 
     /// A validator whose coinbase differs from the cache; the file's value was kept.
-    public struct Disagreement: Sendable, Equatable, Encodable {
+    public struct Disagreement: Sendable, Equatable, Codable {
         /// The validator's attester.
         public let attester: String
         /// The coinbase the keys file has (kept).

@@ -24,9 +24,9 @@ public enum CoinbaseNetworks {
 public enum CoinbaseScrapeStart: Sendable, Equatable {
     /// After the cache's `lastScrapedBlock`, or at the network's start block when there is no cache.
     case incremental
-    /// At the network's start block, whatever the cache says (`--full`).
+    /// At the network's start block, whatever the cache says (a full rescan).
     case full
-    /// At this block (`--from-block N`).
+    /// At this block.
     case block(UInt64)
 }
 
@@ -63,7 +63,7 @@ public struct CoinbaseScrapeRequest: Sendable {
     }
 }
 
-/// What a scrape read, merged and wrote; `--json` prints it.
+/// What a scrape read, merged and wrote, in the JSON shape tools print.
 public struct CoinbaseScrapeReport: Sendable, Codable, Equatable {
     /// The network.
     public var network: String
@@ -99,17 +99,20 @@ public struct CoinbaseScrapeReport: Sendable, Codable, Equatable {
 }
 
 /// A scrape that cannot be done as asked (a cache of another provider or network).
-public struct CoinbaseScrapeError: Error, Sendable, CustomStringConvertible, InputError {
+public struct CoinbaseScrapeError: ButlerChoiceProblem, Sendable, InputError {
     /// What is wrong and what to do.
-    public let message: String
+    public let situation: String
+    /// The choice that would resolve it, when one does.
+    public let choice: ButlerChoice?
 
     /// Creates the error.
-    public init(message: String) {
-        self.message = message
+    public init(situation: String, choice: ButlerChoice? = nil) {
+        self.situation = situation
+        self.choice = choice
     }
 
-    /// The message.
-    public var description: String { message }
+    /// The problem with the choice in front.
+    public var message: String { description }
 }
 
 /// `scrape-coinbases`: reads the provider's `StakedWithProvider` events from the StakingRegistry
@@ -157,10 +160,12 @@ public struct CoinbaseScraper: Sendable {
         let providerText = String(request.providerId)
         if let cached {
             if cached.network != request.network {
-                throw CoinbaseScrapeError(message: "the coinbase cache \(request.cacheURL.path) is for network \(cached.network), not \(request.network); name another file with --output")
+                throw CoinbaseScrapeError(situation: "the coinbase cache \(request.cacheURL.path) is for network \(cached.network), not \(request.network); name another file",
+                                          choice: .coinbaseCacheFile)
             }
             if UInt256(decimal: cached.stakingProviderId) != UInt256(request.providerId) {
-                throw CoinbaseScrapeError(message: "the coinbase cache \(request.cacheURL.path) is for staking provider \(cached.stakingProviderId), not \(providerText); name another file with --output or move it away")
+                throw CoinbaseScrapeError(situation: "the coinbase cache \(request.cacheURL.path) is for staking provider \(cached.stakingProviderId), not \(providerText); name another file or move it away",
+                                          choice: .coinbaseCacheFile)
             }
         }
         let fromBlock: UInt64

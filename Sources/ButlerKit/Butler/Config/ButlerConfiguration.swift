@@ -1,31 +1,64 @@
 import FleetKit
 import Foundation
 
+/// A value given directly for a run (on a command line, say) with the name it was given
+/// under; reports show its source as "flag {name}".
+public struct ButlerGivenValue<Value: Sendable & Equatable>: Sendable, Equatable {
+    /// The value.
+    public var value: Value
+    /// The name it was given under, e.g. a command line's flag.
+    public var name: String
+
+    /// Wraps a value given under `name`.
+    public init(_ value: Value, name: String) {
+        self.value = value
+        self.name = name
+    }
+}
+
 /// What a command needs to load a network's configuration: everything the executable read
 /// from its command line and process, passed in (the library reads no environment itself).
 public struct ButlerConfigurationRequest: Sendable {
     /// The network, e.g. `mainnet`; each network has its own file and paths.
     public var network: String
-    /// Values given as command-line flags; they win over everything else.
-    public var flags: [ButlerSetting: String]
+    /// Values given directly for this run; they win over everything else.
+    public var flags: [ButlerSetting: ButlerGivenValue<String>]
     /// The process environment; wins over the file.
     public var environment: [String: String]
     /// The home folder, for the default paths.
     public var homeDirectory: String
-    /// A configuration file named with `--config`; it must exist. Nil: `{config dir}/{network}-base.env`, used when present.
+    /// A configuration file chosen for this run; it must exist. Nil: `{config dir}/{network}-base.env`, used when present.
     public var configFile: URL?
-    /// A data folder named with `--data-dir`; nil: the XDG default.
-    public var dataDirectory: URL?
+    /// A data folder chosen for this run; nil: the XDG default.
+    public var dataDirectory: ButlerGivenValue<URL>?
 
     /// Describes a configuration to load.
-    public init(network: String, flags: [ButlerSetting: String] = [:], environment: [String: String], homeDirectory: String,
-                configFile: URL? = nil, dataDirectory: URL? = nil) {
+    public init(network: String, flags: [ButlerSetting: ButlerGivenValue<String>] = [:], environment: [String: String], homeDirectory: String,
+                configFile: URL? = nil, dataDirectory: ButlerGivenValue<URL>? = nil) {
         self.network = network
         self.flags = flags
         self.environment = environment
         self.homeDirectory = homeDirectory
         self.configFile = configFile
         self.dataDirectory = dataDirectory
+    }
+
+    /// Describes a configuration to load for the network ``ButlerNetwork/choose(requested:configFile:configured:)``
+    /// picks: the one asked for, else the one `configFile`'s name says, else the only one
+    /// configured in the configuration folder, else `testnet`.
+    /// - Throws: ``ButlerConfigError`` about the network when none can be picked or the name is bad.
+    public static func choosingNetwork(_ requested: String?, flags: [ButlerSetting: ButlerGivenValue<String>] = [:],
+                                       environment: [String: String], homeDirectory: String, configFile: URL? = nil,
+                                       dataDirectory: ButlerGivenValue<URL>? = nil) throws(ButlerConfigError) -> ButlerConfigurationRequest {
+        let configured = ButlerPaths(environment: environment, homeDirectory: homeDirectory).configuredNetworks()
+        let network = try ButlerNetwork.choose(requested: requested, configFile: configFile, configured: configured)
+        return ButlerConfigurationRequest(network: network, flags: flags, environment: environment, homeDirectory: homeDirectory,
+                                          configFile: configFile, dataDirectory: dataDirectory)
+    }
+
+    /// The configuration and data folders this request resolves to.
+    public var paths: ButlerPaths {
+        ButlerPaths(environment: environment, homeDirectory: homeDirectory, dataDirectory: dataDirectory)
     }
 }
 
@@ -80,8 +113,8 @@ public struct ButlerConfiguration: Sendable {
     /// Loads and checks the configuration; throws every problem at once (bad file lines,
     /// values that cannot work), each naming the variable and where its value came from.
     public static func load(_ request: ButlerConfigurationRequest) throws(ButlerConfigError) -> ButlerConfiguration {
-        if let problem = ButlerNetwork.problem(with: request.network) { throw ButlerConfigError(message: "--network: \(problem)") }
-        let paths = ButlerPaths(environment: request.environment, homeDirectory: request.homeDirectory, dataDirectory: request.dataDirectory)
+        if let problem = ButlerNetwork.problem(with: request.network) { throw ButlerConfigError(situation: problem, choice: .network) }
+        let paths = request.paths
         let configFile = request.configFile ?? paths.configFile(network: request.network)
         let file = try readFile(configFile, required: request.configFile != nil)
         let fileEntries = file?.lastEntries ?? [:]
@@ -89,8 +122,8 @@ public struct ButlerConfiguration: Sendable {
         var secret: Secret?
         for setting in ButlerSetting.allCases {
             let given: (String, ButlerSettingSource)?
-            if let text = request.flags[setting], !text.isEmpty, let flag = setting.flag {
-                given = (text, .flag("--" + flag))
+            if let flag = request.flags[setting], !flag.value.isEmpty, !setting.isSecret {
+                given = (flag.value, .flag(flag.name))
             } else if let text = request.environment[setting.variable], !text.isEmpty {
                 given = (text, .environment(setting.variable))
             } else if let entry = fileEntries[setting.variable], !entry.value.isEmpty {

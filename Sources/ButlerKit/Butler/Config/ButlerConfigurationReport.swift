@@ -1,52 +1,78 @@
 import Foundation
 
 extension ButlerConfiguration {
-    /// The effective configuration for people: paths, then each variable with its value
-    /// (secrets as `***`) and where it came from.
-    public func reportLines() -> [String] {
-        var lines = [
-            "network: \(network)",
-            "config file: \(configFile.path)" + (configFileFound ? "" : " (not found: defaults apply)"),
-            "data folder: \(paths.dataDirectory.path) (\(paths.dataDirectorySource))",
-        ]
-        let nameWidth = values.map(\.setting.variable.count).max() ?? 0
-        let valueWidth = values.map(\.shownText.count).max() ?? 0
-        for value in values {
-            let name = "  " + value.setting.variable.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  "
-            lines.append(value.isSet
-                ? name + value.shownText.padding(toLength: valueWidth, withPad: " ", startingAt: 0) + "  " + value.source.description
-                : name + value.shownText)
-        }
-        if !unusedFileVariables.isEmpty {
-            lines.append("not used from the file: \(unusedFileVariables.joined(separator: ", "))")
-        }
-        return lines
-    }
-
-    /// The effective configuration as pretty JSON (secrets as `***`, unset values as null).
-    public func reportJSONData() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(ConfigurationReport(self))
-    }
+    /// The effective configuration as a report (`config`): paths, then each variable with its
+    /// value (secrets as `***`) and where it came from.
+    public var report: ButlerConfigurationReport { ButlerConfigurationReport(self) }
 }
 
-/// The JSON shape of `aztec-butler config --json`.
-private struct ConfigurationReport: Encodable {
-    struct Setting: Encodable {
-        let variable: String
-        let value: String?
-        let source: String
-        let location: String?
+/// What `config` shows: the effective configuration, secrets as `***`, unset values left out of the JSON.
+public struct ButlerConfigurationReport: Sendable, Codable, Equatable {
+    /// One variable's effective value and where it came from.
+    public struct Setting: Sendable, Codable, Equatable {
+        /// The variable, e.g. `SERVER_ID`.
+        public let variable: String
+        /// The value as shown (`***` for a secret); nil when unset.
+        public let value: String?
+        /// flag, environment, file, default or unset.
+        public let source: String
+        /// The flag's or variable's name, or `path:line` of the file; nil for default and unset.
+        public let location: String?
+        /// How the source reads in text, e.g. "file /path:3".
+        let sourceText: String
+
+        enum CodingKeys: String, CodingKey { case variable, value, source, location }
+
+        /// Decodes the JSON shape; the text of the source is rebuilt from it.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            variable = try container.decode(String.self, forKey: .variable)
+            value = try container.decodeIfPresent(String.self, forKey: .value)
+            source = try container.decode(String.self, forKey: .source)
+            location = try container.decodeIfPresent(String.self, forKey: .location)
+            sourceText = switch source {
+            case "default": "default"
+            case "unset": "not set"
+            default: "\(source) \(location ?? "")"
+            }
+        }
+
+        /// Encodes the JSON shape; an unset value or absent location is left out.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(variable, forKey: .variable)
+            try container.encodeIfPresent(value, forKey: .value)
+            try container.encode(source, forKey: .source)
+            try container.encodeIfPresent(location, forKey: .location)
+        }
+
+        init(_ value: ButlerSettingValue) {
+            variable = value.setting.variable
+            self.value = value.isSet ? value.shownText : nil
+            source = value.source.kind
+            location = switch value.source {
+            case .file(let path, let line): "\(path):\(line)"
+            case .flag(let name), .environment(let name): name
+            case .defaultValue, .unset: nil
+            }
+            sourceText = value.source.description
+        }
     }
 
-    let network: String
-    let configFile: String
-    let configFileFound: Bool
-    let dataDirectory: String
-    let dataDirectorySource: String
-    let settings: [Setting]
-    let unusedFileVariables: [String]
+    /// The network.
+    public let network: String
+    /// The configuration file read, or looked for.
+    public let configFile: String
+    /// Whether that file exists.
+    public let configFileFound: Bool
+    /// The data folder.
+    public let dataDirectory: String
+    /// Where the data folder came from, e.g. "environment XDG_DATA_HOME".
+    public let dataDirectorySource: String
+    /// Every setting in ``ButlerSetting`` order.
+    public let settings: [Setting]
+    /// Names in the file this version does not use.
+    public let unusedFileVariables: [String]
 
     init(_ configuration: ButlerConfiguration) {
         network = configuration.network
@@ -54,15 +80,29 @@ private struct ConfigurationReport: Encodable {
         configFileFound = configuration.configFileFound
         dataDirectory = configuration.paths.dataDirectory.path
         dataDirectorySource = configuration.paths.dataDirectorySource.description
-        settings = configuration.values.map { value in
-            let location: String? = switch value.source {
-            case .file(let path, let line): "\(path):\(line)"
-            case .flag(let name), .environment(let name): name
-            case .defaultValue, .unset: nil
-            }
-            return Setting(variable: value.setting.variable, value: value.isSet ? value.shownText : nil,
-                           source: value.source.kind, location: location)
-        }
+        settings = configuration.values.map(Setting.init)
         unusedFileVariables = configuration.unusedFileVariables
+    }
+
+    /// The report for people: paths, then one aligned line per variable.
+    public var lines: [String] {
+        var lines = [
+            "network: \(network)",
+            "config file: \(configFile)" + (configFileFound ? "" : " (not found: defaults apply)"),
+            "data folder: \(dataDirectory) (\(dataDirectorySource))",
+        ]
+        let shown = settings.map { $0.value ?? "(not set)" }
+        let nameWidth = settings.map(\.variable.count).max() ?? 0
+        let valueWidth = shown.map(\.count).max() ?? 0
+        for (setting, text) in zip(settings, shown) {
+            let name = "  " + setting.variable.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  "
+            lines.append(setting.value != nil
+                ? name + text.padding(toLength: valueWidth, withPad: " ", startingAt: 0) + "  " + setting.sourceText
+                : name + text)
+        }
+        if !unusedFileVariables.isEmpty {
+            lines.append("not used from the file: \(unusedFileVariables.joined(separator: ", "))")
+        }
+        return lines
     }
 }

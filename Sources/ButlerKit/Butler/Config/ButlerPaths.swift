@@ -19,14 +19,14 @@ public struct ButlerPaths: Sendable, Equatable {
     public let dataDirectorySource: ButlerSettingSource
 
     /// Resolves both folders from `environment` and the home folder; `dataDirectory`, when
-    /// given (the `--data-dir` flag), wins over the environment.
-    public init(environment: [String: String], homeDirectory: String, dataDirectory: URL? = nil) {
+    /// given directly for the run, wins over the environment.
+    public init(environment: [String: String], homeDirectory: String, dataDirectory: ButlerGivenValue<URL>? = nil) {
         let home = URL(fileURLWithPath: homeDirectory, isDirectory: true)
         configDirectory = Self.base(environment["XDG_CONFIG_HOME"], fallback: home.appendingPathComponent(".config"))
             .appendingPathComponent(Self.folderName, isDirectory: true)
         if let dataDirectory {
-            self.dataDirectory = dataDirectory
-            dataDirectorySource = .flag("--data-dir")
+            self.dataDirectory = dataDirectory.value
+            dataDirectorySource = .flag(dataDirectory.name)
         } else if let xdg = Self.usable(environment["XDG_DATA_HOME"]) {
             self.dataDirectory = URL(fileURLWithPath: xdg, isDirectory: true).appendingPathComponent(Self.folderName, isDirectory: true)
             dataDirectorySource = .environment("XDG_DATA_HOME")
@@ -79,7 +79,7 @@ public enum ButlerNetwork {
     }
 
     /// Picks the network as the original does: the one asked for; else the one a
-    /// `--config` file's name says; else the only configured network; else `testnet` when it is
+    /// chosen configuration file's name says; else the only configured network; else `testnet` when it is
     /// configured or nothing is. Throws when several are configured and none is `testnet`.
     public static func choose(requested: String?, configFile: URL?, configured: [String]) throws(ButlerConfigError) -> String {
         let chosen: String
@@ -92,9 +92,9 @@ public enum ButlerNetwork {
         } else if configured.isEmpty || configured.contains("testnet") {
             chosen = "testnet"
         } else {
-            throw ButlerConfigError(message: "several networks are configured (\(configured.joined(separator: ", "))); choose one with --network")
+            throw ButlerConfigError(situation: "several networks are configured (\(configured.joined(separator: ", "))); choose one", choice: .network)
         }
-        if let problem = problem(with: chosen) { throw ButlerConfigError(message: "--network: \(problem)") }
+        if let problem = problem(with: chosen) { throw ButlerConfigError(situation: problem, choice: .network) }
         return chosen
     }
 }

@@ -1,9 +1,8 @@
 /// The variables of the original Butler's `{network}-base.env`, with their defaults.
 ///
-/// Each can come from a command-line flag (`--server-id` for `SERVER_ID` …, except the secret
-/// token, which never goes on a command line), the process environment, the network's file,
-/// or its default, in that order.
-public enum ButlerSetting: String, CaseIterable, Sendable, Hashable {
+/// Each can be given directly for a run (on a command line, say; never the secret token), or
+/// come from the process environment, the network's file, or its default, in that order.
+public enum ButlerSetting: String, CaseIterable, Sendable, Hashable, Codable {
     /// This server's id in keys file names (default `server-01`).
     case serverId = "SERVER_ID"
     /// The L1 chain id the nodes must be on; checked against the Aztec node when set.
@@ -31,11 +30,6 @@ public enum ButlerSetting: String, CaseIterable, Sendable, Hashable {
     /// The variable's name, e.g. `SERVER_ID`.
     public var variable: String { rawValue }
 
-    /// The command-line flag that sets it, e.g. `server-id`; nil for the secret token.
-    public var flag: String? {
-        isSecret ? nil : rawValue.lowercased().replacingOccurrences(of: "_", with: "-")
-    }
-
     /// The value used when nothing else gives one; nil when the setting has no default.
     public var defaultValue: String? {
         switch self {
@@ -52,7 +46,7 @@ public enum ButlerSetting: String, CaseIterable, Sendable, Hashable {
     /// Whether the value is masked as `***` wherever it is shown.
     public var isSecret: Bool { self == .metricsBearerToken }
 
-    /// One line of help for `--help` and the docs.
+    /// One line of help for people and the docs.
     public var help: String {
         switch self {
         case .serverId: "This server's id, as in {network}-keys-{serverId}-v{N}.json"
@@ -72,7 +66,7 @@ public enum ButlerSetting: String, CaseIterable, Sendable, Hashable {
 
 /// Where a setting's value came from.
 public enum ButlerSettingSource: Sendable, Equatable, CustomStringConvertible {
-    /// A command-line flag, e.g. `--server-id`.
+    /// Given directly for the run, under this name (a command line's flag, say).
     case flag(String)
     /// The process environment variable of that name.
     case environment(String)
@@ -94,7 +88,7 @@ public enum ButlerSettingSource: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// "flag --server-id", "environment SERVER_ID", "file /path:3", "default", "not set".
+    /// "flag {name}", "environment SERVER_ID", "file /path:3", "default", "not set".
     public var description: String {
         switch self {
         case .flag(let name): "flag \(name)"

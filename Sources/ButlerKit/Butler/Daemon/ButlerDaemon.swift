@@ -139,7 +139,8 @@ public actor ButlerDaemon {
             guard let providerId = state.providerId else { return }
             let context = try await chainContext()
             guard let registry = options.stakingRegistry ?? StakingRegistryDeployments.address(chainId: context.chainId) else {
-                throw ButlerDaemonError(message: "no StakingRegistry is known for L1 chain \(context.chainId); give --staking-registry")
+                throw ButlerDaemonError(situation: "no StakingRegistry is known for L1 chain \(context.chainId); give its address to read the provider queue",
+                                        choice: .stakingRegistry)
             }
             let reader = StakingRegistryReader(client: context.ethereum, registry: registry, strategy: context.strategy)
             state.providerQueue = try await reader.providerQueue(providerId).map(\.attester)

@@ -2,7 +2,7 @@ import Foundation
 
 /// The daemon's periodic reads; each runs on its own interval and keeps its own error count
 /// and last-success time, so an outage of one source leaves the others' metrics fresh.
-public enum ButlerScraper: String, CaseIterable, Sendable, Hashable, Comparable {
+public enum ButlerScraper: String, CaseIterable, Sendable, Hashable, Codable, Comparable {
     /// `getAttesterView` of every attester (Multicall3), then the state machine.
     case attesterViews = "attester_views"
     /// The staking provider's queue on the StakingRegistry.
@@ -27,11 +27,6 @@ public enum ButlerScraper: String, CaseIterable, Sendable, Hashable, Comparable 
         case .validatorStats: .seconds(60)
         case .keys: .seconds(5)
         }
-    }
-
-    /// The `serve` option that sets the interval, e.g. `attester-views-interval`.
-    public var intervalOption: String {
-        rawValue.replacingOccurrences(of: "_", with: "-") + "-interval"
     }
 
     /// Orders scrapers as the daemon's first round runs them: keys, the queues, then views.
@@ -61,27 +56,35 @@ public struct ButlerScrapeIntervals: Sendable, Equatable {
 
     /// Sets the interval of `scraper` from seconds as text (`30`, `0.5`).
     ///
-    /// - Throws: ``ButlerDaemonError`` naming the option when the text is not a number of
+    /// - Throws: ``ButlerDaemonError`` about the scraper's interval when the text is not a number of
     ///   seconds within ``allowed``: a zero or negative interval would spin, an enormous one
     ///   would never run.
     public mutating func set(_ scraper: ButlerScraper, seconds text: String) throws(ButlerDaemonError) {
         guard let seconds = Double(text.trimmingCharacters(in: .whitespaces)), seconds.isFinite, Self.allowed.contains(seconds) else {
-            throw ButlerDaemonError(message: "--\(scraper.intervalOption): expected seconds from 0.1 to 86400, got '\(text)'")
+            throw ButlerDaemonError(situation: "expected seconds from 0.1 to 86400, got '\(text)'", choice: .scrapeInterval(scraper))
         }
         values[scraper] = .milliseconds(Int64((seconds * 1000).rounded()))
     }
 }
 
 /// The daemon cannot start or was given values that cannot work.
-public struct ButlerDaemonError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// What is wrong, naming the option or file.
-    public let message: String
+public struct ButlerDaemonError: ButlerChoiceProblem, Sendable, Equatable {
+    /// What is wrong, naming the setting or file.
+    public let situation: String
+    /// The choice the problem is about, when one.
+    public let choice: ButlerChoice?
 
-    /// Creates an error.
-    public init(message: String) {
-        self.message = message
+    /// Creates an error about `choice`, or about none.
+    public init(situation: String, choice: ButlerChoice? = nil) {
+        self.situation = situation
+        self.choice = choice
     }
 
-    /// The message.
-    public var description: String { message }
+    /// Creates an error about no particular choice.
+    public init(message: String) {
+        self.init(situation: message)
+    }
+
+    /// The problem with the choice in front.
+    public var message: String { description }
 }

@@ -1,26 +1,32 @@
 import Foundation
 
-/// The systemd unit `aztec-butler install-service` prints: one service per network, run as
+/// The systemd unit `install-service` prints: one service per network, run as
 /// `Type=simple` with `Restart=always` and `RestartSec=5` as the original's, and sandboxed:
 /// no new privileges, a read-only system, a private /tmp, writes only to the data folder.
 public struct ButlerServiceUnit: Sendable, Equatable {
     /// The network; it names the unit: `aztec-butler-{network}.service`.
     public var network: String
-    /// The absolute path of the `aztec-butler` executable.
-    public var executable: String
+    /// The daemon's command line (`ExecStart`): the program's absolute path, then its arguments.
+    public var command: [String]
     /// The account the service runs as.
     public var user: String
-    /// The configuration file the service reads, when not the default one.
-    public var configFile: String?
     /// The data folder (keys files and state); the only place the service may write.
     public var dataDirectory: String
 
-    /// Describes the unit.
-    public init(network: String, executable: String, user: String, configFile: String?, dataDirectory: String) {
+    /// Describes the unit, checking what systemd would refuse or misread.
+    /// - Throws: ``ButlerRequestError`` when the program is not an absolute path or the
+    ///   account is not an account name (letters, digits, `-`, `_` and `.`).
+    public init(network: String, command: [String], user: String, dataDirectory: String) throws(ButlerRequestError) {
+        let program = command.first ?? ""
+        guard program.hasPrefix("/") else {
+            throw ButlerRequestError("'\(program)' is not an absolute path", choice: .serviceProgram)
+        }
+        guard !user.isEmpty, user.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
+            throw ButlerRequestError("'\(user)' is not an account name", choice: .serviceAccount)
+        }
         self.network = network
-        self.executable = executable
+        self.command = command
         self.user = user
-        self.configFile = configFile
         self.dataDirectory = dataDirectory
     }
 
@@ -30,10 +36,7 @@ public struct ButlerServiceUnit: Sendable, Equatable {
     /// The unit file's text. Paths are quoted for systemd; the bearer token is not in it
     /// (it stays in the network's `{network}-base.env`, read by the daemon itself).
     public var text: String {
-        var command = [executable, "--network", network]
-        if let configFile { command += ["--config", configFile] }
-        command += ["--data-dir", dataDirectory, "serve"]
-        return """
+        """
             [Unit]
             Description=Aztec Butler metrics daemon (\(network))
             Documentation=https://docs.aztec.network/

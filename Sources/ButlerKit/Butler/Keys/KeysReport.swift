@@ -5,9 +5,9 @@ import Foundation
 /// problem (bad files, an attester on two servers, a publisher shared by two servers).
 ///
 /// Only addresses and counts appear; BLS keys never do.
-public struct KeysReport: Sendable, Encodable {
+public struct KeysReport: Sendable, Codable {
     /// One server's keys file.
-    public struct FileRow: Sendable, Encodable, Equatable {
+    public struct FileRow: Sendable, Codable, Equatable {
         /// The server id from the file name.
         public let serverId: String
         /// The version from the file name.
@@ -23,7 +23,7 @@ public struct KeysReport: Sendable, Encodable {
     }
 
     /// One publisher of the merged view.
-    public struct PublisherRow: Sendable, Encodable, Equatable {
+    public struct PublisherRow: Sendable, Codable, Equatable {
         /// The address as first spelled.
         public let address: String
         /// The servers that list it.
@@ -33,7 +33,7 @@ public struct KeysReport: Sendable, Encodable {
     }
 
     /// Totals across servers.
-    public struct Totals: Sendable, Encodable, Equatable {
+    public struct Totals: Sendable, Codable, Equatable {
         /// Servers whose newest keys file loaded.
         public let servers: Int
         /// Distinct attesters.
@@ -114,12 +114,5 @@ public struct KeysReport: Sendable, Encodable {
             lines += problems.map { "  " + $0 }
         }
         return lines
-    }
-
-    /// The report as pretty JSON with sorted keys.
-    public func jsonData() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// The rollup's entry queue seen from one staking provider: when each of its attesters
 /// reaches the validator set, and which one will arrive first without a coinbase.
 ///
-/// Its JSON has the original Butler's `get-queue-stats --json` shape. Arrival times follow
+/// Its JSON has the original Butler's queue-stats JSON shape. Arrival times follow
 /// the original's rule: the attester at 0-based position p arrives at
 /// `now + floor(p × timePerAttester)`, `timePerAttester = epoch duration in seconds /
 /// flush size`. While the queue is bootstrapping (flush size 0) nothing is flushed per
