@@ -28,8 +28,11 @@ public struct RunLogDestination: Sendable {
         }
     }
 
-    /// Opens the destination: the run log and the file it writes, if any.
-    func open(clock: any FleetClock) throws -> (RunLog, URL?) {
+    /// Opens the destination: the run log and the file it writes, if any (a session does
+    /// this itself; jobs without hosts call it directly).
+    ///
+    /// - Throws: an error when the log folder or file cannot be created.
+    public func open(clock: any FleetClock = SystemClock()) throws -> (runLog: RunLog, file: URL?) {
         switch kind {
         case .existing(let log):
             return (log, nil)

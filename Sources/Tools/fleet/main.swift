@@ -67,24 +67,14 @@ func runCommand(_ parsed: ParsedCommand) async throws -> Int32 {
 
 func demo(_ parsed: ParsedCommand) async throws -> Int32 {
     let verbose = parsed.flag("verbose")
-    let logDirectory = URL(fileURLWithPath: parsed.value("log-dir") ?? "logs", relativeTo: io.currentDirectory)
-    let run = try RunSession.open(name: "demo", logDirectory: logDirectory, verbose: verbose,
-                                  consoleLevels: ConsoleLogSink.defaultLevels(verbose: verbose), colored: io.colored,
-                                  emit: io.consoleLine)
+    let console = ConsoleLogSink(levels: ConsoleLogSink.defaultLevels(verbose: verbose), colored: io.colored, emit: io.consoleLine)
+    let (runLog, file) = try RunLogDestination.file(name: "demo", in: URL(fileURLWithPath: parsed.value("log-dir") ?? "logs", relativeTo: io.currentDirectory),
+                                                    verbose: verbose, console: console).open()
     let sandbox = URL(fileURLWithPath: "/tmp/fleetkit-demo-\(getpid())")
     defer { try? FileManager.default.removeItem(at: sandbox) }
-    let outcome = try await FleetDemo.run(in: sandbox, runLog: run.runLog)
-    let changed = outcome.first.hosts.map(\.counts.changed).reduce(0, +)
-    let skipped = outcome.second.hosts.map(\.counts.ok).reduce(0, +)
-    io.writeOutput("""
-        first run:  \(outcome.first.recapLines().joined(separator: "\n"))
-        second run: \(outcome.second.recapLines().joined(separator: "\n"))
-        The first run changed \(Plural.count(changed, "step")) ([OK] lines, counted as changed); the second found all \(skipped) already done ([SKIP] lines, counted as ok). The recap's skipped counts steps whose condition did not hold.
-        log: \(run.logFile.path)
-
-        """)
-    let converged = outcome.first.succeeded && outcome.second.succeeded && outcome.second.hosts.allSatisfy { $0.counts.changed == 0 }
-    return converged ? ToolExitCode.success : ToolExitCode.failure
+    let outcome = try await SandboxDemo.run(in: sandbox, runLog: runLog)
+    io.writeOutput(outcome.summary + "log: \(file?.path ?? "")\n")
+    return outcome.converged ? ToolExitCode.success : ToolExitCode.failure
 }
 
 let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.current, io: io) { parsed in

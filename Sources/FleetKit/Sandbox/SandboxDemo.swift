@@ -1,20 +1,37 @@
-import FleetKit
 import Foundation
 
-/// `fleet demo`: starts a sandbox SSH server on loopback and applies a small playbook to
-/// it twice — the first run changes things, the second finds everything done.
-enum FleetDemo {
+/// The engine at work on this machine alone (`fleet demo`): starts a sandbox SSH server on
+/// loopback and applies a small playbook to it twice — the first run changes things, the
+/// second finds everything done.
+public enum SandboxDemo {
     /// The two runs of the demo.
-    struct Outcome: Sendable {
+    public struct Outcome: Sendable {
         /// The first run: every step changed.
-        var first: RunReport
+        public var first: RunReport
         /// The second run: every step already done.
-        var second: RunReport
+        public var second: RunReport
+
+        /// Whether both runs succeeded and the second changed nothing.
+        public var converged: Bool {
+            first.succeeded && second.succeeded && second.hosts.allSatisfy { $0.counts.changed == 0 }
+        }
+
+        /// Both recaps and what they show, for people.
+        public var summary: String {
+            let changed = first.hosts.map(\.counts.changed).reduce(0, +)
+            let skipped = second.hosts.map(\.counts.ok).reduce(0, +)
+            return """
+                first run:  \(first.recapLines().joined(separator: "\n"))
+                second run: \(second.recapLines().joined(separator: "\n"))
+                The first run changed \(Plural.count(changed, "step")) ([OK] lines, counted as changed); the second found all \(skipped) already done ([SKIP] lines, counted as ok). The recap's skipped counts steps whose condition did not hold.
+
+                """
+        }
     }
 
     /// The demo playbook: an app folder, a config file, a secret token uploaded with mode
     /// 0600 through standard input, a small program and a marker that it is enabled.
-    static func playbook(appDirectory: String, token: String) -> Playbook {
+    public static func playbook(appDirectory: String, token: String) -> Playbook {
         let app = ShellQuote.quote(appDirectory)
         return Playbook("demo", steps: [
             .shell("create the app folder", check: "test -d \(app)", action: "mkdir -p \(app)/bin"),
@@ -33,8 +50,9 @@ enum FleetDemo {
         ])
     }
 
-    /// Runs the demo in `directory` (sandbox keys, config and the app folder live there).
-    static func run(in directory: URL, runLog: RunLog, persist: Duration = .seconds(30)) async throws -> Outcome {
+    /// Runs the demo in `directory` (sandbox keys, config and the app folder live there;
+    /// the caller removes it afterwards).
+    public static func run(in directory: URL, runLog: RunLog, persist: Duration = .seconds(30)) async throws -> Outcome {
         runLog.info("starting a sandbox SSH server on 127.0.0.1")
         let server = try await LocalSSHServer.start(in: directory.appendingPathComponent("sshd"))
         defer { server.stop() }
