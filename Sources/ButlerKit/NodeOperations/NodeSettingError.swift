@@ -3,7 +3,7 @@ import Foundation
 
 /// A setting of a node job that cannot work, named by what it is for; a tool renders it
 /// with the name of its own option.
-public struct NodeSettingError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct NodeSettingError: SettingProblem, Sendable, Equatable {
     /// The settings a node job checks.
     public enum Setting: String, Sendable, Codable {
         /// The Aztec version to install or move to.
@@ -49,6 +49,10 @@ public struct NodeSettingError: Error, Sendable, Equatable, CustomStringConverti
 
     /// The message.
     public var description: String { message }
+    /// The setting's name, for the tool to map to its option.
+    public var settingKey: String { setting.rawValue }
+    /// The message.
+    public var problem: String { message }
 }
 
 /// Checks of the values node jobs are given, in one place.

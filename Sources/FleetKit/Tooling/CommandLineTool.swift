@@ -77,6 +77,16 @@ public struct ToolIO: Sendable {
 /// Errors that mean "your input is wrong" (exit 2) rather than "the job failed" (exit 1).
 public protocol InputError: Error, CustomStringConvertible {}
 
+/// A library's complaint about one setting of a job, named by a key of the library's own
+/// (`aztecVersion`, `logSince`), never by a tool's option: the tool that passed the value
+/// maps the key to its option when it shows the problem (see ``CommandLineTool``).
+public protocol SettingProblem: Error, CustomStringConvertible {
+    /// The setting, in the library's words.
+    var settingKey: String { get }
+    /// What is wrong with the value and what is expected.
+    var problem: String { get }
+}
+
 extension UsageError: InputError {}
 extension InventoryError: InputError {}
 extension CSVError: InputError {}
@@ -88,7 +98,11 @@ extension PreflightFailure: InputError {}
 /// (``OpenFileLimit/raiseSoftLimit()``), so runs over hundreds of hosts fit under it.
 public enum CommandLineTool {
     /// Runs a tool and returns its exit code; the executable passes it to `exit`.
+    ///
+    /// A ``SettingProblem`` the handler throws is a usage error (exit 2) shown with the
+    /// option `optionName` gives for the command's name and the setting's key.
     public static func main(spec: CommandSpec, version: String, io: ToolIO,
+                            optionName: (_ command: String, _ settingKey: String) -> String? = { _, _ in nil },
                             handler: (ParsedCommand) async throws -> Int32) async -> Int32 {
         OpenFileLimit.raiseSoftLimit()
         let parsed: ParsedCommand
@@ -109,6 +123,10 @@ public enum CommandLineTool {
         }
         do {
             return try await handler(parsed)
+        } catch let error as any SettingProblem {
+            let option = optionName(parsed.path.last ?? "", error.settingKey).map { "--\($0): " } ?? ""
+            io.writeError("\(UsageError(message: option + error.problem, commandPath: parsed.path).description)\n")
+            return ToolExitCode.usage
         } catch let error as PreflightFailure {
             io.writeError("\(spec.name): \(error.summaryAfterLoggedProblems)\n")   // the run log showed each problem
             return ToolExitCode.usage

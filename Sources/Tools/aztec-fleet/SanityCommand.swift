@@ -45,8 +45,8 @@ func sanity(_ parsed: ParsedCommand) async throws -> Int32 {
     let classifier = SanityClassifier(signals: signals, thresholds: SanityThresholds(
         maxLag: UInt64(try parsed.int("max-lag", range: 0...1_000_000) ?? 3), maxProvenLag: UInt64(try parsed.int("max-proven-lag", range: 0...1_000_000) ?? 96),
         crashLimit: try parsed.int("crash-limit", range: 1...1_000_000) ?? 3))
-    let role = try withOptionNames(parsed) { try parsed.value("role").map(SanitySettingCheck.role) }
-    let window = try withOptionNames(parsed) { try SanitySettingCheck.sampleWindow(parsed.value("window") ?? "120s") }
+    let role = try parsed.value("role").map(SanitySettingCheck.role)
+    let window = try SanitySettingCheck.sampleWindow(parsed.value("window") ?? "120s")
     let reportFile = parsed.value("report").map { URL(fileURLWithPath: $0, relativeTo: io.currentDirectory) }
     let run: SanityRun
     if let log = parsed.value("log") {
@@ -56,7 +56,7 @@ func sanity(_ parsed: ParsedCommand) async throws -> Int32 {
         let descriptor = log == "-" ? STDIN_FILENO : open(URL(fileURLWithPath: log, relativeTo: io.currentDirectory).path, O_RDONLY)
         guard descriptor >= 0 else { throw LogReadError(source: log, reason: String(cString: strerror(errno))) }
         defer { if descriptor != STDIN_FILENO { close(descriptor) } }
-        let node = try withOptionNames(parsed) { try parsed.value("node").map { try NodeSettingCheck.httpURL($0, for: .nodeURL) } }
+        let node = try parsed.value("node").map { try NodeSettingCheck.httpURL($0, for: .nodeURL) }
         run = try await LocalLogSanityCheck(fileDescriptor: descriptor, name: log == "-" ? "stdin" : URL(fileURLWithPath: log).lastPathComponent,
                                             node: node, window: window, role: role, classifier: classifier, reportFile: reportFile).run()
     } else {
@@ -67,12 +67,10 @@ func sanity(_ parsed: ParsedCommand) async throws -> Int32 {
             throw UsageError(message: "give servers.csv to check the fleet, or --log FILE (- for standard input) to scan a local log", commandPath: parsed.path)
         }
         let (_, configuration, _) = try session(parsed, "sanity")
-        let job = try withOptionNames(parsed) {
-            try FleetSanityCheck(settings: SanityChecker.Settings(since: parsed.value("since") ?? "1h", window: window, container: parsed.value("container"),
-                                                                  rpcPort: try parsed.int("rpc-port", range: 1...65_535) ?? 8080, role: role),
-                                 classifier: classifier, reference: try parsed.value("reference").map { try NodeSettingCheck.httpURL($0, for: .referenceNode) },
-                                 reportFile: reportFile)
-        }
+        let job = try FleetSanityCheck(settings: SanityChecker.Settings(since: parsed.value("since") ?? "1h", window: window, container: parsed.value("container"),
+                                                                        rpcPort: try parsed.int("rpc-port", range: 1...65_535) ?? 8080, role: role),
+                                       classifier: classifier, reference: try parsed.value("reference").map { try NodeSettingCheck.httpURL($0, for: .referenceNode) },
+                                       reportFile: reportFile)
         run = try await FleetSession.with(configuration) { session in
             let run = try await session.run(job)
             io.writeError("log: \(session.logFile?.path ?? "")\nreport: \(run.reportFile?.path ?? "")\n")

@@ -128,30 +128,19 @@ func list(_ text: String?) -> [String] {
 }
 
 /// The option that sets each library setting, for error messages.
-let optionOfSetting: [NodeSettingError.Setting: String] = [
-    .aztecVersion: "aztec-version", .l1RPCURLs: "l1-rpc", .consensusURLs: "consensus", .referenceNode: "reference", .nodeURL: "node",
-    .nodeFolder: "node-dir", .originalHome: "original-home", .originalUnit: "original-unit", .container: "container", .logSince: "since",
-    .sampleWindow: "window", .role: "role", .serverGrouping: "group-size",
-]
-
-/// Runs `body`, turning a library's setting error into a usage error naming the option.
-func withOptionNames<T>(_ parsed: ParsedCommand, renaming: [NodeSettingError.Setting: String] = [:], _ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let error as NodeSettingError {
-        guard let option = renaming[error.setting] ?? optionOfSetting[error.setting] else { throw UsageError(message: error.message, commandPath: parsed.path) }
-        throw UsageError(message: "--\(option): \(error.message)", commandPath: parsed.path)
-    }
+func optionName(command: String, setting: String) -> String? {
+    if command == "update" && setting == "aztecVersion" { return "version" }
+    return ["aztecVersion": "aztec-version", "l1RPCURLs": "l1-rpc", "consensusURLs": "consensus", "referenceNode": "reference", "nodeURL": "node",
+            "nodeFolder": "node-dir", "originalHome": "original-home", "originalUnit": "original-unit", "container": "container", "logSince": "since",
+            "sampleWindow": "window", "role": "role", "serverGrouping": "group-size"][setting]
 }
 
 /// Where the layouts keep their files, from `--node-dir`, `--original-home`, `--original-unit`.
 func nodeLayouts(_ parsed: ParsedCommand, rpcPort: Int = 8080) throws -> NodeLayouts {
-    try withOptionNames(parsed) {
-        try NodeLayouts(compose: ComposeLayout(nodeDirectory: parsed.value("node-dir") ?? "aztec"),
-                        original: OriginalLayout(home: parsed.value("original-home") ?? "/root",
-                                                 unitFile: parsed.value("original-unit") ?? "/etc/systemd/system/aztec-node.service"),
-                        rpcPort: rpcPort).checked()
-    }
+    try NodeLayouts(compose: ComposeLayout(nodeDirectory: parsed.value("node-dir") ?? "aztec"),
+                    original: OriginalLayout(home: parsed.value("original-home") ?? "/root",
+                                             unitFile: parsed.value("original-unit") ?? "/etc/systemd/system/aztec-node.service"),
+                    rpcPort: rpcPort).checked()
 }
 
 /// The fleet options and the session over servers.csv with the Aztec columns, its log named
@@ -186,7 +175,7 @@ func install(_ parsed: ParsedCommand, stages: [InstallStage], logName: String) a
         throw UsageError(message: "--adopt and --migrate exclude each other: keep the original layout, or move to compose", commandPath: parsed.path)
     }
     let settings = InstallSettings(
-        aztecVersion: try withOptionNames(parsed) { try NodeSettingCheck.version(parsed.value("aztec-version") ?? "2.1.2") },
+        aztecVersion: try NodeSettingCheck.version(parsed.value("aztec-version") ?? "2.1.2"),
         aztecInstallerURL: parsed.value("installer-url") ?? "https://install.aztec.network",
         dockerInstallerURL: parsed.value("docker-installer-url") ?? "https://get.docker.com", network: parsed.value("network") ?? "testnet",
         layouts: try nodeLayouts(parsed), l1RPCURLs: list(parsed.value("l1-rpc")), consensusURLs: list(parsed.value("consensus")),
@@ -218,7 +207,7 @@ func proof(_ parsed: ParsedCommand) async throws -> Int32 {
 
 func sync(_ parsed: ParsedCommand) async throws -> Int32 {
     let (options, configuration, _) = try session(parsed, "sync_check")
-    let reference = try withOptionNames(parsed) { try parsed.value("reference").map { try NodeSettingCheck.httpURL($0, for: .referenceNode) } }
+    let reference = try parsed.value("reference").map { try NodeSettingCheck.httpURL($0, for: .referenceNode) }
     let job = SyncCheck(reference: reference.map { .node($0) } ?? .fleetBest,
                         resultsFile: URL(fileURLWithPath: parsed.value("output") ?? SyncResultsFile.defaultFileName, relativeTo: io.currentDirectory),
                         perHostTimeout: options.timeout)
@@ -256,11 +245,9 @@ func confirmed(_ parsed: ParsedCommand, _ operation: NodeOperation, hosts: Int) 
 func operate(_ parsed: ParsedCommand, _ operation: NodeOperation) async throws -> Int32 {
     let settings = OperationSettings(layouts: try nodeLayouts(parsed), settle: .seconds(try parsed.int("settle", range: 0...3600) ?? 30),
                                      retries: try parsed.int("retries", range: 0...20) ?? 2, retryDelay: .seconds(try parsed.int("retry-delay", range: 0...3600) ?? 10))
-    let job = try withOptionNames(parsed, renaming: [.aztecVersion: "version"]) {
-        try NodeMaintenance(operation, settings: settings, rowsPerServer: try parsed.int("group-size", range: 1...1000) ?? 10)
-    }
+    let job = try NodeMaintenance(operation, settings: settings, rowsPerServer: try parsed.int("group-size", range: 1...1000) ?? 10)
     let (options, configuration, inventory) = try session(parsed, "\(operation.logStem)_{stem}", allowsRepeatedAddresses: job.allowsRepeatedAddresses)
-    let servers = try withOptionNames(parsed) { try job.servers(of: inventory) }
+    let servers = try job.servers(of: inventory)
     guard try confirmed(parsed, operation, hosts: servers.count) else { return ToolExitCode.success }
     return try await FleetSession.with(configuration) { session in
         let report = try await session.run(job)
@@ -269,7 +256,7 @@ func operate(_ parsed: ParsedCommand, _ operation: NodeOperation) async throws -
     }
 }
 
-let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.current, io: io) { parsed in
+let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.current, io: io, optionName: optionName) { parsed in
     switch parsed.path.last {
     case "prepare": return try await install(parsed, stages: [.prepare], logName: "prepare")
     case "docker": return try await install(parsed, stages: [.docker], logName: "docker")
