@@ -21,7 +21,7 @@ public enum BlockchainConfigurationPhase {
     /// data before the state-sync settings; `fixSyncCommand` is what a stuck sync's warning
     /// tells the operator to run.
     public static func playbook(_ config: NodeConfig, seedAPI: SeedAPI, waits: DeployWaits, checkMode: Bool,
-                                resetChainData: Bool, fixSyncCommand: String) -> Playbook {
+                                resetChainData: Bool, fixSyncCommand: String?) -> Playbook {
         var steps = [
             RemoteTOMLEditStep.make("config.toml persistent_peers", path: configTOMLPath(config)) { _ in
                 ChainConfigEdits.configTOML(persistentPeers: config.persistentPeers, stateSync: nil)
