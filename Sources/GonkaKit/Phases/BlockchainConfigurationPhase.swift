@@ -5,7 +5,7 @@ import Foundation
 /// level of app.toml, and state sync (trusted block from the seed node's chain RPC) while the
 /// node holds no blocks yet; the node is restarted when a file changed, then the run waits
 /// for state sync (``StateSyncWait``). Unlike the original, the chain data is never wiped
-/// unless the run was asked to (`--reset-chain-data`), so a re-run changes nothing.
+/// unless the run was asked to (a chain-data reset), so a re-run changes nothing.
 public enum BlockchainConfigurationPhase {
     /// How many blocks below the latest the trusted block is, as in the original.
     public static let trustDistance = 1000
