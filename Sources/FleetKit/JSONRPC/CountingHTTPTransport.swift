@@ -38,4 +38,12 @@ public final class CountingHTTPTransport: HTTPTransport {
         answered.withLock { $0 += 1 }
         return response
     }
+
+    /// Counts the request, forwards it, and counts the answer when one arrives.
+    public func get(_ url: URL, timeout: Duration) async throws -> HTTPResponse {
+        count.withLock { $0 += 1 }
+        let response = try await base.get(url, timeout: timeout)
+        answered.withLock { $0 += 1 }
+        return response
+    }
 }

@@ -20,15 +20,20 @@ public struct HTTPResponse: Sendable, Equatable {
     }
 }
 
-/// Sends one HTTP POST with a JSON body and returns status and body.
+/// The engine's one HTTP client seam: a GET, or a POST with a JSON body, answered with
+/// status, body and `Retry-After`.
 ///
-/// The JSON-RPC client talks to the network only through this protocol, so tests can pass a
-/// scripted responder and tools can count or log requests.
+/// The JSON-RPC client and the kits' API calls talk to the network only through this
+/// protocol, so tests can pass a scripted responder and tools can count or log requests.
 public protocol HTTPTransport: Sendable {
     /// Posts `body` (JSON) to `url` and returns the response, or throws when no response arrived.
     ///
     /// Implementations should give up after `timeout`; the client also enforces it.
     func post(_ body: Data, to url: URL, timeout: Duration) async throws -> HTTPResponse
+
+    /// GETs `url`, asking for JSON, and returns the response of any status, or throws when
+    /// no response arrived within `timeout`.
+    func get(_ url: URL, timeout: Duration) async throws -> HTTPResponse
 }
 
 /// An ``HTTPTransport`` over `URLSession`.
@@ -56,6 +61,19 @@ public struct URLSessionHTTPTransport: HTTPTransport {
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue("application/json", forHTTPHeaderField: "Accept")
         request.timeoutInterval = timeout.seconds
+        return try await send(request)
+    }
+
+    /// GETs `url` with `Accept: application/json`.
+    public func get(_ url: URL, timeout: Duration) async throws -> HTTPResponse {
+        var request = URLRequest(url: url)
+        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        request.timeoutInterval = timeout.seconds
+        return try await send(request)
+    }
+
+    /// Sends `request` on the session; cancelling the calling task cancels it.
+    private func send(_ request: URLRequest) async throws -> HTTPResponse {
         let box = DataTaskBox()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in

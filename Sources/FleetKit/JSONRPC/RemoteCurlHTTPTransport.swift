@@ -3,7 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// An ``HTTPTransport`` that sends each POST with `curl` on a host, through a ``Transport``:
+/// An ``HTTPTransport`` that sends each request with `curl` on a host, through a ``Transport``:
 /// for JSON-RPC services that listen only on a server's loopback (`http://127.0.0.1:8080/`
 /// as the server sees it), so a ``JSONRPCClient`` can call them over SSH without a tunnel.
 ///
@@ -22,12 +22,19 @@ public struct RemoteCurlHTTPTransport: HTTPTransport {
         self.host = host
     }
 
-    /// The command run on the host: the body on standard input, the status code on the last line.
+    /// The command run on the host for a POST: the body on standard input, the status code on the last line.
     public static func script(url: URL, timeout: Duration) -> String {
-        let seconds = max(1, Int(timeout.seconds.rounded(.up)))
-        return "curl -sS -m \(seconds) -X POST -H 'Content-Type: application/json' -H 'Accept: application/json' "
+        "curl -sS -m \(curlSeconds(timeout)) -X POST -H 'Content-Type: application/json' -H 'Accept: application/json' "
             + "--data-binary @- -w '\\n%{http_code}' -- \(ShellQuote.quote(url.absoluteString))"
     }
+
+    /// The command run on the host for a GET: the status code on the last line.
+    public static func getScript(url: URL, timeout: Duration) -> String {
+        "curl -sS -m \(curlSeconds(timeout)) -H 'Accept: application/json' -w '\\n%{http_code}' -- \(ShellQuote.quote(url.absoluteString))"
+    }
+
+    /// curl's `-m`: whole seconds, at least one.
+    private static func curlSeconds(_ timeout: Duration) -> Int { max(1, Int(timeout.seconds.rounded(.up))) }
 
     /// Posts `body` to `url` from the host.
     ///
@@ -35,19 +42,28 @@ public struct RemoteCurlHTTPTransport: HTTPTransport {
     ///   when curl or the command ran out of time, ``RemoteCurlError`` when curl failed
     ///   otherwise (connection refused: exit 7) or printed no status code.
     public func post(_ body: Data, to url: URL, timeout: Duration) async throws -> HTTPResponse {
-        let command = RemoteCommand(Self.script(url: url, timeout: timeout), standardInput: body, timeout: timeout + .seconds(5))
+        try await send(RemoteCommand(Self.script(url: url, timeout: timeout), standardInput: body, timeout: timeout + .seconds(5)),
+                       method: "POST", url: url)
+    }
+
+    /// GETs `url` from the host; throws as ``post(_:to:timeout:)`` does.
+    public func get(_ url: URL, timeout: Duration) async throws -> HTTPResponse {
+        try await send(RemoteCommand(Self.getScript(url: url, timeout: timeout), timeout: timeout + .seconds(5)), method: "GET", url: url)
+    }
+
+    private func send(_ command: RemoteCommand, method: String, url: URL) async throws -> HTTPResponse {
         let result = try await transport.run(command, on: host)
         if result.timedOut || result.exitStatus == 28 { throw URLError(.timedOut) }
         guard result.exitStatus == 0 else {
-            throw RemoteCurlError(host: host.name, url: url.absoluteString, curlExit: result.exitStatus, detail: result.tail(lines: 2))
+            throw RemoteCurlError(host: host.name, method: method, url: url.absoluteString, curlExit: result.exitStatus, detail: result.tail(lines: 2))
         }
-        return try Self.response(from: result.standardOutput, host: host.name, url: url.absoluteString)
+        return try Self.response(from: result.standardOutput, host: host.name, method: method, url: url.absoluteString)
     }
 
     /// Splits curl's output into the body and the status code of its last line.
-    static func response(from output: String, host: String, url: String) throws(RemoteCurlError) -> HTTPResponse {
+    static func response(from output: String, host: String, method: String, url: String) throws(RemoteCurlError) -> HTTPResponse {
         guard let newline = output.lastIndex(of: "\n"), let status = Int(output[output.index(after: newline)...]) else {
-            throw RemoteCurlError(host: host, url: url, curlExit: 0, detail: "curl printed no HTTP status code")
+            throw RemoteCurlError(host: host, method: method, url: url, curlExit: 0, detail: "curl printed no HTTP status code")
         }
         return HTTPResponse(status: status, body: Data(output[..<newline].utf8))
     }
@@ -57,6 +73,8 @@ public struct RemoteCurlHTTPTransport: HTTPTransport {
 public struct RemoteCurlError: LocalizedError, Sendable, Equatable, CustomStringConvertible {
     /// The host that ran curl.
     public let host: String
+    /// `GET` or `POST`.
+    public let method: String
     /// The URL as given to curl.
     public let url: String
     /// curl's exit status (7: connection refused, 6: host not found …); 0 when curl succeeded
@@ -68,7 +86,7 @@ public struct RemoteCurlError: LocalizedError, Sendable, Equatable, CustomString
     /// A sentence naming the host, the URL and what curl said.
     public var description: String {
         let cause = curlExit == 7 ? "nothing listens there (curl exit 7)" : curlExit == 0 ? detail : "curl exit \(curlExit)"
-        return "\(host): POST \(url) failed: \(cause)\(curlExit != 0 && !detail.isEmpty ? ": " + detail : "")"
+        return "\(host): \(method) \(url) failed: \(cause)\(curlExit != 0 && !detail.isEmpty ? ": " + detail : "")"
     }
 
     /// The same sentence, for `localizedDescription`.

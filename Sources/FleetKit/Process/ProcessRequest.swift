@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// What to run on this machine: an executable with an argv array, never a shell string.
 public struct ProcessRequest: Sendable {
@@ -27,6 +32,9 @@ public struct ProcessRequest: Sendable {
     /// (what it wrote is still captured). ``OpenSSHTransport`` learns from it that the
     /// connection is up: its remote wrapper writes a start line there first.
     public var standardErrorStarted: (@Sendable () -> Void)?
+    /// How the program's standard streams are connected: captured (the default), or passed
+    /// through to a terminal for a program that talks to the operator.
+    public var streams: ProcessStreams
 
     /// Creates a request with a 2-second kill grace and a 4 MiB limit per output stream.
     public init(
@@ -38,7 +46,8 @@ public struct ProcessRequest: Sendable {
         outputLimit: Int = 4 << 20,
         environment: [String: String]? = nil,
         standardOutputHandler: StandardOutputHandler? = nil,
-        standardErrorStarted: (@Sendable () -> Void)? = nil
+        standardErrorStarted: (@Sendable () -> Void)? = nil,
+        streams: ProcessStreams = .captured
     ) {
         self.executable = executable
         self.arguments = arguments
@@ -49,7 +58,24 @@ public struct ProcessRequest: Sendable {
         self.environment = environment
         self.standardOutputHandler = standardOutputHandler
         self.standardErrorStarted = standardErrorStarted
+        self.streams = streams
     }
+}
+
+/// How a program's standard streams are connected.
+public enum ProcessStreams: Sendable, Equatable {
+    /// Standard input from ``ProcessRequest/standardInput`` (or `/dev/null`); standard
+    /// output and standard error captured into ``ProcessOutput``.
+    case captured
+    /// For a program that talks to the operator, such as one that asks for a passphrase
+    /// and shows a transaction to confirm: it reads `input` and writes its standard error
+    /// to `error` directly (neither passes through this process), and its standard output
+    /// is copied to `output` as it arrives while the first ``ProcessRequest/outputLimit``
+    /// bytes are also kept in ``ProcessOutput/standardOutput``. The defaults are this
+    /// process's own standard streams; ``ProcessRequest/standardInput``,
+    /// ``ProcessRequest/standardOutputHandler`` and ``ProcessRequest/standardErrorStarted``
+    /// are not used, and ``ProcessOutput/standardError`` stays empty.
+    case interactive(input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO, error: Int32 = STDERR_FILENO)
 }
 
 /// Takes one chunk of a program's standard output; the bytes are valid only during the call.

@@ -10,7 +10,9 @@ import Darwin
 ///
 /// Pipes are read on dedicated threads, standard input is written on another, and the
 /// caller is resumed from the termination handler, so hundreds of programs can run at
-/// once on a two-core machine without stalling other tasks.
+/// once on a two-core machine without stalling other tasks. A program that talks to the
+/// operator (a passphrase prompt) runs in the ``ProcessStreams/interactive(input:output:error:)``
+/// mode, with the same signal handling, time limit and cancellation.
 public enum ProcessRunner {
     /// Runs a program to completion and returns its exit status and captured output.
     ///
@@ -55,14 +57,23 @@ public enum ProcessRunner {
         if let environment = request.environment { process.environment = environment }
 
         let stdoutPipe = Pipe()
-        let stderrPipe = Pipe()
         process.standardOutput = stdoutPipe
-        process.standardError = stderrPipe
-        let stdinPipe: Pipe? = request.standardInput == nil ? nil : Pipe()
-        process.standardInput = stdinPipe ?? FileHandle.nullDevice
-
-        let state = RunState(limit: request.outputLimit, outputHandler: request.standardOutputHandler,
+        let stderrPipe: Pipe?, stdinPipe: Pipe?, state: RunState
+        switch request.streams {
+        case .captured:
+            stderrPipe = Pipe()
+            process.standardError = stderrPipe
+            stdinPipe = request.standardInput == nil ? nil : Pipe()
+            process.standardInput = stdinPipe ?? FileHandle.nullDevice
+            state = RunState(limit: request.outputLimit, outputHandler: request.standardOutputHandler,
                              errorStarted: request.standardErrorStarted)
+        case .interactive(let input, let output, let error):
+            stderrPipe = nil
+            stdinPipe = nil
+            process.standardInput = FileHandle(fileDescriptor: input, closeOnDealloc: false)
+            process.standardError = FileHandle(fileDescriptor: error, closeOnDealloc: false)
+            state = RunState(limit: request.outputLimit, passThrough: output)
+        }
         let started = ContinuousClock.now
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Attempt, Never>) in
@@ -83,7 +94,7 @@ public enum ProcessRunner {
                 let pid = process.processIdentifier
                 watchExit(of: pid, state: state)
                 state.startReader(stdoutPipe.fileHandleForReading, stream: .standardOutput)
-                state.startReader(stderrPipe.fileHandleForReading, stream: .standardError)
+                if let stderrPipe { state.startReader(stderrPipe.fileHandleForReading, stream: .standardError) }
                 if let stdinPipe, let input = request.standardInput {
                     startWriter(stdinPipe.fileHandleForWriting, data: input)
                 }
@@ -137,29 +148,45 @@ public enum ProcessRunner {
     private static func startWriter(_ handle: FileHandle, data: Data) {
         let fd = handle.fileDescriptor
         let thread = Thread {
-            #if canImport(Darwin)
-            _ = fcntl(fd, F_SETNOSIGPIPE, 1)
-            #else
-            var pipeSignal = sigset_t()
-            sigemptyset(&pipeSignal)
-            sigaddset(&pipeSignal, SIGPIPE)
-            pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
-            defer {
-                var none = timespec()
-                while sigtimedwait(&pipeSignal, nil, &none) == SIGPIPE {}
-            }
-            #endif
-            data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
-                guard let base = buffer.baseAddress else { return }
-                var offset = 0
-                while offset < buffer.count {
-                    let written = write(fd, base + offset, buffer.count - offset)
-                    if written > 0 { offset += written } else if written < 0 && errno == EINTR { continue } else { break }
-                }
+            withoutPipeSignal(on: fd) {
+                data.withUnsafeBytes { writeAll($0, to: fd) }
             }
             try? handle.close()
         }
         thread.start()
+    }
+
+    /// Runs `body`, whose writes to `fd` may meet a closed pipe, without SIGPIPE ending the
+    /// whole process: the signal is blocked on this thread and a pending one taken back
+    /// (Linux), or the descriptor told not to raise it (Darwin). The write then fails with EPIPE.
+    static func withoutPipeSignal(on fd: Int32, _ body: () -> Void) {
+        #if canImport(Darwin)
+        _ = fcntl(fd, F_SETNOSIGPIPE, 1)
+        body()
+        #else
+        var pipeSignal = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&pipeSignal)
+        sigaddset(&pipeSignal, SIGPIPE)
+        pthread_sigmask(SIG_BLOCK, &pipeSignal, &previous)
+        defer {
+            var none = timespec()
+            while sigtimedwait(&pipeSignal, nil, &none) == SIGPIPE {}
+            pthread_sigmask(SIG_SETMASK, &previous, nil)
+        }
+        body()
+        #endif
+    }
+
+    /// Writes every byte of `buffer` to `fd`, trying again after an interruption; stops at
+    /// the first other error (a closed pipe, a full disk).
+    static func writeAll(_ buffer: UnsafeRawBufferPointer, to fd: Int32) {
+        guard let base = buffer.baseAddress else { return }
+        var offset = 0
+        while offset < buffer.count {
+            let written = write(fd, base + offset, buffer.count - offset)
+            if written > 0 { offset += written } else if written < 0 && errno == EINTR { continue } else { break }
+        }
     }
 
     private static func scheduleTimeout(pid: Int32, after timeout: Duration, grace: Duration, state: RunState) {
@@ -233,11 +260,25 @@ private final class RunState: Sendable {
     private let handlerOpen = Locked(true)
     /// Told once when standard error first gets bytes.
     private let errorStarted: (@Sendable () -> Void)?
+    /// Where standard output is copied as it arrives, besides being kept (interactive runs).
+    private let passThrough: Int32?
 
+    /// State of a captured run: both output streams read here.
     init(limit: Int, outputHandler: StandardOutputHandler?, errorStarted: (@Sendable () -> Void)?) {
         self.limit = max(0, limit)
         self.outputHandler = outputHandler
         self.errorStarted = errorStarted
+        passThrough = nil
+    }
+
+    /// State of an interactive run: only standard output is read here, copied to `passThrough`
+    /// and kept up to `limit`; standard error goes to the terminal directly.
+    init(limit: Int, passThrough: Int32) {
+        self.limit = max(0, limit)
+        outputHandler = nil
+        errorStarted = nil
+        self.passThrough = passThrough
+        fields.withLock { $0.openStreams = 1 }
     }
 
     var isRunning: Bool { fields.withLock { $0.exitStatus == nil } }
@@ -297,31 +338,44 @@ private final class RunState: Sendable {
 
     func startReader(_ handle: FileHandle, stream: Stream) {
         let fd = handle.fileDescriptor
+        let copy = stream == .standardOutput ? passThrough : nil
         let thread = Thread { [self] in
-            var buffer = [UInt8](repeating: 0, count: 65536)
-            var quiet = stream == .standardError
-            while true {
-                let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if count < 0 && errno == EINTR { continue }
-                if count <= 0 { break }
-                if quiet {
-                    quiet = false
-                    errorStarted?()
-                }
-                if stream == .standardOutput, let outputHandler {
-                    handlerOpen.withLock { open in
-                        guard open else { return }
-                        buffer.withUnsafeBytes { outputHandler(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-                    }
-                } else {
-                    append(buffer[0..<count], to: stream)
-                }
+            if let copy {
+                ProcessRunner.withoutPipeSignal(on: copy) { readAll(fd, stream: stream, copyTo: copy) }
+            } else {
+                readAll(fd, stream: stream, copyTo: nil)
             }
             try? handle.close()
             fields.withLock { $0.openStreams = max(0, $0.openStreams - 1) }
             finishIfDone()
         }
         thread.start()
+    }
+
+    /// Reads `fd` to its end: into the handler, or kept up to the limit (and copied to `copyTo`).
+    private func readAll(_ fd: Int32, stream: Stream, copyTo: Int32?) {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        var quiet = stream == .standardError
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { break }
+            if quiet {
+                quiet = false
+                errorStarted?()
+            }
+            if let copyTo {
+                buffer.withUnsafeBytes { ProcessRunner.writeAll(UnsafeRawBufferPointer(rebasing: $0[0..<count]), to: copyTo) }
+            }
+            if stream == .standardOutput, let outputHandler {
+                handlerOpen.withLock { open in
+                    guard open else { return }
+                    buffer.withUnsafeBytes { outputHandler(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+                }
+            } else {
+                append(buffer[0..<count], to: stream)
+            }
+        }
     }
 
     private func append(_ bytes: ArraySlice<UInt8>, to stream: Stream) {

@@ -37,13 +37,13 @@ public enum DeployPhase: Int, Sendable, CaseIterable, Comparable {
     public static func < (lhs: DeployPhase, rhs: DeployPhase) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
-/// Which phases a run carries out: all of them, one (`--phase N`) or from one on (`--from-phase N`).
+/// Which phases a run carries out: all of them, one, or from one on (to resume).
 public enum DeployPhaseSelection: Sendable, Equatable {
     /// Phases 1 to 8.
     case all
-    /// Only this phase, as `--phase N`.
+    /// Only this phase.
     case only(DeployPhase)
-    /// This phase and every later one, as `--from-phase N`, to resume after a failure.
+    /// This phase and every later one, to resume after a failure.
     case from(DeployPhase)
 
     /// The selected phases, in order.

@@ -40,6 +40,18 @@ public struct DeployWaits: Sendable, Equatable {
                   modelCheckInterval: modelCheckInterval, modelWait: modelWait)
     }
 
+    /// The original's timings with the given ones in their place. The model is looked at
+    /// every 15 seconds as in the original, or once at the end of a shorter wait.
+    ///
+    /// - Throws: ``DeployWaitsError`` for a value no run can use.
+    public static func original(settle: Duration? = nil, syncCheckInterval: Duration? = nil, syncChecks: Int? = nil,
+                                modelWait: Duration? = nil) throws(DeployWaitsError) -> DeployWaits {
+        let modelWait = modelWait ?? original.modelWait
+        return try DeployWaits(settle: settle ?? original.settle, syncCheckInterval: syncCheckInterval ?? original.syncCheckInterval,
+                               syncChecks: syncChecks ?? original.syncChecks,
+                               modelCheckInterval: min(original.modelCheckInterval, max(modelWait, .seconds(1))), modelWait: modelWait)
+    }
+
     private init(uncheckedSettle settle: Duration, syncCheckInterval: Duration, syncChecks: Int, stuckAfter: Int,
                  modelCheckInterval: Duration, modelWait: Duration) {
         self.settle = settle

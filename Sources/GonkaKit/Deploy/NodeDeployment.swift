@@ -15,7 +15,7 @@ public struct NodeDeployment: Sendable {
     public var runLog: RunLog
     /// The node's local folder (`nodes/<KEY_NAME>/`) for the files a run keeps, such as `volume.txt`.
     public var localFolder: URL
-    /// `--check`: run the checks only and report what would change.
+    /// Check mode: run the checks only and report what would change.
     public var checkMode: Bool
     /// Limit of one remote command.
     public var commandTimeout: Duration
@@ -24,21 +24,22 @@ public struct NodeDeployment: Sendable {
     /// Time source for the runner.
     public var clock: any FleetClock
     /// How the seed API and chain RPC are asked from this machine, as the original's `curl` calls.
-    public var httpClient: any DeployHTTPClient
+    public var httpClient: any HTTPTransport
     /// The pauses and polling loops of phases 5 and 6.
     public var waits: DeployWaits
-    /// `--reset-chain-data`: phase 5 removes the chain data first. The caller has had it confirmed.
+    /// Phase 5 removes the chain data first (a chain-data reset). The caller has had it confirmed.
     public var resetChainData: Bool
     /// Phase 8: print the grant command, or run it here.
     public var grantMode: GrantMode
-    /// The command a stuck state sync's warning tells the operator to run, e.g. `gonka-deploy fix-sync nodes/node1.conf`.
-    public var fixSyncCommand: String
+    /// How the operator runs the stuck-sync fix (``StuckSyncFix``), named in a stuck state
+    /// sync's warning: a tool passes its own command line; `nil` names the fix itself.
+    public var fixSyncCommand: String?
 
     /// Creates the deployment and registers the keyring password with the log's redactor.
     public init(config: NodeConfig, transport: any Transport, runLog: RunLog, localFolder: URL, checkMode: Bool = false,
                 commandTimeout: Duration = .seconds(600), phaseTimeout: Duration = .seconds(6 * 3600), clock: any FleetClock = SystemClock(),
-                httpClient: any DeployHTTPClient = URLSessionDeployHTTPClient(), waits: DeployWaits = .original,
-                resetChainData: Bool = false, grantMode: GrantMode = .printCommand, fixSyncCommand: String = "gonka-deploy fix-sync <node-file>") {
+                httpClient: any HTTPTransport = URLSessionHTTPTransport(), waits: DeployWaits = .original,
+                resetChainData: Bool = false, grantMode: GrantMode = .printCommand, fixSyncCommand: String? = nil) {
         self.waits = waits
         self.resetChainData = resetChainData
         self.grantMode = grantMode
@@ -95,7 +96,7 @@ public struct NodeDeployment: Sendable {
         }
     }
 
-    /// `gonka-deploy fix-sync`'s steps (``StuckSyncFix``); `peerFilterScript` is a path on the server, `nil` for the default.
+    /// The stuck-sync fix's steps (``StuckSyncFix``); `peerFilterScript` is a path on the server, `nil` for the default.
     public func fixSyncPlaybook(peerFilterScript: String?) -> Playbook {
         StuckSyncFix.playbook(config, seedAPI: seedAPI, waits: waits, peerFilterScript: peerFilterScript, fixSyncCommand: fixSyncCommand)
     }

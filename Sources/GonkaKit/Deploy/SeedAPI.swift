@@ -1,47 +1,19 @@
 import FleetKit
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
-/// HTTP GETs the deployment makes from the operator's machine, as the original's `curl`
-/// calls do: the seed node's participant API and its chain RPC. A protocol, so tests and
-/// tools can point it elsewhere.
-public protocol DeployHTTPClient: Sendable {
-    /// GETs `url` and returns status and body, or throws when no answer arrived within `timeout`.
-    func get(_ url: URL, timeout: Duration) async throws -> HTTPResponse
-}
-
-/// A ``DeployHTTPClient`` over an ephemeral `URLSession` (no cache, no cookies).
-public struct URLSessionDeployHTTPClient: DeployHTTPClient {
-    /// Creates the client.
-    public init() {}
-
-    /// GETs `url` with `Accept: application/json`.
-    public func get(_ url: URL, timeout: Duration) async throws -> HTTPResponse {
-        let session = URLSession(configuration: .uncached)
-        defer { session.finishTasksAndInvalidate() }
-        var request = URLRequest(url: url)
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
-        request.timeoutInterval = Double(timeout.components.seconds)
-        let (data, response) = try await session.data(for: request)
-        guard let http = response as? HTTPURLResponse else { throw URLError(.badServerResponse) }
-        return HTTPResponse(status: http.statusCode, body: data)
-    }
-}
 
 /// The seed node's API as the deployment uses it: `<SEED_API_URL>/v1/participants/<address>`
-/// and the chain RPC behind `<SEED_API_URL>/chain-rpc/`.
+/// and the chain RPC behind `<SEED_API_URL>/chain-rpc/`, asked from the operator's machine
+/// with HTTP GETs, as the original's `curl` calls.
 public struct SeedAPI: Sendable {
     /// `SEED_API_URL`, without a trailing slash.
     public let baseURL: String
-    /// How requests are sent.
-    public let client: any DeployHTTPClient
+    /// How requests are sent (FleetKit's HTTP seam; tests and tools can point it elsewhere).
+    public let client: any HTTPTransport
     /// Limit of one request.
     public let timeout: Duration
 
     /// Creates the API for `baseURL` (a trailing slash is dropped).
-    public init(baseURL: String, client: any DeployHTTPClient, timeout: Duration = .seconds(20)) {
+    public init(baseURL: String, client: any HTTPTransport, timeout: Duration = .seconds(20)) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.client = client
         self.timeout = timeout

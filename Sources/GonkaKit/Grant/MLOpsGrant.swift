@@ -57,41 +57,19 @@ public protocol GrantRunner: Sendable {
     func run(executable: String, arguments: [String], timeLimit: Duration) async throws -> (status: Int32, output: String)
 }
 
-/// The ``GrantRunner`` of the command-line tool.
+/// The ``GrantRunner`` for a program run on a terminal: `inferenced` runs through
+/// FleetKit's ``ProcessRunner`` in its interactive mode, so it reads this process's standard
+/// input and writes its standard error directly, its standard output is shown and kept (up
+/// to 4 MiB), and it is stopped (SIGTERM, SIGKILL after two seconds, its children too) at
+/// the time limit or when the calling task is cancelled.
 public struct TerminalGrantRunner: GrantRunner {
     /// Creates the runner.
     public init() {}
 
-    /// Starts the process and waits for it off the caller's thread; a process still running
-    /// at `timeLimit` is terminated.
+    /// Runs the program and waits for it without blocking a thread of the cooperative pool.
     public func run(executable: String, arguments: [String], timeLimit: Duration) async throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardInput = FileHandle.standardInput
-        process.standardError = FileHandle.standardError
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let exit = ChildExitState(watching: process)
-        let pid = process.processIdentifier
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeLimit.seconds) {
-            if exit.isRunning { kill(pid, SIGTERM) }
-        }
-        let reader = output.fileHandleForReading
-        let kept: Data = await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                var kept = Data()
-                while true {
-                    let chunk = reader.availableData
-                    if chunk.isEmpty { break }
-                    FileHandle.standardOutput.write(chunk)
-                    kept.append(chunk)
-                }
-                continuation.resume(returning: kept)
-            }
-        }
-        let status = await ChildExit.status(of: process)
-        return (status, String(decoding: kept, as: UTF8.self))
+        let output = try await ProcessRunner.run(ProcessRequest(executable: executable, arguments: arguments, timeout: timeLimit,
+                                                                streams: .interactive()))
+        return (output.status, String(decoding: output.standardOutput, as: UTF8.self))
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// level of app.toml, and state sync (trusted block from the seed node's chain RPC) while the
 /// node holds no blocks yet; the node is restarted when a file changed, then the run waits
 /// for state sync (``StateSyncWait``). Unlike the original, the chain data is never wiped
-/// unless the run was asked to (`--reset-chain-data`), so a re-run changes nothing.
+/// unless the run was asked to (a chain-data reset), so a re-run changes nothing.
 public enum BlockchainConfigurationPhase {
     /// How many blocks below the latest the trusted block is, as in the original.
     public static let trustDistance = 1000
@@ -21,7 +21,7 @@ public enum BlockchainConfigurationPhase {
     /// data before the state-sync settings; `fixSyncCommand` is what a stuck sync's warning
     /// tells the operator to run.
     public static func playbook(_ config: NodeConfig, seedAPI: SeedAPI, waits: DeployWaits, checkMode: Bool,
-                                resetChainData: Bool, fixSyncCommand: String) -> Playbook {
+                                resetChainData: Bool, fixSyncCommand: String?) -> Playbook {
         var steps = [
             RemoteTOMLEditStep.make("config.toml persistent_peers", path: configTOMLPath(config)) { _ in
                 ChainConfigEdits.configTOML(persistentPeers: config.persistentPeers, stateSync: nil)

@@ -75,17 +75,18 @@ public enum ModelLoadWait {
     }
 
     /// The step: fine at once when loaded; otherwise, unless in check mode, look every
-    /// ``DeployWaits/modelCheckInterval`` until ``DeployWaits/modelWait`` has passed.
+    /// ``DeployWaits/modelCheckInterval`` until ``DeployWaits/modelWait`` has passed, both
+    /// measured on the run's clock.
     static func step(waits: DeployWaits, checkMode: Bool) -> Step {
         Step.observe("model loaded", timeout: waits.modelWaitLimit) { context in
             var reading = try await read(context)
             if let line = reading.loadedLine { return .fine(line) }
             if checkMode || waits.modelWait == .zero { return .warning("The model is not loaded yet") }
-            let start = ContinuousClock.now
-            while ContinuousClock.now - start < waits.modelWait {
-                let elapsed = Int((ContinuousClock.now - start).components.seconds)
+            let start = context.clock.now()
+            while context.clock.now().timeIntervalSince(start) < waits.modelWait.seconds {
+                let elapsed = Int(context.clock.now().timeIntervalSince(start))
                 context.log(.info, "Still loading... (\(elapsed)s elapsed, GPU: \(reading.gpu.map { "\($0.usedMiB)MB" } ?? "unknown"), status: \(reading.status ?? "unknown"))")
-                try await Task.sleep(for: waits.modelCheckInterval)
+                try await context.sleep(for: waits.modelCheckInterval)
                 reading = try await read(context)
                 if let line = reading.loadedLine { return .fine(line) }
             }

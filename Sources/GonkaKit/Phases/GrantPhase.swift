@@ -5,7 +5,7 @@ import Foundation
 public enum GrantMode: Sendable {
     /// Print the exact command to run on the machine holding the cold key (the default).
     case printCommand
-    /// Run it here with this `inferenced` (`--grant`); the cold key must be in its file keyring.
+    /// Run it here with this `inferenced` (``GrantChoice/runHere(inferenced:searchPath:runner:)``); the cold key must be in its file keyring.
     case run(inferenced: String, runner: any GrantRunner)
 }
 

@@ -74,7 +74,7 @@ public enum VerificationPhase {
     }
 
     /// The body of a GET from this machine, or `nil` without an answer.
-    static func localBody(_ url: String, _ client: any DeployHTTPClient) async -> String? {
+    static func localBody(_ url: String, _ client: any HTTPTransport) async -> String? {
         guard let target = URL(string: url), let response = try? await client.get(target, timeout: .seconds(10)) else { return nil }
         return String(decoding: response.body, as: UTF8.self)
     }

@@ -35,8 +35,8 @@ public enum ChainData {
         return "sudo -n rm -rf \(data) && sudo -n mkdir -p \(data)"
     }
 
-    /// `--reset-chain-data`: the node stopped and its chain data removed, so the state-sync
-    /// step that follows configures a fresh sync and the node restarts. The executable asks
+    /// A chain-data reset: the node stopped and its chain data removed, so the state-sync
+    /// step that follows configures a fresh sync and the node restarts. The run asks
     /// for confirmation before a run carries this step.
     static func resetStep(_ config: NodeConfig) -> Step {
         Step(

@@ -5,7 +5,7 @@ import Foundation
 /// the server every ``DeployWaits/syncCheckInterval``; above ``syncedHeight`` the node is
 /// synced. Progress is the last `chunk=<n>` of the node's log. Unlike the original, a stuck
 /// sync is not "fixed" behind the operator's back (its fix can delete chain data): the wait
-/// ends with a warning that names `gonka-deploy fix-sync`. Never fatal: state sync goes on
+/// ends with a warning that names the fix (``StuckSyncFix``), as the caller's command when it gives one. Never fatal: state sync goes on
 /// in the background.
 public enum StateSyncWait {
     /// Heights at or below this count as not synced, as in the original.
@@ -43,12 +43,13 @@ public enum StateSyncWait {
         }
     }
 
-    /// Reads until synced, stuck or out of readings (at least one); logs progress lines as the original does.
+    /// Reads until synced, stuck or out of readings (at least one), pausing on the run's
+    /// clock; logs progress lines as the original does.
     public static func wait(_ context: HostContext, waits: DeployWaits) async throws -> Outcome {
         var detector = StuckDetector(limit: waits.stuckAfter)
         let readings = max(waits.syncChecks, 1)
         for attempt in 1...readings {
-            if attempt > 1 { try await Task.sleep(for: waits.syncCheckInterval) }
+            if attempt > 1 { try await context.sleep(for: waits.syncCheckInterval) }
             if let height = try await NodeServerProbe.chainHeight(context), height > syncedHeight { return .synced(height: height) }
             let chunk = try await NodeServerProbe.syncChunk(context)
             let progress = chunk.map { "State-sync progress: chunk ~\($0)/\(snapshotChunks)" } ?? "State-sync in progress..."
@@ -60,7 +61,7 @@ public enum StateSyncWait {
 
     /// The step: SKIP-like OK when the node is synced already; otherwise wait (not in check
     /// mode, nor with no readings to take) and report how it ended.
-    public static func step(_ config: NodeConfig, waits: DeployWaits, checkMode: Bool, fixSyncCommand: String) -> Step {
+    public static func step(_ config: NodeConfig, waits: DeployWaits, checkMode: Bool, fixSyncCommand: String?) -> Step {
         Step.observe("state sync", timeout: waits.syncWaitLimit) { context in
             let height = try await NodeServerProbe.chainHeight(context)
             if let height, height > syncedHeight { return .fine("Node is synced: block height \(height)") }
@@ -71,14 +72,16 @@ public enum StateSyncWait {
         }
     }
 
-    /// The line for an outcome, with what to do next.
-    public static func finding(_ outcome: Outcome, config: NodeConfig, waits: DeployWaits, fixSyncCommand: String) -> StepFinding {
+    /// The line for an outcome, with what to do next; `fixSyncCommand` is how the caller runs
+    /// the stuck-sync fix (a tool's command line), `nil` to name the fix itself.
+    public static func finding(_ outcome: Outcome, config: NodeConfig, waits: DeployWaits, fixSyncCommand: String?) -> StepFinding {
         switch outcome {
         case .synced(let height):
             return .fine("State-sync completed! Current block height: \(height)")
         case .stuck(let chunk, let checks):
             let seconds = Int(waits.syncCheckInterval.components.seconds) * checks
-            return .warning("State-sync stuck at chunk \(chunk) for \(checks) checks (\(seconds) seconds); to fix it, run: \(fixSyncCommand)")
+            let remedy = fixSyncCommand.map { "to fix it, run: \($0)" } ?? "to fix it, run the stuck state-sync fix (\(StuckSyncFix.title))"
+            return .warning("State-sync stuck at chunk \(chunk) for \(checks) checks (\(seconds) seconds); \(remedy)")
         case .stillSyncing(let checks):
             let minutes = Int(waits.syncCheckInterval.components.seconds) * checks / 60
             return .warning("State-sync still in progress after \(checks) checks (\(minutes) minutes); it continues in the background. "

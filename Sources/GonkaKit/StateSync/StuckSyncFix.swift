@@ -1,7 +1,7 @@
 import FleetKit
 import Foundation
 
-/// `gonka-deploy fix-sync`: the original's fix for a state sync stuck at one chunk, as an
+/// The stuck-sync fix: the original's fix for a state sync stuck at one chunk, as an
 /// explicit command of its own. Peer filter script (when present), containers down, chain
 /// data kept when it is larger than 1000 MiB (else the partial data removed), the node
 /// re-initialised, a fresh trusted block, containers up, then the state-sync wait. The
@@ -16,7 +16,7 @@ public enum StuckSyncFix {
 
     /// The fix's playbook. `peerFilterScript` is a path on the server; `nil` is ``defaultPeerFilterScript``.
     public static func playbook(_ config: NodeConfig, seedAPI: SeedAPI, waits: DeployWaits, peerFilterScript: String?,
-                                fixSyncCommand: String) -> Playbook {
+                                fixSyncCommand: String?) -> Playbook {
         let compose = BasicServicesPhase.compose(config)
         let settle = Int(waits.settle.components.seconds)
         return Playbook(title, steps: [
@@ -101,7 +101,7 @@ public enum StuckSyncFix {
     }
 
     /// The state-sync wait; once synced, the DROP rules this run's filter script added are lifted.
-    static func syncWait(_ config: NodeConfig, waits: DeployWaits, fixSyncCommand: String) -> Step {
+    static func syncWait(_ config: NodeConfig, waits: DeployWaits, fixSyncCommand: String?) -> Step {
         Step.observe("state sync", timeout: waits.syncWaitLimit) { context in
             let outcome = try await StateSyncWait.wait(context, waits: waits)
             if case .synced = outcome, let added = context.facts[filterRulesFact] { try await liftDropRules(added, context) }

@@ -1,24 +1,17 @@
 import FleetKit
 import Foundation
 import GonkaKit
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
+let nodeFileArgument = [ArgumentSpec("node-file", help: "The node file, e.g. nodes/node1.conf")]
 let renderSpec = CommandSpec(
-    name: "render",
-    summary: "Write config.env and node-config.json for a node file, without touching any server",
+    name: "render", summary: "Write config.env and node-config.json for a node file, without touching any server",
     discussion: """
         Reads the node file as the original mitch_help.sh would source it, but never runs it: NAME="value" lines, comments, $NAME and ${NAME} from earlier lines or the environment. Every problem is reported at once with its line, then nothing is written (exit 2).
         The files go to nodes/<KEY_NAME>/ next to the node file (the original's layout), or into --output DIR: config.env (mode 0600: it holds the keyring password) with the original's 19 export lines, values shell-quoted; node-config.json for the profile (x1 or x8), as the original writes it.
         """,
-    arguments: [ArgumentSpec("node-file", help: "The node file, e.g. nodes/node1.conf")],
-    options: [
-        OptionSpec("output", short: "o", value: "DIR", help: "Write into DIR instead of nodes/<KEY_NAME>/ next to the node file"),
-        OptionSpec("json", help: "Print what was written as JSON"),
-    ])
+    arguments: nodeFileArgument,
+    options: [OptionSpec("output", short: "o", value: "DIR", help: "Write into DIR instead of nodes/<KEY_NAME>/ next to the node file"),
+              OptionSpec("json", help: "Print what was written as JSON")])
 
 /// Options every command that reaches the server takes.
 let connectionOptions = [
@@ -34,15 +27,14 @@ let connectionOptions = [
 ]
 
 let deploySpec = CommandSpec(
-    name: "deploy",
-    summary: "Deploy the node of a node file in phases 1-8 over one SSH connection (also: gonka-deploy <node-file>)",
+    name: "deploy", summary: "Deploy the node of a node file in phases 1-8 over one SSH connection (also: gonka-deploy <node-file>)",
     discussion: """
         Phase 0 checks the node file, connects once (the connection is reused for the whole run; the hosts run fail2ban), shows the parameters with the password masked and asks "Do you want to proceed with deployment? (yes/no): " (only "yes" proceeds). AUTO_CONFIRM=yes (node file or environment) or --yes skips the question; without a terminal and without either, the run is refused.
         Each step is CHECK, then SKIP when already so, else EXEC and OK; the first ERROR stops the run (exit 1); warnings (state sync still running, a verification check) do not. Resume with --from-phase N. The log goes to logs/<KEY_NAME>_YYYY-MM-DD_HH-MM-SS.log, with logs/<KEY_NAME>_latest.log pointing at it.
         Phases: 1 admin SSH keys and the data disk (formatted only when it holds no signature and is not mounted); 2 the gonka-ai/gonka checkout and the model; 3 config.env, node-config.json and .env; 4 tmkms and node, the warm key (created only when inferenced keys show does not find it; its mnemonic goes straight into nodes/<KEY_NAME>/warm_key.txt, mode 0600), registration under the cold account; 5 peers, pruning, state sync (set only while the node holds no blocks) and the wait for it; 6 every service of both compose files and the wait for the model; 7 verification.txt; 8 the ML-permissions grant, printed (or run here with --grant).
         Chain data is never deleted, except with --reset-chain-data, which needs --yes or a typed "yes" (AUTO_CONFIRM does not count). A state sync stuck at one chunk is reported; fix it with gonka-deploy fix-sync.
         """,
-    arguments: [ArgumentSpec("node-file", help: "The node file, e.g. nodes/node1.conf")],
+    arguments: nodeFileArgument,
     options: [
         OptionSpec("yes", short: "y", help: "Deploy without asking, as AUTO_CONFIRM=yes; also confirms --reset-chain-data"),
         OptionSpec("check", help: "Only report what each step would change; change nothing"),
@@ -55,64 +47,35 @@ let deploySpec = CommandSpec(
     ] + connectionOptions)
 
 let fixSyncSpec = CommandSpec(
-    name: "fix-sync",
-    summary: "Unstick a state sync that stays at one snapshot chunk",
+    name: "fix-sync", summary: "Unstick a state sync that stays at one snapshot chunk",
     discussion: """
         The original's stuck-sync fix, as its own explicit command: runs the peer filter script when the server has it (--peer-filter-script, default $HOME/prometheus/iptables_disable_peers.sh of the SSH user), stops the containers, keeps chain data larger than 1000 MiB (only .node_initialized and cosmovisor go) or removes the partial data of an unfinished sync, lets the node re-initialise, sets a fresh trusted block from the seed node, starts the containers and waits for state sync. Once synced, the DROP rule the filter script added is lifted.
         Asks "Apply the stuck state-sync fix? (yes/no): " unless --yes; without a terminal, --yes is required.
         """,
-    arguments: [ArgumentSpec("node-file", help: "The node file, e.g. nodes/node1.conf")],
-    options: [
-        OptionSpec("yes", short: "y", help: "Apply the fix without asking"),
-        OptionSpec("peer-filter-script", value: "PATH", help: "The peer filter script on the server ($HOME/... expands to the SSH user's home)"),
-    ] + connectionOptions)
+    arguments: nodeFileArgument,
+    options: [OptionSpec("yes", short: "y", help: "Apply the fix without asking"),
+              OptionSpec("peer-filter-script", value: "PATH", help: "The peer filter script on the server ($HOME/... expands to the SSH user's home)")]
+        + connectionOptions)
 
 let spec = CommandSpec(
-    name: "gonka-deploy",
-    summary: "Set up Gonka inference nodes from the node files of the original mitch_help.sh.",
+    name: "gonka-deploy", summary: "Set up Gonka inference nodes from the node files of the original mitch_help.sh.",
     discussion: "Usage as the original's: gonka-deploy nodes/node1.conf (the same as gonka-deploy deploy nodes/node1.conf). Exit codes: 0 fine, 1 the job failed, 2 usage or node file error.",
     subcommands: [deploySpec, fixSyncSpec, renderSpec])
 
 /// The original's call, `gonka-deploy nodes/node1.conf`, is `deploy nodes/node1.conf`.
-func withDefaultCommand(_ arguments: [String]) -> [String] {
-    guard let first = arguments.first, !first.hasPrefix("-"), !spec.subcommands.contains(where: { $0.name == first }) else { return arguments }
-    return ["deploy"] + arguments
-}
-
 let io: ToolIO = {
     var standard = ToolIO.process()
-    standard.arguments = withDefaultCommand(standard.arguments)
+    if let first = standard.arguments.first, !first.hasPrefix("-"), !spec.subcommands.contains(where: { $0.name == first }) {
+        standard.arguments = ["deploy"] + standard.arguments
+    }
     return standard
 }()
-
-/// A path from the command line, relative to the working directory.
-func localURL(_ path: String) -> URL {
-    URL(fileURLWithPath: path, relativeTo: io.currentDirectory).standardizedFileURL
-}
-
-func render(_ parsed: ParsedCommand) throws -> Int32 {
-    guard let nodeFile = parsed.argument("node-file") else {
-        throw UsageError(message: "missing argument <node-file>", commandPath: parsed.path)
-    }
-    let nodeURL = localURL(nodeFile)
-    let config = try NodeConfig.load(contentsOf: nodeURL, path: nodeFile, environment: io.environment)
-    let folder = parsed.value("output").map(localURL) ?? NodeFiles.defaultFolder(nodeFile: nodeURL, keyName: config.keyName)
-    let written = try NodeFiles.write(config, to: folder)
-    let report = NodeFilesReport(config: config, folder: folder, written: written)
-    if parsed.flag("json") {
-        io.writeOutput(String(decoding: try report.jsonData(), as: UTF8.self) + "\n")
-    } else {
-        for note in report.notes { io.writeError("gonka-deploy: note: \(note)\n") }
-        io.writeOutput(report.textLines.joined(separator: "\n") + "\n")
-    }
-    return ToolExitCode.success
-}
 
 let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.current, io: io) { parsed in
     switch parsed.path.last {
     case "render": return try render(parsed)
-    case "deploy": return try await deploy(parsed, io: io)
-    case "fix-sync": return try await fixSync(parsed, io: io)
+    case "deploy": return try await deploy(parsed)
+    case "fix-sync": return try await fixSync(parsed)
     default: throw UsageError(message: "missing node file; usage: gonka-deploy <node-file> (example: gonka-deploy nodes/node1.conf)", commandPath: parsed.path)
     }
 }

@@ -32,6 +32,11 @@ final class ScriptedTransport: HTTPTransport {
 
     var peakConcurrency: Int { state.withLock { $0.maxInFlight } }
 
+    /// A GET answers from the script as a POST with no body does (its request is recorded as `null`).
+    func get(_ url: URL, timeout: Duration) async throws -> HTTPResponse {
+        try await post(Data(), to: url, timeout: timeout)
+    }
+
     func post(_ body: Data, to url: URL, timeout: Duration) async throws -> HTTPResponse {
         let request = (try? JSONDecoder().decode(JSONValue.self, from: body)) ?? .null
         let step: Step? = state.withLock { state in

@@ -25,6 +25,17 @@ import FleetKitTesting
         #expect(call.command.script.contains("-m 10 ") && call.command.script.contains("--data-binary @-"))
     }
 
+    @Test func aGetAsksCurlWithoutABody() async throws {
+        let transport = ScriptedTransport { _, _ in .exit(0, "{\"height\":\"12\"}\n200") }
+        let response = try await RemoteCurlHTTPTransport(transport: transport, host: host).get(url, timeout: .seconds(10))
+        #expect(response.status == 200 && String(decoding: response.body, as: UTF8.self) == "{\"height\":\"12\"}")
+        let call = try #require(transport.calls.first)
+        #expect(call.command.standardInput == nil && !call.command.script.contains("-X POST") && !call.command.script.contains("--data-binary"))
+        #expect(call.command.script.hasPrefix("curl -sS -m 10 ") && call.command.script.hasSuffix("-- http://127.0.0.1:8080/"))
+        let refused = ScriptedTransport { _, _ in .exit(7, stderr: "curl: (7) Failed to connect") }
+        await #expect(throws: RemoteCurlError.self) { try await RemoteCurlHTTPTransport(transport: refused, host: host).get(url, timeout: .seconds(5)) }
+    }
+
     @Test func aJSONRPCClientCallsThroughIt() async throws {
         let transport = ScriptedTransport { _, _ in .exit(0, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x2a\"}\n200") }
         let client = JSONRPCClient(endpoint: url, transport: RemoteCurlHTTPTransport(transport: transport, host: host))

@@ -17,6 +17,17 @@ import Testing
         #expect(response.status == 405)
     }
 
+    @Test func aGetComesBackWithStatusAndBody() async throws {
+        let running = try RunningSnapshotServer()
+        defer { running.stop() }
+        let transport = CountingHTTPTransport(wrapping: URLSessionHTTPTransport())
+        let metrics = try await transport.get(try #require(URL(string: "http://127.0.0.1:\(running.port)/metrics")), timeout: .seconds(30))
+        #expect(metrics.status == 200 && metrics.body == Data(RunningSnapshotServer.metricsBody))
+        let missing = try await transport.get(try #require(URL(string: "http://127.0.0.1:\(running.port)/nothing-here")), timeout: .seconds(30))
+        #expect(missing.status == 404)
+        #expect(transport.requestCount == 2 && transport.answeredRequestCount == 2)
+    }
+
     /// Cancellations before, during and after each request: FoundationNetworking traps on
     /// some of these when the session has a URL cache, which ends the whole process.
     @Test func requestsCancelledAtAnyMomentNeverTrap() async throws {

@@ -15,12 +15,17 @@ import Testing
     }
 
     @Test func confirmation() throws {
-        #expect(try DeployConfirmation.decide(checkMode: true, autoConfirm: false, yesFlag: false, inputIsTerminal: false) == .notNeeded)
-        #expect(try DeployConfirmation.decide(checkMode: false, autoConfirm: true, yesFlag: false, inputIsTerminal: false) == .automatic(reason: "AUTO_CONFIRM=yes"))
-        #expect(try DeployConfirmation.decide(checkMode: false, autoConfirm: false, yesFlag: true, inputIsTerminal: false) == .automatic(reason: "--yes"))
-        #expect(try DeployConfirmation.decide(checkMode: false, autoConfirm: false, yesFlag: false, inputIsTerminal: true) == .ask)
+        #expect(try DeployConfirmation.decide(checkMode: true, autoConfirm: false, advanceConfirmation: nil, inputIsTerminal: false) == .notNeeded)
+        #expect(try DeployConfirmation.decide(checkMode: false, autoConfirm: true, advanceConfirmation: nil, inputIsTerminal: false) == .automatic(reason: "AUTO_CONFIRM=yes"))
+        #expect(try DeployConfirmation.decide(checkMode: false, autoConfirm: false, advanceConfirmation: "--yes", inputIsTerminal: false) == .automatic(reason: "--yes"))
+        #expect(try DeployConfirmation.decide(checkMode: false, autoConfirm: false, advanceConfirmation: nil, inputIsTerminal: true) == .ask)
         #expect(throws: DeployConfirmationError.self) {
-            try DeployConfirmation.decide(checkMode: false, autoConfirm: false, yesFlag: false, inputIsTerminal: false)
+            try DeployConfirmation.decide(checkMode: false, autoConfirm: false, advanceConfirmation: nil, inputIsTerminal: false)
+        }
+        #expect(try DeployConfirmation.decideReset(resetChainData: true, checkMode: false, advanceConfirmation: nil, inputIsTerminal: true) == .ask)
+        #expect(try DeployConfirmation.decideReset(resetChainData: true, checkMode: true, advanceConfirmation: nil, inputIsTerminal: false) == nil)
+        #expect(throws: DeployConfirmationError(subject: .chainDataReset)) {
+            try DeployConfirmation.decideReset(resetChainData: true, checkMode: false, advanceConfirmation: nil, inputIsTerminal: false)
         }
         #expect(DeployConfirmation.accepts("yes\n") && DeployConfirmation.accepts("yes"))
         for answer in ["y", "Yes", "YES", " yes", "yes please", ""] { #expect(!DeployConfirmation.accepts(answer)) }

@@ -1,0 +1,86 @@
+import FleetKit
+import Foundation
+import GonkaKit
+
+/// A path from the command line, relative to the working directory.
+func localURL(_ path: String) -> URL { URL(fileURLWithPath: path, relativeTo: io.currentDirectory).standardizedFileURL }
+
+/// The `<node-file>` argument.
+func nodeFile(_ parsed: ParsedCommand) throws -> String {
+    try parsed.argument("node-file") ?? { throw UsageError(message: "missing argument <node-file>", commandPath: parsed.path) }()
+}
+
+func render(_ parsed: ParsedCommand) throws -> Int32 {
+    let file = try nodeFile(parsed)
+    let report = try NodeFilesRendering(nodeFile: localURL(file), nodeFileName: file, environment: io.environment,
+                                        outputFolder: parsed.value("output").map(localURL)).run()
+    if parsed.flag("json") { io.writeOutput(String(decoding: try report.jsonData(), as: UTF8.self) + "\n"); return ToolExitCode.success }
+    for note in report.notes { io.writeError("gonka-deploy: note: \(note)\n") }
+    io.writeOutput(report.textLines.joined(separator: "\n") + "\n")
+    return ToolExitCode.success
+}
+
+/// The connection, log, timing and console options of the commands that reach the server.
+func settings(_ parsed: ParsedCommand) throws -> NodeRunSettings {
+    let file = try nodeFile(parsed)
+    let seconds = { (name: String, range: ClosedRange<Int>) throws in try parsed.int(name, range: range).map { Duration.seconds($0) } }
+    let (interval, checks) = (try seconds("sync-check-interval", 1...3600), try parsed.int("sync-checks", range: 0...10_000))
+    let longest = DeployWaits.longestWait.components.seconds
+    if (interval ?? DeployWaits.original.syncCheckInterval) * (checks ?? DeployWaits.original.syncChecks) > DeployWaits.longestWait {
+        throw UsageError(message: "--sync-checks × --sync-check-interval must stay within \(longest) seconds (a phase ends within 6 hours)", commandPath: parsed.path)
+    }
+    let waits = try DeployWaits.original(settle: try seconds("settle", 0...600), syncCheckInterval: interval, syncChecks: checks,
+                                         modelWait: try seconds("model-wait", 0...Int(longest)))
+    let ask: (@Sendable () -> String?)? = isatty(STDIN_FILENO) == 1 ? { @Sendable in readLine(strippingNewline: true) } : nil
+    let console = OperatorConsole(writeOutput: io.writeOutput, writeError: io.writeError, readAnswer: ask,
+                                  colored: shouldColorConsole(isTerminal: isatty(STDOUT_FILENO) == 1, environment: io.environment))
+    let home = URL(fileURLWithPath: io.environment["HOME"] ?? NSHomeDirectory())
+    return NodeRunSettings(
+        nodeFile: localURL(file), nodeFileName: file, environment: io.environment, workingDirectory: io.currentDirectory,
+        localFolder: parsed.value("output").map(localURL), logFolder: localURL(parsed.value("log-dir") ?? "logs"),
+        identityFile: parsed.value("identity").map(localURL),
+        knownHostsFile: parsed.value("known-hosts").map(localURL) ?? OpenSSHConfiguration.defaultKnownHostsFile(homeDirectory: home),
+        commandTimeout: try seconds("timeout", 1...86_400) ?? .seconds(600), waits: waits, verbose: parsed.flag("verbose"), console: console,
+        fixSyncCommand: "gonka-deploy fix-sync " + ShellQuote.quote(file))
+}
+
+func deploy(_ parsed: ParsedCommand) async throws -> Int32 {
+    let only = try parsed.int("phase", range: 1...8).flatMap(DeployPhase.init), from = try parsed.int("from-phase", range: 1...8).flatMap(DeployPhase.init)
+    if only != nil, from != nil { throw UsageError(message: "--phase and --from-phase exclude each other", commandPath: parsed.path) }
+    let searchPath = (io.environment["PATH"] ?? "").split(separator: ":").map(String.init)
+    let run = DeployRun(settings: try settings(parsed), selection: only.map { .only($0) } ?? from.map { .from($0) } ?? .all,
+                        checkMode: parsed.flag("check"), confirmedInAdvance: parsed.flag("yes"), resetChainData: parsed.flag("reset-chain-data"),
+                        grant: parsed.flag("grant") ? .runHere(inferenced: parsed.value("inferenced").map { localURL($0).path }, searchPath: searchPath) : .printCommand,
+                        labels: DeployChoiceLabels(checkMode: "--check", advanceConfirmation: "--yes", chainDataReset: "--reset-chain-data"))
+    return try await exitCode(parsed) { try await run.run() }
+}
+
+func fixSync(_ parsed: ParsedCommand) async throws -> Int32 {
+    let run = StuckSyncFixRun(settings: try settings(parsed), confirmedInAdvance: parsed.flag("yes"), peerFilterScript: parsed.value("peer-filter-script"))
+    return try await exitCode(parsed) { try await run.run() }
+}
+
+/// A refusal printed as `gonka-deploy: …` with exit 2.
+struct Refusal: InputError { let description: String }
+
+/// The exit code of a run; the library's refusals in the tool's words, naming its flags.
+func exitCode(_ parsed: ParsedCommand, _ body: () async throws -> DeployRunReport) async throws -> Int32 {
+    let usage = { (message: String) in UsageError(message: message, commandPath: parsed.path) }
+    do {
+        return try await body().failed ? ToolExitCode.failure : ToolExitCode.success
+    } catch let error as NodeRunSetupError {
+        guard case .localProblem = error else { throw usage(error.description) }
+        io.writeError("[ERROR] \(error)\n")
+        return ToolExitCode.failure
+    } catch let error as DeployConfirmationError {
+        switch error.subject {
+        case .deployment: throw Refusal(description: "standard input is not a terminal, so the deployment cannot be confirmed; set AUTO_CONFIRM=yes (node file or environment) or pass --yes to deploy without the prompt")
+        case .chainDataReset: throw usage("--reset-chain-data deletes the node's chain data and needs confirming: pass --yes as well, or run it on a terminal")
+        case .stuckSyncFix: throw usage("standard input is not a terminal, so the fix cannot be confirmed; pass --yes")
+        }
+    } catch GrantSetupError.coldKeyNameMissing {
+        throw usage("--grant needs COLD_KEY_NAME in the node file: the name of the cold key in this machine's inferenced keyring")
+    } catch GrantSetupError.inferencedNotFound {
+        throw usage("--grant needs inferenced on this machine: not found \(parsed.value("inferenced").map { "at \($0)" } ?? "on the PATH"); pass --inferenced PATH")
+    }
+}

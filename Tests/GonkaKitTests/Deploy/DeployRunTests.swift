@@ -1,0 +1,101 @@
+import FleetKit
+import FleetKitTesting
+import Foundation
+import GonkaKit
+import Testing
+
+/// The entry points run directly, with a scripted transport and a recording console: phase
+/// 0's refusals as values, the go-ahead through the injected console, the caller's labels.
+@Suite struct DeployRunTests {
+    /// What a run showed: standard output and standard error as the console received them.
+    final class RecordingConsole: Sendable {
+        private let output = Locked("")
+        private let errors = Locked("")
+
+        func console(answer: String?) -> OperatorConsole {
+            let output = output, errors = errors
+            var read: (@Sendable () -> String?)?
+            if let answer { read = { answer } }
+            return OperatorConsole(writeOutput: { text in output.withLock { $0 += text } },
+                                   writeError: { text in errors.withLock { $0 += text } }, readAnswer: read)
+        }
+
+        var shown: String { output.withLock { $0 } }
+        var errorLines: String { errors.withLock { $0 } }
+    }
+
+    /// Settings over a node file in a new folder (its working directory; the caller removes
+    /// it), commands answered by `transport`.
+    func settings(_ nodeFile: String, console: OperatorConsole, transport: any Transport) throws -> NodeRunSettings {
+        let folder = try GonkaFixtures.temporaryFolder()
+        let file = folder.appendingPathComponent("nodes/node1.conf")
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try nodeFile.write(to: file, atomically: true, encoding: .utf8)
+        return NodeRunSettings(nodeFile: file, nodeFileName: "nodes/node1.conf", environment: [:], workingDirectory: folder,
+                               logFolder: folder.appendingPathComponent("logs"), knownHostsFile: folder.appendingPathComponent("known_hosts"),
+                               console: console, transport: transport)
+    }
+
+    @Test func aRunTheOperatorDeclinesChangesNothing() async throws {
+        let transport = ScriptedTransport { _, _ in .exit(0, "SSH OK\n") }
+        let recording = RecordingConsole()
+        let declining = try settings(GonkaFixtures.nodeFile(), console: recording.console(answer: "no"), transport: transport)
+        defer { try? FileManager.default.removeItem(at: declining.workingDirectory) }
+        let report = try await DeployRun(settings: declining).run()
+        #expect(report.outcome == .declined && !report.failed && report.phases == nil)
+        #expect(recording.shown.contains("  Keyring Password:   ********************* (21 chars)\n"))
+        #expect(recording.shown.contains("Please verify all parameters above.\n" + DeployConfirmation.prompt))
+        #expect(recording.shown.contains("[INFO] Deployment cancelled by user\n"))
+        #expect(transport.calls.map(\.command.script) == ["echo 'SSH OK'"], "only the connection test reached the server")
+        #expect(try String(contentsOf: report.logFile, encoding: .utf8).contains("Deployment cancelled by user"))
+    }
+
+    @Test func theCallersLabelsNameItsChoices() async throws {
+        let refused = ScriptedTransport { _, _ in .exit(255, stderr: "ssh: connect to host 185.216.20.162 port 22: Connection refused") }
+        let recording = RecordingConsole()
+        var run = DeployRun(settings: try settings(GonkaFixtures.nodeFile(), console: recording.console(answer: nil), transport: refused),
+                            checkMode: true)
+        defer { try? FileManager.default.removeItem(at: run.settings.workingDirectory) }
+        #expect(try await run.run().failed)
+        #expect(recording.shown.contains("[INFO] check mode: only checks run; nothing on the server or here is changed\n"))
+        #expect(recording.errorLines.contains("[ERROR] Deployment failed. Check log: "))
+        run.labels = DeployChoiceLabels(checkMode: "--check")
+        _ = try await run.run()
+        #expect(recording.shown.contains("[INFO] --check: only checks run"))
+    }
+
+    @Test func refusalsAreValuesThrownBeforeAnythingStarts() async throws {
+        let transport = ScriptedTransport { _, _ in .exit(0, "SSH OK\n") }
+        let silent = try settings(GonkaFixtures.nodeFile(), console: .silent, transport: transport)
+        let autoConfirmed = try settings(GonkaFixtures.nodeFile(["AUTO_CONFIRM": "yes"]), console: .silent, transport: transport)
+        let withCold = try settings(GonkaFixtures.nodeFile(["COLD_KEY_NAME": "cold-1"]), console: .silent, transport: transport)
+        defer { for folder in [silent, autoConfirmed, withCold].map(\.workingDirectory) { try? FileManager.default.removeItem(at: folder) } }
+        await #expect(throws: DeployConfirmationError(subject: .deployment)) { try await DeployRun(settings: silent).run() }
+        await #expect(throws: DeployConfirmationError(subject: .chainDataReset)) {
+            try await DeployRun(settings: autoConfirmed, resetChainData: true).run()
+        }
+        await #expect(throws: GrantSetupError.coldKeyNameMissing) {
+            try await DeployRun(settings: silent, confirmedInAdvance: true, grant: .runHere(inferenced: nil, searchPath: [])).run()
+        }
+        await #expect(throws: GrantSetupError.inferencedNotFound(path: "/nonexistent/inferenced")) {
+            try await DeployRun(settings: withCold, confirmedInAdvance: true, grant: .runHere(inferenced: "/nonexistent/inferenced", searchPath: [])).run()
+        }
+        await #expect(throws: DeployConfirmationError(subject: .stuckSyncFix)) { try await StuckSyncFixRun(settings: silent).run() }
+        var keyless = silent
+        keyless.identityFile = URL(fileURLWithPath: "/nonexistent/key")
+        await #expect(throws: NodeRunSetupError.unreadableKey(path: "/nonexistent/key")) {
+            try await DeployRun(settings: keyless, confirmedInAdvance: true).run()
+        }
+        #expect(transport.calls.isEmpty, "no refusal reached the server")
+    }
+
+    @Test func renderingWritesTheNodeFiles() throws {
+        let folder = try GonkaFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("node1.conf")
+        try GonkaFixtures.nodeFile().write(to: file, atomically: true, encoding: .utf8)
+        let report = try NodeFilesRendering(nodeFile: file, nodeFileName: "node1.conf").run()
+        #expect(report.files.map { URL(fileURLWithPath: $0.path).lastPathComponent } == ["config.env", "node-config.json"])
+        #expect(report.folder == folder.appendingPathComponent("quick-newton").path)
+    }
+}
