@@ -1,4 +1,5 @@
 import Foundation
+import FleetTestSupport
 import Testing
 import FleetKitTesting
 @testable import FleetKit
@@ -7,7 +8,7 @@ import FleetKitTesting
 /// standard error there itself, while its standard output is both shown and kept. The
 /// runner's standard streams are stood in for by pipes, so the test process's own stay
 /// untouched.
-@Suite struct InteractiveProcessTests {
+@Suite(.tags(.unit)) struct InteractiveProcessTests {
     /// Pipes standing in for a terminal: what the program reads, where its output is shown,
     /// where its standard error goes.
     /// Kept alive until the test's end: its pipes close when it goes.

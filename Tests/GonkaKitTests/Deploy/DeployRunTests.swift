@@ -2,11 +2,12 @@ import FleetKit
 import FleetKitTesting
 import Foundation
 import GonkaKit
+import FleetTestSupport
 import Testing
 
 /// The entry points run directly, with a scripted transport and a recording console: phase
 /// 0's refusals as values, the go-ahead through the injected console, the caller's labels.
-@Suite struct DeployRunTests {
+@Suite(.tags(.unit)) struct DeployRunTests {
     /// What a run showed: standard output and standard error as the console received them.
     final class RecordingConsole: Sendable {
         private let output = Locked("")
