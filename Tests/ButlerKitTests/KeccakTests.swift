@@ -1,3 +1,4 @@
+import FleetKit
 import Testing
 @testable import ButlerKit
 

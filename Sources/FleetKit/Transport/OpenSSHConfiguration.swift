@@ -163,7 +163,7 @@ enum SSHArguments {
         let user = host.user ?? c.defaultUser ?? ""
         let port = host.port ?? c.defaultPort ?? 22
         let digest = SHA256Digest.hash(Array("\(user)@\(host.address):\(port)".utf8))
-        let name = digest.prefix(20).map { String(format: "%02x", $0) }.joined()
+        let name = Hex.encode(digest.prefix(20), prefix: false)
         return c.controlDirectory.path + "/" + name
     }
 
