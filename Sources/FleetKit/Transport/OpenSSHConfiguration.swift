@@ -43,7 +43,7 @@ public struct OpenSSHConfiguration: Sendable {
     /// OpenSSH's default post-quantum exchange per connection, without its protection of
     /// recorded sessions against a future quantum computer. The default stays OpenSSH's.
     public var extraOptions: [String]
-    /// Most `ssh` processes making a new connection at once (see ``ConnectionStartGate``):
+    /// Most `ssh` processes making a new connection at once:
     /// bounds the local CPU spent on key exchanges at one moment and the unauthenticated
     /// connections a shared sshd sees (its `MaxStartups`). At least 1; ``OpenSSHTransport``
     /// refuses anything lower.
