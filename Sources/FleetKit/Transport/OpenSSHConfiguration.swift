@@ -48,13 +48,16 @@ public struct OpenSSHConfiguration: Sendable {
     /// connections a shared sshd sees (its `MaxStartups`). At least 1; ``OpenSSHTransport``
     /// refuses anything lower.
     public var connectionStartLimit: Int
+    /// How commands get root on hosts whose inventory row sets no `become` (see
+    /// ``Privilege``); ``PrivilegeEscalation/detect`` by default.
+    public var privilegeEscalation: PrivilegeEscalation
 
     /// How long a master stays open without a command when ``controlPersist`` is zero.
     public static let idleMasterLimit: Duration = .seconds(10)
 
     /// Creates a configuration with the defaults operators expect: 60 s persist, 10 s
     /// connect timeout, 15 s keep-alive, 10 min command timeout, 3 connection attempts,
-    /// 32 connections starting at once.
+    /// 32 connections starting at once, root detected per host.
     public init(
         controlDirectory: URL = OpenSSHConfiguration.defaultControlDirectory,
         knownHostsFile: URL = OpenSSHConfiguration.defaultKnownHostsFile,
@@ -70,7 +73,8 @@ public struct OpenSSHConfiguration: Sendable {
         readsUserConfig: Bool = true,
         connectRetry: RetryPolicy = RetryPolicy(maxAttempts: 3, initialDelay: .seconds(1), maxDelay: .seconds(8)),
         extraOptions: [String] = [],
-        connectionStartLimit: Int = 32
+        connectionStartLimit: Int = 32,
+        privilegeEscalation: PrivilegeEscalation = .detect
     ) {
         self.sshPath = sshPath
         self.controlDirectory = controlDirectory
@@ -87,6 +91,7 @@ public struct OpenSSHConfiguration: Sendable {
         self.connectRetry = connectRetry
         self.extraOptions = extraOptions
         self.connectionStartLimit = connectionStartLimit
+        self.privilegeEscalation = privilegeEscalation
     }
 
     /// The known_hosts file FleetKit tools share: `~/.config/fleetkit/known_hosts` of the

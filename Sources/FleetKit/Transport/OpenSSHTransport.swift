@@ -71,7 +71,8 @@ public final class OpenSSHTransport: Transport {
         try SSHArguments.validate(host, user: user)
         usedHosts.withLock { $0[host.name] = host }
         let timeout = command.timeout ?? configuration.defaultCommandTimeout
-        let invocation = RemoteInvocation(script: command.script, timeout: timeout)
+        let script = Privilege.prepare(command.script, on: host, fallback: configuration.privilegeEscalation)
+        let invocation = RemoteInvocation(script: script, timeout: timeout)
         let arguments = SSHArguments.command(invocation.commandLine, on: host, configuration: configuration)
         // The host stops the command at `timeout`; locally we allow for the connection
         // and the host's own kill grace before giving up on ssh.
