@@ -24,32 +24,46 @@ struct PrivilegeOverSSHTests {
         }
     }
 
+    /// Runs `body` with a sandbox transport and closes it before returning, so the next test
+    /// never meets a master connection that is being closed.
+    static func withTransport<T>(_ sandbox: SandboxHosts, _ body: (OpenSSHTransport) async throws -> T) async throws -> T {
+        let transport = try sandbox.transport()
+        do {
+            let value = try await body(transport)
+            await transport.close()
+            return value
+        } catch {
+            await transport.close()
+            throw error
+        }
+    }
+
     @Test func detectUsesSudoForALoginThatIsNotRoot() async throws {
         let sandbox = try currentSandbox()
         try Self.installSudo(sandbox)
-        let transport = try sandbox.transport()
-        defer { Task { await transport.close() } }
-        let host = sandbox.hosts[0]
-        let result = try await transport.run(RemoteCommand("rm -f ~/sudo.log; \(Privilege.asRoot) sh -c 'echo ran as root'"), on: host)
-        #expect(result.exitStatus == 0 && result.standardOutput == "ran as root\n", "\(result.standardError)")
-        let log = try await transport.run(RemoteCommand("cat ~/sudo.log"), on: host)
-        #expect(log.standardOutput == "sudo -n sh -c echo ran as root\n")
-        let plain = try await transport.run(RemoteCommand("type as_root >/dev/null 2>&1 && echo defined || echo plain"), on: host)
-        #expect(plain.standardOutput == "defined\n", "the word in the text defines it")
-        let untouched = try await transport.run(RemoteCommand("type fleetkit_sudo >/dev/null 2>&1 && echo defined || echo plain"), on: host)
-        #expect(untouched.standardOutput == "plain\n", "a command without the words is sent as written")
+        try await Self.withTransport(sandbox) { transport in
+            let host = sandbox.hosts[0]
+            let result = try await transport.run(RemoteCommand("rm -f ~/sudo.log; \(Privilege.asRoot) sh -c 'echo ran as root'"), on: host)
+            #expect(result.exitStatus == 0 && result.standardOutput == "ran as root\n", "\(result.standardError)")
+            let log = try await transport.run(RemoteCommand("cat ~/sudo.log"), on: host)
+            #expect(log.standardOutput == "sudo -n sh -c echo ran as root\n")
+            let plain = try await transport.run(RemoteCommand("type as_root >/dev/null 2>&1 && echo defined || echo plain"), on: host)
+            #expect(plain.standardOutput == "defined\n", "the word in the text defines it")
+            let untouched = try await transport.run(RemoteCommand("type fleetkit_sudo >/dev/null 2>&1 && echo defined || echo plain"), on: host)
+            #expect(untouched.standardOutput == "plain\n", "a command without the words is sent as written")
+        }
     }
 
     @Test func aSudoThatWantsAPasswordIsNamedWithTheHost() async throws {
         let sandbox = try currentSandbox()
         try Self.installSudo(sandbox)
-        let transport = try sandbox.transport()
-        defer { Task { await transport.close() } }
-        let host = sandbox.hosts[1]
-        let result = try await transport.run(RemoteCommand("\(Privilege.asRoot) docker ps"), on: host)
-        #expect(result.exitStatus == Privilege.refusedStatus)
-        #expect(result.standardError.contains("host \(host.name): root is needed for `docker` but sudo -n needs a password on \(host.name)"),
-                "\(result.standardError)")
+        try await Self.withTransport(sandbox) { transport in
+            let host = sandbox.hosts[1]
+            let result = try await transport.run(RemoteCommand("\(Privilege.asRoot) docker ps"), on: host)
+            #expect(result.exitStatus == Privilege.refusedStatus)
+            #expect(result.standardError.contains("host \(host.name): root is needed for `docker` but sudo -n needs a password on \(host.name)"),
+                    "\(result.standardError)")
+        }
     }
 
     @Test func neverFromTheInventoryRefusesWithTheHostNamed() async throws {
@@ -59,25 +73,25 @@ struct PrivilegeOverSSHTests {
         let text = "name,ip,user,become\n\(first.name),\(first.address),\(first.user ?? ""),never\n"
         let host = try #require(try InventoryLoader.parse(text, file: "servers.csv").hosts.first)
         #expect(host.privilegeEscalation == .never)
-        let transport = try sandbox.transport()
-        defer { Task { await transport.close() } }
-        let result = try await transport.run(RemoteCommand("rm -f ~/sudo.log; \(Privilege.asRoot) docker ps || exit; echo not reached"), on: host)
-        #expect(result.exitStatus == 126)
-        #expect(result.standardOutput.isEmpty)
-        #expect(result.standardError == "host \(first.name): root is needed for `docker` but this host may not become root (become=never)\n")
-        let log = try await transport.run(RemoteCommand("cat ~/sudo.log 2>/dev/null || echo none"), on: host)
-        #expect(log.standardOutput == "none\n", "sudo was never asked")
+        try await Self.withTransport(sandbox) { transport in
+            let result = try await transport.run(RemoteCommand("rm -f ~/sudo.log; \(Privilege.asRoot) docker ps || exit; echo not reached"), on: host)
+            #expect(result.exitStatus == 126)
+            #expect(result.standardOutput.isEmpty)
+            #expect(result.standardError == "host \(first.name): root is needed for `docker` but this host may not become root (become=never)\n")
+            let log = try await transport.run(RemoteCommand("cat ~/sudo.log 2>/dev/null || echo none"), on: host)
+            #expect(log.standardOutput == "none\n", "sudo was never asked")
+        }
     }
 
     @Test func rootModeRefusesALoginThatIsNotRoot() async throws {
         let sandbox = try currentSandbox()
         var host = sandbox.hosts[0]
         host.privilegeEscalation = .root
-        let transport = try sandbox.transport()
-        defer { Task { await transport.close() } }
-        let result = try await transport.run(RemoteCommand("\(Privilege.asRoot) id -u"), on: host)
-        #expect(result.exitStatus == 126)
-        #expect(result.standardError == "host \(host.name): root is needed for `id` but the login user is not root (become=root)\n")
+        try await Self.withTransport(sandbox) { transport in
+            let result = try await transport.run(RemoteCommand("\(Privilege.asRoot) id -u"), on: host)
+            #expect(result.exitStatus == 126)
+            #expect(result.standardError == "host \(host.name): root is needed for `id` but the login user is not root (become=root)\n")
+        }
     }
 
     @Test func aRootLoginRunsDirectly() async throws {
