@@ -23,20 +23,24 @@ let package = Package(
         .target(name: "FleetKitTesting", dependencies: ["FleetKit"], path: "Sources/FleetKitTesting"),
 
         // Thin executables
-        .executableTarget(name: "fleet", dependencies: ["FleetKit", "FleetKitTesting"], path: "Sources/Tools/fleet"),
+        .executableTarget(name: "fleet", dependencies: ["FleetKit"], path: "Sources/Tools/fleet"),
         .executableTarget(name: "aztec-fleet", dependencies: ["ButlerKit", "FleetKit"], path: "Sources/Tools/aztec-fleet"),
         .executableTarget(name: "aztec-butler", dependencies: ["ButlerKit", "FleetKit"], path: "Sources/Tools/aztec-butler"),
         .executableTarget(name: "gonka-deploy", dependencies: ["GonkaKit", "FleetKit"], path: "Sources/Tools/gonka-deploy"),
 
         // Examples and benchmark drivers
         .executableTarget(name: "deploy-motd", dependencies: ["FleetKit"], path: "Examples/DeployMotd"),
+        .executableTarget(name: "aztec-install-with-proof", dependencies: ["ButlerKit", "FleetKit"], path: "Examples/AztecInstallWithProof"),
         .executableTarget(name: "converge-bench", dependencies: ["FleetKit"], path: "bench/ConvergeBench"),
         .executableTarget(name: "chain-views-bench", dependencies: ["ButlerKit", "FleetKit"], path: "bench/ChainViewsBench"),
         .executableTarget(name: "sanity-bench", dependencies: ["ButlerKit", "FleetKit"], path: "bench/SanityBench"),
 
         // Tests
         .target(name: "FleetTestSupport", dependencies: ["FleetKit", "FleetKitTesting"], path: "Tests/TestSupport"),
-        .testTarget(name: "FleetKitTests", dependencies: ["FleetKit", "FleetKitTesting", "FleetTestSupport"], path: "Tests/FleetKitTests"),
+        // Each test target depends on the tools its tests run (found with BuiltTool), so they are built first.
+        .testTarget(
+            name: "FleetKitTests", dependencies: ["FleetKit", "FleetKitTesting", "FleetTestSupport", "fleet", "deploy-motd"],
+            path: "Tests/FleetKitTests"),
         .testTarget(
             name: "ButlerKitTests", dependencies: ["ButlerKit", "FleetKit", "FleetKitTesting", "FleetTestSupport", "aztec-fleet", "aztec-butler"],
             path: "Tests/ButlerKitTests", exclude: ["Fixtures"]),

@@ -22,6 +22,8 @@ bash scripts/sandbox-hosts.sh sweep
 
 echo "test: shellcheck"
 shellcheck -x scripts/*.sh bench/*.sh Examples/monitoring/check.sh .ci/run
+echo "test: every test suite has a tag"
+bash scripts/test-tag.sh --check
 
 # `swift test` leaves empty TemporaryDirectory.* folders in the temp folder; remove the
 # ones this run made, whatever the outcome.

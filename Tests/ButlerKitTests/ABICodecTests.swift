@@ -1,8 +1,9 @@
 import FleetKit
+import FleetTestSupport
 import Testing
 @testable import ButlerKit
 
-@Suite struct ABICodecTests {
+@Suite(.tags(.unit)) struct ABICodecTests {
     @Test func staticArguments() throws {
         let encoded = try ABIEncoder.encode([.uint(69), .bool(true)], as: [.uint(32), .bool])
         #expect(Hex.encode(encoded, prefix: false)

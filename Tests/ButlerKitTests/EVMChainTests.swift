@@ -1,3 +1,4 @@
+import FleetTestSupport
 import Foundation
 import Testing
 import FleetKit
@@ -6,7 +7,7 @@ import FleetKit
 /// The chain layer against a real EVM (py-evm behind a JSON-RPC server on 127.0.0.1),
 /// seeded by Tests/ButlerKitTests/Fixtures/evm/evm_server.py. Fails, never skips, when
 /// scripts/install-evm.sh has not been run.
-@Suite struct EVMChainTests {
+@Suite(.tags(.evm), .requires(.evm)) struct EVMChainTests {
     static let ether = UInt256(decimal: "1000000000000000000") ?? .zero
 
     func clients(_ path: String = "/", options: JSONRPCClientOptions = try! JSONRPCClientOptions(timeout: .seconds(60)))
@@ -237,14 +238,14 @@ import FleetKit
     }
 }
 
-@Suite struct EVMServerLifecycleTests {
+@Suite(.tags(.evm)) struct EVMServerLifecycleTests {
     @Test func aMissingEnvironmentFailsWithTheInstallCommand() throws {
         let missing = EVMPaths.repositoryRoot.appendingPathComponent(".venv-missing/bin/python")
         let error = try #require(throws: EVMSetupError.self) { try EVMPaths.requirePython(missing) }
         #expect(error.description.contains("scripts/install-evm.sh"))
     }
 
-    @Test func aDedicatedServerIsGoneWhenItsTestEnds() async throws {
+    @Test(.requires(.evm)) func aDedicatedServerIsGoneWhenItsTestEnds() async throws {
         struct Planned: Error {}
         var pid: Int32 = 0
         await #expect(throws: Planned.self) {

@@ -1,9 +1,10 @@
+import FleetTestSupport
 import Foundation
 import Testing
 import FleetKit
 import FleetKitTesting
 
-@Suite struct JSONRPCClientTests {
+@Suite(.tags(.unit)) struct JSONRPCClientTests {
     let endpoint = URL(string: "http://127.0.0.1:9/") ?? URL(fileURLWithPath: "/")
     let fast = try! JSONRPCClientOptions(
         timeout: .milliseconds(300), retry: JSONRPCRetryPolicy(maxAttempts: 3, initialDelay: .milliseconds(1), maxDelay: .milliseconds(5)))
@@ -171,7 +172,7 @@ import FleetKitTesting
 }
 
 /// Options that cannot work are refused when they are made, never met by a running client.
-@Suite struct JSONRPCClientOptionsTests {
+@Suite(.tags(.unit)) struct JSONRPCClientOptionsTests {
     @Test func nonPositiveLimitsAndTimeoutsAreRejectedWithTheirName() {
         let cases: [(String, () throws(JSONRPCOptionsError) -> JSONRPCClientOptions)] = [
             ("JSON-RPC option maxBatchSize must be at least 1, not 0.", { () throws(JSONRPCOptionsError) in try JSONRPCClientOptions(maxBatchSize: 0) }),

@@ -1,8 +1,9 @@
 import FleetKit
+import FleetTestSupport
 import Testing
 @testable import ButlerKit
 
-@Suite struct KeccakTests {
+@Suite(.tags(.unit)) struct KeccakTests {
     @Test func emptyInputUsesEthereumPadding() {
         #expect(Hex.encode(Keccak256.hash([]), prefix: false) == "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470")
     }
@@ -64,7 +65,7 @@ import Testing
     }
 }
 
-@Suite struct UInt256Tests {
+@Suite(.tags(.unit)) struct UInt256Tests {
     @Test func decimalAndHexRoundTrip() throws {
         let max = "115792089237316195423570985008687907853269984665640564039457584007913129639935"
         #expect(UInt256(decimal: max) == .max)

@@ -1,10 +1,11 @@
+import FleetTestSupport
 import Foundation
 import Testing
 import FleetKit
 import FleetKitTesting
 @testable import ButlerKit
 
-@Suite struct AztecNodeClientTests {
+@Suite(.tags(.unit)) struct AztecNodeClientTests {
     let endpoint = URL(string: "http://127.0.0.1:8080/") ?? URL(fileURLWithPath: "/")
 
     func client(_ answers: [String: String]) -> (AztecNodeClient, ScriptedTransport) {
@@ -58,7 +59,7 @@ import FleetKitTesting
     }
 }
 
-@Suite struct EthereumClientScriptedTests {
+@Suite(.tags(.unit)) struct EthereumClientScriptedTests {
     let endpoint = URL(string: "http://127.0.0.1:8545/") ?? URL(fileURLWithPath: "/")
     let contract = EthereumAddress(hex: "0x042dF8f42790d6943F41C25C2132400fd727f452") ?? .zero
 

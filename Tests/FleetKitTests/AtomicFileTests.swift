@@ -1,9 +1,10 @@
+import FleetTestSupport
 import Foundation
 import Glibc
 import Testing
 @testable import FleetKit
 
-@Suite struct AtomicFileTests {
+@Suite(.tags(.unit)) struct AtomicFileTests {
     /// A fresh empty folder under the system temp folder.
     func makeFolder() throws -> URL {
         let url = FileManager.default.temporaryDirectory

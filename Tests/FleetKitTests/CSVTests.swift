@@ -1,7 +1,8 @@
+import FleetTestSupport
 import Testing
 @testable import FleetKit
 
-@Suite struct CSVReaderTests {
+@Suite(.tags(.unit)) struct CSVReaderTests {
     func fields(_ text: String) throws -> [[String]] {
         try CSVReader.parse(text, file: "t.csv").map(\.fields)
     }
@@ -93,7 +94,7 @@ import Testing
     }
 }
 
-@Suite struct CSVWriterTests {
+@Suite(.tags(.unit)) struct CSVWriterTests {
     @Test func quotesOnlyWhenNeeded() {
         var writer = CSVWriter(header: ["name", "note"])
         writer.append(["web1", "plain"])

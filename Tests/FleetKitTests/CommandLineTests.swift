@@ -1,3 +1,4 @@
+import FleetTestSupport
 import Testing
 @testable import FleetKit
 
@@ -65,7 +66,7 @@ func helpText(_ arguments: [String]) throws -> String? {
     return nil
 }
 
-@Suite struct CommandLineParserTests {
+@Suite(.tags(.unit)) struct CommandLineParserTests {
     @Test func subcommandWithOptionsInEveryForm() throws {
         let parsed = try run(["-i", "prod.csv", "run", "--forks", "5", "--timeout=30", "-l", "web*", "-lDB", "uptime"])
         #expect(parsed.path == ["fleet", "run"])

@@ -1,10 +1,11 @@
+import FleetTestSupport
 import Foundation
 @testable import FleetKit
 import Testing
 
 /// Hostile inventories: a seed file mutated 400 times. Parsing never crashes, and a
 /// planted private key never appears in a listing, its JSON or an error message.
-@Suite struct InventoryFuzzTests {
+@Suite(.tags(.unit, .slow)) struct InventoryFuzzTests {
     /// SplitMix64: the same cases on every run.
     struct SeededGenerator: RandomNumberGenerator {
         var state: UInt64

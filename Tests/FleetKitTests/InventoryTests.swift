@@ -1,3 +1,4 @@
+import FleetTestSupport
 import Foundation
 import Testing
 @testable import FleetKit
@@ -14,7 +15,7 @@ func inventoryError(_ text: String, file: String = "servers.csv", schema: Invent
     }
 }
 
-@Suite struct InventoryLoaderTests {
+@Suite(.tags(.unit)) struct InventoryLoaderTests {
     @Test func minimalInventoryUsesAddressAsName() throws {
         let inventory = try InventoryLoader.parse("ip\n10.0.0.1\nnode.example.com\n", file: "servers.csv")
         #expect(inventory.file == "servers.csv")
@@ -328,7 +329,7 @@ func inventoryError(_ text: String, file: String = "servers.csv", schema: Invent
     }
 }
 
-@Suite struct HostPatternTests {
+@Suite(.tags(.unit)) struct HostPatternTests {
     let inventory = Inventory(file: "s.csv", hosts: [
         RemoteHost(name: "web1", address: "10.0.0.1"),
         RemoteHost(name: "web2", address: "10.0.0.2"),
@@ -395,7 +396,7 @@ func inventoryError(_ text: String, file: String = "servers.csv", schema: Invent
     }
 }
 
-@Suite struct InventorySchemaTests {
+@Suite(.tags(.unit)) struct InventorySchemaTests {
     /// A kit that reads a bech32 wallet and a secret keyring password.
     static let schema = InventorySchema([
         InventoryField("wallet", label: "wallet address", columns: ["wallet", "account"], required: true,
@@ -438,7 +439,7 @@ func inventoryError(_ text: String, file: String = "servers.csv", schema: Invent
     }
 }
 
-@Suite struct HostNamingTests {
+@Suite(.tags(.unit)) struct HostNamingTests {
     @Test func numberedNamesCountKeptRowsFromTheStart() throws {
         let text = "IP,region\n10.0.0.1,eu\n10.0.0.999,us\n10.0.0.3,us\n"
         let inventory = try InventoryLoader.parse(text, file: "s.csv", skipInvalidRows: true, naming: .numbered(prefix: "node", start: 5))

@@ -6,7 +6,7 @@ import Darwin
 #endif
 
 /// Checks of the values that end up in SSH command lines, logs and messages.
-enum InventoryValueCheck {
+public enum InventoryValueCheck {
     /// An IPv4 dotted quad, an IPv6 address or an RFC 1123 hostname.
     static func isValidAddress(_ text: String) -> Bool {
         guard !text.hasPrefix("-"), text.utf8.count <= 253 else { return false }
@@ -65,8 +65,10 @@ enum InventoryValueCheck {
         }
     }
 
-    /// `text` for an error message: control and format characters shown as `\u{…}`.
-    static func visible(_ text: String) -> String {
+    /// `text` for an error message: its first 200 characters, with control and format
+    /// characters (escape sequences, bidi overrides, line separators) shown as `\u{…}`,
+    /// so a value from outside cannot steer the terminal that shows the message.
+    public static func visible(_ text: String) -> String {
         var result = ""
         for scalar in text.prefix(200).unicodeScalars {
             let category = scalar.properties.generalCategory

@@ -48,6 +48,8 @@ public final class FleetSession: Sendable {
     public let runLog: RunLog
     /// The log file, when the session writes one.
     public let logFile: URL?
+    /// The levels the log file records, for jobs that write further log files beside it.
+    public let logFileLevels: Set<LogLevel>
     /// Commands reach the hosts through this transport.
     public let transport: any Transport
     /// Parallelism, check mode, force and the default command limit.
@@ -61,6 +63,7 @@ public final class FleetSession: Sendable {
         inventory = try configuration.inventory.load()
         inventoryName = configuration.inventory.fileName
         (runLog, logFile) = try configuration.log.open(clock: configuration.clock)
+        logFileLevels = configuration.log.fileLevels
         runLog.addSecrets(inventory.secretValues)
         transport = try configuration.transport ?? OpenSSHTransport(configuration: configuration.ssh, clock: configuration.clock)
         options = configuration.run
@@ -95,13 +98,15 @@ public final class FleetSession: Sendable {
     }
 
     /// Checks this machine (the ssh program, `requiredTools`, the hosts' key files), then
-    /// reaches every host, `forks` at a time, logging each unreachable one.
+    /// reaches every host (the inventory's, or `hosts` when a job regrouped them), `forks`
+    /// at a time, logging each unreachable one.
     ///
     /// - Throws: ``PreflightFailure`` when something on this machine is wrong: no server
     ///   has been changed then.
-    public func preflight(requiredTools: [String] = [], timeout: Duration = .seconds(30)) async throws(PreflightFailure) -> Preflight.Outcome {
+    public func preflight(of hosts: [RemoteHost]? = nil, requiredTools: [String] = [],
+                          timeout: Duration = .seconds(30)) async throws(PreflightFailure) -> Preflight.Outcome {
         let outcome = await Preflight(sshPath: ssh.sshPath, requiredTools: requiredTools, timeout: timeout)
-            .run(inventory.hosts, transport: transport, defaultIdentityFile: ssh.defaultIdentityFile, forks: options.forks, runLog: runLog)
+            .run(hosts ?? inventory.hosts, transport: transport, defaultIdentityFile: ssh.defaultIdentityFile, forks: options.forks, runLog: runLog)
         guard outcome.localProblems.isEmpty else { throw PreflightFailure(problems: outcome.localProblems) }
         return outcome
     }
@@ -145,5 +150,10 @@ public struct PreflightFailure: Error, Sendable, CustomStringConvertible {
     public var description: String {
         "the preflight found \(Plural.count(problems.count, "problem")) on this machine; no server was changed:\n"
             + problems.map { "  \($0)" }.joined(separator: "\n")
+    }
+
+    /// One line for a console whose run log already showed each problem.
+    public var summaryAfterLoggedProblems: String {
+        "the preflight found \(Plural.count(problems.count, "problem")) on this machine (listed above); no server was changed"
     }
 }

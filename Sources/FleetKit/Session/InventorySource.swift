@@ -6,6 +6,7 @@ public struct InventorySource: Sendable {
     enum Origin: Sendable {
         case file(URL, displayName: String)
         case hosts([RemoteHost], name: String)
+        case loaded(Inventory)
     }
 
     let origin: Origin
@@ -37,11 +38,19 @@ public struct InventorySource: Sendable {
                         allowsRepeatedAddresses: true, limit: limit)
     }
 
+    /// An inventory already read (for a caller that looked at it first: rows left out,
+    /// the servers a confirmation names); its limit was applied when it was read.
+    public static func loaded(_ inventory: Inventory) -> InventorySource {
+        InventorySource(origin: .loaded(inventory), schema: .sshOnly, naming: .address, skipsInvalidRows: false,
+                        allowsRepeatedAddresses: true, limit: nil)
+    }
+
     /// The file's name without folders, for log and result names ("servers.csv").
     public var fileName: String {
         switch origin {
         case .file(let url, _): return url.lastPathComponent
         case .hosts(_, let name): return name
+        case .loaded(let inventory): return URL(fileURLWithPath: inventory.file).lastPathComponent
         }
     }
 
@@ -61,6 +70,9 @@ public struct InventorySource: Sendable {
         case .hosts(let hosts, let hostsName):
             inventory = Inventory(file: hostsName, hosts: hosts)
             name = hostsName
+        case .loaded(let loaded):
+            inventory = loaded
+            name = loaded.file
         }
         if let limit {
             inventory = inventory.limited(to: limit)

@@ -20,14 +20,22 @@ public struct RunLogDestination: Sendable {
         RunLogDestination(kind: .file(name: name, directory: directory, verbose: verbose, console: console))
     }
 
+    /// The levels a log file of this destination records (DEBUG only when verbose).
+    var fileLevels: Set<LogLevel> {
+        switch kind {
+        case .existing: return LogLevel.fileLevels(verbose: false)
+        case .file(_, _, let verbose, _): return LogLevel.fileLevels(verbose: verbose)
+        }
+    }
+
     /// Opens the destination: the run log and the file it writes, if any.
     func open(clock: any FleetClock) throws -> (RunLog, URL?) {
         switch kind {
         case .existing(let log):
             return (log, nil)
-        case .file(let name, let directory, let verbose, let console):
+        case .file(let name, let directory, _, let console):
             let url = try RunLogFile.newURL(in: directory, name: name, date: clock.now())
-            let file = try FileLogSink(url: url, levels: LogLevel.fileLevels(verbose: verbose))
+            let file = try FileLogSink(url: url, levels: fileLevels)
             return (RunLog(sinks: [file] + (console.map { [$0] } ?? []), clock: clock), url)
         }
     }

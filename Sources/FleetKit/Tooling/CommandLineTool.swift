@@ -108,6 +108,9 @@ public enum CommandLineTool {
         }
         do {
             return try await handler(parsed)
+        } catch let error as PreflightFailure {
+            io.writeError("\(spec.name): \(error.summaryAfterLoggedProblems)\n")   // the run log showed each problem
+            return ToolExitCode.usage
         } catch let error as UsageError {
             io.writeError("\(error.description)\n")   // already names the command
             return ToolExitCode.usage

@@ -36,151 +36,51 @@ let sanitySpec = CommandSpec(
         OptionSpec("crash-limit", value: "N", help: "Restarts or crash lines from which crashes are persistent", defaultValue: "3"),
     ])
 
-/// What every mode of `sanity` reads from the options.
-struct SanitySettings {
-    var classifier: SanityClassifier
-    var role: NodeRole?
-    var window: Duration
-    var json: Bool
-    var report: URL?
-
-    init(_ parsed: ParsedCommand) throws {
-        var signals = LogSignalTable.aztec
-        if let path = parsed.value("signals") {
-            signals = signals.merging(try LogSignalTable.load(contentsOf: URL(fileURLWithPath: path, relativeTo: io.currentDirectory)))
-        }
-        let thresholds = SanityThresholds(maxLag: UInt64(try parsed.int("max-lag", range: 0...1_000_000) ?? 3),
-                                          maxProvenLag: UInt64(try parsed.int("max-proven-lag", range: 0...1_000_000) ?? 96),
-                                          crashLimit: try parsed.int("crash-limit", range: 1...1_000_000) ?? 3)
-        classifier = SanityClassifier(signals: signals, thresholds: thresholds)
-        if let text = parsed.value("role") {
-            guard let role = NodeRole(rawValue: text.lowercased()) else {
-                throw UsageError(message: "--role: '\(text)' is not a role; expected validator, prover or bot", commandPath: parsed.path)
-            }
-            self.role = role
-        }
-        let windowText = parsed.value("window") ?? "120s"
-        guard let window = DurationText.parse(windowText), window <= .seconds(3600) else {
-            throw UsageError(message: "--window: '\(windowText)' is not a duration of at most an hour (120s, 2m, 0)", commandPath: parsed.path)
-        }
-        self.window = window
-        json = parsed.flag("json")
-        report = parsed.value("report").map { URL(fileURLWithPath: $0, relativeTo: io.currentDirectory) }
-    }
-}
-
 func sanity(_ parsed: ParsedCommand) async throws -> Int32 {
-    let settings = try SanitySettings(parsed)
+    let signals = try SanitySettingCheck.signals(adding: parsed.value("signals").map { URL(fileURLWithPath: $0, relativeTo: io.currentDirectory) })
     if parsed.flag("print-signals") {
-        io.writeOutput(settings.classifier.signals.csv)
+        io.writeOutput(signals.csv)
         return ToolExitCode.success
     }
+    let classifier = SanityClassifier(signals: signals, thresholds: SanityThresholds(
+        maxLag: UInt64(try parsed.int("max-lag", range: 0...1_000_000) ?? 3), maxProvenLag: UInt64(try parsed.int("max-proven-lag", range: 0...1_000_000) ?? 96),
+        crashLimit: try parsed.int("crash-limit", range: 1...1_000_000) ?? 3))
+    let role = try withOptionNames(parsed) { try parsed.value("role").map(SanitySettingCheck.role) }
+    let window = try withOptionNames(parsed) { try SanitySettingCheck.sampleWindow(parsed.value("window") ?? "120s") }
+    let reportFile = parsed.value("report").map { URL(fileURLWithPath: $0, relativeTo: io.currentDirectory) }
+    let run: SanityRun
     if let log = parsed.value("log") {
         if let inventory = parsed.argument("INVENTORY") {
             throw UsageError(message: "--log scans a local log without SSH; give either --log or \(inventory), not both", commandPath: parsed.path)
         }
-        return try await localSanity(parsed, log: log, settings: settings)
-    }
-    if parsed.value("node") != nil {
-        throw UsageError(message: "--node goes with --log; with servers.csv each node is asked on its own server (--rpc-port)", commandPath: parsed.path)
-    }
-    guard parsed.argument("INVENTORY") != nil else {
-        throw UsageError(message: "give servers.csv to check the fleet, or --log FILE (- for standard input) to scan a local log", commandPath: parsed.path)
-    }
-    return try await fleetSanity(parsed, settings: settings)
-}
-
-/// An http(s) URL given to `option`, or a usage error naming it (credentials masked).
-func nodeURL(_ parsed: ParsedCommand, _ option: String) throws -> URL? {
-    guard let text = parsed.value(option) else { return nil }
-    guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
-        throw UsageError(message: "--\(option): '\(URLCredentials.masked(text))' is not an http(s) URL", commandPath: parsed.path)
-    }
-    return url
-}
-
-/// `--since` as docker logs takes it: a duration (90m, 1h30m) or a date (2026-01-05, 2026-01-05T12:00:00Z).
-func sinceValue(_ parsed: ParsedCommand) throws -> String {
-    let text = parsed.value("since") ?? "1h"
-    let isDate = text.range(of: #"^\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)?)?$"#, options: .regularExpression) != nil
-    guard isDate || (DurationText.parse(text) != nil && Int(text) == nil) else {
-        throw UsageError(message: "--since: '\(text)' is neither a duration (90m, 1h) nor a date (2026-01-05T12:00:00Z)", commandPath: parsed.path)
-    }
-    return text
-}
-
-/// Checks every server of the inventory over SSH.
-func fleetSanity(_ parsed: ParsedCommand, settings: SanitySettings) async throws -> Int32 {
-    let (options, inventory, _) = try loadRun(parsed)
-    let reference = try nodeURL(parsed, "reference")
-    let since = try sinceValue(parsed)
-    let container = parsed.value("container")
-    if let container, container.isEmpty || container.hasPrefix("-") || container.contains(where: { $0.isWhitespace }) {
-        throw UsageError(message: "--container: '\(container)' is not a container name", commandPath: parsed.path)
-    }
-    let rpcPort = try parsed.int("rpc-port", range: 1...65_535) ?? 8080
-    let run = try session("sanity", options)
-    run.runLog.addSecrets(inventory.secretValues)
-    let transport = try OpenSSHTransport(configuration: options.sshConfiguration())
-    let checker = SanityChecker(
-        transport: transport, runLog: run.runLog,
-        settings: SanityChecker.Settings(since: since, window: settings.window, container: container, rpcPort: rpcPort, role: settings.role,
-                                         perHostTimeout: options.timeout, forks: options.forks),
-        classifier: settings.classifier, reference: reference)
-    let report = await checker.check(inventory.hosts)
-    if options.controlPersist == .zero { await transport.close() }
-    var settings = settings
-    if settings.report == nil {
-        let name = run.logFile.lastPathComponent.replacingOccurrences(of: "sanity_", with: "sanity_report_").replacingOccurrences(of: ".log", with: ".json")
-        settings.report = run.logFile.deletingLastPathComponent().appendingPathComponent(name)
-    }
-    let code = try finishSanity(report, settings: settings, redact: run.runLog.redactor.redact)
-    run.runLog.info("report: \(settings.report?.path ?? "")")
-    io.writeError("log: \(run.logFile.path)\nreport: \(settings.report?.path ?? "")\n")
-    return code
-}
-
-/// Scans a local file or standard input and classifies it as one node.
-func localSanity(_ parsed: ParsedCommand, log: String, settings: SanitySettings) async throws -> Int32 {
-    let name = log == "-" ? "stdin" : URL(fileURLWithPath: log).lastPathComponent
-    let descriptor: Int32
-    if log == "-" {
-        descriptor = STDIN_FILENO
-    } else {
-        let path = URL(fileURLWithPath: log, relativeTo: io.currentDirectory).path
-        descriptor = open(path, O_RDONLY)
+        let descriptor = log == "-" ? STDIN_FILENO : open(URL(fileURLWithPath: log, relativeTo: io.currentDirectory).path, O_RDONLY)
         guard descriptor >= 0 else { throw LogReadError(source: log, reason: String(cString: strerror(errno))) }
+        defer { if descriptor != STDIN_FILENO { close(descriptor) } }
+        let node = try withOptionNames(parsed) { try parsed.value("node").map { try NodeSettingCheck.httpURL($0, for: .nodeURL) } }
+        run = try await LocalLogSanityCheck(fileDescriptor: descriptor, name: log == "-" ? "stdin" : URL(fileURLWithPath: log).lastPathComponent,
+                                            node: node, window: window, role: role, classifier: classifier, reportFile: reportFile).run()
+    } else {
+        if parsed.value("node") != nil {
+            throw UsageError(message: "--node goes with --log; with servers.csv each node is asked on its own server (--rpc-port)", commandPath: parsed.path)
+        }
+        guard parsed.argument("INVENTORY") != nil else {
+            throw UsageError(message: "give servers.csv to check the fleet, or --log FILE (- for standard input) to scan a local log", commandPath: parsed.path)
+        }
+        let (_, configuration, _) = try session(parsed, "sanity")
+        let job = try withOptionNames(parsed) {
+            try FleetSanityCheck(settings: SanityChecker.Settings(since: parsed.value("since") ?? "1h", window: window, container: parsed.value("container"),
+                                                                  rpcPort: try parsed.int("rpc-port", range: 1...65_535) ?? 8080, role: role),
+                                 classifier: classifier, reference: try parsed.value("reference").map { try NodeSettingCheck.httpURL($0, for: .referenceNode) },
+                                 reportFile: reportFile)
+        }
+        run = try await FleetSession.with(configuration) { session in
+            let run = try await session.run(job)
+            io.writeError("log: \(session.logFile?.path ?? "")\nreport: \(run.reportFile?.path ?? "")\n")
+            return run
+        }
     }
-    defer { if descriptor != STDIN_FILENO { close(descriptor) } }
-    let node = try nodeURL(parsed, "node")
-    // The node's window runs while the log is read.
-    async let chain = sampleNode(node, window: settings.window)
-    let summary = try LogScanner.scan(fileDescriptor: descriptor, name: log, signals: settings.classifier.signals)
-    var observation = NodeObservation(name: name, role: settings.role, logs: summary)
-    observation.chain = await chain
-    let report = settings.classifier.classify([observation], windowSeconds: node == nil ? 0 : settings.window.seconds, generated: Date())
-    // A provider's URL may carry an API key: only its scheme, host and port are shown.
-    let shown = node.map { ($0.absoluteString, URLCredentials.masked($0.absoluteString)) }
-    return try finishSanity(report, settings: settings, redact: { text in
-        shown.map { text.replacingOccurrences(of: $0.0, with: $0.1) } ?? text
-    })
-}
-
-/// Both chain samples of the node at `url`, a window apart; `nil` without a URL.
-func sampleNode(_ url: URL?, window: Duration) async -> ChainProgress? {
-    guard let url else { return nil }
-    let client = AztecNodeClient(url: url, options: ChainProgressProbe.clientOptions(timeout: .seconds(15)))
-    return await ChainProgressProbe(window: window).sample(client)
-}
-
-/// Writes the report file when asked, prints the report and returns the exit code.
-func finishSanity(_ report: SanityReport, settings: SanitySettings, redact: (String) -> String) throws -> Int32 {
-    let encoder = JSONEncoder.pretty
-    encoder.dateEncodingStrategy = .iso8601
-    let json = redact(String(decoding: try encoder.encode(report), as: UTF8.self)) + "\n"
-    if let url = settings.report { try AtomicFile.write(json, to: url) }
-    io.writeOutput(settings.json ? json : report.text(redact: redact))
-    return report.failed ? ToolExitCode.failure : ToolExitCode.success
+    io.writeOutput(parsed.flag("json") ? run.json : run.text)
+    return run.failed ? ToolExitCode.failure : ToolExitCode.success
 }
 
 /// `aztec-fleet connection-info`.
@@ -209,10 +109,6 @@ func connectionInfo(_ parsed: ParsedCommand) throws -> Int32 {
     }
     let info = try NetworkConnectionInfo.parse(kubectlOutput: String(decoding: data, as: UTF8.self), source: source == "-" ? "stdin" : source,
                                                aztecImage: parsed.value("image") ?? "aztecprotocol/aztec:latest")
-    if parsed.flag("json") {
-        io.writeOutput(String(decoding: try JSONEncoder.pretty.encode(info), as: UTF8.self) + "\n")
-    } else {
-        io.writeOutput(info.message)
-    }
+    if parsed.flag("json") { try io.writeJSON(info) } else { io.writeOutput(info.message) }
     return ToolExitCode.success
 }

@@ -127,211 +127,118 @@ func list(_ text: String?) -> [String] {
     (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
 }
 
-func installSettings(_ parsed: ParsedCommand, inventoryName: String, sshPort: Int?) throws -> InstallSettings {
-    let version = parsed.value("aztec-version") ?? "2.1.2"
-    guard !version.isEmpty, version.allSatisfy({ $0.isLetter || $0.isNumber || ".-_+".contains($0) }) else {
-        throw UsageError(message: "--aztec-version: '\(version)' is not a version such as 2.1.2", commandPath: parsed.path)
-    }
-    return InstallSettings(
-        aztecVersion: version,
-        aztecInstallerURL: parsed.value("installer-url") ?? "https://install.aztec.network",
-        dockerInstallerURL: parsed.value("docker-installer-url") ?? "https://get.docker.com",
-        network: parsed.value("network") ?? "testnet",
-        nodeDirectory: parsed.value("node-dir") ?? "aztec",
-        l1RPCURLs: list(parsed.value("l1-rpc")),
-        consensusURLs: list(parsed.value("consensus")),
-        opensRPCPort: parsed.flag("open-rpc-port"),
-        logLevel: parsed.value("log-level") ?? "info",
-        verboseNodeLogs: parsed.flag("verbose-node-logs"),
-        nodeWait: .seconds(try parsed.int("node-wait", range: 0...86_400) ?? 120),
-        downloadRetries: try parsed.int("retries", range: 0...20) ?? 3,
-        retryDelay: .seconds(try parsed.int("retry-delay", range: 0...3600) ?? 10),
-        inventoryName: inventoryName,
-        defaultSSHPort: sshPort ?? 22)
-}
+/// The option that sets each library setting, for error messages.
+let optionOfSetting: [NodeSettingError.Setting: String] = [
+    .aztecVersion: "aztec-version", .l1RPCURLs: "l1-rpc", .consensusURLs: "consensus", .referenceNode: "reference", .nodeURL: "node",
+    .nodeFolder: "node-dir", .originalHome: "original-home", .originalUnit: "original-unit", .container: "container", .logSince: "since",
+    .sampleWindow: "window", .role: "role", .serverGrouping: "group-size",
+]
 
-func session(_ name: String, _ options: FleetOptions) throws -> RunSession {
-    try RunSession.open(name: name, logDirectory: options.logDirectory, verbose: options.verbose,
-                        consoleLevels: ConsoleLogSink.defaultLevels(verbose: options.verbose), colored: io.colored,
-                        emit: io.consoleLine)
-}
-
-/// Reads the options and the inventory with the Aztec columns; rows left out by
-/// `--skip-invalid-rows` are listed on standard error.
-func loadRun(_ parsed: ParsedCommand, allowsRepeatedAddresses: Bool = false) throws -> (FleetOptions, Inventory, String) {
-    let options = try FleetOptions(parsed, environment: io.environment, currentDirectory: io.currentDirectory)
-    let path = parsed.argument("INVENTORY") ?? ""
-    let naming = HostNaming.numbered(prefix: parsed.value("name-prefix") ?? "node",
-                                     start: try parsed.int("start-index", range: 1...1_000_000) ?? 1)
-    let inventory = try options.loadInventory(path, currentDirectory: io.currentDirectory, schema: AztecInventory.schema,
-                                              skipInvalidRows: parsed.flag("skip-invalid-rows"), naming: naming,
-                                              allowsRepeatedAddresses: allowsRepeatedAddresses)
-    if !inventory.skippedRows.isEmpty {
-        let rows = Set(inventory.skippedRows.compactMap(\.line)).count
-        io.writeError("aztec-fleet: left out \(Plural.count(rows, "row")) with problems (--skip-invalid-rows):\n"
-            + inventory.skippedRows.map { "  \($0.location)\n" }.joined())
+/// Runs `body`, turning a library's setting error into a usage error naming the option.
+func withOptionNames<T>(_ parsed: ParsedCommand, renaming: [NodeSettingError.Setting: String] = [:], _ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as NodeSettingError {
+        guard let option = renaming[error.setting] ?? optionOfSetting[error.setting] else { throw UsageError(message: error.message, commandPath: parsed.path) }
+        throw UsageError(message: "--\(option): \(error.message)", commandPath: parsed.path)
     }
-    return (options, inventory, URL(fileURLWithPath: path).lastPathComponent)
-}
-
-/// Opens the run's log and SSH transport, then runs the preflight: local tools and key files,
-/// then every server, all problems logged at once. `nil` (after saying so) when something on
-/// this machine is wrong, before any server is changed.
-func startRun(_ name: String, _ options: FleetOptions, _ inventory: Inventory) async throws -> (RunSession, OpenSSHTransport, Preflight.Outcome)? {
-    let run = try session(name, options)
-    run.runLog.addSecrets(inventory.secretValues)
-    let transport = try OpenSSHTransport(configuration: options.sshConfiguration())
-    let preflight = await Preflight(sshPath: options.sshConfiguration().sshPath)
-        .run(inventory.hosts, transport: transport, defaultIdentityFile: options.identityFile, forks: options.forks, runLog: run.runLog)
-    guard preflight.localProblems.isEmpty else {
-        if options.controlPersist == .zero { await transport.close() }
-        io.writeError("aztec-fleet: the preflight found \(Plural.count(preflight.localProblems.count, "problem")) on this machine (listed above); no server was changed\nlog: \(run.logFile.path)\n")
-        return nil
-    }
-    return (run, transport, preflight)
-}
-
-func install(_ parsed: ParsedCommand, stages: [InstallStage], logName: String) async throws -> Int32 {
-    let (options, inventory, inventoryName) = try loadRun(parsed)
-    let settings = try installSettings(parsed, inventoryName: inventoryName, sshPort: options.port)
-    guard let (run, transport, preflight) = try await startRun(logName, options, inventory) else { return ToolExitCode.usage }
-    if parsed.flag("adopt") && parsed.flag("migrate") {
-        throw UsageError(message: "--adopt and --migrate exclude each other: keep the original layout, or move to compose", commandPath: parsed.path)
-    }
-    let policy: OriginalLayoutPolicy = parsed.flag("adopt") ? .adopt : parsed.flag("migrate") ? .migrate : .refuse
-    let install = StagedInstall(transport: transport, runLog: run.runLog, options: try options.runOptions(), settings: settings,
-                                stageLogDirectory: stages.count > 1 ? options.logDirectory : nil,
-                                stageLogLevels: LogLevel.fileLevels(verbose: options.verbose))
-    let report = await install.run(stages, on: preflight.reachable, unreachable: preflight.unreachable,
-                                   layouts: try nodeLayouts(parsed), policy: policy)
-    if options.controlPersist == .zero { await transport.close() }
-    let redact = run.runLog.redactor.redact
-    if options.json {
-        io.writeOutput(redact(String(decoding: try JSONEncoder.pretty.encode(report), as: UTF8.self)) + "\n")
-    } else {
-        io.writeError(redact(report.recapLines().joined(separator: "\n")) + "\nlog: \(run.logFile.path)\n")
-    }
-    return report.succeeded ? ToolExitCode.success : ToolExitCode.failure
-}
-
-func proof(_ parsed: ParsedCommand) async throws -> Int32 {
-    let (options, inventory, _) = try loadRun(parsed)
-    let problems = Preflight(sshPath: options.sshConfiguration().sshPath)
-        .localProblems(hosts: inventory.hosts, defaultIdentityFile: options.identityFile)
-    guard problems.isEmpty else {
-        io.writeError(problems.map { "aztec-fleet: \($0)\n" }.joined())
-        return ToolExitCode.usage
-    }
-    let rpcPort = try parsed.int("rpc-port", range: 1...65_535) ?? 8080
-    let format = parsed.value("format") ?? "original"
-    guard format == "original" || format == "detailed" else {
-        throw UsageError(message: "--format: '\(format)' is not a format; expected original or detailed", commandPath: parsed.path)
-    }
-    let defaultName = format == "original" ? ProofResultsFile.defaultFileName : "proofs.csv"
-    let output = URL(fileURLWithPath: parsed.value("output") ?? defaultName, relativeTo: io.currentDirectory)
-    let run = try session("proof_collection", options)
-    run.runLog.addSecrets(inventory.secretValues)
-    let transport = try OpenSSHTransport(configuration: options.sshConfiguration())
-    let startedAt = Date()
-    let started = ContinuousClock.now
-    let results = await ProofCollector(transport: transport, runLog: run.runLog, rpcPort: rpcPort,
-                                       perHostTimeout: options.timeout, forks: options.forks).collect(from: inventory.hosts)
-    if options.controlPersist == .zero { await transport.close() }
-    let duration = (ContinuousClock.now - started).seconds
-    let summaryName = run.logFile.lastPathComponent
-        .replacingOccurrences(of: "proof_collection_", with: "proof_summary_")
-        .replacingOccurrences(of: ".log", with: ".txt")
-    let summaryURL = run.logFile.deletingLastPathComponent().appendingPathComponent(summaryName)
-    let redact = run.runLog.redactor.redact
-    let console: String
-    if format == "original" {
-        if let backup = try ProofResultsFile.write(results, to: output, date: startedAt) {
-            run.runLog.info("previous results kept as \(backup.path)")
-        }
-        let summary = ProofResultsFile.summary(results, generated: Date(), resultsFile: output.standardizedFileURL.path,
-                                               logFile: run.logFile.path)
-        try AtomicFile.write(redact(summary), to: summaryURL)
-        console = ProofResultsFile.consoleSummary(results, resultsFile: output.path, logFile: run.logFile.path)
-    } else {
-        try ProofReport.writeCSV(results, to: output)
-        let summary = redact(ProofReport.summary(results, duration: duration, startedAt: startedAt))
-        try AtomicFile.write(summary, to: summaryURL)
-        console = summary + "results: \(output.path)\nlog: \(run.logFile.path)\n"
-    }
-    run.runLog.info("results: \(output.path); summary: \(summaryURL.path)")
-    if options.json {
-        io.writeOutput(redact(String(decoding: try ProofReport.json(results), as: UTF8.self)) + "\n")
-    } else {
-        io.writeError(redact(console))
-    }
-    return results.allSatisfy { $0.status == .ok } ? ToolExitCode.success : ToolExitCode.failure
-}
-
-func sync(_ parsed: ParsedCommand) async throws -> Int32 {
-    let (options, inventory, _) = try loadRun(parsed)
-    let reference: SyncChecker.Reference
-    if let text = parsed.value("reference") {
-        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
-            throw UsageError(message: "--reference: '\(URLCredentials.masked(text))' is not an http(s) URL", commandPath: parsed.path)
-        }
-        reference = .node(url)
-    } else {
-        reference = .fleetBest
-    }
-    let output = URL(fileURLWithPath: parsed.value("output") ?? SyncResultsFile.defaultFileName, relativeTo: io.currentDirectory)
-    let run = try session("sync_check", options)
-    run.runLog.addSecrets(inventory.secretValues)
-    let transport = try OpenSSHTransport(configuration: options.sshConfiguration())
-    let started = ContinuousClock.now
-    let results = await SyncChecker(transport: transport, runLog: run.runLog, reference: reference, perHostTimeout: options.timeout,
-                                    forks: options.forks).check(inventory.hosts)
-    if options.controlPersist == .zero { await transport.close() }
-    try SyncResultsFile.write(results, to: output)
-    run.runLog.info("results: \(output.path)")
-    if options.json {
-        let encoder = JSONEncoder.pretty
-        encoder.dateEncodingStrategy = .iso8601
-        io.writeOutput(run.runLog.redactor.redact(String(decoding: try encoder.encode(results), as: UTF8.self)) + "\n")
-    } else {
-        let summary = SyncResultsFile.summary(results, duration: (ContinuousClock.now - started).seconds)
-        io.writeError(run.runLog.redactor.redact(summary) + "results: \(output.path)\nlog: \(run.logFile.path)\n")
-    }
-    return results.allSatisfy { $0.status == .synced } ? ToolExitCode.success : ToolExitCode.failure
 }
 
 /// Where the layouts keep their files, from `--node-dir`, `--original-home`, `--original-unit`.
-func nodeLayouts(_ parsed: ParsedCommand) throws -> NodeLayouts {
-    let home = parsed.value("original-home") ?? "/root"
-    let unit = parsed.value("original-unit") ?? "/etc/systemd/system/aztec-node.service"
-    for (name, value) in [("original-home", home), ("original-unit", unit), ("node-dir", parsed.value("node-dir") ?? "aztec")]
-    where value.isEmpty || value.contains(where: { $0.isNewline }) || value.hasPrefix("-") {
-        throw UsageError(message: "--\(name): '\(value)' is not a usable path", commandPath: parsed.path)
+func nodeLayouts(_ parsed: ParsedCommand, rpcPort: Int = 8080) throws -> NodeLayouts {
+    try withOptionNames(parsed) {
+        try NodeLayouts(compose: ComposeLayout(nodeDirectory: parsed.value("node-dir") ?? "aztec"),
+                        original: OriginalLayout(home: parsed.value("original-home") ?? "/root",
+                                                 unitFile: parsed.value("original-unit") ?? "/etc/systemd/system/aztec-node.service"),
+                        rpcPort: rpcPort).checked()
     }
-    return NodeLayouts(compose: ComposeLayout(nodeDirectory: parsed.value("node-dir") ?? "aztec"),
-                       original: OriginalLayout(home: home, unitFile: unit))
 }
 
-/// The inventory file's name without `.csv`, for log names as the original made them.
-func inventoryStem(_ path: String) -> String {
-    let name = URL(fileURLWithPath: path).lastPathComponent
-    return FileNameComponent.safe(name.hasSuffix(".csv") ? String(name.dropLast(4)) : name)
+/// The fleet options and the session over servers.csv with the Aztec columns, its log named
+/// `logName` (`{stem}` becomes the inventory's name without `.csv`); rows left out by
+/// `--skip-invalid-rows` are listed on standard error.
+func session(_ parsed: ParsedCommand, _ logName: String, allowsRepeatedAddresses: Bool = false) throws -> (FleetOptions, FleetSession.Configuration, Inventory) {
+    let options = try FleetOptions(parsed, environment: io.environment, currentDirectory: io.currentDirectory)
+    let path = parsed.argument("INVENTORY") ?? ""
+    let naming = HostNaming.numbered(prefix: parsed.value("name-prefix") ?? "node", start: try parsed.int("start-index", range: 1...1_000_000) ?? 1)
+    let source = options.inventorySource(path, currentDirectory: io.currentDirectory, schema: AztecInventory.schema,
+                                         skipInvalidRows: parsed.flag("skip-invalid-rows"), naming: naming, allowsRepeatedAddresses: allowsRepeatedAddresses)
+    let inventory = try source.load()
+    if !inventory.skippedRows.isEmpty {
+        io.writeError("aztec-fleet: left out \(Plural.count(Set(inventory.skippedRows.compactMap(\.line)).count, "row")) with problems (--skip-invalid-rows):\n"
+            + inventory.skippedRows.map { "  \($0.location)\n" }.joined())
+    }
+    let stem = FileNameComponent.safe(source.fileName.hasSuffix(".csv") ? String(source.fileName.dropLast(4)) : source.fileName)
+    return (options, try options.session(logName.replacingOccurrences(of: "{stem}", with: stem), inventory: .loaded(inventory), io: io), inventory)
+}
+
+/// Prints a run report as JSON or as the recap and the log's path; 0 when it succeeded.
+func finish(_ report: some Encodable, succeeded: Bool, recap: [String], _ options: FleetOptions, _ session: FleetSession) throws -> Int32 {
+    if options.json { try io.writeJSON(report, redact: session.redact) } else {
+        io.writeError(session.redact(recap.joined(separator: "\n")) + "\nlog: \(session.logFile?.path ?? "")\n")
+    }
+    return succeeded ? ToolExitCode.success : ToolExitCode.failure
+}
+
+func install(_ parsed: ParsedCommand, stages: [InstallStage], logName: String) async throws -> Int32 {
+    let (options, configuration, _) = try session(parsed, logName)
+    if parsed.flag("adopt") && parsed.flag("migrate") {
+        throw UsageError(message: "--adopt and --migrate exclude each other: keep the original layout, or move to compose", commandPath: parsed.path)
+    }
+    let settings = InstallSettings(
+        aztecVersion: try withOptionNames(parsed) { try NodeSettingCheck.version(parsed.value("aztec-version") ?? "2.1.2") },
+        aztecInstallerURL: parsed.value("installer-url") ?? "https://install.aztec.network",
+        dockerInstallerURL: parsed.value("docker-installer-url") ?? "https://get.docker.com", network: parsed.value("network") ?? "testnet",
+        layouts: try nodeLayouts(parsed), l1RPCURLs: list(parsed.value("l1-rpc")), consensusURLs: list(parsed.value("consensus")),
+        opensRPCPort: parsed.flag("open-rpc-port"), logLevel: parsed.value("log-level") ?? "info", verboseNodeLogs: parsed.flag("verbose-node-logs"),
+        nodeWait: .seconds(try parsed.int("node-wait", range: 0...86_400) ?? 120), downloadRetries: try parsed.int("retries", range: 0...20) ?? 3,
+        retryDelay: .seconds(try parsed.int("retry-delay", range: 0...3600) ?? 10),
+        inventoryName: URL(fileURLWithPath: parsed.argument("INVENTORY") ?? "").lastPathComponent, defaultSSHPort: options.port ?? 22)
+    let job = AztecInstall(stages: stages, settings: settings, existingNodes: parsed.flag("adopt") ? .adopt : parsed.flag("migrate") ? .migrate : .refuse)
+    return try await FleetSession.with(configuration) { session in
+        let report = try await session.run(job)
+        return try finish(report, succeeded: report.succeeded, recap: report.recapLines(), options, session)
+    }
+}
+
+func proof(_ parsed: ParsedCommand) async throws -> Int32 {
+    let (options, configuration, _) = try session(parsed, "proof_collection")
+    guard let format = ProofCollection.Format(rawValue: parsed.value("format") ?? "original") else {
+        throw UsageError(message: "--format: '\(parsed.value("format") ?? "")' is not a format; expected original or detailed", commandPath: parsed.path)
+    }
+    let output = URL(fileURLWithPath: parsed.value("output") ?? format.defaultFileName, relativeTo: io.currentDirectory)
+    let job = ProofCollection(resultsFile: output, format: format, rpcPort: try parsed.int("rpc-port", range: 1...65_535) ?? 8080,
+                              perHostTimeout: options.timeout)
+    return try await FleetSession.with(configuration) { session in
+        let report = try await session.run(job)
+        if options.json { io.writeOutput(session.redact(String(decoding: try ProofReport.json(report.results), as: UTF8.self)) + "\n") } else { io.writeError(session.redact(report.text)) }
+        return report.succeeded ? ToolExitCode.success : ToolExitCode.failure
+    }
+}
+
+func sync(_ parsed: ParsedCommand) async throws -> Int32 {
+    let (options, configuration, _) = try session(parsed, "sync_check")
+    let reference = try withOptionNames(parsed) { try parsed.value("reference").map { try NodeSettingCheck.httpURL($0, for: .referenceNode) } }
+    let job = SyncCheck(reference: reference.map { .node($0) } ?? .fleetBest,
+                        resultsFile: URL(fileURLWithPath: parsed.value("output") ?? SyncResultsFile.defaultFileName, relativeTo: io.currentDirectory),
+                        perHostTimeout: options.timeout)
+    return try await FleetSession.with(configuration) { session in
+        let report = try await session.run(job)
+        if options.json { try io.writeJSON(report.results, redact: session.redact) } else {
+            io.writeError(session.redact(report.text) + "results: \(report.resultsFile.path)\nlog: \(session.logFile?.path ?? "")\n")
+        }
+        return report.succeeded ? ToolExitCode.success : ToolExitCode.failure
+    }
 }
 
 func status(_ parsed: ParsedCommand) async throws -> Int32 {
-    let (options, inventory, inventoryName) = try loadRun(parsed)
-    let run = try session("status_\(inventoryStem(inventoryName))", options)
-    run.runLog.addSecrets(inventory.secretValues)
-    let transport = try OpenSSHTransport(configuration: options.sshConfiguration())
-    let statuses = await NodeInspector(transport: transport, layouts: try nodeLayouts(parsed), timeout: options.timeout)
-        .inspect(inventory.hosts, forks: options.forks)
-    if options.controlPersist == .zero { await transport.close() }
-    let redact = run.runLog.redactor.redact
-    if options.json {
-        io.writeOutput(redact(String(decoding: try JSONEncoder.pretty.encode(statuses), as: UTF8.self)) + "\n")
-    } else {
-        io.writeOutput(redact(NodeInspector.table(statuses)))
+    let (options, configuration, _) = try session(parsed, "status_{stem}")
+    let job = NodeStatusCheck(layouts: try nodeLayouts(parsed), timeout: options.timeout)
+    return try await FleetSession.with(configuration) { session in
+        let statuses = try await session.run(job)
+        if options.json { try io.writeJSON(statuses, redact: session.redact) } else { io.writeOutput(session.redact(NodeInspector.table(statuses))) }
+        return statuses.allHealthy ? ToolExitCode.success : ToolExitCode.failure
     }
-    return statuses.allSatisfy { $0.error == nil && $0.layout != NodeLayoutKind.none } ? ToolExitCode.success : ToolExitCode.failure
 }
 
 /// Asks `y/N` on a terminal; without one, only `--yes` lets the operation run.
@@ -341,68 +248,24 @@ func confirmed(_ parsed: ParsedCommand, _ operation: NodeOperation, hosts: Int) 
         throw UsageError(message: "refusing to \(operation.summary) on \(Plural.count(hosts, "server")) without confirmation: no terminal to ask on; pass --yes", commandPath: parsed.path)
     }
     io.writeError("This will \(operation.summary) on \(Plural.count(hosts, "server")).\nAre you sure you want to continue? (y/N): ")
-    let answer = readLine()?.trimmingCharacters(in: .whitespaces) ?? ""
-    if answer == "y" || answer == "Y" { return true }
+    if ["y", "Y"].contains(readLine()?.trimmingCharacters(in: .whitespaces) ?? "") { return true }
     io.writeError("cancelled by user; nothing was changed\n")
     return false
 }
 
 func operate(_ parsed: ParsedCommand, _ operation: NodeOperation) async throws -> Int32 {
-    // update-keys groups rows of one server, which may repeat its address.
-    var (options, inventory, inventoryName) = try loadRun(parsed, allowsRepeatedAddresses: operation == .updateKeys)
-    switch operation {
-    case .setL1(let rpc, let consensus):
-        for (name, urls) in [("l1-rpc", rpc), ("consensus", consensus)] {
-            guard !urls.isEmpty else { throw UsageError(message: "--\(name) is required: the new URLs, comma-separated", commandPath: parsed.path) }
-            if let bad = urls.first(where: { AztecInventory.urlListProblem($0) != nil }) {
-                throw UsageError(message: "--\(name): '\(URLCredentials.masked(bad))' is not an http(s) or ws(s) URL", commandPath: parsed.path)
-            }
-        }
-    case .update(let version):
-        guard !version.isEmpty, version.allSatisfy({ $0.isLetter || $0.isNumber || ".-_+".contains($0) }) else {
-            throw UsageError(message: "--version: '\(version)' is not a version such as 2.1.2 or latest", commandPath: parsed.path)
-        }
-    case .updateKeys:
-        if !inventory.hosts.contains(where: { $0.secretVariables[AztecInventory.Key.privateKeys] != nil }) {
-            let size = try parsed.int("group-size", range: 1...1000) ?? 10
-            inventory.hosts = AztecInventory.grouped(inventory.hosts, size: size)
-        }
-        var seen: [String: String] = [:]
-        for host in inventory.hosts {
-            if let other = seen[host.endpoint] {
-                throw UsageError(message: "\(other) and \(host.name) are the same server (\(host.address)); one server takes one group of rows or one keys cell", commandPath: parsed.path)
-            }
-            seen[host.endpoint] = host.name
-        }
-    case .restart, .removeData:
-        break
+    let settings = OperationSettings(layouts: try nodeLayouts(parsed), settle: .seconds(try parsed.int("settle", range: 0...3600) ?? 30),
+                                     retries: try parsed.int("retries", range: 0...20) ?? 2, retryDelay: .seconds(try parsed.int("retry-delay", range: 0...3600) ?? 10))
+    let job = try withOptionNames(parsed, renaming: [.aztecVersion: "version"]) {
+        try NodeMaintenance(operation, settings: settings, rowsPerServer: try parsed.int("group-size", range: 1...1000) ?? 10)
     }
-    guard try confirmed(parsed, operation, hosts: inventory.hosts.count) else { return ToolExitCode.success }
-    let settings = OperationSettings(layouts: try nodeLayouts(parsed),
-                                     settle: .seconds(try parsed.int("settle", range: 0...3600) ?? 30),
-                                     retries: try parsed.int("retries", range: 0...20) ?? 2,
-                                     retryDelay: .seconds(try parsed.int("retry-delay", range: 0...3600) ?? 10))
-    guard let (run, transport, preflight) = try await startRun("\(operation.logStem)_\(inventoryStem(inventoryName))", options, inventory) else {
-        return ToolExitCode.usage
-    }
-    let report = await NodeOperationRun(transport: transport, runLog: run.runLog, options: try options.runOptions(), settings: settings)
-        .run(operation, on: preflight.reachable, unreachable: preflight.unreachable)
-    if options.controlPersist == .zero { await transport.close() }
-    let redact = run.runLog.redactor.redact
-    if options.json {
-        io.writeOutput(redact(String(decoding: try report.jsonData(), as: UTF8.self)) + "\n")
-    } else {
+    let (options, configuration, inventory) = try session(parsed, "\(operation.logStem)_{stem}", allowsRepeatedAddresses: job.allowsRepeatedAddresses)
+    let servers = try withOptionNames(parsed) { try job.servers(of: inventory) }
+    guard try confirmed(parsed, operation, hosts: servers.count) else { return ToolExitCode.success }
+    return try await FleetSession.with(configuration) { session in
+        let report = try await session.run(job)
         let failures = report.hosts.filter { $0.status != .succeeded }.map { "\($0.host) : \($0.status.rawValue): \($0.message ?? "")" }
-        io.writeError(redact((report.recapLines() + failures).joined(separator: "\n")) + "\nlog: \(run.logFile.path)\n")
-    }
-    return report.succeeded ? ToolExitCode.success : ToolExitCode.failure
-}
-
-extension JSONEncoder {
-    static var pretty: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return encoder
+        return try finish(report, succeeded: report.succeeded, recap: report.recapLines() + failures, options, session)
     }
 }
 

@@ -1,5 +1,4 @@
 import FleetKit
-import FleetKitTesting
 import Foundation
 
 /// `fleet demo`: starts a sandbox SSH server on loopback and applies a small playbook to

@@ -1,9 +1,10 @@
 @testable import ButlerKit
+import FleetTestSupport
 import Foundation
 import Testing
 
 /// The placement rule of `attesters` on scripted chain data.
-@Suite struct AttesterPlacementTests {
+@Suite(.tags(.unit)) struct AttesterPlacementTests {
     static func parameters(flushSize: UInt64) -> RollupQueueParameters {
         RollupQueueParameters(entryQueueLength: 4, entryQueueFlushSize: flushSize, availableValidatorFlushes: 1, nextFlushableEpoch: 12,
                               isBootstrapped: flushSize > 0, epochDurationInSlots: 32, slotDurationInSeconds: 36, currentEpoch: 11,

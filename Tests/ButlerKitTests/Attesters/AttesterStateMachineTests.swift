@@ -1,7 +1,8 @@
 import ButlerKit
+import FleetTestSupport
 import Testing
 
-@Suite struct AttesterStateMachineTests {
+@Suite(.tags(.unit)) struct AttesterStateMachineTests {
     static func seen(provider: Bool = false, entry: Bool = false, _ status: AttesterView.Status = .none) -> AttesterObservation {
         AttesterObservation(isInProviderQueue: provider, isInEntryQueue: entry, onChainStatus: status)
     }

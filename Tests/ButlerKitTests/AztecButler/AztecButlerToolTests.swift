@@ -1,26 +1,14 @@
 import FleetKit
+import FleetTestSupport
 import Foundation
 import Testing
 
 /// The built `aztec-butler` executable on the fixture files: output, JSON, exit codes.
-@Suite struct AztecButlerToolTests {
+@Suite(.tags(.unit)) struct AztecButlerToolTests {
     struct Run {
         let status: Int32
         let output: String
         let error: String
-    }
-
-    /// The built executable, next to the test bundle.
-    static func executable() throws -> URL {
-        let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("aztec-butler"),
-            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().appendingPathComponent(".build/debug/aztec-butler"),
-        ]
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw KeysFileTestError("aztec-butler is not built; run swift build first (looked in \(candidates.map(\.path)))")
-        }
-        return found
     }
 
     func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Run {
@@ -131,7 +119,7 @@ func runAztecButler(_ arguments: [String], environment: [String: String] = [:], 
 {
     var full = ["PATH": "/usr/bin:/bin", "HOME": "/nonexistent-home", "NO_COLOR": "1"]
     full.merge(environment) { $1 }
-    let output = try await ProcessRunner.run(ProcessRequest(executable: try AztecButlerToolTests.executable().path, arguments: arguments,
+    let output = try await ProcessRunner.run(ProcessRequest(executable: try BuiltTool.path("aztec-butler"), arguments: arguments,
                                                             timeout: timeout, environment: full))
     return (output.status, String(decoding: output.standardOutput, as: UTF8.self), String(decoding: output.standardError, as: UTF8.self))
 }

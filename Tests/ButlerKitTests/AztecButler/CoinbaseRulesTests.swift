@@ -1,10 +1,11 @@
 @testable import ButlerKit
 import FleetKit
+import FleetTestSupport
 import Foundation
 import Testing
 
 /// Merge rules of the coinbase cache, its file format, and fill-coinbases' rules, without a chain.
-@Suite struct CoinbaseRulesTests {
+@Suite(.tags(.unit)) struct CoinbaseRulesTests {
     static let fixture = EVMPaths.repositoryRoot.appendingPathComponent("Tests/ButlerKitTests/Fixtures/butler/coinbases/testnet-cached-coinbases.json")
 
     static func address(_ prefix: UInt8, _ index: Int) -> KeysFileAddress { KeysFileAddress(checksummed: testAddress(prefix, index)) }

@@ -1,5 +1,6 @@
 @testable import ButlerKit
 import FleetKit
+import FleetTestSupport
 import Foundation
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
 /// StakingRegistry holds 80 StakedWithProvider events of provider 2 (60 in consecutive
 /// blocks, then 20 ten blocks apart) and 5 of provider 1 in between, behind a node that
 /// refuses log ranges over 100 blocks and results over 25 logs.
-@Suite(.serialized) struct CoinbasesOverEVMTests {
+@Suite(.serialized, .tags(.evm), .requires(.evm)) struct CoinbasesOverEVMTests {
     /// Keys of attesters 0xCC…0 ..< 0xCC…75 (the first 75 staked through provider 2), one never
     /// staked, and provider 1's attester 0xC1…60; validators 1 and 2 have no coinbase, 3 has
     /// another one. Written the way the original writes keys files.

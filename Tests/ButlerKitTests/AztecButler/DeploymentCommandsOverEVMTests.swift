@@ -1,11 +1,12 @@
 @testable import ButlerKit
 import FleetKit
+import FleetTestSupport
 import Foundation
 import Testing
 
 /// `aztec-butler attesters` and `prepare-deployment` through the built binary against the
 /// local EVM (seeded by evm_server.py) and the stand-in Aztec node.
-@Suite(.serialized) struct DeploymentCommandsOverEVMTests {
+@Suite(.serialized, .tags(.evm), .requires(.evm)) struct DeploymentCommandsOverEVMTests {
     /// The first pre-funded account of eth-tester (the deployer).
     static let funded = EthereumAddress(hex: "0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf") ?? .zero
 

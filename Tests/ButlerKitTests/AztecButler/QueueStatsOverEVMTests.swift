@@ -1,6 +1,7 @@
 @testable import ButlerKit
 import FleetKit
 import FleetKitTesting
+import FleetTestSupport
 import Foundation
 import Testing
 #if canImport(Glibc)
@@ -9,7 +10,7 @@ import Glibc
 
 /// `aztec-butler get-queue-stats` against the local EVM (the Vyper Rollup mock, seeded with
 /// 300 queued attesters of which 5 were flushed) and a stand-in Aztec node naming that rollup.
-@Suite(.serialized) struct QueueStatsOverEVMTests {
+@Suite(.serialized, .tags(.evm), .requires(.evm)) struct QueueStatsOverEVMTests {
     /// A keys file of one server holding queued attesters 10, 20 and 30, the one at 20 without a coinbase.
     static func keysFile() -> String {
         let validators = [10, 20, 30].map { index -> String in

@@ -88,18 +88,6 @@ enum AztecFleetSandbox {
                         downloadRetries: 1, retryDelay: .milliseconds(100))
     }
 
-    /// The built `aztec-fleet` executable, next to the test bundle.
-    static func executable() throws -> URL {
-        let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("aztec-fleet"),
-            SandboxHosts.repositoryRoot.appendingPathComponent(".build/debug/aztec-fleet"),
-        ]
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw SandboxError("aztec-fleet is not built; run swift build first (looked in \(candidates.map(\.path)))")
-        }
-        return found
-    }
-
     /// Environment for running the tool from tests: no colour, the usual PATH.
     static var toolEnvironment: [String: String] {
         ["PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME": NSTemporaryDirectory(), "NO_COLOR": "1"]

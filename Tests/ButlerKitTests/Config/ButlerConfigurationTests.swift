@@ -1,9 +1,10 @@
 import ButlerKit
+import FleetTestSupport
 import Foundation
 import Testing
 
 /// Configuration as the original reads it: XDG paths, precedence, and values that cannot work.
-@Suite struct ButlerConfigurationTests {
+@Suite(.tags(.unit)) struct ButlerConfigurationTests {
     let home = "/home/op"
 
     func load(flags: [ButlerSetting: String] = [:], environment: [String: String] = [:], file: String? = nil,

@@ -1,8 +1,9 @@
 import ButlerKit
+import FleetTestSupport
 import Testing
 
 /// The dotenv reader: what the original's `dotenv` accepts, and bad lines with file:line.
-@Suite struct DotEnvFileTests {
+@Suite(.tags(.unit)) struct DotEnvFileTests {
     func values(_ text: String) throws -> [String: String] {
         try DotEnvFile.parse(text, file: "mainnet-base.env").values
     }

@@ -1,9 +1,10 @@
 import ButlerKit
 import FleetKit
+import FleetTestSupport
 import Foundation
 import Testing
 
-@Suite struct AttesterStateBookTests {
+@Suite(.tags(.unit)) struct AttesterStateBookTests {
     static let one = testAddress(0xA1, 1)
     static let two = testAddress(0xA1, 2)
 

@@ -1,12 +1,13 @@
 import ButlerKit
 import FleetKit
 import FleetKitTesting
+import FleetTestSupport
 import Foundation
 import Testing
 
 /// The daemon against a private EVM the test changes while it runs (the Vyper stand-ins of
 /// the Rollup and StakingRegistry), and a stand-in Aztec node answering the sentinel's stats.
-@Suite(.serialized) struct ButlerDaemonOverEVMTests {
+@Suite(.serialized, .tags(.evm), .requires(.evm)) struct ButlerDaemonOverEVMTests {
     static let x = testAddress(0xEF, 1)  // the attester whose life is followed; no coinbase
     static let y = testAddress(0xEF, 2)  // a second attester with a coinbase
     static let publisher = testAddress(0xB0, 7)

@@ -1,9 +1,10 @@
 import ButlerKit
 import FleetKit
+import FleetTestSupport
 import Foundation
 import Testing
 
-@Suite struct ButlerMetricsTests {
+@Suite(.tags(.unit)) struct ButlerMetricsTests {
     /// The original Butler's metric names; every one must be on the page.
     static let originalNames = [
         "nbrof_attesters_in_state", "attester_on_chain_status_count", "attesters_missing_coinbase", "attester_states_last_updated_timestamp",

@@ -1,9 +1,10 @@
 import ButlerKit
 import FleetKit
+import FleetTestSupport
 import Foundation
 import Testing
 
-@Suite struct ButlerServiceUnitTests {
+@Suite(.tags(.unit)) struct ButlerServiceUnitTests {
     @Test func theUnitRunsServeForItsNetworkSandboxed() {
         let unit = ButlerServiceUnit(network: "mainnet", executable: "/usr/local/bin/aztec-butler", user: "butler",
                                      configFile: "/etc/aztec-butler/mainnet-base.env", dataDirectory: "/var/lib/aztec butler")
@@ -22,7 +23,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let data = folder.appendingPathComponent("data $dir%")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-        let unit = ButlerServiceUnit(network: "testnet", executable: try AztecButlerToolTests.executable().path, user: "root",
+        let unit = ButlerServiceUnit(network: "testnet", executable: try BuiltTool.path("aztec-butler"), user: "root",
                                      configFile: nil, dataDirectory: data.path)
         let file = folder.appendingPathComponent(unit.fileName)
         try unit.text.write(to: file, atomically: true, encoding: .utf8)

@@ -1,5 +1,6 @@
 import ButlerKit
 import FleetKit
+import FleetTestSupport
 import Foundation
 import Testing
 import FleetKitTesting
@@ -102,7 +103,7 @@ final class DaemonFixture: Sendable {
                          "--staking-registry", evm.deployment.stakingRegistry.checksummed,
                          "--multicall3", evm.deployment.multicall3.checksummed]
         for scraper in ButlerScraper.allCases { arguments += ["--\(scraper.intervalOption)", interval] }
-        let executable = try AztecButlerToolTests.executable().path
+        let executable = try BuiltTool.path("aztec-butler")
         return Task {
             try await ProcessRunner.run(ProcessRequest(executable: executable, arguments: arguments, timeout: .seconds(600),
                                                        killGrace: .seconds(10), environment: environment))

@@ -1,8 +1,9 @@
 import ButlerKit
+import FleetTestSupport
 import Foundation
 import Testing
 
-@Suite struct KeysWatcherTests {
+@Suite(.tags(.unit)) struct KeysWatcherTests {
     @Test func reloadsOnChangeAndKeepsTheLastGoodFileOfAServer() throws {
         let folder = try ButlerFixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

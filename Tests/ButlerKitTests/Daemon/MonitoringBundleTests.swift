@@ -1,12 +1,13 @@
 import ButlerKit
 import FleetKit
 import FleetKitTesting
+import FleetTestSupport
 import Foundation
 import Testing
 
 /// Examples/monitoring: promtool's checks and unit tests of the alert rules, and a real
 /// Prometheus scraping a running `aztec-butler serve` with every dashboard query answered.
-@Suite(.serialized) struct MonitoringBundleTests {
+@Suite(.serialized, .tags(.evm), .requires(.evm)) struct MonitoringBundleTests {
     static let bundle = EVMPaths.repositoryRoot.appendingPathComponent("Examples/monitoring")
 
     @Test func promtoolChecksTheConfigTheRulesAndTheirTests() async throws {

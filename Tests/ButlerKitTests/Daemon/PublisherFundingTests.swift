@@ -1,9 +1,10 @@
 import ButlerKit
 import FleetKit
+import FleetTestSupport
 import Foundation
 import Testing
 
-@Suite struct PublisherFundingTests {
+@Suite(.tags(.unit)) struct PublisherFundingTests {
     @Test func fractionalLoadsAndTopUpsAsTheOriginalCountsThem() throws {
         let folder = try ButlerFixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -40,7 +41,7 @@ import Testing
 }
 
 /// `get-provider-id` and `check-publisher-eth` against a private EVM.
-@Suite(.serialized) struct ProviderAndPublisherCommandsOverEVMTests {
+@Suite(.serialized, .tags(.evm), .requires(.evm)) struct ProviderAndPublisherCommandsOverEVMTests {
     @Test func theProviderOfAnAdminAndThePublishersFunding() async throws {
         try await DaemonFixture.with { fixture in
             let publisher = testAddress(0xB0, 9)

@@ -1,11 +1,12 @@
 import ButlerKit
 import FleetKit
+import FleetTestSupport
 import Foundation
 import Testing
 import FleetKitTesting
 
 /// `aztec-butler serve` and `install-service` refusing what cannot work, before any read.
-@Suite struct ServeToolTests {
+@Suite(.tags(.unit)) struct ServeToolTests {
     @Test func valuesThatCannotWorkAreRefusedAtStart() async throws {
         let folder = try ButlerFixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -40,7 +41,7 @@ import FleetKitTesting
         let unit = try await runAztecButler(["--network", "mainnet", "--data-dir", folder.path, "install-service", "--user", "butler"],
                                             environment: ["XDG_CONFIG_HOME": folder.path, "METRICS_BEARER_TOKEN": "never-printed"])
         #expect(unit.status == 0, "\(unit.stderr)")
-        #expect(unit.stdout.contains("ExecStart=\(try AztecButlerToolTests.executable().path) --network mainnet --data-dir \(folder.path) serve"))
+        #expect(unit.stdout.contains("ExecStart=\(try BuiltTool.path("aztec-butler")) --network mainnet --data-dir \(folder.path) serve"))
         #expect(unit.stdout.contains("User=butler\n") && unit.stdout.contains("Restart=always\n") && unit.stdout.contains("RestartSec=5\n"))
         #expect(!unit.stdout.contains("never-printed"))
         let badUser = try await runAztecButler(["--network", "mainnet", "install-service", "--user", "a b;rm"], environment: ["XDG_CONFIG_HOME": folder.path])

@@ -1,9 +1,10 @@
 import ButlerKit
 import FleetKit
+import FleetTestSupport
 import Foundation
 import Testing
 
-@Suite struct ValidatorDutyStatsTests {
+@Suite(.tags(.unit)) struct ValidatorDutyStatsTests {
     static func json(_ text: String) throws -> JSONValue {
         try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
     }

@@ -1,10 +1,11 @@
 @testable import ButlerKit
 import FleetKit
+import FleetTestSupport
 import Foundation
 import Testing
 
 /// Every rule of `prepare-deployment`, without a chain.
-@Suite struct DeploymentPlanTests {
+@Suite(.tags(.unit)) struct DeploymentPlanTests {
     static func file(_ text: String, _ name: String = "prod.json") throws -> NamedKeysFile {
         NamedKeysFile(name: name, file: try KeysFile.decode(Data(text.utf8), fileName: name, publisherOptional: true))
     }

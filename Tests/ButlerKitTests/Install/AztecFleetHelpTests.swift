@@ -1,12 +1,13 @@
 import FleetKit
+import FleetTestSupport
 import Foundation
 import Testing
 
 /// What a newcomer reads first: each stage's help lists that stage's options only.
-@Suite struct AztecFleetHelpTests {
+@Suite(.tags(.unit)) struct AztecFleetHelpTests {
     func help(_ stage: String) async throws -> String {
         let output = try await ProcessRunner.run(ProcessRequest(
-            executable: try AztecFleetSandbox.executable().path, arguments: [stage, "--help"],
+            executable: try BuiltTool.path("aztec-fleet"), arguments: [stage, "--help"],
             timeout: .seconds(30), environment: AztecFleetSandbox.toolEnvironment))
         #expect(output.status == 0)
         return String(decoding: output.standardOutput, as: UTF8.self)

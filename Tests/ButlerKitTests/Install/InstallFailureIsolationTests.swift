@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// One broken, one misconfigured and one unreachable server never stop the others.
-@Suite(.serialized, .sandboxHosts(4))
+@Suite(.serialized, .tags(.sandbox), .requires(.sandbox), .sandboxHosts(4))
 struct InstallFailureIsolationTests {
     @Test func brokenMisconfiguredAndUnreachableHostsDoNotStopTheOthers() async throws {
         let sandbox = try currentSandbox()
@@ -19,7 +19,7 @@ struct InstallFailureIsolationTests {
 
         let logs = sandbox.directory.appendingPathComponent("logs")
         let output = try await ProcessRunner.run(ProcessRequest(
-            executable: try AztecFleetSandbox.executable().path,
+            executable: try BuiltTool.path("aztec-fleet"),
             arguments: ["install", inventoryURL.path, "--installer-url", installers.aztec, "--docker-installer-url", installers.docker,
                         "--node-wait", "5", "--retries", "1", "--retry-delay", "0", "--json"]
                 + AztecFleetSandbox.connectionArguments(sandbox, logs: logs),
@@ -73,7 +73,7 @@ struct InstallFailureIsolationTests {
         try await sandbox.stopHost(3)
         let logs = sandbox.directory.appendingPathComponent("logs-preflight")
         let output = try await ProcessRunner.run(ProcessRequest(
-            executable: try AztecFleetSandbox.executable().path,
+            executable: try BuiltTool.path("aztec-fleet"),
             arguments: ["prepare", inventoryURL.path]
                 + AztecFleetSandbox.connectionArguments(sandbox, logs: logs),
             timeout: .seconds(120), environment: AztecFleetSandbox.toolEnvironment))
@@ -95,7 +95,7 @@ struct InstallFailureIsolationTests {
         try csv.write(to: inventoryURL, atomically: true, encoding: .utf8)
         let logs = sandbox.directory.appendingPathComponent("logs-port")
         let output = try await ProcessRunner.run(ProcessRequest(
-            executable: try AztecFleetSandbox.executable().path,
+            executable: try BuiltTool.path("aztec-fleet"),
             arguments: ["prepare", inventoryURL.path, "--port", "2222"] + AztecFleetSandbox.connectionArguments(sandbox, logs: logs),
             timeout: .seconds(120), environment: AztecFleetSandbox.toolEnvironment))
         #expect(output.status == 0, "\(String(decoding: output.standardError, as: UTF8.self))")

@@ -1,9 +1,10 @@
 import ButlerKit
 import FleetKit
+import FleetTestSupport
 import Foundation
 import Testing
 
-struct NodeEnvironmentTests {
+@Suite(.tags(.unit)) struct NodeEnvironmentTests {
     static let key = "0x" + String(repeating: "ab", count: 32)
 
     static func host(key: String? = key, rpc: [String] = ["http://l1-a:8545", "http://l1-b:8545"], consensus: [String] = ["http://beacon:5052"],

@@ -1,11 +1,12 @@
 import ButlerKit
 import FleetKit
 import FleetKitTesting
+import FleetTestSupport
 import Foundation
 import Testing
 
 /// Stages composed over a scripted transport: which host gets which commands.
-struct StageCompositionTests {
+@Suite(.tags(.unit)) struct StageCompositionTests {
     static let key = "0x" + String(repeating: "cd", count: 32)
 
     static func hosts() -> [RemoteHost] {
@@ -29,6 +30,8 @@ struct StageCompositionTests {
         let done = DoneMarkers()
         return FleetKitTesting.ScriptedTransport { host, command in
             let script = command.script
+            // The install looks for a node already running before the aztec stage: none here.
+            if script.contains("echo layout=none") { return .exit(0, "layout=none\ntips=\n") }
             if let pair = pairs.first(where: { script.contains($0.action) }) {
                 if host.name == broken && pair.key == "packages" { return .exit(100, stderr: "E: Unable to fetch some archives") }
                 done.insert("\(host.name)/\(pair.key)")
@@ -47,7 +50,7 @@ struct StageCompositionTests {
         let report = await StagedInstall(transport: transport, runLog: .discarding,
                                          options: try RunOptions(defaultTimeout: .seconds(120)),
                                          settings: InstallSettings(retryDelay: .zero))
-            .run(InstallStage.allCases, on: Self.hosts())
+            .run(InstallStage.allCases, on: Self.hosts(), existingNodes: .refuse)
         #expect(report.stages.map(\.stage) == ["prepare", "docker", "aztec"])
         #expect(report.stages[0].report.hosts.map(\.status) == [.succeeded, .failed])
         #expect(report.stages[0].report.hosts[1].counts.rescued == 1, "the failed apt-get runs its rescue")
@@ -68,7 +71,7 @@ struct StageCompositionTests {
         let transport = Self.transport()
         _ = await StagedInstall(transport: transport, runLog: .discarding, options: try RunOptions(defaultTimeout: .seconds(5)),
                                 settings: InstallSettings(retryDelay: .zero))
-            .run(InstallStage.allCases, on: Self.hosts())
+            .run(InstallStage.allCases, on: Self.hosts(), existingNodes: .refuse)
         let audits = transport.calls(to: "h1").filter { $0.command.script.contains("audit.log") }
         #expect(audits.count == 3)
         let text = audits.compactMap(\.command.standardInput).map { String(decoding: $0, as: UTF8.self) }.joined()
@@ -82,7 +85,7 @@ struct StageCompositionTests {
         let transport = Self.transport()
         _ = await StagedInstall(transport: transport, runLog: .discarding, options: try RunOptions(defaultTimeout: .seconds(5)),
                                 settings: InstallSettings(retryDelay: .zero))
-            .run([.aztec], on: Self.hosts())
+            .run([.aztec], on: Self.hosts(), existingNodes: .refuse)
         let calls = transport.calls
         #expect(!calls.contains { $0.command.script.contains(String(Self.key.dropFirst(2))) })
         let upload = calls.first { $0.host == "h1" && $0.command.script.contains("aztec/.env") && $0.command.script.contains("chmod 600") }
@@ -93,7 +96,7 @@ struct StageCompositionTests {
         let transport = Self.transport()
         let report = await StagedInstall(transport: transport, runLog: .discarding,
                                          options: try RunOptions(checkMode: true, defaultTimeout: .seconds(5)), settings: InstallSettings())
-            .run(InstallStage.allCases, on: Self.hosts())
+            .run(InstallStage.allCases, on: Self.hosts(), existingNodes: .refuse)
         let scripts = transport.calls.map(\.command.script)
         #expect(!scripts.contains { $0.contains("apt-get") || $0.contains("ufw allow") || $0.contains("usermod") || $0.contains("compose up") || $0.contains("audit.log") })
         #expect(report.stages.allSatisfy { $0.report.checkMode })
@@ -123,7 +126,7 @@ final class DoneMarkers: Sendable {
 }
 
 /// The stage time limit bounds all of a host's commands in a stage together.
-struct StageTimeoutTests {
+@Suite(.tags(.unit)) struct StageTimeoutTests {
     @Test func aHostOverItsStageTimeFailsAndLaterCommandsNeverRun() async throws {
         let transport = FleetKitTesting.ScriptedTransport { host, command in
             if host.name == "slow" { try? await Task.sleep(for: .milliseconds(120)) }
@@ -133,7 +136,7 @@ struct StageTimeoutTests {
         let report = await StagedInstall(transport: transport, runLog: .discarding,
                                          options: try RunOptions(batchesChecks: false), settings: InstallSettings(downloadRetries: 0),
                                          stageTimeout: .milliseconds(200))
-            .run([.prepare], on: hosts)
+            .run([.prepare], on: hosts, existingNodes: .refuse)
         let slow = report.stages[0].report.hosts[1]
         #expect(slow.status == .failed)
         #expect(slow.steps.contains { $0.message?.contains("timed out") == true || $0.result?.standardError.contains("stage time limit") == true })

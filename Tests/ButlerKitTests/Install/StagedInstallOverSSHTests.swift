@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// The three stages against real sshd hosts whose apt-get, ufw, docker … are shims that keep state.
-@Suite(.serialized, .sandboxHosts(3))
+@Suite(.serialized, .tags(.sandbox), .requires(.sandbox), .sandboxHosts(3))
 struct StagedInstallOverSSHTests {
     @Test func checkModeThenFullInstallThenSecondRunOnlySkips() async throws {
         let sandbox = try currentSandbox()
@@ -21,7 +21,7 @@ struct StagedInstallOverSSHTests {
         let transport = try sandbox.transport(controlDirectory: URL(fileURLWithPath: "/tmp/fkt-az\(UInt16.random(in: 0 ... .max))"))
         let checkRun = await StagedInstall(transport: transport, runLog: .discarding,
                                            options: try RunOptions(checkMode: true, defaultTimeout: .seconds(60)), settings: settings)
-            .run(InstallStage.allCases, on: inventory.hosts)
+            .run(InstallStage.allCases, on: inventory.hosts, existingNodes: .refuse)
         #expect(checkRun.stages.count == 3)
         #expect(checkRun.stages[0].report.hosts.allSatisfy { $0.counts.changed == 3 && $0.counts.ok == 1 },
                 "prepare: packages, firewall, data folder would change; the clock check only reads")
@@ -36,7 +36,7 @@ struct StagedInstallOverSSHTests {
 
         // 2. The full install through the built executable.
         let logs = sandbox.directory.appendingPathComponent("logs")
-        let tool = try AztecFleetSandbox.executable()
+        let tool = try BuiltTool.url("aztec-fleet")
         let first = try await ProcessRunner.run(ProcessRequest(
             executable: tool.path,
             arguments: ["install", inventoryURL.path, "--installer-url", installers.aztec, "--docker-installer-url", installers.docker,
@@ -94,7 +94,7 @@ struct StagedInstallOverSSHTests {
         let sink = MemoryLogSink()
         let second = await StagedInstall(transport: transport, runLog: RunLog(sinks: [sink]),
                                          options: try RunOptions(defaultTimeout: .seconds(60)), settings: settings)
-            .run(InstallStage.allCases, on: inventory.hosts)
+            .run(InstallStage.allCases, on: inventory.hosts, existingNodes: .refuse)
         #expect(second.succeeded)
         for stage in second.stages {
             for host in stage.report.hosts {

@@ -1,8 +1,9 @@
 import ButlerKit
 import FleetKit
+import FleetTestSupport
 import Testing
 
-@Suite struct AztecInventoryTests {
+@Suite(.tags(.unit)) struct AztecInventoryTests {
     static let key = "0x" + String(repeating: "ab", count: 32)
     static let eth = "0x" + String(repeating: "12", count: 20)
 

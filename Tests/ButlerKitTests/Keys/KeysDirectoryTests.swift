@@ -1,9 +1,10 @@
 import ButlerKit
+import FleetTestSupport
 import Foundation
 import Testing
 
 /// File names, discovery of each server's newest file, the next version, and the merged view.
-@Suite struct KeysDirectoryTests {
+@Suite(.tags(.unit)) struct KeysDirectoryTests {
     @Test func fileNamesParseWithDashedServerIdsAndNumericVersions() throws {
         let name = try #require(KeysFileName(parsing: "mainnet-keys-eu-west-1-v3.json", network: "mainnet"))
         #expect(name.serverId == "eu-west-1" && name.version == 3)

@@ -1,11 +1,12 @@
 import ButlerKit
 import FleetKit
+import FleetTestSupport
 import Foundation
 import Testing
 
 /// Reading keys files: every problem reported with its JSON path, both publisher forms, and
 /// a file read and written unchanged staying the same.
-@Suite struct KeysFileDecodingTests {
+@Suite(.tags(.unit)) struct KeysFileDecodingTests {
     let name = "mainnet-keys-eu-west-1-v3.json"
 
     func problems(_ text: String) -> [String] {

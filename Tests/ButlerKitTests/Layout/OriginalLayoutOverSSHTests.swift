@@ -6,7 +6,7 @@ import Testing
 
 /// Servers as the original toolkit left them (systemd unit, start script, marker, `.aztec-run`),
 /// managed by aztec-fleet without reinstalling; one compose server and one without a node beside them.
-@Suite(.serialized, .sandboxHosts(3))
+@Suite(.serialized, .tags(.sandbox), .requires(.sandbox), .sandboxHosts(3))
 struct OriginalLayoutOverSSHTests {
     static let key = "0x" + String(repeating: "4b", count: 32)
     static let eth = "0x" + String(repeating: "1", count: 40)
@@ -85,7 +85,7 @@ struct OriginalLayoutOverSSHTests {
         for (name, value) in extra { environment[name] = value }
         let logs = sandbox.directory.appendingPathComponent("logs-original")
         let output = try await ProcessRunner.run(ProcessRequest(
-            executable: try AztecFleetSandbox.executable().path,
+            executable: try BuiltTool.path("aztec-fleet"),
             arguments: [arguments[0], inventory.path] + Array(arguments.dropFirst()) + AztecFleetSandbox.connectionArguments(sandbox, logs: logs),
             timeout: .seconds(180), environment: environment))
         return (output.status, String(decoding: output.standardOutput, as: UTF8.self), String(decoding: output.standardError, as: UTF8.self))

@@ -1,10 +1,11 @@
 @testable import ButlerKit
 import FleetKit
+import FleetTestSupport
 import Foundation
 import Testing
 
 /// The line edits that carry keys and URLs on standard input, run by a real shell.
-@Suite struct RemoteEditTests {
+@Suite(.tags(.unit)) struct RemoteEditTests {
     func withFile(_ text: String, _ body: (URL) async throws -> Void) async throws {
         let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("edit-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -8,7 +8,7 @@ import Glibc
 #endif
 
 /// `aztec-fleet proof` against real sshd hosts, each with a fake node in its own network namespace.
-@Suite(.serialized, .sandboxHosts(5))
+@Suite(.serialized, .tags(.sandbox), .requires(.sandbox), .sandboxHosts(5))
 struct ProofCollectionOverSSHTests {
     static let modes = ["synced", "not_synced", "error", "hang"]
 
@@ -43,7 +43,7 @@ struct ProofCollectionOverSSHTests {
         let csvURL = work.appendingPathComponent("proofs.csv")
         let logs = work.appendingPathComponent("logs")
         let output = try await ProcessRunner.run(ProcessRequest(
-            executable: try AztecFleetSandbox.executable().path,
+            executable: try BuiltTool.path("aztec-fleet"),
             arguments: ["proof", inventoryURL.path, "--format", "detailed", "--output", csvURL.path, "--timeout", "10", "--json"]
                 + AztecFleetSandbox.connectionArguments(sandbox, logs: logs),
             timeout: .seconds(120), environment: AztecFleetSandbox.toolEnvironment))
@@ -108,7 +108,7 @@ struct ProofCollectionOverSSHTests {
         let previous = "ip,address,block_number,proof,status,timestamp\n203.0.113.9,0x9,7,AAAA,SUCCESS,2026-01-01T00:00:00Z\n"
         try previous.write(to: results, atomically: true, encoding: .utf8)
         let script = "cd \(ShellQuote.quote(work.path)) && exec " + ShellQuote.join(
-            [try AztecFleetSandbox.executable().path, "proof", inventoryURL.path, "--timeout", "10"]
+            [try BuiltTool.path("aztec-fleet"), "proof", inventoryURL.path, "--timeout", "10"]
                 + AztecFleetSandbox.connectionArguments(sandbox, logs: logs))
         let output = try await ProcessRunner.run(ProcessRequest(executable: "/bin/sh", arguments: ["-c", script], timeout: .seconds(120),
                                                                 environment: AztecFleetSandbox.toolEnvironment))
@@ -143,7 +143,7 @@ struct ProofCollectionOverSSHTests {
         try old.write(to: csvURL, atomically: true, encoding: .utf8)
 
         let process = Process()
-        process.executableURL = try AztecFleetSandbox.executable()
+        process.executableURL = try BuiltTool.url("aztec-fleet")
         process.arguments = ["proof", inventoryURL.path, "--output", csvURL.path, "--timeout", "60", "--limit", "h1,h4"]
             + AztecFleetSandbox.connectionArguments(sandbox, logs: work.appendingPathComponent("logs"))
         process.environment = AztecFleetSandbox.toolEnvironment

@@ -1,11 +1,12 @@
 @testable import ButlerKit
 import FleetKit
 import FleetKitTesting
+import FleetTestSupport
 import Foundation
 import Testing
 
 /// The collector over a scripted transport: each host's node answers one way.
-struct ProofCollectorTests {
+@Suite(.tags(.unit)) struct ProofCollectorTests {
     static let tips = #"{"jsonrpc":"2.0","id":1,"result":{"proven":{"number":42}}}"#
 
     static func hosts(_ names: [String]) -> [RemoteHost] {

@@ -1,8 +1,9 @@
 import ButlerKit
+import FleetTestSupport
 import Foundation
 import Testing
 
-struct ProofResponseParserTests {
+@Suite(.tags(.unit)) struct ProofResponseParserTests {
     static func data(_ text: String) -> Data { Data(text.utf8) }
 
     @Test func readsTheProvenBlockAsNumberDecimalStringOrHex() throws {

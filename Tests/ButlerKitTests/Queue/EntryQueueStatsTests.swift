@@ -1,8 +1,9 @@
 import ButlerKit
+import FleetTestSupport
 import Foundation
 import Testing
 
-@Suite struct EntryQueueStatsTests {
+@Suite(.tags(.unit)) struct EntryQueueStatsTests {
     static func address(_ byte: UInt8) -> EthereumAddress {
         EthereumAddress(hex: "0x" + String(repeating: String(format: "%02x", byte), count: 20)) ?? .zero
     }

@@ -5,7 +5,7 @@ import Testing
 import FleetTestSupport
 
 /// Broken input of every kind: counted, never fatal, and markers around it still found.
-@Suite(.onOwnThread) struct LogScannerFuzzTests {
+@Suite(.tags(.unit, .slow), .onOwnThread) struct LogScannerFuzzTests {
     static let marker = #"{"level":30,"time":1767614400000,"module":"prover-node","msg":"Submitted proof for epoch 7"}"#
 
     @Test func truncatedJSONLinesAreCountedAsMalformed() throws {

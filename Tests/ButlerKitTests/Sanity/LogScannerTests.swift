@@ -5,7 +5,7 @@ import Testing
 import FleetTestSupport
 
 /// The streaming log scanner on the fixture logs: formats, levels, signals and times.
-@Suite(.onOwnThread) struct LogScannerTests {
+@Suite(.tags(.unit), .onOwnThread) struct LogScannerTests {
     @Test func aHealthyValidatorInJSONLines() throws {
         let summary = try SanityFixtures.scan("healthy-validator.jsonl")
         #expect(summary.lines == 55 && summary.jsonLines == 55 && summary.textLines == 0)

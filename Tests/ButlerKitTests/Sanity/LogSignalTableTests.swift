@@ -5,7 +5,7 @@ import Testing
 import FleetTestSupport
 
 /// The signal table is data: the built-in one, read from CSV, merged, and bad files named by line.
-@Suite(.onOwnThread) struct LogSignalTableTests {
+@Suite(.tags(.unit), .onOwnThread) struct LogSignalTableTests {
     @Test func theBuiltInTableIsValidAndCarriesTheRunbookAndTheCatalogue() throws {
         let table = LogSignalTable.aztec
         _ = try LogSignalTable(table.signals)

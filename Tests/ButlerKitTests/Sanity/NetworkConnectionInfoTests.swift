@@ -1,10 +1,11 @@
 import ButlerKit
 import FleetKit
+import FleetTestSupport
 import Foundation
 import Testing
 
 /// `kubectl get services` output to the runbook's network connection message.
-@Suite struct NetworkConnectionInfoTests {
+@Suite(.tags(.unit)) struct NetworkConnectionInfoTests {
     static let services = """
         NAME                 TYPE           CLUSTER-IP     EXTERNAL-IP     PORT(S)                         AGE
         boot-node-lb-tcp     LoadBalancer   10.0.12.34     34.123.45.67    40400:31234/TCP                 5d
@@ -69,7 +70,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("services.txt")
         try Self.services.write(to: file, atomically: true, encoding: .utf8)
-        let tool = try AztecFleetSandbox.executable().path
+        let tool = try BuiltTool.path("aztec-fleet")
         let fromFile = try await ProcessRunner.run(ProcessRequest(executable: tool, arguments: ["connection-info", "--kubectl-output", file.path],
                                                                   timeout: .seconds(30), environment: AztecFleetSandbox.toolEnvironment))
         #expect(fromFile.status == 0)

@@ -1,10 +1,11 @@
 @testable import ButlerKit
 import FleetKit
+import FleetTestSupport
 import Foundation
 import Testing
 
 /// The node container's state and log, as the scripts ask Docker for them.
-@Suite struct NodeContainerTests {
+@Suite(.tags(.unit)) struct NodeContainerTests {
     @Test func inspectOutputBecomesAStateOrAReason() throws {
         let state = try NodeContainer.parse("/aztec-node|restarting|4|137|true|2026-01-05T11:00:00.123Z\n").get()
         #expect(state == ContainerState(name: "aztec-node", status: "restarting", restartCount: 4, exitCode: 137, oomKilled: true, startedAt: "2026-01-05T11:00:00.123Z"))

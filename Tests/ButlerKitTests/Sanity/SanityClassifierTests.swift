@@ -1,10 +1,11 @@
 @testable import ButlerKit
 import FleetKit
+import FleetTestSupport
 import Foundation
 import Testing
 
 /// Observations to runbook events: criticality, action and the network verdict.
-@Suite struct SanityClassifierTests {
+@Suite(.tags(.unit)) struct SanityClassifierTests {
     let classifier = SanityClassifier()
     let now = Date(timeIntervalSince1970: 1_767_618_000)
 

@@ -9,7 +9,7 @@ import Glibc
 
 /// `aztec-fleet sanity servers.csv` against real sshd hosts: each with a fake node whose blocks
 /// advance, stall or lag, and a `docker` shim whose `docker logs` streams a fixture log.
-@Suite(.serialized, .sandboxHosts(4))
+@Suite(.serialized, .tags(.sandbox), .requires(.sandbox), .sandboxHosts(4))
 struct SanityFleetOverSSHTests {
     /// One host's part: the fixture its container logs, the container's state, the node's mode.
     struct Node {
@@ -51,7 +51,7 @@ struct SanityFleetOverSSHTests {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         try inventory.write(to: work.appendingPathComponent("servers.csv"), atomically: true, encoding: .utf8)
         let script = "cd \(ShellQuote.quote(work.path)) && exec " + ShellQuote.join(
-            [try AztecFleetSandbox.executable().path, "sanity", "servers.csv"] + extra
+            [try BuiltTool.path("aztec-fleet"), "sanity", "servers.csv"] + extra
                 + AztecFleetSandbox.connectionArguments(sandbox, logs: work.appendingPathComponent("logs")))
         return try await ProcessRunner.run(ProcessRequest(executable: "/bin/sh", arguments: ["-c", script], timeout: .seconds(180),
                                                           environment: AztecFleetSandbox.toolEnvironment))

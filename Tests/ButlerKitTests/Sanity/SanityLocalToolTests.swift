@@ -8,10 +8,10 @@ import Glibc
 #endif
 
 /// `aztec-fleet sanity --log FILE|-`: a local log scanned without SSH, as a person runs it.
-@Suite struct SanityLocalToolTests {
+@Suite(.tags(.unit)) struct SanityLocalToolTests {
     func run(_ arguments: [String], input: Data? = nil) async throws -> (status: Int32, output: String, error: String) {
         let output = try await ProcessRunner.run(ProcessRequest(
-            executable: try AztecFleetSandbox.executable().path, arguments: ["sanity"] + arguments, standardInput: input,
+            executable: try BuiltTool.path("aztec-fleet"), arguments: ["sanity"] + arguments, standardInput: input,
             timeout: .seconds(60), environment: AztecFleetSandbox.toolEnvironment))
         return (output.status, String(decoding: output.standardOutput, as: UTF8.self), String(decoding: output.standardError, as: UTF8.self))
     }

@@ -8,7 +8,7 @@ import Glibc
 #endif
 
 /// `aztec-fleet sync` against real sshd hosts with fake nodes on different ports and in every state.
-@Suite(.serialized, .sandboxHosts(7))
+@Suite(.serialized, .tags(.sandbox), .requires(.sandbox), .sandboxHosts(7))
 struct SyncCheckOverSSHTests {
     /// (host, mode, port, proven block); h5 runs no node, h7 is stopped.
     static let nodes: [(Int, String, Int, Int)] = [(1, "synced", 8080, 42), (2, "synced", 8082, 42), (3, "synced", 8081, 40),
@@ -30,7 +30,7 @@ struct SyncCheckOverSSHTests {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         try inventory.write(to: work.appendingPathComponent("servers.csv"), atomically: true, encoding: .utf8)
         let script = "cd \(ShellQuote.quote(work.path)) && exec " + ShellQuote.join(
-            [try AztecFleetSandbox.executable().path, "sync", "servers.csv"] + extra
+            [try BuiltTool.path("aztec-fleet"), "sync", "servers.csv"] + extra
                 + AztecFleetSandbox.connectionArguments(sandbox, logs: work.appendingPathComponent("logs")))
         var environment = AztecFleetSandbox.toolEnvironment
         environment["TIMEOUT"] = "5"

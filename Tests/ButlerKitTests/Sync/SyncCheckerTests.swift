@@ -1,9 +1,10 @@
 @testable import ButlerKit
 import FleetKit
+import FleetTestSupport
 import Foundation
 import Testing
 
-@Suite struct SyncCheckerTests {
+@Suite(.tags(.unit)) struct SyncCheckerTests {
     func probe(_ output: String, exit: Int32 = 0) -> SyncChecker.Probe {
         SyncChecker.interpret(CommandResult(exitStatus: exit, standardOutput: output), ports: [8080, 8081, 8082], timeoutSeconds: 60)
     }

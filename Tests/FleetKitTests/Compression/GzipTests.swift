@@ -1,9 +1,10 @@
 import FleetKit
+import FleetTestSupport
 import Foundation
 import Testing
 
 /// Gzip output checked by a real inflater: Python's gzip module (zlib underneath).
-@Suite struct GzipTests {
+@Suite(.tags(.unit)) struct GzipTests {
     /// `bytes` decompressed by `python3 -c 'gzip.decompress'`.
     static func inflate(_ bytes: [UInt8]) async throws -> [UInt8] {
         let output = try await ProcessRunner.run(ProcessRequest(

@@ -1,8 +1,9 @@
+import FleetTestSupport
 import Foundation
 import Testing
 @testable import FleetKit
 
-@Suite struct AsyncSemaphoreTests {
+@Suite(.tags(.unit)) struct AsyncSemaphoreTests {
     @Test func atMostTheLimitStartAtOnceAndAFreedPermitPassesToTheNextInLine() async throws {
         let semaphore = AsyncSemaphore(limit: 2)
         let first = try #require(await semaphore.acquire())

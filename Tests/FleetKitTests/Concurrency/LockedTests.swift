@@ -1,8 +1,9 @@
 import FleetKit
+import FleetTestSupport
 import Foundation
 import Testing
 
-@Suite struct LockedTests {
+@Suite(.tags(.unit)) struct LockedTests {
     @Test func concurrentUpdatesAreNeverLost() async {
         let counter = Locked(0)
         await withTaskGroup(of: Void.self) { group in

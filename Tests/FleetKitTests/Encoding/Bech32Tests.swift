@@ -1,8 +1,9 @@
 import FleetKit
+import FleetTestSupport
 import Testing
 
 /// Bech32 against BIP-173's test vectors.
-struct Bech32Tests {
+@Suite(.tags(.unit)) struct Bech32Tests {
     /// BIP-173's valid bech32 strings: the data part decoded with the alphabet and
     /// re-encoded must give the same string, checksum included.
     @Test(arguments: [

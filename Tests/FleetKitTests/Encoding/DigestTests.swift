@@ -1,8 +1,9 @@
 import FleetKit
+import FleetTestSupport
 import Testing
 
 /// SHA-256 and RIPEMD-160 against their published test vectors.
-struct DigestTests {
+@Suite(.tags(.unit)) struct DigestTests {
     func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
 
     @Test(arguments: [

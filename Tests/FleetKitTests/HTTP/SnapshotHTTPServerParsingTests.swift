@@ -1,8 +1,9 @@
 @testable import FleetKit
+import FleetTestSupport
 import Testing
 
 /// The pure parts of the server, without sockets.
-@Suite struct SnapshotHTTPServerParsingTests {
+@Suite(.tags(.unit)) struct SnapshotHTTPServerParsingTests {
     @Test func constantTimeComparisonMatchesOnlyEqualTokens() {
         let expected = Array("abc123".utf8)
         #expect(BearerTokenCheck.constantTimeEqual(ArraySlice("abc123".utf8), expected))
@@ -60,7 +61,7 @@ import Testing
 #if canImport(Glibc)
 import Glibc
 
-@Suite struct SnapshotHTTPServerSocketCallTests {
+@Suite(.tags(.unit)) struct SnapshotHTTPServerSocketCallTests {
     /// Writing to a socket whose peer is gone fails with EPIPE; without MSG_NOSIGNAL that
     /// would also raise SIGPIPE and end this test process.
     @Test func writingToAClosedPeerFailsWithoutSIGPIPE() {

@@ -5,4 +5,4 @@ import FleetTestSupport
 /// writes block the calling thread, so each test runs on a thread of its own rather than
 /// on Swift's cooperative pool, which other suites need; nested here, they also run one at
 /// a time, which the descriptor counts of the lifecycle tests rely on.
-@Suite(.serialized, .onOwnThread) enum SnapshotHTTPServerSocketSuites {}
+@Suite(.serialized, .tags(.unit), .onOwnThread) enum SnapshotHTTPServerSocketSuites {}

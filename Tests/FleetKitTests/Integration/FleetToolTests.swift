@@ -5,31 +5,20 @@ import Testing
 
 /// Runs the built `fleet` executable, as a user would.
 struct FleetTool {
-    static func executable(_ name: String = "fleet") throws -> String {
-        let candidates = [
-            Bundle.main.executableURL?.deletingLastPathComponent().appendingPathComponent(name),
-            SandboxHosts.repositoryRoot.appendingPathComponent(".build/debug/\(name)"),
-        ].compactMap { $0 }
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw SandboxError("the \(name) executable was not built; looked in \(candidates.map(\.path))")
-        }
-        return found.path
-    }
-
     struct Output { var status: Int32; var stdout: String; var stderr: String }
 
     static func run(_ arguments: [String], environment extra: [String: String] = [:], in directory: URL, tool: String = "fleet") async throws -> Output {
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
         for (key, value) in extra { environment[key] = value }
-        let script = "cd \(ShellQuote.quote(directory.path)) && exec " + ShellQuote.join([try executable(tool)] + arguments)
+        let script = "cd \(ShellQuote.quote(directory.path)) && exec " + ShellQuote.join([try BuiltTool.path(tool)] + arguments)
         let output = try await ProcessRunner.run(ProcessRequest(executable: "/bin/sh", arguments: ["-c", script], timeout: .seconds(120), environment: environment))
         return Output(status: output.status, stdout: String(decoding: output.standardOutput, as: UTF8.self),
                       stderr: String(decoding: output.standardError, as: UTF8.self))
     }
 }
 
-@Suite(.serialized, .sandboxHosts(3))
+@Suite(.serialized, .tags(.sandbox), .requires(.sandbox), .sandboxHosts(3))
 struct FleetToolTests {
     let secret = "0x" + String(repeating: "5e", count: 32)
 
@@ -139,7 +128,7 @@ struct FleetToolTests {
 
 /// Inventories as users bring them: a validator key in a column called `key`, names
 /// from a spreadsheet, a host that is down.
-@Suite(.serialized, .sandboxHosts(3))
+@Suite(.serialized, .tags(.sandbox), .requires(.sandbox), .sandboxHosts(3))
 struct FleetToolInventoryTests {
     @Test func aKeyColumnNeverReachesAnArgvTheConsoleOrTheLog() async throws {
         let sandbox = try currentSandbox()

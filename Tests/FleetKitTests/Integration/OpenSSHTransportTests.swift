@@ -4,7 +4,7 @@ import FleetTestSupport
 import FleetKitTesting
 @testable import FleetKit
 
-@Suite(.serialized, .sandboxHosts(4))
+@Suite(.serialized, .tags(.sandbox), .requires(.sandbox), .sandboxHosts(4))
 struct OpenSSHTransportTests {
     @Test func runsCommandsAndReportsExitStatus() async throws {
         let sandbox = try currentSandbox()

@@ -15,7 +15,7 @@ final class CountingTransport: Transport {
     func close() async { await inner.close() }
 }
 
-@Suite(.serialized, .sandboxHosts(4))
+@Suite(.serialized, .tags(.sandbox), .requires(.sandbox), .sandboxHosts(4))
 struct PlaybookOverSSHTests {
     static let twentySteps: [Step] = (1...20).map { index in
         .shell("step \(index)", check: "test -f ~/state/step\(index)", action: "mkdir -p ~/state && echo \(index) > ~/state/step\(index)")

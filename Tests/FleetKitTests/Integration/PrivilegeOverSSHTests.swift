@@ -10,7 +10,7 @@ import FleetKitTesting
 /// Host 1 has a passwordless sudo (a stand-in on its PATH that records its arguments and runs
 /// the program as the login user: the sandbox cannot grant real root); host 2's sudo wants a
 /// password.
-@Suite(.serialized, .sandboxHosts(2))
+@Suite(.serialized, .tags(.sandbox), .requires(.sandbox), .sandboxHosts(2))
 struct PrivilegeOverSSHTests {
     static func installSudo(_ sandbox: SandboxHosts) throws {
         let scripts = [

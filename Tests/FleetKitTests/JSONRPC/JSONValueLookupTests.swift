@@ -1,8 +1,9 @@
+import FleetTestSupport
 import Foundation
 import Testing
 import FleetKit
 
-@Suite struct JSONValueLookupTests {
+@Suite(.tags(.unit)) struct JSONValueLookupTests {
     private func parse(_ text: String) throws -> JSONValue { try #require(JSONValue(parsing: Data(text.utf8))) }
 
     @Test func notJSONIsNil() {

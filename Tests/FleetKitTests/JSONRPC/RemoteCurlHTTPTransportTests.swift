@@ -1,3 +1,4 @@
+import FleetTestSupport
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -7,7 +8,7 @@ import FleetKitTesting
 @testable import FleetKit
 
 /// JSON-RPC to a service on a host's loopback, sent by curl on that host.
-@Suite struct RemoteCurlHTTPTransportTests {
+@Suite(.tags(.unit)) struct RemoteCurlHTTPTransportTests {
     let host = RemoteHost(name: "node1", address: "203.0.113.5")
     let url = URL(string: "http://127.0.0.1:8080/")!
 

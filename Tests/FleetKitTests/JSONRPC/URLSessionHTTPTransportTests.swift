@@ -1,3 +1,4 @@
+import FleetTestSupport
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -7,7 +8,7 @@ import Testing
 
 /// The URLSession transport against a server on loopback (the snapshot server answers a
 /// POST with 405, which is an answer like any other here).
-@Suite struct URLSessionHTTPTransportTests {
+@Suite(.tags(.unit)) struct URLSessionHTTPTransportTests {
     @Test func anAnswerComesBackWithItsStatus() async throws {
         let running = try RunningSnapshotServer()
         defer { running.stop() }

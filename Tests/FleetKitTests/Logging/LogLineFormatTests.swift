@@ -1,9 +1,10 @@
+import FleetTestSupport
 import Foundation
 import Testing
 @testable import FleetKit
 
 /// The three line layouts, and that the file and console sinks use the one they are given.
-@Suite struct LogLineFormatTests {
+@Suite(.tags(.unit)) struct LogLineFormatTests {
     let utc = TimeZone(secondsFromGMT: 0) ?? .current
     let entry = LogEntry(date: Date(timeIntervalSince1970: 1_795_030_620), level: .skip, host: "node", message: "Volume already formatted")
 

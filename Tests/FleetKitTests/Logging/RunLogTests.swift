@@ -1,9 +1,10 @@
+import FleetTestSupport
 import Foundation
 import Testing
 @testable import FleetKit
 import FleetKitTesting
 
-@Suite struct RunLogTests {
+@Suite(.tags(.unit)) struct RunLogTests {
     let utc = TimeZone(secondsFromGMT: 0) ?? .current
     let date = Date(timeIntervalSince1970: 1_795_030_620) // 2026-11-18 19:37:00 UTC
 

@@ -1,7 +1,8 @@
 import FleetKit
+import FleetTestSupport
 import Testing
 
-@Suite struct PrometheusTextTests {
+@Suite(.tags(.unit)) struct PrometheusTextTests {
     @Test func familiesWithEscapedLabelsAndHelp() {
         let page = PrometheusText.render([
             MetricFamily(name: "jobs_total", help: "Jobs run\\done\nsince start", kind: .counter,

@@ -1,9 +1,10 @@
+import FleetTestSupport
 import Foundation
 @testable import FleetKit
 import FleetKitTesting
 import Testing
 
-@Suite struct StagedRunTests {
+@Suite(.tags(.unit)) struct StagedRunTests {
     let stages = [
         Stage("first", playbook: Playbook("first", steps: [step("a")]), reconnectsAfter: true),
         Stage("second", playbook: Playbook("second", steps: [step("b")])),
@@ -73,7 +74,7 @@ import Testing
     }
 }
 
-@Suite struct PreflightTests {
+@Suite(.tags(.unit)) struct PreflightTests {
     @Test func everyLocalProblemAtOnce() {
         let hosts = [RemoteHost(name: "a", address: "10.0.0.1", identityFile: "/nonexistent/key-a"),
                      RemoteHost(name: "b", address: "10.0.0.2"), RemoteHost(name: "c", address: "10.0.0.3")]
@@ -108,7 +109,7 @@ import Testing
     }
 }
 
-@Suite struct ConcurrentlyTests {
+@Suite(.tags(.unit)) struct ConcurrentlyTests {
     @Test func keepsOrderAndLimit() async {
         let running = Locked((now: 0, max: 0))
         let results = await Concurrently.map(Array(1...30), limit: 4) { item in
@@ -123,7 +124,7 @@ import Testing
     }
 }
 
-@Suite struct RunOptionsTests {
+@Suite(.tags(.unit)) struct RunOptionsTests {
     @Test func valuesThatCannotWorkAreRefused() {
         #expect(throws: RunOptionsError.self) { try RunOptions(forks: 0) }
         #expect(throws: RunOptionsError.self) { try RunOptions(forks: -3) }
@@ -147,7 +148,7 @@ import Testing
     }
 }
 
-@Suite struct ObservingStepTests {
+@Suite(.tags(.unit)) struct ObservingStepTests {
     @Test func aFindingIsTheStepsOneLine() async throws {
         let sink = MemoryLogSink()
         let observe = Step.observe("clock") { context in

@@ -1,3 +1,4 @@
+import FleetTestSupport
 import Foundation
 import Testing
 @testable import FleetKit
@@ -5,7 +6,7 @@ import Testing
 /// Exits are learnt per child, so a child that closes its inherited descriptors (as `ssh`
 /// does) and keeps running does not hold back the exit of the others, which Foundation's
 /// own monitoring would.
-@Suite struct ChildExitTests {
+@Suite(.tags(.unit)) struct ChildExitTests {
     /// A program that closes every descriptor above 2, creates `closed`, then waits (at
     /// most two minutes) for `release` to exist.
     private static func descriptorCloser(closed: String, waitingFor release: String) throws -> Process {
@@ -63,7 +64,7 @@ import Testing
 }
 
 /// A program file still open for writing ("text file busy") is launched once it is free.
-@Suite struct TextFileBusyTests {
+@Suite(.tags(.unit)) struct TextFileBusyTests {
     private static func openScript() throws -> (path: String, descriptor: Int32) {
         let path = NSTemporaryDirectory() + "busy-\(UUID().uuidString).sh"
         let descriptor = open(path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0o755)

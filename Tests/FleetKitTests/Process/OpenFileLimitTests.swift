@@ -1,8 +1,9 @@
+import FleetTestSupport
 import Foundation
 import Testing
 @testable import FleetKit
 
-@Suite struct OpenFileLimitTests {
+@Suite(.tags(.unit)) struct OpenFileLimitTests {
     @Test func hostsAtOnceLeaveRoomUnderTheLimit() {
         #expect(OpenFileLimit.hostsAtOnce(underLimit: 1024) == (1024 - 64) / 8)
         #expect(OpenFileLimit.hostsAtOnce(underLimit: 10) == 1)

@@ -1,9 +1,10 @@
+import FleetTestSupport
 import Foundation
 import Testing
 import FleetKitTesting
 @testable import FleetKit
 
-@Suite struct ProcessRunnerTests {
+@Suite(.tags(.unit)) struct ProcessRunnerTests {
     /// A child that exits without reading its standard input (as `cmp` does at the first
     /// difference) makes the write fail; with SIGPIPE at its default action that must not
     /// end this process.
@@ -62,7 +63,7 @@ import FleetKitTesting
     }
 }
 
-@Suite struct ProcessRunnerCancellationTests {
+@Suite(.tags(.unit)) struct ProcessRunnerCancellationTests {
     /// A `sleep` whose argument is unique, so the test can find exactly its own processes.
     private func marker() -> String { "7\(Int.random(in: 100_000_000...999_999_999))" }
 

@@ -1,10 +1,11 @@
+import FleetTestSupport
 import Foundation
 import Testing
 import FleetKitTesting
 @testable import FleetKit
 
 /// Standard output handed to a handler as it arrives, for programs that print more than memory should hold.
-@Suite struct StandardOutputStreamingTests {
+@Suite(.tags(.unit)) struct StandardOutputStreamingTests {
     @Test func chunksArriveWhileTheProgramStillRuns() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("stream-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

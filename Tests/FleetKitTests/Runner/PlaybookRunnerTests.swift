@@ -1,9 +1,10 @@
+import FleetTestSupport
 import Foundation
 import Testing
 @testable import FleetKit
 import FleetKitTesting
 
-@Suite struct PlaybookRunnerTests {
+@Suite(.tags(.unit)) struct PlaybookRunnerTests {
     let clock = RecordingClock()
 
     func runner(_ fleet: FakeFleet, _ options: RunOptions = RunOptions(), log: RunLog = .discarding) -> PlaybookRunner {

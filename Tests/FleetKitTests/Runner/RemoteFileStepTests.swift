@@ -1,9 +1,10 @@
+import FleetTestSupport
 import Foundation
 import Testing
 @testable import FleetKit
 
 /// `Step.remoteFile`: written when missing or different (content or mode), skipped when the same.
-@Suite struct RemoteFileStepTests {
+@Suite(.tags(.unit)) struct RemoteFileStepTests {
     @Test func writesOnceThenSkipsAndRepairsTheMode() async throws {
         let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("remote-file-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }

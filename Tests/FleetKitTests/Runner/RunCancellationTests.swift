@@ -1,10 +1,11 @@
+import FleetTestSupport
 import Foundation
 import Testing
 @testable import FleetKit
 import FleetKitTesting
 
 /// Cancelling the task that runs a playbook, with a scripted transport.
-@Suite struct RunCancellationTests {
+@Suite(.tags(.unit)) struct RunCancellationTests {
     @Test func aRetryPauseEndsWhenTheRunIsCancelled() async {
         let transport = ScriptedTransport { _, _ in .exit(1, stderr: "not yet\n") }
         let playbook = Playbook("p", steps: [

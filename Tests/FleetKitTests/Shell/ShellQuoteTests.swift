@@ -1,8 +1,9 @@
+import FleetTestSupport
 import Foundation
 import Testing
 @testable import FleetKit
 
-@Suite struct ShellQuoteTests {
+@Suite(.tags(.unit)) struct ShellQuoteTests {
     static let hostile: [String] = [
         "", " ", "plain", "it's", "'", "''", "\"double\"", "$(touch /tmp/fleetkit-pwned)", "`id`", "a;b", "a && b", "a | b",
         "line1\nline2", "tab\there", "back\\slash", "$HOME", "${PATH}", "*", "?", "[a]", "~", "-n", "--", "#comment",

@@ -1,9 +1,10 @@
+import FleetTestSupport
 import Foundation
 import Testing
 import FleetKitTesting
 
 /// Ports for test servers: below the kernel's ephemeral range, never handed out twice, free.
-@Suite struct LoopbackPortTests {
+@Suite(.tags(.unit)) struct LoopbackPortTests {
     @Test func freePortsAreDistinctBindableAndBelowTheEphemeralRange() throws {
         let range = try String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)
         let ephemeralStart = try #require(range.split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) })

@@ -3,7 +3,7 @@ import Testing
 import FleetTestSupport
 
 /// The trait that keeps blocking tests off the cooperative pool really moves them.
-@Suite(.onOwnThread) struct OwnThreadTraitTests {
+@Suite(.tags(.unit), .onOwnThread) struct OwnThreadTraitTests {
     @Test func aSynchronousTestRunsOnItsOwnThread() {
         #expect(currentThreadName() == "aSynchronousTestRunsOnItsOwnThread()")
     }

@@ -1,8 +1,9 @@
+import FleetTestSupport
 import Foundation
 import Testing
 @testable import FleetKit
 
-@Suite struct BoundedLineSplitterTests {
+@Suite(.tags(.unit)) struct BoundedLineSplitterTests {
     /// Feeds `input` in chunks of the given sizes (cycled) and returns the lines and their cut flags.
     static func split(_ input: [UInt8], chunks: [Int], maxLineBytes: Int) -> (lines: [[UInt8]], cut: [Bool], overlong: Int) {
         var splitter = BoundedLineSplitter(maxLineBytes: maxLineBytes)

@@ -1,7 +1,8 @@
+import FleetTestSupport
 import Testing
 import FleetKit
 
-@Suite struct ConfigValueTextTests {
+@Suite(.tags(.unit)) struct ConfigValueTextTests {
     @Test func addressesAreCheckedLikeInventoryCells() {
         #expect(ConfigValueText.isIPv4("185.216.20.162"))
         #expect(!ConfigValueText.isIPv4("256.1.1.1"))

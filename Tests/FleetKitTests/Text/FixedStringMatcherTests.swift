@@ -3,7 +3,7 @@ import Testing
 import FleetTestSupport
 @testable import FleetKit
 
-@Suite(.onOwnThread) struct FixedStringMatcherTests {
+@Suite(.tags(.unit, .slow), .onOwnThread) struct FixedStringMatcherTests {
     /// Every occurrence as (end offset, pattern index), found the slow way.
     static func naive(_ patterns: [[UInt8]], _ text: [UInt8]) -> [[Int]] {
         var found: [[Int]] = []

@@ -1,7 +1,8 @@
+import FleetTestSupport
 import Testing
 @testable import FleetKit
 
-@Suite struct TextTableTests {
+@Suite(.tags(.unit)) struct TextTableTests {
     @Test func columnsArePaddedToTheirWidestCellButTheLast() {
         let text = TextTable.render(headers: ["HOST", "BLOCK", "NOTE"], rows: [["node-one", "5", "a long note"], ["h2", "12345"], ["h3", "", ""]])
         #expect(text == """

@@ -1,7 +1,8 @@
+import FleetTestSupport
 import Testing
 @testable import FleetKit
 
-@Suite struct DurationTextTests {
+@Suite(.tags(.unit)) struct DurationTextTests {
     @Test func unitsAndBareSeconds() {
         #expect(DurationText.parse("120") == .seconds(120))
         #expect(DurationText.parse("120s") == .seconds(120))

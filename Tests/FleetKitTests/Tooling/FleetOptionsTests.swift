@@ -3,7 +3,7 @@ import FleetTestSupport
 import Testing
 @testable import FleetKit
 
-@Suite struct FleetOptionsTests {
+@Suite(.tags(.unit)) struct FleetOptionsTests {
     let spec = CommandSpec(name: "tool", summary: "test", subcommands: [
         CommandSpec(name: "go", summary: "go", arguments: [ArgumentSpec("INVENTORY", help: "csv")], options: FleetOptions.specs(runOptions: true)),
     ])

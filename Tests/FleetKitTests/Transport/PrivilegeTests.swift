@@ -1,3 +1,4 @@
+import FleetTestSupport
 import Foundation
 import Testing
 @testable import FleetKit
@@ -5,7 +6,7 @@ import Testing
 /// The root words run by a real `/bin/sh` through ``LocalTransport``, with stand-ins for
 /// `id` (the login's uid comes from `FAKE_UID`) and `sudo` (records its arguments, asks for
 /// a password when `SUDO_WANTS_PASSWORD` is set, else runs the program as this user).
-@Suite struct PrivilegeTests {
+@Suite(.tags(.unit)) struct PrivilegeTests {
     let host = RemoteHost(name: "web1", address: "10.0.0.1")
 
     /// A folder with the stand-ins; `withSudo: false` leaves sudo out.

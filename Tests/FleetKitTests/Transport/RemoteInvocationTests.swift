@@ -1,3 +1,4 @@
+import FleetTestSupport
 import Foundation
 import Testing
 import FleetKitTesting
@@ -5,7 +6,7 @@ import FleetKitTesting
 
 /// The remote wrapper, read back from made-up output and run for real by this machine's
 /// `/bin/sh` with a temporary home folder.
-@Suite struct RemoteInvocationTests {
+@Suite(.tags(.unit)) struct RemoteInvocationTests {
     let invocation = RemoteInvocation(script: "true", timeout: .seconds(30), id: "fktest1")
 
     private func read(_ stderr: String, stdout: String = "", truncated: Bool = false, limit: Int = 1 << 20) -> RemoteInvocation.Reading {

@@ -1,8 +1,9 @@
+import FleetTestSupport
 import Foundation
 import Testing
 @testable import FleetKit
 
-@Suite struct TransportUnitTests {
+@Suite(.tags(.unit)) struct TransportUnitTests {
     let configuration = OpenSSHConfiguration(
         controlDirectory: URL(fileURLWithPath: "/tmp/fk-unit"), knownHostsFile: URL(fileURLWithPath: "/tmp/fk-unit-kh/known_hosts"),
         controlPersist: .seconds(60), defaultIdentityFile: "/keys/id", readsUserConfig: false)

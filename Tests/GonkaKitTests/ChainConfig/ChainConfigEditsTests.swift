@@ -1,10 +1,11 @@
+import FleetTestSupport
 import Foundation
 import GonkaKit
 import Testing
 
 /// The node's config.toml and app.toml edits on realistic CometBFT and Cosmos SDK files,
 /// checked with Python's tomllib.
-@Suite struct ChainConfigEditsTests {
+@Suite(.tags(.unit)) struct ChainConfigEditsTests {
     static let peers = NodeConfSetting.originalPersistentPeers.split(separator: ",").compactMap { try? PersistentPeer(parsing: String($0)) }
 
     static func stateSync() throws -> StateSyncSettings {

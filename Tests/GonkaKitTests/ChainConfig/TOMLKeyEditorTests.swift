@@ -1,9 +1,10 @@
+import FleetTestSupport
 import Foundation
 import GonkaKit
 import Testing
 
 /// The byte-preserving TOML key editor on small documents with the awkward cases.
-@Suite struct TOMLKeyEditorTests {
+@Suite(.tags(.unit)) struct TOMLKeyEditorTests {
     func apply(_ edits: [TOMLKeyEdit], _ text: String) throws(TOMLEditError) -> TOMLEditResult {
         try TOMLKeyEditor.apply(edits, to: text)
     }

@@ -1,9 +1,10 @@
+import FleetTestSupport
 import Foundation
 import GonkaKit
 import Testing
 
 /// What the disk steps may do, from blkid, wipefs and mount output: only an empty, unmounted disk is formatted.
-@Suite struct DataVolumeDecisionTests {
+@Suite(.tags(.unit)) struct DataVolumeDecisionTests {
     let table = MountTableEntry.parse("""
         /dev/vda1 on / type ext4 (rw,relatime)
         /dev/vdc on /mnt/ssd type ext4 (rw,relatime)

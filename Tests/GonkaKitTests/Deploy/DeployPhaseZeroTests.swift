@@ -1,10 +1,11 @@
 import FleetKit
+import FleetTestSupport
 import Foundation
 import GonkaKit
 import Testing
 
 /// Phase 0's pieces: phases and selections, confirmation, the log file names and link, the display.
-@Suite struct DeployPhaseZeroTests {
+@Suite(.tags(.unit)) struct DeployPhaseZeroTests {
     @Test func phasesAndSelections() {
         #expect(DeployPhase.serverPreparation.title == "PHASE 1: SERVER PREPARATION")
         #expect(DeployPhase.grant.title == "PHASE 8: GRANT ML PERMISSIONS")

@@ -5,7 +5,7 @@ import Testing
 
 /// Whole deployments against the sandbox host: phases 1 to 8, the re-run that only skips,
 /// a stuck state sync and `fix-sync`, the confirmed chain-data reset, and the grant.
-@Suite(.serialized, .sandboxHosts(1))
+@Suite(.serialized, .tags(.sandbox), .requires(.sandbox), .sandboxHosts(1))
 struct GonkaDeployFullRunTests {
     let inference = { (sandbox: SandboxHosts) in GonkaDeploySandbox.mountPoint(sandbox) + "/gonka/deploy/join/.inference" }
 

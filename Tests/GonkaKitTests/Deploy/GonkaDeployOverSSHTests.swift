@@ -5,7 +5,7 @@ import Testing
 
 /// `gonka-deploy` against a real sshd host whose disk tools (blkid, wipefs, mkfs.ext4, lsblk,
 /// mount) are shims keeping state, so a second run sees what the first one did.
-@Suite(.serialized, .sandboxHosts(1))
+@Suite(.serialized, .tags(.sandbox), .requires(.sandbox), .sandboxHosts(1))
 struct GonkaDeployOverSSHTests {
     /// A fresh ed25519 public key line with `comment`, for ADMIN_SSH_KEYS.
     func adminKey(comment: String, in folder: URL) async throws -> String {

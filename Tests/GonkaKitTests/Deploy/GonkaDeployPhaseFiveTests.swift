@@ -5,7 +5,7 @@ import Testing
 
 /// Phase 5 against the sandbox host: the chain files edited on the server, a failed phase 5
 /// resumed with `--from-phase 5`, and re-runs that never touch the chain data.
-@Suite(.serialized, .sandboxHosts(1))
+@Suite(.serialized, .tags(.sandbox), .requires(.sandbox), .sandboxHosts(1))
 struct GonkaDeployPhaseFiveTests {
     @Test func failedPhaseFiveResumesAndReRunsNeverWipeData() async throws {
         let sandbox = try currentSandbox()

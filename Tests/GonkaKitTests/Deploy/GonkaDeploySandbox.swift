@@ -105,7 +105,7 @@ enum GonkaDeploySandbox {
         case "fix-sync": connection += quickWaits
         default: connection += quickWaits + ["--model-wait", "0"]
         }
-        let script = "cd \(ShellQuote.quote(folder.path)) && exec " + ShellQuote.join([try GonkaDeployRenderTests.executable()] + arguments + connection) + " </dev/null"
+        let script = "cd \(ShellQuote.quote(folder.path)) && exec " + ShellQuote.join([try BuiltTool.path("gonka-deploy")] + arguments + connection) + " </dev/null"
         let output = try await ProcessRunner.run(ProcessRequest(executable: "/bin/sh", arguments: ["-c", script],
                                                                 timeout: .seconds(300), environment: full))
         return Output(status: output.status, stdout: String(decoding: output.standardOutput, as: UTF8.self),

@@ -1,11 +1,12 @@
 import FleetKit
+import FleetTestSupport
 import Foundation
 @testable import GonkaKit
 import Testing
 
 /// The pure parts of phases 5 to 8: what is read from the server's answers, when a sync is
 /// stuck, the lines of verification.txt, the grant's command and outcome, the final report.
-@Suite struct LaterPhasesTests {
+@Suite(.tags(.unit)) struct LaterPhasesTests {
     func config(_ overrides: [String: String] = [:]) throws -> NodeConfig {
         try NodeConfig.parse(GonkaFixtures.nodeFile(overrides), file: "nodes/node1.conf", environment: [:])
     }

@@ -1,8 +1,9 @@
+import FleetTestSupport
 import GonkaKit
 import Testing
 
 /// Reading `inferenced keys show` / `keys add` output.
-@Suite struct WarmKeyOutputTests {
+@Suite(.tags(.unit)) struct WarmKeyOutputTests {
     let added = """
         - address: gonka1qyqszqgpqyqszqgpqyqszqgpqyqszqgp5u0xzq
           name: quick-newton

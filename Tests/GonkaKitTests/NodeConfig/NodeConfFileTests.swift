@@ -1,9 +1,10 @@
+import FleetTestSupport
 import Foundation
 import GonkaKit
 import Testing
 
 /// The node file reader: what bash would read, without running anything.
-@Suite struct NodeConfFileTests {
+@Suite(.tags(.unit)) struct NodeConfFileTests {
     func parse(_ text: String, environment: [String: String] = [:]) throws(NodeConfigError) -> NodeConfFile {
         try NodeConfFile.parse(text, path: "nodes/test.conf", environment: environment)
     }

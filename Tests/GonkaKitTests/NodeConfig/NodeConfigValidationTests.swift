@@ -1,10 +1,11 @@
 import FleetKit
+import FleetTestSupport
 import Foundation
 import GonkaKit
 import Testing
 
 /// Settings, defaults and every check of a node file, all reported at once.
-@Suite struct NodeConfigValidationTests {
+@Suite(.tags(.unit)) struct NodeConfigValidationTests {
     func load(_ text: String, environment: [String: String] = [:]) throws(NodeConfigError) -> NodeConfig {
         try NodeConfig.parse(text, file: "nodes/node1.conf", environment: environment)
     }

@@ -1,10 +1,11 @@
 import FleetKit
+import FleetTestSupport
 import Foundation
 import GonkaKit
 import Testing
 
 /// config.env and node-config.json: the original's bytes for plain values, and values that survive `source`.
-@Suite struct NodeFilesTests {
+@Suite(.tags(.unit)) struct NodeFilesTests {
     func config(_ overrides: [String: String] = [:]) throws -> NodeConfig {
         try NodeConfig.parse(GonkaFixtures.nodeFile(overrides), file: "nodes/node1.conf", environment: [:])
     }

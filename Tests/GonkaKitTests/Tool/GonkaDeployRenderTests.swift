@@ -1,32 +1,21 @@
 import FleetKit
+import FleetTestSupport
 import Foundation
 import Testing
 
 /// The built `gonka-deploy` executable, run as a user would, in temporary folders.
-@Suite struct GonkaDeployRenderTests {
+@Suite(.tags(.unit)) struct GonkaDeployRenderTests {
     struct Output {
         let status: Int32
         let stdout: String
         let stderr: String
     }
 
-    static func executable() throws -> String {
-        let candidates = [
-            Bundle.main.executableURL?.deletingLastPathComponent().appendingPathComponent("gonka-deploy"),
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gonka-deploy"),
-            GonkaFixtures.repositoryRoot.appendingPathComponent(".build/debug/gonka-deploy"),
-        ].compactMap { $0 }
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw GonkaTestError(description: "gonka-deploy is not built; looked in \(candidates.map(\.path))")
-        }
-        return found.path
-    }
-
     /// Runs the tool in `directory` with a small, known environment plus `environment`.
     func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) async throws -> Output {
         var full = ["PATH": "/usr/bin:/bin", "HOME": "/nonexistent-home", "NO_COLOR": "1"]
         full.merge(environment) { $1 }
-        let script = "cd \(ShellQuote.quote(directory.path)) && exec " + ShellQuote.join([try Self.executable()] + arguments)
+        let script = "cd \(ShellQuote.quote(directory.path)) && exec " + ShellQuote.join([try BuiltTool.path("gonka-deploy")] + arguments)
         let output = try await ProcessRunner.run(ProcessRequest(executable: "/bin/sh", arguments: ["-c", script],
                                                                 timeout: .seconds(60), environment: full))
         return Output(status: output.status, stdout: String(decoding: output.standardOutput, as: UTF8.self),

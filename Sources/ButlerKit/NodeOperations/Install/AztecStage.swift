@@ -82,7 +82,7 @@ public enum AztecStage {
             action: .swift { context in
                 let result = try await context.run(RemoteCommand(wait, timeout: .seconds(seconds + 30)))
                 if !result.succeeded {
-                    context.log(.warn, "node answers: started, not yet answering node_getL2Tips on 127.0.0.1:\(settings.rpcPort) after \(seconds) s; it may still be syncing — check later with aztec-fleet proof")
+                    context.log(.warn, "node answers: started, not yet answering node_getL2Tips on 127.0.0.1:\(settings.rpcPort) after \(seconds) s; it may still be syncing — collect its proof later to see it answer")
                 }
             })
     }

@@ -2,8 +2,8 @@ import FleetKit
 
 /// What an install does with servers the original toolkit installed: they already run a
 /// node on the RPC port, so a second one is never started next to it.
-public enum OriginalLayoutPolicy: Sendable, Equatable {
-    /// Leave them out and count them as failed, saying how to proceed.
+public enum OriginalLayoutPolicy: String, Sendable, Equatable, Codable, CaseIterable {
+    /// Leave them out and count them as failed, saying that the choice is adopt or migrate.
     case refuse
     /// Leave them out as they are; the daily operations manage them in their own layout.
     case adopt
@@ -12,13 +12,11 @@ public enum OriginalLayoutPolicy: Sendable, Equatable {
 }
 
 extension StagedInstall {
-    /// Runs `stages` like ``run(_:on:unreachable:excluded:)``, after looking at every host
-    /// when the aztec stage is among them: a host the original toolkit installed is handled
-    /// by `policy`, and a host that cannot be inspected is refused (it might run a node that
-    /// cannot be seen).
-    public func run(_ stages: [InstallStage], on hosts: [RemoteHost], unreachable: [UnreachableHost] = [],
-                    layouts: NodeLayouts, policy: OriginalLayoutPolicy) async -> StagedRunReport {
-        guard stages.contains(.aztec) else { return await run(stages, on: hosts, unreachable: unreachable) }
+    /// Looks at every host: one the original toolkit installed is handled by `policy`, and
+    /// one that cannot be inspected is refused (it might run a node that cannot be seen).
+    /// Returns the hosts to install on and those left out, with why.
+    func sortExistingNodes(_ hosts: [RemoteHost], policy: OriginalLayoutPolicy) async -> (remaining: [RemoteHost], excluded: [ExcludedHost]) {
+        let layouts = settings.layouts
         var remaining = hosts
         var excluded: [ExcludedHost] = []
         let statuses = await NodeInspector(transport: transport, layouts: layouts).inspect(hosts, forks: options.forks)
@@ -53,12 +51,12 @@ extension StagedInstall {
                 runLog.info("adopted: \(found); left out of the install", host: host.name)
             } else {
                 excluded.append(ExcludedHost(host: host.name, address: host.address,
-                                             reason: "\(found); refusing to install a second node on port \(settings.rpcPort): pass --adopt to keep and manage it, or --migrate to move it to compose",
+                                             reason: "\(found); refusing to install a second node on port \(settings.rpcPort): choose adopt to keep and manage it, or migrate to move it to compose",
                                              isFailure: true))
-                runLog.error("refused: \(found); pass --adopt to keep and manage it, or --migrate to move it to compose", host: host.name)
+                runLog.error("refused: \(found); choose adopt to keep and manage it, or migrate to move it to compose", host: host.name)
             }
         }
         remaining.removeAll { original.contains($0.name) && !migrated.contains($0.name) }
-        return await run(stages, on: remaining, unreachable: unreachable, excluded: excluded)
+        return (remaining, excluded)
     }
 }

@@ -10,8 +10,15 @@ public struct InstallSettings: Sendable {
     public var dockerInstallerURL: String
     /// Aztec network the node joins (`--network`).
     public var network: String
-    /// Node folder on each server; a relative path is under the SSH user's home.
-    public var nodeDirectory: String
+    /// Where each layout keeps its node on the servers, and the node's RPC port: the one
+    /// place that holds them for the install and for the daily operations.
+    public var layouts: NodeLayouts
+    /// Node folder of the compose layout on each server; a relative path is under the SSH
+    /// user's home (``layouts``' compose folder).
+    public var nodeDirectory: String {
+        get { layouts.compose.nodeDirectory }
+        set { layouts.compose.nodeDirectory = newValue }
+    }
     /// Packages the prepare stage installs with apt-get.
     public var basePackages: [String]
     /// L1 execution RPC URLs for hosts whose inventory row names none.
@@ -20,8 +27,12 @@ public struct InstallSettings: Sendable {
     public var consensusURLs: [String]
     /// P2P port, opened for tcp and udp.
     public var p2pPort: Int
-    /// Node RPC port; published by the container, opened in the firewall only when ``opensRPCPort``.
-    public var rpcPort: Int
+    /// Node RPC port; published by the container, opened in the firewall only when
+    /// ``opensRPCPort`` (``layouts``' port).
+    public var rpcPort: Int {
+        get { layouts.rpcPort }
+        set { layouts.rpcPort = newValue }
+    }
     /// Whether the firewall allows the RPC port from outside.
     public var opensRPCPort: Bool
     /// `LOG_LEVEL` of the node.
@@ -51,12 +62,11 @@ public struct InstallSettings: Sendable {
         aztecInstallerURL: String = "https://install.aztec.network",
         dockerInstallerURL: String = "https://get.docker.com",
         network: String = "testnet",
-        nodeDirectory: String = "aztec",
+        layouts: NodeLayouts = NodeLayouts(),
         basePackages: [String] = ["curl", "jq", "ca-certificates", "gnupg", "ufw"],
         l1RPCURLs: [String] = [],
         consensusURLs: [String] = [],
         p2pPort: Int = 40400,
-        rpcPort: Int = 8080,
         opensRPCPort: Bool = false,
         logLevel: String = "info",
         verboseNodeLogs: Bool = false,
@@ -71,12 +81,11 @@ public struct InstallSettings: Sendable {
         self.aztecInstallerURL = aztecInstallerURL
         self.dockerInstallerURL = dockerInstallerURL
         self.network = network
-        self.nodeDirectory = nodeDirectory
+        self.layouts = layouts
         self.basePackages = basePackages
         self.l1RPCURLs = l1RPCURLs
         self.consensusURLs = consensusURLs
         self.p2pPort = p2pPort
-        self.rpcPort = rpcPort
         self.opensRPCPort = opensRPCPort
         self.logLevel = logLevel
         self.verboseNodeLogs = verboseNodeLogs

@@ -21,11 +21,11 @@ public struct NodeEnvironment: Sendable {
         }
         let rpc = host.l1RPCURLs.isEmpty ? settings.l1RPCURLs : host.l1RPCURLs
         if rpc.isEmpty {
-            missing.append("no L1 RPC URL: fill the \(columns(AztecInventory.l1RPCURLs)) or pass --l1-rpc")
+            missing.append("no L1 RPC URL: fill the \(columns(AztecInventory.l1RPCURLs)) or give fleet-wide L1 RPC URLs")
         }
         let consensus = host.consensusURLs.isEmpty ? settings.consensusURLs : host.consensusURLs
         if consensus.isEmpty {
-            missing.append("no L1 consensus URL: fill the \(columns(AztecInventory.consensusURLs)) or pass --consensus")
+            missing.append("no L1 consensus URL: fill the \(columns(AztecInventory.consensusURLs)) or give fleet-wide L1 consensus URLs")
         }
         if !missing.isEmpty {
             throw NodeConfigurationError(inventory: settings.inventoryName, line: host.line, host: host.name, problems: missing)

@@ -35,10 +35,20 @@ public struct StagedInstall: Sendable {
         self.clock = clock
     }
 
-    /// Runs `stages` in order on `hosts`; `unreachable` hosts (from the preflight) are listed
-    /// in the report without being contacted.
+    /// Runs `stages` in order on `hosts` after sorting out, when the aztec stage is among
+    /// them, the servers that already run a node: `existingNodes` says what happens to
+    /// those the original toolkit installed (see ``OriginalLayoutPolicy``), and a server
+    /// that cannot be inspected is refused. `unreachable` hosts (from the preflight) are
+    /// listed in the report without being contacted.
     public func run(_ stages: [InstallStage], on hosts: [RemoteHost], unreachable: [UnreachableHost] = [],
-                    excluded: [ExcludedHost] = []) async -> StagedRunReport {
+                    existingNodes: OriginalLayoutPolicy) async -> StagedRunReport {
+        guard stages.contains(.aztec) else { return await runStages(stages, on: hosts, unreachable: unreachable, excluded: []) }
+        let sorted = await sortExistingNodes(hosts, policy: existingNodes)
+        return await runStages(stages, on: sorted.remaining, unreachable: unreachable, excluded: sorted.excluded)
+    }
+
+    private func runStages(_ stages: [InstallStage], on hosts: [RemoteHost], unreachable: [UnreachableHost],
+                           excluded: [ExcludedHost]) async -> StagedRunReport {
         let run = StagedRun(transport: transport, runLog: runLog, options: options, stageTimeout: stageTimeout,
                             audit: ServerAuditLog(path: settings.auditLogPath), stageLogDirectory: stageLogDirectory,
                             stageLogLevels: stageLogLevels, clock: clock)

@@ -8,7 +8,7 @@ extension SanityReport {
     public func text(redact: (String) -> String = { $0 }) -> String {
         var text = TextTable.render(headers: ["HOST", "ROLE", "LINES", "ERRORS", "RESTARTS", "BLOCK", "NEW", "LAG", "PROVEN", "READY", "STATUS"],
                                     rows: hosts.map(Self.row))
-        if hosts.contains(where: \.roleInferred) { text += "(* role read from the log; --role sets it)\n" }
+        if hosts.contains(where: \.roleInferred) { text += "(* role read from the log; a role given for every node overrides it)\n" }
         let all = findings
         if all.isEmpty {
             text += "\nNo findings.\n"

@@ -1,4 +1,3 @@
-import FleetKit
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -8,6 +7,11 @@ import Darwin
 
 /// A throwaway OpenSSH server on 127.0.0.1 for demos and tests: its own host key, its
 /// own client key, its own config, logging in as the current user. Stop it with ``stop()``.
+///
+/// `fleet demo` applies its playbook to one, so it lives in FleetKit rather than in
+/// FleetKitTesting (which re-exports it for tests): a tool that starts a demo host need not
+/// link the test helpers. It needs OpenSSH's `sshd` and `ssh-keygen` on this machine and
+/// listens on a free loopback port (``LoopbackPort/free()``); nothing leaves 127.0.0.1.
 public final class LocalSSHServer: Sendable {
     /// The server as a host to run playbooks on.
     public let host: RemoteHost

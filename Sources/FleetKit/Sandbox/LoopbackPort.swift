@@ -1,4 +1,3 @@
-import FleetKit
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -6,7 +5,8 @@ import Glibc
 import Darwin
 #endif
 
-/// Ports on 127.0.0.1 for servers a test starts.
+/// Ports on 127.0.0.1 for servers a demo or a test starts on this machine (``LocalSSHServer``
+/// picks its port here; tests use it for their own stand-in servers).
 public enum LoopbackPort {
     /// Why no port could be found.
     public struct Failure: Error, Sendable, CustomStringConvertible {
