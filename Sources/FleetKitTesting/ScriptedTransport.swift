@@ -20,7 +20,8 @@ public final class ScriptedTransport: Transport {
     public struct Call: Sendable {
         /// The host's name.
         public var host: String
-        /// The command as given to the transport.
+        /// The command as given to the transport: its script as the caller wrote it, with
+        /// ``Privilege`` words such as `as_root` left as they are.
         public var command: RemoteCommand
     }
 

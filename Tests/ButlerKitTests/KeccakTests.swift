@@ -1,3 +1,4 @@
+import FleetKit
 import FleetTestSupport
 import Testing
 @testable import ButlerKit

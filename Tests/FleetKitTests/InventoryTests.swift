@@ -49,10 +49,11 @@ func inventoryError(_ text: String, file: String = "servers.csv", schema: Invent
         ("ansible_host", .address), ("name", .name), ("hostname", .name), ("alias", .name),
         ("user", .user), ("ssh_user", .user), ("username", .user), ("ansible_user", .user), ("port", .port), ("ssh_port", .port),
         ("ssh_key", .identityFile), ("identity_file", .identityFile), ("ssh_private_key_file", .identityFile),
-        ("ansible_ssh_private_key_file", .identityFile),
+        ("ansible_ssh_private_key_file", .identityFile), ("become", .become),
     ])
     func everySSHColumnNameIsAccepted(alias: String, field: SSHColumn) throws {
-        let values: [SSHColumn: String] = [.address: "10.1.2.3", .name: "web1", .user: "deploy", .port: "2200", .identityFile: "/k/id"]
+        let values: [SSHColumn: String] = [.address: "10.1.2.3", .name: "web1", .user: "deploy", .port: "2200", .identityFile: "/k/id",
+                                           .become: "sudo"]
         let variants = [alias, alias.uppercased(), "  \(alias.replacingOccurrences(of: "_", with: "-"))  ",
                         alias.replacingOccurrences(of: "_", with: " ").capitalized, "\u{FEFF}\(alias)", "\u{200B}\(alias.uppercased())"]
         for variant in variants {
@@ -65,6 +66,7 @@ func inventoryError(_ text: String, file: String = "servers.csv", schema: Invent
             case .user: #expect(host.user == "deploy")
             case .port: #expect(host.port == 2200)
             case .identityFile: #expect(host.identityFile == "/k/id")
+            case .become: #expect(host.privilegeEscalation == .sudo)
             }
             #expect(host.variables.isEmpty && host.secretVariables.isEmpty)
         }

@@ -1,22 +1,17 @@
 import FleetKit
 
-/// Pieces of the shell scripts the install stages run on servers.
+/// Pieces of the shell scripts the install stages run on servers. Programs that need root
+/// are written after ``Privilege/asRoot``; the transport decides per host how root is reached.
 enum RemoteShell {
-    /// `as_root CMD…`: runs CMD directly as root, else through `sudo -n` (never prompts).
-    static let prelude = "as_root() { if [ \"$(id -u)\" = 0 ]; then \"$@\"; else sudo -n \"$@\"; fi; }; "
-
-    /// Stops a script (exit 2, with the reason on standard error) when root is out of reach,
-    /// so that a failing `sudo -n` is never read as "the file is not there".
-    static let requireRoot = "as_root true 2>/dev/null || { echo 'cannot run commands as root here: sudo -n failed (does it need a password?)' >&2; exit 2; }; "
-
-    /// A script with the prelude in front.
-    static func script(_ body: String) -> String { prelude + body }
+    /// Stops a script (exit 2, with the reason naming the host on standard error) when root
+    /// is out of reach, so that a failing root read is never taken for "the file is not there".
+    static let requireRoot = "\(Privilege.canBecomeRoot) || exit 2; "
 
     /// `q(value)`: one value quoted for the remote shell.
     static func q(_ value: String) -> String { ShellQuote.quote(value) }
 
     /// apt-get with no questions asked.
-    static let aptGet = "as_root env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold"
+    static let aptGet = "\(Privilege.asRoot) env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold"
 
     /// Fetches `url` into a private temporary file `$t` (removed on exit), retrying the
     /// transfer, then runs `command`, which refers to the file as `"$t"`. A per-run file,
@@ -28,7 +23,7 @@ enum RemoteShell {
     /// A rescue for failed package installs: finish dpkg's pending configuration so the
     /// next attempt (or a person) starts from a consistent state, and say why.
     static func repairPackages(after failure: String) -> String {
-        script("as_root env DEBIAN_FRONTEND=noninteractive dpkg --configure -a; echo \(q(failure + "; dpkg configured, nothing half-installed left behind")) >&2")
+        "\(Privilege.asRoot) env DEBIAN_FRONTEND=noninteractive dpkg --configure -a; echo \(q(failure + "; dpkg configured, nothing half-installed left behind")) >&2"
     }
 
     /// A JSON-RPC 2.0 POST to the node on loopback, the body read from `body` (a quoted shell word or `@-` for stdin).

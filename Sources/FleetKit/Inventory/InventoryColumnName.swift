@@ -53,7 +53,7 @@ public enum SecretShape {
 
     /// 64 hex digits, optionally after `0x`.
     public static func isPrivateKey(_ value: String) -> Bool {
-        HexText.matches(value.trimmingCharacters(in: .whitespaces), digits: 64, requirePrefix: false)
+        Hex.matches(value.trimmingCharacters(in: .whitespaces), digits: 64, prefix: .optional)
     }
 
     /// 12, 15, 18, 21 or 24 words of lowercase ASCII letters separated by whitespace.

@@ -303,6 +303,13 @@ struct InventoryColumnLayout: Sendable {
                 host.identityFile = key.value
             }
         }
+        if let become = cell(.become), !refuseSecretShaped(become, as: .become) {
+            if let escalation = PrivilegeEscalation(rawValue: become.value.lowercased()) {
+                host.privilegeEscalation = escalation
+            } else {
+                problem(become.column, "become '\(InventoryValueCheck.visible(become.value))' is not a way to become root; expected one of: \(PrivilegeEscalation.inventoryValues.joined(separator: ", "))")
+            }
+        }
         for (field, indexes) in schemaColumns {
             guard let cell = firstValue(indexes, in: record) else {
                 if field.isRequired {

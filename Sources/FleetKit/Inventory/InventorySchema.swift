@@ -35,7 +35,8 @@ public struct InventoryField: Sendable {
 /// The columns a kit understands, on top of FleetKit's own SSH columns.
 ///
 /// FleetKit reads only what SSH needs: the address (`ip`, `ip_address`, `server_ip`,
-/// `host`, `ansible_host`), the name, user, port and identity file. A kit declares the
+/// `host`, `ansible_host`), the name, user, port and identity file, and how a host becomes
+/// root (`become`). A kit declares the
 /// rest: one kit's schema may say that `address` is an on-chain address and `key` a
 /// signing key, another that `wallet` is an account of its chain.
 public struct InventorySchema: Sendable {
@@ -63,6 +64,9 @@ public enum SSHColumn: String, CaseIterable, Sendable {
     case port
     /// The SSH private key file.
     case identityFile
+    /// How the host's commands get root: `auto`, `root`, `sudo` or `never` (see
+    /// ``PrivilegeEscalation``).
+    case become
 
     /// Accepted header names in priority order (normalised form).
     public var columns: [String] {
@@ -72,6 +76,7 @@ public enum SSHColumn: String, CaseIterable, Sendable {
         case .user: ["user", "ssh_user", "username", "ansible_user", "ansible_ssh_user"]
         case .port: ["port", "ssh_port", "ansible_port", "ansible_ssh_port"]
         case .identityFile: ["ssh_key", "identity_file", "ssh_private_key_file", "ansible_ssh_private_key_file"]
+        case .become: ["become"]
         }
     }
 
@@ -83,6 +88,7 @@ public enum SSHColumn: String, CaseIterable, Sendable {
         case .user: "SSH user"
         case .port: "SSH port"
         case .identityFile: "SSH key file"
+        case .become: "way to become root"
         }
     }
 }

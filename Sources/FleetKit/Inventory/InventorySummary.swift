@@ -14,6 +14,8 @@ public enum InventorySummary {
         public var port: Int?
         /// Key file, if given.
         public var identityFile: String?
+        /// How the host becomes root (`auto`, `root`, `sudo`, `never`), if given.
+        public var become: PrivilegeEscalation?
         /// Every other value (kit fields and extra columns); secret ones as `***`.
         public var variables: [String: String]
         /// Inventory line.
@@ -26,7 +28,7 @@ public enum InventorySummary {
             var variables = host.variables
             for key in host.secretVariables.keys { variables[key] = Redactor.mask }
             return Row(name: host.name, address: host.address, user: host.user, port: host.port, identityFile: host.identityFile,
-                       variables: variables, line: host.line)
+                       become: host.privilegeEscalation, variables: variables, line: host.line)
         }
     }
 
@@ -38,6 +40,7 @@ public enum InventorySummary {
             if let user = row.user { fields.append("user=\(user)") }
             if let port = row.port { fields.append("port=\(port)") }
             if let key = row.identityFile { fields.append("key=\(key)") }
+            if let become = row.become { fields.append("become=\(become.rawValue)") }
             for (key, value) in row.variables.sorted(by: { $0.key < $1.key }) { fields.append("\(key)=\(value)") }
             text += "  \(row.name) (line \(row.line)): " + fields.joined(separator: " ") + "\n"
         }

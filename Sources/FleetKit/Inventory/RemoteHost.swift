@@ -17,6 +17,9 @@ public struct RemoteHost: Sendable, Hashable, Identifiable {
     public var port: Int?
     /// The SSH identity (private key) file, when given.
     public var identityFile: String?
+    /// How this host's commands get root (the inventory's `become` column); `nil` leaves
+    /// it to the transport's default. See ``Privilege``.
+    public var privilegeEscalation: PrivilegeEscalation?
     /// Non-secret values: schema fields by their key, other columns by their lowercased header.
     public var variables: [String: String]
     /// Secret values: secret schema fields, columns whose names look secret, and any value
@@ -28,6 +31,7 @@ public struct RemoteHost: Sendable, Hashable, Identifiable {
     /// Creates a host; only the name and address are required.
     public init(
         name: String, address: String, user: String? = nil, port: Int? = nil, identityFile: String? = nil,
+        privilegeEscalation: PrivilegeEscalation? = nil,
         variables: [String: String] = [:], secretVariables: [String: Secret] = [:], line: Int = 0
     ) {
         self.name = name
@@ -35,6 +39,7 @@ public struct RemoteHost: Sendable, Hashable, Identifiable {
         self.user = user
         self.port = port
         self.identityFile = identityFile
+        self.privilegeEscalation = privilegeEscalation
         self.variables = variables
         self.secretVariables = secretVariables
         self.line = line

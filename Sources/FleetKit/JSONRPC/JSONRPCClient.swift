@@ -91,7 +91,7 @@ public struct JSONRPCClient: Sendable {
     /// The settings in force.
     public let options: JSONRPCClientOptions
     private let transport: any HTTPTransport
-    private let limiter: ConcurrencyLimiter
+    private let limiter: AsyncSemaphore
 
     /// Creates a client for `endpoint`, sending through `transport` (URLSession by default).
     public init(
@@ -101,7 +101,7 @@ public struct JSONRPCClient: Sendable {
         self.endpoint = endpoint
         self.options = options
         self.transport = transport
-        limiter = ConcurrencyLimiter(limit: options.maxConcurrentRequests)
+        limiter = AsyncSemaphore(limit: options.maxConcurrentRequests)
     }
 
     /// Calls one method and returns its `result`.
@@ -187,7 +187,7 @@ public struct JSONRPCClient: Sendable {
             var retryable = true
             var retryAfter: Double?
             do {
-                let response = try await limiter.run { try await postWithTimeout(body) }
+                let response = try await limiter.withPermit { try await postWithTimeout(body) }
                 if (200..<300).contains(response.status) { return response.body }
                 let looksLikeJSONRPC = (try? JSONDecoder().decode(JSONValue.self, from: response.body)).map {
                     $0.objectValue?["jsonrpc"] != nil || $0.arrayValue != nil

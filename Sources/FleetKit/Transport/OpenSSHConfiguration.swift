@@ -43,18 +43,21 @@ public struct OpenSSHConfiguration: Sendable {
     /// OpenSSH's default post-quantum exchange per connection, without its protection of
     /// recorded sessions against a future quantum computer. The default stays OpenSSH's.
     public var extraOptions: [String]
-    /// Most `ssh` processes making a new connection at once (see ``ConnectionStartGate``):
+    /// Most `ssh` processes making a new connection at once:
     /// bounds the local CPU spent on key exchanges at one moment and the unauthenticated
     /// connections a shared sshd sees (its `MaxStartups`). At least 1; ``OpenSSHTransport``
     /// refuses anything lower.
     public var connectionStartLimit: Int
+    /// How commands get root on hosts whose inventory row sets no `become` (see
+    /// ``Privilege``); ``PrivilegeEscalation/detect`` by default.
+    public var privilegeEscalation: PrivilegeEscalation
 
     /// How long a master stays open without a command when ``controlPersist`` is zero.
     public static let idleMasterLimit: Duration = .seconds(10)
 
     /// Creates a configuration with the defaults operators expect: 60 s persist, 10 s
     /// connect timeout, 15 s keep-alive, 10 min command timeout, 3 connection attempts,
-    /// 32 connections starting at once.
+    /// 32 connections starting at once, root detected per host.
     public init(
         controlDirectory: URL = OpenSSHConfiguration.defaultControlDirectory,
         knownHostsFile: URL = OpenSSHConfiguration.defaultKnownHostsFile,
@@ -70,7 +73,8 @@ public struct OpenSSHConfiguration: Sendable {
         readsUserConfig: Bool = true,
         connectRetry: RetryPolicy = RetryPolicy(maxAttempts: 3, initialDelay: .seconds(1), maxDelay: .seconds(8)),
         extraOptions: [String] = [],
-        connectionStartLimit: Int = 32
+        connectionStartLimit: Int = 32,
+        privilegeEscalation: PrivilegeEscalation = .detect
     ) {
         self.sshPath = sshPath
         self.controlDirectory = controlDirectory
@@ -87,6 +91,7 @@ public struct OpenSSHConfiguration: Sendable {
         self.connectRetry = connectRetry
         self.extraOptions = extraOptions
         self.connectionStartLimit = connectionStartLimit
+        self.privilegeEscalation = privilegeEscalation
     }
 
     /// The known_hosts file FleetKit tools share: `~/.config/fleetkit/known_hosts` of the
@@ -163,7 +168,7 @@ enum SSHArguments {
         let user = host.user ?? c.defaultUser ?? ""
         let port = host.port ?? c.defaultPort ?? 22
         let digest = SHA256Digest.hash(Array("\(user)@\(host.address):\(port)".utf8))
-        let name = digest.prefix(20).map { String(format: "%02x", $0) }.joined()
+        let name = Hex.encode(digest.prefix(20), prefix: false)
         return c.controlDirectory.path + "/" + name
     }
 

@@ -23,7 +23,15 @@ public final class OpenSSHTransport: Transport {
     public let configuration: OpenSSHConfiguration
     private let clock: any FleetClock
     private let usedHosts = Locked<[String: RemoteHost]>([:])
-    private let connectionStarts: ConnectionStartGate
+    /// Bounds how many `ssh` processes are making a new connection at the same time. A
+    /// connection costs a TCP handshake, the key exchange (OpenSSH's default post-quantum
+    /// one takes about 0.1 s of CPU on the client) and the login; started for hundreds of
+    /// hosts at once they would queue on the local CPU and, behind a shared sshd or a
+    /// bastion, pass sshd's `MaxStartups` (10 unauthenticated connections by default, past
+    /// which it drops new ones at random). A permit is held from the start of `ssh` until
+    /// the remote command has started (or `ssh` ended), never for the command's whole run;
+    /// commands over an open master connection need none.
+    private let connectionStarts: AsyncSemaphore
 
     /// Creates the transport, making the control folder (0700) and the known_hosts
     /// file's folder when missing.
@@ -38,7 +46,7 @@ public final class OpenSSHTransport: Transport {
         }
         self.configuration = configuration
         self.clock = clock
-        connectionStarts = ConnectionStartGate(limit: configuration.connectionStartLimit)
+        connectionStarts = AsyncSemaphore(limit: configuration.connectionStartLimit)
         try Self.preparePrivateDirectory(configuration.controlDirectory)
         let knownHostsFolder = configuration.knownHostsFile.deletingLastPathComponent()
         do {
@@ -63,7 +71,8 @@ public final class OpenSSHTransport: Transport {
         try SSHArguments.validate(host, user: user)
         usedHosts.withLock { $0[host.name] = host }
         let timeout = command.timeout ?? configuration.defaultCommandTimeout
-        let invocation = RemoteInvocation(script: command.script, timeout: timeout)
+        let script = Privilege.prepare(command.script, on: host, fallback: configuration.privilegeEscalation)
+        let invocation = RemoteInvocation(script: script, timeout: timeout)
         let arguments = SSHArguments.command(invocation.commandLine, on: host, configuration: configuration)
         // The host stops the command at `timeout`; locally we allow for the connection
         // and the host's own kill grace before giving up on ssh.
@@ -78,9 +87,9 @@ public final class OpenSSHTransport: Transport {
             if Task.isCancelled { throw Self.cancelled(host, after: "before the command was sent") }
             // A new connection waits for a slot, held until the wrapper's start line shows
             // the command is running (its first bytes on standard error) or ssh ended.
-            var slot: ConnectionStartGate.Slot?
+            var slot: AsyncSemaphore.Permit?
             if !SSHArguments.hasControlSocket(for: host, configuration: configuration) {
-                guard let entered = await connectionStarts.enter() else {
+                guard let entered = await connectionStarts.acquire() else {
                     throw Self.cancelled(host, after: "while waiting for a connection slot")
                 }
                 slot = entered

@@ -23,7 +23,8 @@ import Foundation
 struct RemoteInvocation: Sendable {
     /// Letters and digits naming this invocation in the markers and the pid file.
     let id: String
-    /// The command line as the caller wrote it.
+    /// The command line as the caller wrote it, with the definitions of the ``Privilege``
+    /// words in front when it uses them.
     let script: String
     /// The limit the host's `timeout` enforces.
     let timeout: Duration

@@ -27,7 +27,7 @@ public struct StateSyncSettings: Sendable, Hashable {
         guard trustHeight > 0 else {
             throw StateSyncSettingsError("the trust height must be above 0, got \(trustHeight)")
         }
-        guard HexText.matches(trustHash, digits: 64, requirePrefix: false), !trustHash.hasPrefix("0x"), !trustHash.hasPrefix("0X") else {
+        guard Hex.matches(trustHash, digits: 64, prefix: .absent) else {
             throw StateSyncSettingsError("the trust hash must be 64 hex digits, got '\(ConfigValueText.visible(trustHash))'")
         }
         self.rpcServers = rpcServers

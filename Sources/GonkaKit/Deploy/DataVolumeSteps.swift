@@ -3,8 +3,8 @@ import Foundation
 
 /// The data disk steps of phase 1: device present, filesystem (formatted only when empty),
 /// mounted at `VOLUME_MOUNT`, owned by the SSH user, in `/etc/fstab` by UUID once, and its
-/// UUID kept in the local `volume.txt`. Commands needing root go through `sudo -n`, as the
-/// original's do through `sudo`, but never wait for a password.
+/// UUID kept in the local `volume.txt`. Commands needing root ask for it with
+/// ``Privilege/asRoot`` (the original used `sudo`), and never wait for a password.
 enum DataVolumeSteps {
     /// The steps, in order.
     static func steps(_ config: NodeConfig, localFolder: URL) -> [Step] {
@@ -46,7 +46,7 @@ enum DataVolumeSteps {
                     return
                 }
                 context.log(.exec, "formatting \(volume.device) as ext4: no filesystem signature, not mounted")
-                let result = try await context.run("sudo -n mkfs.ext4 -q \(volume.quotedDevice)", timeout: .seconds(3600))
+                let result = try await context.run("\(Privilege.asRoot) mkfs.ext4 -q \(volume.quotedDevice)", timeout: .seconds(3600))
                 guard result.succeeded else { throw StepFailure("mkfs.ext4 \(volume.device) failed (\(result.summary)): \(result.tail(lines: 3))") }
             },
             verify: .swift { context in try await volume.state(context).filesystemType == "ext4" })
@@ -63,7 +63,7 @@ enum DataVolumeSteps {
                 case .refuse(let reason): throw StepFailure(reason)
                 }
             },
-            action: .shell("sudo -n mkdir -p \(volume.quotedMountPoint) && sudo -n mount \(volume.quotedDevice) \(volume.quotedMountPoint)"),
+            action: .shell("\(Privilege.asRoot) mkdir -p \(volume.quotedMountPoint) && \(Privilege.asRoot) mount \(volume.quotedDevice) \(volume.quotedMountPoint)"),
             verify: .swift { context in
                 DataVolumeMountDecision.decide(device: volume.device, mountPoint: volume.mountPoint, table: try await volume.mountTable(context)) == .mounted
             })
@@ -73,7 +73,7 @@ enum DataVolumeSteps {
     static func owner(_ volume: DataVolume, user: String) -> Step {
         .shell("volume owner",
                check: "[ \"$(stat -c %U \(volume.quotedMountPoint))\" = \(ShellQuote.quote(user)) ]",
-               action: "sudo -n chown -R \(ShellQuote.quote(user + ":")) \(volume.quotedMountPoint)")
+               action: "\(Privilege.asRoot) chown -R \(ShellQuote.quote(user + ":")) \(volume.quotedMountPoint)")
     }
 
     /// `UUID=<uuid> <mount point> ext4 defaults,nofail 0 2` in /etc/fstab, added once.
@@ -83,7 +83,7 @@ enum DataVolumeSteps {
             check: .swift { context in try await volume.fstabHasEntry(context) },
             action: .swift { context in
                 let line = "UUID=\(try await volume.uuid(context)) \(volume.fstabMountPoint) ext4 defaults,nofail 0 2\n"
-                let result = try await context.run(RemoteCommand("sudo -n tee -a /etc/fstab >/dev/null", standardInput: Data(line.utf8)))
+                let result = try await context.run(RemoteCommand("\(Privilege.asRoot) tee -a /etc/fstab >/dev/null", standardInput: Data(line.utf8)))
                 guard result.succeeded else { throw StepFailure("cannot append to /etc/fstab (\(result.summary)): \(result.tail(lines: 2))") }
             },
             verify: .swift { context in try await volume.fstabHasEntry(context) })
@@ -115,12 +115,12 @@ struct DataVolume: Sendable {
 
     /// What blkid, wipefs and mount say about the device.
     func state(_ context: HostContext) async throws -> DataVolumeState {
-        let blkid = try await context.run("sudo -n blkid -o value -s TYPE \(quotedDevice)")
+        let blkid = try await context.run("\(Privilege.asRoot) blkid -o value -s TYPE \(quotedDevice)")
         // blkid exits 2 when the device holds nothing it recognises.
         guard blkid.exitStatus == 0 || blkid.exitStatus == 2, !blkid.timedOut else {
             throw StepFailure("blkid \(device) failed (\(blkid.summary)): \(blkid.tail(lines: 2))")
         }
-        let wipefs = try await context.run("sudo -n wipefs -n -p \(quotedDevice)")
+        let wipefs = try await context.run("\(Privilege.asRoot) wipefs -n -p \(quotedDevice)")
         guard wipefs.succeeded else { throw StepFailure("wipefs -n \(device) failed (\(wipefs.summary)): \(wipefs.tail(lines: 2))") }
         return DataVolumeState(device: device, blkidType: blkid.standardOutput, wipefsOutput: wipefs.standardOutput,
                                mountTable: try await mountTable(context))
@@ -135,7 +135,7 @@ struct DataVolume: Sendable {
 
     /// The filesystem's UUID; none is an error, as in the original.
     func uuid(_ context: HostContext) async throws -> String {
-        let result = try await context.run("sudo -n blkid -s UUID -o value \(quotedDevice)")
+        let result = try await context.run("\(Privilege.asRoot) blkid -s UUID -o value \(quotedDevice)")
         let uuid = result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
         guard result.succeeded, !uuid.isEmpty, !uuid.contains(where: { $0.isWhitespace }) else {
             throw StepFailure("Failed to get volume UUID of \(device) (blkid: \(result.summary))")
@@ -145,7 +145,7 @@ struct DataVolume: Sendable {
 
     /// Whether a line of /etc/fstab (not a comment) mounts something at the mount point.
     func fstabHasEntry(_ context: HostContext) async throws -> Bool {
-        let result = try await context.run("sudo -n cat /etc/fstab")
+        let result = try await context.run("\(Privilege.asRoot) cat /etc/fstab")
         guard result.succeeded else { throw StepFailure("cannot read /etc/fstab (\(result.summary)): \(result.tail(lines: 2))") }
         return result.standardOutput.split(separator: "\n").contains { line in
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })

@@ -21,7 +21,7 @@ public enum NodeServerProbe {
     /// status` inside the node container, which asks the same RPC from within.
     public static func chainHeight(_ context: HostContext) async throws -> Int? {
         if let body = try await get(chainStatusURL, context), let height = latestHeight(inStatus: Data(body.utf8)) { return height }
-        let inside = try await context.run(RemoteCommand("sudo -n docker exec node inferenced status 2>&1", timeout: .seconds(60)))
+        let inside = try await context.run(RemoteCommand("\(Privilege.asRoot) docker exec node inferenced status 2>&1", timeout: .seconds(60)))
         guard inside.succeeded else { return nil }
         return latestHeight(inStatus: Data(inside.standardOutput.utf8))
     }
@@ -34,7 +34,7 @@ public enum NodeServerProbe {
 
     /// The last `chunk=<n>` in the node container's last 20 log lines, as the original reads progress.
     public static func syncChunk(_ context: HostContext) async throws -> Int? {
-        let result = try await context.run(RemoteCommand("sudo -n docker logs node --tail 20 2>&1", timeout: .seconds(60)))
+        let result = try await context.run(RemoteCommand("\(Privilege.asRoot) docker logs node --tail 20 2>&1", timeout: .seconds(60)))
         return lastChunk(inLog: result.standardOutput)
     }
 

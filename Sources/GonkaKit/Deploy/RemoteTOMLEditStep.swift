@@ -11,7 +11,7 @@ enum RemoteTOMLEditStep {
     /// The step `name` setting `edits` (built when the step runs) in `path`.
     static func make(_ name: String, path: String, edits: @escaping @Sendable (HostContext) async throws -> [TOMLKeyEdit]) -> Step {
         @Sendable func edited(_ context: HostContext) async throws -> TOMLEditResult {
-            let read = try await context.run("sudo -n cat \(ShellQuote.quote(path))")
+            let read = try await context.run("\(Privilege.asRoot) cat \(ShellQuote.quote(path))")
             guard read.succeeded else {
                 throw StepFailure("cannot read \(path) (\(read.summary)): \(read.tail(lines: 2)); the node creates it on its first start")
             }
@@ -26,7 +26,7 @@ enum RemoteTOMLEditStep {
             check: .swift { context in try await !edited(context).changedAnything },
             action: .swift { context in
                 let result = try await edited(context)
-                let upload = "sudo -n sh -c \(ShellQuote.quote(UploadScript.make(path: path, mode: 0o644)))"
+                let upload = "\(Privilege.asRoot) sh -c \(ShellQuote.quote(UploadScript.make(path: path, mode: 0o644)))"
                 let written = try await context.run(RemoteCommand(upload, standardInput: Data(result.text.utf8)))
                 guard written.succeeded else { throw StepFailure("cannot write \(path) (\(written.summary)): \(written.tail(lines: 2))") }
                 for change in result.changes where change.action != .kept { context.log(.info, "\(path): \(change.edit.path) set") }

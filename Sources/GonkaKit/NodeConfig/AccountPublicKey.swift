@@ -1,3 +1,4 @@
+import FleetKit
 import Foundation
 
 /// The cold account's public key as `ACCOUNT_PUBKEY` holds it: base64 of a 33-byte
@@ -35,8 +36,7 @@ public struct AccountPublicKey: Sendable, Hashable, CustomStringConvertible {
             return "decodes to \(data.count) bytes, not 33; \(expected)"
         }
         guard let first = data.first, first == 0x02 || first == 0x03 else {
-            let shown = String(data.first ?? 0, radix: 16, uppercase: false)
-            return "starts with the byte 0x\(shown.count == 1 ? "0" + shown : shown), but a compressed secp256k1 key starts with 0x02 or 0x03"
+            return "starts with the byte \(Hex.encode(data.prefix(1))), but a compressed secp256k1 key starts with 0x02 or 0x03"
         }
         return nil
     }

@@ -21,7 +21,7 @@ public struct PersistentPeer: Sendable, Hashable, CustomStringConvertible {
             throw PersistentPeerSyntaxError("has no '@' between the node id and the address")
         }
         let id = String(text[..<at])
-        guard HexText.matches(id, digits: 40, requirePrefix: false), !id.hasPrefix("0x"), !id.hasPrefix("0X") else {
+        guard Hex.matches(id, digits: 40, prefix: .absent) else {
             throw PersistentPeerSyntaxError("has a node id that is not 40 hex digits")
         }
         let address = text[text.index(after: at)...]

@@ -21,8 +21,10 @@ public enum BasicServicesPhase {
     /// `docker compose` in the deploy folder, as root without a password prompt, with
     /// config.env exported first as the original does: the compose files read its values,
     /// and exported values take precedence over `.env`, which Compose reads on every call.
+    /// ``Privilege/asRootKeepingEnvironment`` keeps those exported values on the way to root
+    /// (a root login runs Compose directly, otherwise sudo keeps the caller's environment).
     static func compose(_ config: NodeConfig) -> String {
-        "cd \(ShellQuote.quote(config.deployDirectory)) && set -a && . ./config.env && set +a && sudo -n -E docker compose"
+        "cd \(ShellQuote.quote(config.deployDirectory)) && set -a && . ./config.env && set +a && \(Privilege.asRootKeepingEnvironment) docker compose"
     }
 
     /// tmkms and node running; started with config.env sourced, as the original does (never stopped first).

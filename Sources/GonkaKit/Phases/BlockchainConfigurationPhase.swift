@@ -54,7 +54,7 @@ public enum BlockchainConfigurationPhase {
                     context.log(.info, "The node is at block \(height); state sync settings are kept")
                     return true
                 }
-                let read = try await context.run("sudo -n cat \(ShellQuote.quote(configTOMLPath(config)))")
+                let read = try await context.run("\(Privilege.asRoot) cat \(ShellQuote.quote(configTOMLPath(config)))")
                 if read.succeeded, let trust = configuredTrustHeight(configTOML: read.standardOutput) {
                     context.log(.info, "State sync is set up already (trust height \(trust)); settings are kept")
                     return true

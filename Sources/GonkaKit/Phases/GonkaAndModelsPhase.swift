@@ -40,7 +40,7 @@ public enum GonkaAndModelsPhase {
     static func modelFolder(_ config: NodeConfig) -> Step {
         let path = ShellQuote.quote(config.hfHome)
         return .shell("model cache folder", check: "[ -d \(path) ]",
-                      action: "sudo -n mkdir -p \(path) && sudo -n chown \(ShellQuote.quote(config.sshUser + ":")) \(path)")
+                      action: "\(Privilege.asRoot) mkdir -p \(path) && \(Privilege.asRoot) chown \(ShellQuote.quote(config.sshUser + ":")) \(path)")
     }
 
     /// `~/.local/bin/hf`, installed with pipx (pipx itself from apt when missing).
@@ -48,7 +48,7 @@ public enum GonkaAndModelsPhase {
         let installed = "[ -x \"$HOME/.local/bin/hf\" ]"
         return .shell(
             "huggingface CLI", check: installed,
-            action: "if ! command -v pipx >/dev/null 2>&1; then sudo -n apt-get update -qq && sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -q pipx; fi && pipx install huggingface_hub",
+            action: "if ! command -v pipx >/dev/null 2>&1; then \(Privilege.asRoot) apt-get update -qq && \(Privilege.asRoot) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q pipx; fi && pipx install huggingface_hub",
             verify: installed, timeout: .seconds(1800))
     }
 

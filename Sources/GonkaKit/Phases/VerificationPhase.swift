@@ -43,19 +43,19 @@ public enum VerificationPhase {
         let names = try await context.run("\(FinalLaunchPhase.composeBoth(config)) ps --format '{{.Name}}'")
         findings.mlNodeContainer = names.standardOutput.split(separator: "\n").map(String.init).first { $0.contains("mlnode") }
         if let container = findings.mlNodeContainer.map(ShellQuote.quote) {
-            let smi = try await context.run("sudo -n docker exec \(container) nvidia-smi 2>&1")
+            let smi = try await context.run("\(Privilege.asRoot) docker exec \(container) nvidia-smi 2>&1")
             findings.containerSeesGPU = smi.succeeded && !smi.standardOutput.contains("Failed to initialize") && !smi.standardOutput.contains("ERROR")
-            let torch = try await context.run("sudo -n docker exec \(container) /app/packages/api/.venv/bin/python3 -c \(ShellQuote.quote(pyTorchProbe)) 2>&1")
+            let torch = try await context.run("\(Privilege.asRoot) docker exec \(container) /app/packages/api/.venv/bin/python3 -c \(ShellQuote.quote(pyTorchProbe)) 2>&1")
             findings.pyTorchLine = torch.standardOutput.split(separator: "\n").last.map(String.init) ?? ""
             findings.mlNodeHealthy = try await NodeServerProbe.get("http://localhost:8080/health", context) != nil
             findings.gpuDevices = try await NodeServerProbe.get("http://localhost:8080/api/v1/gpu/devices", context)
         }
         findings.adminNodes = try await NodeServerProbe.get("http://localhost:9200/admin/v1/nodes", context).map(AdminNodes.init(json:))
-        let dump = try await context.run("sudo -n cat \(ShellQuote.quote(config.deployDirectory + "/.dapi/config-dump.json"))")
+        let dump = try await context.run("\(Privilege.asRoot) cat \(ShellQuote.quote(config.deployDirectory + "/.dapi/config-dump.json"))")
         findings.mergedNodeConfig = dump.standardOutput.contains("\"merged_node_config\":true") || dump.standardOutput.contains("\"merged_node_config\": true")
         findings.gpuMemory = try await NodeServerProbe.gpuMemory(context)
         for container in ["node", "api"] {
-            let errors = try await context.run("sudo -n docker logs \(container) --since 10m 2>&1 | grep -ciE 'error|fatal'")
+            let errors = try await context.run("\(Privilege.asRoot) docker logs \(container) --since 10m 2>&1 | grep -ciE 'error|fatal'")
             findings.containerErrors.append(ContainerErrorCount(container: container, count: Int(errors.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0))
         }
         if let state = try await NodeServerProbe.get("http://localhost:8080/api/v1/state", context) {

@@ -22,7 +22,7 @@ public enum ChainData {
     /// The size of the chain data folder in MiB (`du -sm`), 0 when it does not exist.
     static func sizeMiB(_ config: NodeConfig, _ context: HostContext) async throws -> Int {
         let data = ShellQuote.quote(BlockchainConfigurationPhase.dataPath(config))
-        let result = try await context.run("if sudo -n test -d \(data); then sudo -n du -sm \(data); else echo 0; fi")
+        let result = try await context.run("if \(Privilege.asRoot) test -d \(data); then \(Privilege.asRoot) du -sm \(data); else echo 0; fi")
         guard result.succeeded, let size = Int(result.standardOutput.split(whereSeparator: { $0 == "\t" || $0 == " " || $0 == "\n" }).first ?? "") else {
             throw StepFailure("cannot measure \(BlockchainConfigurationPhase.dataPath(config)) (\(result.summary)): \(result.tail(lines: 2))")
         }
@@ -32,7 +32,7 @@ public enum ChainData {
     /// The shell line that empties the data folder and leaves it in place.
     static func removeCommand(_ config: NodeConfig) -> String {
         let data = ShellQuote.quote(BlockchainConfigurationPhase.dataPath(config))
-        return "sudo -n rm -rf \(data) && sudo -n mkdir -p \(data)"
+        return "\(Privilege.asRoot) rm -rf \(data) && \(Privilege.asRoot) mkdir -p \(data)"
     }
 
     /// A chain-data reset: the node stopped and its chain data removed, so the state-sync

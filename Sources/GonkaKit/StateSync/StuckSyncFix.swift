@@ -63,7 +63,7 @@ public enum StuckSyncFix {
             },
             action: .swift { context in
                 let before = try await outputRules(context)
-                let result = try await context.run(RemoteCommand("f=\(path) && cd \"$(dirname \"$f\")\" && sudo -n sh \"$f\"", timeout: .seconds(300)))
+                let result = try await context.run(RemoteCommand("f=\(path) && cd \"$(dirname \"$f\")\" && \(Privilege.asRoot) sh \"$f\"", timeout: .seconds(300)))
                 guard result.succeeded else { throw StepFailure("the peer filter script failed (\(result.summary)): \(result.tail(lines: 2))") }
                 let added = IPTablesRules.added(before: before, after: try await outputRules(context))
                 context.log(.info, "The peer filter script added \(Plural.count(added.count, "rule")) to the mangle table's OUTPUT chain")
@@ -73,7 +73,7 @@ public enum StuckSyncFix {
 
     /// `iptables -t mangle -S OUTPUT`, one `-A OUTPUT …` line a rule.
     static func outputRules(_ context: HostContext) async throws -> [String] {
-        let listing = try await context.run("sudo -n iptables -t mangle -S OUTPUT")
+        let listing = try await context.run("\(Privilege.asRoot) iptables -t mangle -S OUTPUT")
         guard listing.succeeded else { throw StepFailure("cannot list iptables rules (\(listing.summary)): \(listing.tail(lines: 2))") }
         return listing.standardOutput.split(separator: "\n").map(String.init).filter { $0.hasPrefix("-A OUTPUT ") }
     }
@@ -89,7 +89,7 @@ public enum StuckSyncFix {
                 switch ChainData.fixDecision(sizeMiB: size) {
                 case .keep:
                     context.log(.info, "Keeping \(size) MiB of chain data; the node re-initialises")
-                    command = "sudo -n rm -rf \(ShellQuote.quote(inference + "/.node_initialized")) \(ShellQuote.quote(inference + "/cosmovisor"))"
+                    command = "\(Privilege.asRoot) rm -rf \(ShellQuote.quote(inference + "/.node_initialized")) \(ShellQuote.quote(inference + "/cosmovisor"))"
                 case .remove:
                     context.log(.info, "Removing \(size) MiB of partial chain data")
                     command = ChainData.removeCommand(config)
@@ -115,7 +115,7 @@ public enum StuckSyncFix {
         if drops.isEmpty { context.log(.info, "No DROP rule of the peer filter to remove") }
         for rule in drops {
             let specification = IPTablesRules.words(rule).dropFirst(2).map(ShellQuote.quote).joined(separator: " ")
-            let removed = try await context.run("sudo -n iptables -t mangle -D OUTPUT \(specification)")
+            let removed = try await context.run("\(Privilege.asRoot) iptables -t mangle -D OUTPUT \(specification)")
             if removed.succeeded {
                 context.log(.ok, "iptables rule removed: \(rule)")
             } else {

@@ -28,7 +28,7 @@ struct ButlerSettingChecker {
         let aztecURL = check(.aztecNodeURL, "an http(s) URL such as http://localhost:8080", isURL: true) { Self.url($0, schemes: ["http", "https"]) }
         let providerId = optional(.stakingProviderId, "a whole number (the provider id in the StakingRegistry)") { UInt256(decimal: $0) }
         let admin = optional(.stakingProviderAdminAddress, "0x + 40 hex digits") { text in
-            HexText.matches(text, digits: 40, requirePrefix: true) ? EthereumAddress(hex: text) : nil
+            Hex.matches(text, digits: 40, prefix: .required) ? EthereumAddress(hex: text) : nil
         }
         let minimum = check(.minEthPerAttester, "an amount of ETH of 0 or more, such as 0.1") { EtherAmount(ether: $0) }
         let port = check(.metricsPort, "a port from 1 to 65535") { Int($0).flatMap { (1...65_535).contains($0) ? $0 : nil } }

@@ -205,7 +205,7 @@ struct KeysFileReader {
         var message = "expected \(expectation)" + (extra.isEmpty ? "" : " \(extra)")
         guard let text = value.stringValue else { return message + ", got \(kind(value))" }
         let digits = text.dropFirst(2)
-        if text.hasPrefix("0x"), !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isHexDigit }) {
+        if text.hasPrefix("0x"), !digits.isEmpty, Hex.isDigits(digits) {
             message += ", got 0x + \(digits.count) hex digits"
         } else if text.isEmpty {
             message += ", got an empty string"

@@ -12,7 +12,7 @@ public struct KeysFileAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `0x` followed by exactly 40 hex digits; `nil` for anything else.
     public init?(_ text: String) {
-        guard HexText.matches(text, digits: 40, requirePrefix: true), text.hasPrefix("0x"),
+        guard Hex.matches(text, digits: 40, prefix: .required), text.hasPrefix("0x"),
               let address = EthereumAddress(hex: text) else { return nil }
         self.address = address
         self.text = text
@@ -49,7 +49,7 @@ public struct KeysFileBytes32: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `0x` followed by exactly 64 hex digits; `nil` for anything else.
     public init?(_ text: String) {
-        guard HexText.matches(text, digits: 64, requirePrefix: true), text.hasPrefix("0x"),
+        guard Hex.matches(text, digits: 64, prefix: .required), text.hasPrefix("0x"),
               let bytes = Hex.decode(text), bytes.count == 32 else { return nil }
         self.bytes = bytes
         self.text = text

@@ -1,3 +1,5 @@
+import FleetKit
+
 /// Decodes Solidity ABI data, validating every length, offset and value range.
 ///
 /// Malformed or short data always produces an ``ABIDecodingError`` naming what was being

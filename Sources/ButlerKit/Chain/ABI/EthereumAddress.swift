@@ -1,3 +1,5 @@
+import FleetKit
+
 /// A 20-byte Ethereum account or contract address.
 ///
 /// Equality compares bytes, so addresses written in different letter cases are equal.

@@ -1,3 +1,5 @@
+import FleetKit
+
 /// An unsigned 256-bit integer: the `uint256` of the EVM.
 ///
 /// Stored as four 64-bit limbs, most significant first. Only what chain reads need is

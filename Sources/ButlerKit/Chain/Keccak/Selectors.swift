@@ -1,3 +1,5 @@
+import FleetKit
+
 /// The 4-byte selector that starts the call data of a contract function.
 public struct FunctionSelector: Sendable, Hashable, CustomStringConvertible {
     /// The four selector bytes.

@@ -26,7 +26,7 @@ public enum AztecStage {
     static func cli(_ settings: InstallSettings) -> Step {
         let version = RemoteShell.q(settings.aztecVersion)
         // The CLI runs through docker; before a fresh login the user may not reach docker yet.
-        let installed = RemoteShell.script("a=\"$HOME/.aztec/bin/aztec\"; test -x \"$a\" && { \"$a\" --version 2>/dev/null || as_root \"$a\" --version 2>/dev/null; } | grep -qF -- \(version)")
+        let installed = "a=\"$HOME/.aztec/bin/aztec\"; test -x \"$a\" && { \"$a\" --version 2>/dev/null || \(Privilege.asRoot) \"$a\" --version 2>/dev/null; } | grep -qF -- \(version)"
         let install = RemoteShell.downloadThenRun(settings.aztecInstallerURL, "VERSION=\(version) NON_INTERACTIVE=1 bash \"$t\" </dev/null")
         return Step(
             "aztec cli",
@@ -62,13 +62,13 @@ public enum AztecStage {
         let node = RemoteShell.q(settings.nodeDirectory)
         let digest = "cat .env docker-compose.yml | sha256sum"
         let applied = ".applied-config"
-        let running = "as_root docker compose ps --status running --services 2>/dev/null | grep -qx \(ComposeFile.serviceName)"
+        let running = "\(Privilege.asRoot) docker compose ps --status running --services 2>/dev/null | grep -qx \(ComposeFile.serviceName)"
         return Step(
             "node started",
-            check: .shell(RemoteShell.script("cd \(node) && \(running) && \(digest) | cmp -s - \(applied)")),
-            action: .shell(RemoteShell.script("set -e; cd \(node); as_root docker compose up -d; umask 077; \(digest) > \(applied)")),
+            check: .shell("cd \(node) && \(running) && \(digest) | cmp -s - \(applied)"),
+            action: .shell("set -e; cd \(node); \(Privilege.asRoot) docker compose up -d; umask 077; \(digest) > \(applied)"),
             retries: settings.downloadRetries, retryDelay: settings.retryDelay,
-            rescue: .shell(RemoteShell.script("cd \(node) && { as_root docker compose logs --tail 20 >&2; as_root docker compose down; rm -f \(applied); }; echo 'node failed to start; containers stopped' >&2")))
+            rescue: .shell("cd \(node) && { \(Privilege.asRoot) docker compose logs --tail 20 >&2; \(Privilege.asRoot) docker compose down; rm -f \(applied); }; echo 'node failed to start; containers stopped' >&2"))
     }
 
     /// Waits up to `nodeWait` for `node_getL2Tips` to answer; a node still starting is a warning, not a failure.

@@ -15,7 +15,7 @@ public enum DockerStage {
         return Step(
             "docker engine",
             check: .shell(installed),
-            action: .shell(RemoteShell.script(RemoteShell.downloadThenRun(settings.dockerInstallerURL, "as_root sh \"$t\""))),
+            action: .shell(RemoteShell.downloadThenRun(settings.dockerInstallerURL, "\(Privilege.asRoot) sh \"$t\"")),
             verify: .shell(installed),
             retries: settings.downloadRetries, retryDelay: settings.retryDelay,
             rescue: .shell(RemoteShell.repairPackages(after: "docker install failed")))
@@ -24,22 +24,22 @@ public enum DockerStage {
     /// The docker service enabled at boot and running.
     static func service() -> Step {
         .shell("docker service",
-               check: RemoteShell.script("as_root systemctl is-enabled --quiet docker && as_root systemctl is-active --quiet docker"),
-               action: RemoteShell.script("as_root systemctl enable --now docker"))
+               check: "\(Privilege.asRoot) systemctl is-enabled --quiet docker && \(Privilege.asRoot) systemctl is-active --quiet docker",
+               action: "\(Privilege.asRoot) systemctl enable --now docker")
     }
 
     /// The SSH user in the docker group (takes effect at the next login).
     static func group() -> Step {
         .shell("docker group",
                check: "id -nG \"$(id -un)\" | tr ' ' '\\n' | grep -qx docker",
-               action: RemoteShell.script("as_root usermod -aG docker \"$(id -un)\""))
+               action: "\(Privilege.asRoot) usermod -aG docker \"$(id -un)\"")
     }
 
     /// `docker info` answers; a restart of the service is the fix tried.
     static func answers() -> Step {
         Step("docker answers",
-             check: .shell(RemoteShell.script("as_root docker info >/dev/null 2>&1")),
-             action: .shell(RemoteShell.script("as_root systemctl restart docker; for i in 1 2 3 4 5 6 7 8 9 10; do as_root docker info >/dev/null 2>&1 && exit 0; sleep 1; done; echo 'docker info does not answer after a restart' >&2; exit 1")),
-             rescue: .shell(RemoteShell.script("as_root systemctl status docker --no-pager 2>&1 | tail -n 5 >&2; echo 'docker left installed but not answering' >&2")))
+             check: .shell("\(Privilege.asRoot) docker info >/dev/null 2>&1"),
+             action: .shell("\(Privilege.asRoot) systemctl restart docker; for i in 1 2 3 4 5 6 7 8 9 10; do \(Privilege.asRoot) docker info >/dev/null 2>&1 && exit 0; sleep 1; done; echo 'docker info does not answer after a restart' >&2; exit 1"),
+             rescue: .shell("\(Privilege.asRoot) systemctl status docker --no-pager 2>&1 | tail -n 5 >&2; echo 'docker left installed but not answering' >&2"))
     }
 }

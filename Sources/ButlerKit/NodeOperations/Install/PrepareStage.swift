@@ -17,7 +17,7 @@ public enum PrepareStage {
         return Step(
             "base packages",
             check: .shell(installed),
-            action: .shell(RemoteShell.script("\(RemoteShell.aptGet) update && \(RemoteShell.aptGet) install --no-install-recommends \(packages)")),
+            action: .shell("\(RemoteShell.aptGet) update && \(RemoteShell.aptGet) install --no-install-recommends \(packages)"),
             verify: .shell(installed),
             retries: settings.downloadRetries, retryDelay: settings.retryDelay,
             // Leave dpkg consistent for the next attempt or a person.
@@ -39,16 +39,16 @@ public enum PrepareStage {
             check: .hostShell { host in
                 let rules = allowedRules(settings, sshPort: host.port ?? settings.defaultSSHPort)
                 let each = rules.map { "echo \"$s\" | grep -Eq '^\($0) +ALLOW'" }.joined(separator: " && ")
-                return RemoteShell.script("s=$(as_root ufw status 2>/dev/null) && echo \"$s\" | grep -q '^Status: active' && \(each) && ! echo \"$s\" | grep -Eq '^\(admin)(/| )'")
+                return "s=$(\(Privilege.asRoot) ufw status 2>/dev/null) && echo \"$s\" | grep -q '^Status: active' && \(each) && ! echo \"$s\" | grep -Eq '^\(admin)(/| )'"
             },
             action: .hostCommand { host in
                 let rules = allowedRules(settings, sshPort: host.port ?? settings.defaultSSHPort)
-                let allow = rules.map { "as_root ufw allow \($0)" }.joined(separator: " && ")
+                let allow = rules.map { "\(Privilege.asRoot) ufw allow \($0)" }.joined(separator: " && ")
                 // SSH is allowed before the firewall is enabled, so the session never locks itself out.
-                return RemoteCommand(RemoteShell.script("set -e; \(allow); as_root ufw delete allow \(admin) >/dev/null 2>&1 || true; as_root ufw delete allow \(admin)/tcp >/dev/null 2>&1 || true; as_root ufw --force enable"))
+                return RemoteCommand("set -e; \(allow); \(Privilege.asRoot) ufw delete allow \(admin) >/dev/null 2>&1 || true; \(Privilege.asRoot) ufw delete allow \(admin)/tcp >/dev/null 2>&1 || true; \(Privilege.asRoot) ufw --force enable")
             },
             rescue: .hostCommand { host in
-                RemoteCommand(RemoteShell.script("as_root ufw allow \(host.port ?? settings.defaultSSHPort)/tcp; echo 'firewall setup failed; SSH port kept open' >&2"))
+                RemoteCommand("\(Privilege.asRoot) ufw allow \(host.port ?? settings.defaultSSHPort)/tcp; echo 'firewall setup failed; SSH port kept open' >&2")
             })
     }
 

@@ -26,14 +26,14 @@ public enum AztecInventory {
     public static let ethAddress = InventoryField(
         Key.ethAddress, label: "Ethereum address",
         columns: ["address", "eth_address", "ethereum_address", "wallet_address"],
-        validate: { HexText.matches($0, digits: 40, requirePrefix: true) ? nil : "0x followed by 40 hex digits" })
+        validate: { Hex.matches($0, digits: 40, prefix: .required) ? nil : "0x followed by 40 hex digits" })
 
     /// The validator private key: `PRIVATE_KEY`, `PRIVATEKEY`, `PRIV_KEY`, `KEY`, `VALIDATOR_PRIVATE_KEY`.
     public static let privateKey = InventoryField(
         Key.privateKey, label: "validator private key",
         columns: ["private_key", "privatekey", "priv_key", "key", "validator_private_key"],
         secret: true,
-        validate: { HexText.matches($0, digits: 64, requirePrefix: false) ? nil : "64 hex digits, optionally after 0x" })
+        validate: { Hex.matches($0, digits: 64, prefix: .optional) ? nil : "64 hex digits, optionally after 0x" })
 
     /// Several validator keys of one server for `update-keys`: `KEYS`, `PRIVATE_KEYS`,
     /// `VALIDATOR_PRIVATE_KEYS` (comma- or space-separated).
@@ -43,7 +43,7 @@ public enum AztecInventory {
         secret: true,
         validate: { text in
             let keys = splitList(text)
-            return !keys.isEmpty && keys.allSatisfy({ HexText.matches($0, digits: 64, requirePrefix: false) })
+            return !keys.isEmpty && keys.allSatisfy({ Hex.matches($0, digits: 64, prefix: .optional) })
                 ? nil : "64 hex digits per key, optionally after 0x, keys separated by commas"
         })
 

@@ -15,25 +15,25 @@ public enum LayoutMigration {
         let to = q(compose.dataDirectory)
         return Playbook("migrate", steps: [
             .shell("stop \(original.service)",
-                   check: RemoteShell.script(RemoteShell.requireRoot + "! systemctl is-active --quiet \(service) && ! as_root test -e \(q(original.unitFile))"),
-                   action: RemoteShell.script("as_root systemctl stop \(service); as_root systemctl disable \(service) >/dev/null 2>&1 || true"),
-                   verify: RemoteShell.script("! systemctl is-active --quiet \(service)")),
+                   check: RemoteShell.requireRoot + "! systemctl is-active --quiet \(service) && ! \(Privilege.asRoot) test -e \(q(original.unitFile))",
+                   action: "\(Privilege.asRoot) systemctl stop \(service); \(Privilege.asRoot) systemctl disable \(service) >/dev/null 2>&1 || true",
+                   verify: "! systemctl is-active --quiet \(service)"),
             .shell("move \(original.dataDirectory) to \(compose.dataDirectory)",
-                   check: RemoteShell.script(RemoteShell.requireRoot + "! as_root test -e \(from)"),
-                   action: RemoteShell.script("""
+                   check: RemoteShell.requireRoot + "! \(Privilege.asRoot) test -e \(from)",
+                   action: """
                        set -e; mkdir -p \(q(compose.nodeDirectory))
                        if [ -n "$(ls -A \(to) 2>/dev/null)" ]; then echo "\(compose.dataDirectory) is not empty; move one of the two data folders away first" >&2; exit 1; fi
                        rmdir \(to) 2>/dev/null || true
-                       as_root mv -- \(from) \(to)
-                       as_root chown -R "$(id -u):$(id -g)" \(to)
-                       """)),
+                       \(Privilege.asRoot) mv -- \(from) \(to)
+                       \(Privilege.asRoot) chown -R "$(id -u):$(id -g)" \(to)
+                       """),
             .shell("retire the original's start script and unit",
-                   check: RemoteShell.script(RemoteShell.requireRoot + "! as_root test -e \(q(original.startScript)) && ! as_root test -e \(q(original.unitFile))"),
-                   action: RemoteShell.script("""
+                   check: RemoteShell.requireRoot + "! \(Privilege.asRoot) test -e \(q(original.startScript)) && ! \(Privilege.asRoot) test -e \(q(original.unitFile))",
+                   action: """
                        set -e
-                       for f in \(q(original.startScript)) \(q(original.unitFile)); do if as_root test -e "$f"; then as_root mv -f -- "$f" "$f.migrated"; fi; done
-                       as_root systemctl daemon-reload >/dev/null 2>&1 || true
-                       """)),
+                       for f in \(q(original.startScript)) \(q(original.unitFile)); do if \(Privilege.asRoot) test -e "$f"; then \(Privilege.asRoot) mv -f -- "$f" "$f.migrated"; fi; done
+                       \(Privilege.asRoot) systemctl daemon-reload >/dev/null 2>&1 || true
+                       """),
         ])
     }
 }

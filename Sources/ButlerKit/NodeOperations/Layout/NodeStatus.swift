@@ -61,25 +61,25 @@ public struct NodeInspector: Sendable {
         let compose = layouts.compose
         let q = RemoteShell.q
         let start = q(original.startScript)
-        return RemoteShell.script("""
-            as_root true 2>/dev/null || { echo 'error=cannot run commands as root here: sudo -n failed (does it need a password?)'; exit 0; }
-            if as_root test -e \(start) || as_root test -e \(q(original.unitFile)); then
+        return """
+            r=$(\(Privilege.canBecomeRoot) 2>&1) || { printf 'error=%s\\n' "$r" | head -n 1; exit 0; }
+            if \(Privilege.asRoot) test -e \(start) || \(Privilege.asRoot) test -e \(q(original.unitFile)); then
               echo layout=original
-              v=$(as_root sed -n 's/.*aztecprotocol\\/aztec:\\([^" ]*\\).*/\\1/p' \(q(original.aztecRun)) 2>/dev/null | head -n 1)
+              v=$(\(Privilege.asRoot) sed -n 's/.*aztecprotocol\\/aztec:\\([^" ]*\\).*/\\1/p' \(q(original.aztecRun)) 2>/dev/null | head -n 1)
               echo "version=${v:-unknown}"
               echo "service=$(systemctl is-active \(q(original.service)) 2>/dev/null || true)"
-              as_root sed -n 's/.*--l1-rpc-urls[ =]"\\{0,1\\}\\([^" \\\\]*\\).*/l1_rpc=\\1/p; s/.*--l1-consensus-host-urls[ =]"\\{0,1\\}\\([^" \\\\]*\\).*/consensus=\\1/p' \(start) 2>/dev/null
+              \(Privilege.asRoot) sed -n 's/.*--l1-rpc-urls[ =]"\\{0,1\\}\\([^" \\\\]*\\).*/l1_rpc=\\1/p; s/.*--l1-consensus-host-urls[ =]"\\{0,1\\}\\([^" \\\\]*\\).*/consensus=\\1/p' \(start) 2>/dev/null
             elif test -f \(q(compose.composeFile)); then
               echo layout=compose
               v=$(sed -n 's/.*aztecprotocol\\/aztec:\\([^" ]*\\).*/\\1/p' \(q(compose.composeFile)) | head -n 1)
               echo "version=${v:-unknown}"
-              if (cd \(q(compose.nodeDirectory)) && as_root docker compose ps --status running --quiet 2>/dev/null | grep -q .); then echo service=running; else echo service=stopped; fi
+              if (cd \(q(compose.nodeDirectory)) && \(Privilege.asRoot) docker compose ps --status running --quiet 2>/dev/null | grep -q .); then echo service=running; else echo service=stopped; fi
               sed -n 's/^ETHEREUM_HOSTS=/l1_rpc=/p; s/^L1_CONSENSUS_HOST_URLS=/consensus=/p' \(q(compose.environmentFile)) 2>/dev/null
             else
               echo layout=none
             fi
             printf 'tips='; \(RemoteShell.nodeRPC(port: layouts.rpcPort, body: q(RemoteShell.l2TipsRequest), maxSeconds: 5)) 2>/dev/null | tr -d '\\n'; echo
-            """)
+            """
     }
 
     /// Inspects every host, `forks` at a time; results in host order.

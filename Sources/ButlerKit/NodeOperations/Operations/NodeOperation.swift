@@ -84,22 +84,22 @@ extension NodeOperation {
         let service = q(paths.service)
         let settle = max(0, Int(settings.settle.seconds.rounded(.up)))
         let mustBeActive = "sleep \(settle); s=$(systemctl is-active \(service) 2>/dev/null || true); [ \"$s\" = active ] || { echo \"\(paths.service) is ${s:-unknown} after the restart\" >&2; exit 1; }"
-        let restart = Step.shell("restart \(paths.service)", action: RemoteShell.script("as_root systemctl restart \(service) && as_root systemctl enable \(service) >/dev/null 2>&1 || true; \(mustBeActive)"))
+        let restart = Step.shell("restart \(paths.service)", action: "\(Privilege.asRoot) systemctl restart \(service) && \(Privilege.asRoot) systemctl enable \(service) >/dev/null 2>&1 || true; \(mustBeActive)")
         let restartIfChanged = Step("restart \(paths.service)", check: .swift { context in context.facts["changed"] == nil },
-                                    action: .hostCommand { _ in RemoteCommand(RemoteShell.script("as_root systemctl restart \(service); \(mustBeActive)")) })
+                                    action: .hostCommand { _ in RemoteCommand("\(Privilege.asRoot) systemctl restart \(service); \(mustBeActive)") })
         switch self {
         case .restart:
             return [restart]
         case .update(let version):
             // The exact tag: 2.1 must not match 2.1.2, nor 2.1.2 match 2.1.20.
             let tag = version.replacingOccurrences(of: ".", with: "\\.").replacingOccurrences(of: "+", with: "\\+")
-            let pinned = "as_root grep -qE \(q("aztecprotocol/aztec:" + tag + "([\"' ]|$)")) \(q(paths.aztecRun))"
+            let pinned = "\(Privilege.asRoot) grep -qE \(q("aztecprotocol/aztec:" + tag + "([\"' ]|$)")) \(q(paths.aztecRun))"
             return [
                 Step("aztec-up \(version)",
-                     check: version == "latest" ? nil : .shell(RemoteShell.script(pinned)),
+                     check: version == "latest" ? nil : .shell(pinned),
                      action: .swift { context in
-                         let result = try await context.run(RemoteShell.script(
-                             "as_root env HOME=\(q(paths.home)) PATH=\(q(paths.binDirectory)):\"$PATH\" aztec-up \(q(version))"))
+                         let result = try await context.run(
+                             "\(Privilege.asRoot) env HOME=\(q(paths.home)) PATH=\(q(paths.binDirectory)):\"$PATH\" aztec-up \(q(version))")
                          guard result.succeeded else { throw StepFailure("aztec-up \(version) failed: \(result.summary): \(result.tail())") }
                          context.facts["changed"] = "1"
                      },
@@ -121,8 +121,8 @@ extension NodeOperation {
         case .removeData:
             let data = q(paths.dataDirectory)
             return [Step("remove \(paths.dataDirectory)",
-                         check: .shell(RemoteShell.script(RemoteShell.requireRoot + "! as_root test -e \(data)")),
-                         action: .shell(RemoteShell.script("set -e; as_root systemctl stop \(service) || true; as_root du -sh \(data) || true; as_root rm -rf -- \(data); as_root systemctl start \(service); \(mustBeActive)")))]
+                         check: .shell(RemoteShell.requireRoot + "! \(Privilege.asRoot) test -e \(data)"),
+                         action: .shell("set -e; \(Privilege.asRoot) systemctl stop \(service) || true; \(Privilege.asRoot) du -sh \(data) || true; \(Privilege.asRoot) rm -rf -- \(data); \(Privilege.asRoot) systemctl start \(service); \(mustBeActive)"))]
         }
     }
 
@@ -130,12 +130,12 @@ extension NodeOperation {
         let q = RemoteShell.q
         let folder = q(paths.nodeDirectory)
         let settle = max(0, Int(settings.settle.seconds.rounded(.up)))
-        let mustRun = "sleep \(settle); (cd \(folder) && as_root docker compose ps --status running --quiet | grep -q .) || { echo 'the node container is not running' >&2; exit 1; }"
+        let mustRun = "sleep \(settle); (cd \(folder) && \(Privilege.asRoot) docker compose ps --status running --quiet | grep -q .) || { echo 'the node container is not running' >&2; exit 1; }"
         let upIfChanged = Step("start the node", check: .swift { context in context.facts["changed"] == nil },
-                               action: .shell(RemoteShell.script("(cd \(folder) && as_root docker compose up -d) && \(mustRun)")))
+                               action: .shell("(cd \(folder) && \(Privilege.asRoot) docker compose up -d) && \(mustRun)"))
         switch self {
         case .restart:
-            return [.shell("restart the node", action: RemoteShell.script("(cd \(folder) && as_root docker compose restart) && \(mustRun)"))]
+            return [.shell("restart the node", action: "(cd \(folder) && \(Privilege.asRoot) docker compose restart) && \(mustRun)")]
         case .update(let version):
             let image = "aztecprotocol/aztec:\(version)"
             return [
@@ -144,7 +144,7 @@ extension NodeOperation {
                      check: version == "latest" ? nil : .shell("grep -qF \(q("image: \"" + image + "\"")) \(q(paths.composeFile))"),
                      action: .swift { context in
                          // The image first: a failed pull leaves the compose file as it was.
-                         let pull = try await context.run(RemoteShell.script("as_root docker pull \(q(image))"))
+                         let pull = try await context.run("\(Privilege.asRoot) docker pull \(q(image))")
                          guard pull.succeeded else { throw StepFailure("docker pull \(image) failed: \(pull.tail())") }
                          let line = "    image: \"\(image)\""
                          let edit = try await context.run(RemoteCommand(RemoteEdit.replaceLines(in: paths.composeFile),
@@ -170,7 +170,7 @@ extension NodeOperation {
             let data = q(paths.dataDirectory)
             return [Step("remove \(paths.dataDirectory)",
                          check: .shell("test -z \"$(ls -A \(data) 2>/dev/null)\""),
-                         action: .shell(RemoteShell.script("set -e; (cd \(folder) && as_root docker compose down); as_root du -sh \(data) || true; as_root rm -rf -- \(data); mkdir -p \(data); (cd \(folder) && as_root docker compose up -d); \(mustRun)")))]
+                         action: .shell("set -e; (cd \(folder) && \(Privilege.asRoot) docker compose down); \(Privilege.asRoot) du -sh \(data) || true; \(Privilege.asRoot) rm -rf -- \(data); mkdir -p \(data); (cd \(folder) && \(Privilege.asRoot) docker compose up -d); \(mustRun)"))]
         }
     }
 

@@ -62,7 +62,7 @@ enum RemoteEdit {
             mv -f -- "$w" "$f"; w=
             echo "previous version kept as $b"
             """
-        return RemoteShell.script("as_root sh -c \(RemoteShell.q(inner)) sh \(RemoteShell.q(file))")
+        return "\(Privilege.asRoot) sh -c \(RemoteShell.q(inner)) sh \(RemoteShell.q(file))"
     }
 
     /// A check (run as root) that passes when every line holding a marker read from standard
@@ -85,6 +85,6 @@ enum RemoteEdit {
             done
             exit 0
             """
-        return RemoteShell.script("as_root sh -c \(RemoteShell.q(inner)) sh \(RemoteShell.q(file))")
+        return "\(Privilege.asRoot) sh -c \(RemoteShell.q(inner)) sh \(RemoteShell.q(file))"
     }
 }

@@ -14,13 +14,13 @@ enum NodeContainer {
         if let name {
             choose = "n=\(ShellQuote.quote(name)); "
         } else {
-            choose = "n=\(defaultName); as_root docker inspect \"$n\" >/dev/null 2>&1 || "
-                + "n=$(as_root docker ps --format '{{.Names}} {{.Image}}' 2>/dev/null | awk '$2 ~ /^aztecprotocol\\/aztec/ {print $1; exit}'); "
+            choose = "n=\(defaultName); \(Privilege.asRoot) docker inspect \"$n\" >/dev/null 2>&1 || "
+                + "n=$(\(Privilege.asRoot) docker ps --format '{{.Names}} {{.Image}}' 2>/dev/null | awk '$2 ~ /^aztecprotocol\\/aztec/ {print $1; exit}'); "
         }
-        return RemoteShell.script(choose
+        return choose
             + "[ -n \"$n\" ] || { echo 'no-container: no container named \(defaultName) and none of an aztecprotocol/aztec image runs'; exit 0; }; "
-            + "out=$(as_root docker inspect -f '{{.Name}}|{{.State.Status}}|{{.RestartCount}}|{{.State.ExitCode}}|{{.State.OOMKilled}}|{{.State.StartedAt}}' \"$n\" 2>&1) "
-            + "|| { printf 'no-container: %s\\n' \"$out\"; exit 0; }; printf '%s\\n' \"$out\"")
+            + "out=$(\(Privilege.asRoot) docker inspect -f '{{.Name}}|{{.State.Status}}|{{.RestartCount}}|{{.State.ExitCode}}|{{.State.OOMKilled}}|{{.State.StartedAt}}' \"$n\" 2>&1) "
+            + "|| { printf 'no-container: %s\\n' \"$out\"; exit 0; }; printf '%s\\n' \"$out\""
     }
 
     /// The container's state, or why there is none.
@@ -44,6 +44,6 @@ enum NodeContainer {
     /// Streams the container's log of the last `since` (both of its streams: Aztec logs on
     /// standard error), each line prefixed with its time.
     static func logsScript(name: String, since: String) -> String {
-        RemoteShell.script("as_root docker logs --timestamps --since \(ShellQuote.quote(since)) \(ShellQuote.quote(name)) 2>&1")
+        "\(Privilege.asRoot) docker logs --timestamps --since \(ShellQuote.quote(since)) \(ShellQuote.quote(name)) 2>&1"
     }
 }
