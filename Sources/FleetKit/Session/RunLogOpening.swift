@@ -49,19 +49,3 @@ public func shouldColorConsole(isTerminal: Bool, environment: [String: String]) 
     isTerminal && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
 }
 
-/// The log of one tool run: a file `logs/<name>_YYYYMMDD_HHMMSS.log` plus the console.
-/// Superseded by ``FleetSession``; kept until every tool opens its run through a session.
-public struct RunSession: Sendable {
-    /// The log every part of the run writes to.
-    public let runLog: RunLog
-    /// The run's log file.
-    public let logFile: URL
-
-    /// Opens the log file and the console sink.
-    public static func open(name: String, logDirectory: URL, verbose: Bool, consoleLevels: Set<LogLevel>, colored: Bool,
-                            clock: any FleetClock = SystemClock(), emit: @escaping @Sendable (String) -> Void) throws -> RunSession {
-        let (log, url) = try RunLogDestination.file(name: name, in: logDirectory, verbose: verbose,
-                                                    console: ConsoleLogSink(levels: consoleLevels, colored: colored, emit: emit)).open(clock: clock)
-        return RunSession(runLog: log, logFile: url ?? logDirectory)
-    }
-}
