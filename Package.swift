@@ -31,6 +31,8 @@ let package = Package(
         // Examples and benchmark drivers
         .executableTarget(name: "deploy-motd", dependencies: ["FleetKit"], path: "Examples/DeployMotd"),
         .executableTarget(name: "aztec-install-with-proof", dependencies: ["ButlerKit", "FleetKit"], path: "Examples/AztecInstallWithProof"),
+        .executableTarget(name: "butler-attesters-report", dependencies: ["ButlerKit", "FleetKit"], path: "Examples/ButlerAttestersReport"),
+        .executableTarget(name: "gonka-render-and-check", dependencies: ["GonkaKit", "FleetKit"], path: "Examples/GonkaRenderAndCheck"),
         .executableTarget(name: "converge-bench", dependencies: ["FleetKit"], path: "bench/ConvergeBench"),
         .executableTarget(name: "chain-views-bench", dependencies: ["ButlerKit", "FleetKit"], path: "bench/ChainViewsBench"),
         .executableTarget(name: "sanity-bench", dependencies: ["ButlerKit", "FleetKit"], path: "bench/SanityBench"),

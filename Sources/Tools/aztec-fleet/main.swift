@@ -10,11 +10,7 @@ import Darwin
 let inventoryArgument = ArgumentSpec("INVENTORY", help: "servers.csv: one server per row (see docs/aztec-fleet.md for the columns)")
 
 /// How servers.csv is read, as the original toolkit read it.
-let inventoryOptions = [
-    OptionSpec("skip-invalid-rows", help: "Go on with the valid rows and list the others, instead of stopping at any bad row"),
-    OptionSpec("name-prefix", value: "PREFIX", help: "Names of hosts when servers.csv has no name column: PREFIX1, PREFIX2 …", defaultValue: "node"),
-    OptionSpec("start-index", value: "N", help: "Number of the first unnamed host", defaultValue: "1"),
-]
+let inventoryOptions = FleetOptions.inventoryReadingSpecs()
 
 /// Where each layout keeps its node: ours (compose) and the original toolkit's (systemd).
 let layoutOptions = [
@@ -143,30 +139,12 @@ func nodeLayouts(_ parsed: ParsedCommand, rpcPort: Int = 8080) throws -> NodeLay
                     rpcPort: rpcPort).checked()
 }
 
-/// The fleet options and the session over servers.csv with the Aztec columns, its log named
-/// `logName` (`{stem}` becomes the inventory's name without `.csv`); rows left out by
-/// `--skip-invalid-rows` are listed on standard error.
+/// The fleet options, the inventory with the Aztec columns and a session over it logging to
+/// `logName` (`{stem}` becomes the inventory's name without `.csv`).
 func session(_ parsed: ParsedCommand, _ logName: String, allowsRepeatedAddresses: Bool = false) throws -> (FleetOptions, FleetSession.Configuration, Inventory) {
     let options = try FleetOptions(parsed, environment: io.environment, currentDirectory: io.currentDirectory)
-    let path = parsed.argument("INVENTORY") ?? ""
-    let naming = HostNaming.numbered(prefix: parsed.value("name-prefix") ?? "node", start: try parsed.int("start-index", range: 1...1_000_000) ?? 1)
-    let source = options.inventorySource(path, currentDirectory: io.currentDirectory, schema: AztecInventory.schema,
-                                         skipInvalidRows: parsed.flag("skip-invalid-rows"), naming: naming, allowsRepeatedAddresses: allowsRepeatedAddresses)
-    let inventory = try source.load()
-    if !inventory.skippedRows.isEmpty {
-        io.writeError("aztec-fleet: left out \(Plural.count(Set(inventory.skippedRows.compactMap(\.line)).count, "row")) with problems (--skip-invalid-rows):\n"
-            + inventory.skippedRows.map { "  \($0.location)\n" }.joined())
-    }
-    let stem = FileNameComponent.safe(source.fileName.hasSuffix(".csv") ? String(source.fileName.dropLast(4)) : source.fileName)
-    return (options, try options.session(logName.replacingOccurrences(of: "{stem}", with: stem), inventory: .loaded(inventory), io: io), inventory)
-}
-
-/// Prints a run report as JSON or as the recap and the log's path; 0 when it succeeded.
-func finish(_ report: some Encodable, succeeded: Bool, recap: [String], _ options: FleetOptions, _ session: FleetSession) throws -> Int32 {
-    if options.json { try io.writeJSON(report, redact: session.redact) } else {
-        io.writeError(session.redact(recap.joined(separator: "\n")) + "\nlog: \(session.logFile?.path ?? "")\n")
-    }
-    return succeeded ? ToolExitCode.success : ToolExitCode.failure
+    let inventory = try options.readInventory(parsed, schema: AztecInventory.schema, allowsRepeatedAddresses: allowsRepeatedAddresses, io: io)
+    return (options, try options.session(logName.replacingOccurrences(of: "{stem}", with: inventory.fileStem), inventory: .loaded(inventory), io: io), inventory)
 }
 
 func install(_ parsed: ParsedCommand, stages: [InstallStage], logName: String) async throws -> Int32 {
@@ -186,7 +164,7 @@ func install(_ parsed: ParsedCommand, stages: [InstallStage], logName: String) a
     let job = AztecInstall(stages: stages, settings: settings, existingNodes: parsed.flag("adopt") ? .adopt : parsed.flag("migrate") ? .migrate : .refuse)
     return try await FleetSession.with(configuration) { session in
         let report = try await session.run(job)
-        return try finish(report, succeeded: report.succeeded, recap: report.recapLines(), options, session)
+        return try io.finishRun(report, succeeded: report.succeeded, recap: report.recapLines(), json: options.json, session: session)
     }
 }
 
@@ -230,29 +208,19 @@ func status(_ parsed: ParsedCommand) async throws -> Int32 {
     }
 }
 
-/// Asks `y/N` on a terminal; without one, only `--yes` lets the operation run.
-func confirmed(_ parsed: ParsedCommand, _ operation: NodeOperation, hosts: Int) throws -> Bool {
-    guard operation.asksForConfirmation, !parsed.flag("yes"), !parsed.flag("check") else { return true }
-    guard isatty(STDIN_FILENO) == 1 else {
-        throw UsageError(message: "refusing to \(operation.summary) on \(Plural.count(hosts, "server")) without confirmation: no terminal to ask on; pass --yes", commandPath: parsed.path)
-    }
-    io.writeError("This will \(operation.summary) on \(Plural.count(hosts, "server")).\nAre you sure you want to continue? (y/N): ")
-    if ["y", "Y"].contains(readLine()?.trimmingCharacters(in: .whitespaces) ?? "") { return true }
-    io.writeError("cancelled by user; nothing was changed\n")
-    return false
-}
-
 func operate(_ parsed: ParsedCommand, _ operation: NodeOperation) async throws -> Int32 {
     let settings = OperationSettings(layouts: try nodeLayouts(parsed), settle: .seconds(try parsed.int("settle", range: 0...3600) ?? 30),
                                      retries: try parsed.int("retries", range: 0...20) ?? 2, retryDelay: .seconds(try parsed.int("retry-delay", range: 0...3600) ?? 10))
     let job = try NodeMaintenance(operation, settings: settings, rowsPerServer: try parsed.int("group-size", range: 1...1000) ?? 10)
     let (options, configuration, inventory) = try session(parsed, "\(operation.logStem)_{stem}", allowsRepeatedAddresses: job.allowsRepeatedAddresses)
     let servers = try job.servers(of: inventory)
-    guard try confirmed(parsed, operation, hosts: servers.count) else { return ToolExitCode.success }
+    if operation.asksForConfirmation && !parsed.flag("yes") && !parsed.flag("check") {
+        guard try io.confirm(operation.summary, servers: servers.count, command: parsed) else { return ToolExitCode.success }
+    }
     return try await FleetSession.with(configuration) { session in
         let report = try await session.run(job)
         let failures = report.hosts.filter { $0.status != .succeeded }.map { "\($0.host) : \($0.status.rawValue): \($0.message ?? "")" }
-        return try finish(report, succeeded: report.succeeded, recap: report.recapLines() + failures, options, session)
+        return try io.finishRun(report, succeeded: report.succeeded, recap: report.recapLines() + failures, json: options.json, session: session)
     }
 }
 

@@ -50,8 +50,8 @@ import Testing
             #expect(text.hasPrefix("servers.csv line 7 (node-1) cannot run a node: "))
             #expect(text.contains("'private_key' column"))
             #expect(text.contains("'address' column (also read as eth_address"))
-            #expect(text.contains("'l1_rpc' column") && text.contains("--l1-rpc"))
-            #expect(text.contains("'l1_consensus' column") && text.contains("beacon") && text.contains("--consensus"))
+            #expect(text.contains("'l1_rpc' column") && text.contains("fleet-wide L1 RPC URLs") && !text.contains("--"))
+            #expect(text.contains("'l1_consensus' column") && text.contains("beacon") && text.contains("fleet-wide L1 consensus URLs"))
         }
     }
 
