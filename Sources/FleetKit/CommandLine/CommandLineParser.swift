@@ -99,10 +99,12 @@ struct CommandLineParseState {
     /// A positional or a subcommand name.
     mutating func word(_ token: String) throws(UsageError) {
         if !command.subcommands.isEmpty && positionals.isEmpty {
-            if let sub = command.subcommands.first(where: { $0.name == token }) {
+            let implied = command.defaultSubcommand.flatMap { name in command.subcommands.first { $0.name == name } }
+            if let sub = command.subcommands.first(where: { $0.name == token }) ?? implied {
                 inheritedOptions = command.options + inheritedOptions
                 command = sub
                 path.append(sub.name)
+                if sub.name != token { positionals.append(token) }
                 return
             }
             if command.arguments.isEmpty {

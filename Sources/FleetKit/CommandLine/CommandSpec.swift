@@ -70,11 +70,17 @@ public struct CommandSpec: Sendable {
     /// Whether everything after `--` is collected as passthrough instead of positionals.
     public let acceptsPassthrough: Bool
 
-    /// Describes a command.
+    /// The subcommand a word that names none starts, with that word as its first argument
+    /// (`gonka-deploy nodes/x.conf` is `gonka-deploy deploy nodes/x.conf`); `nil`: none.
+    public let defaultSubcommand: String?
+
+    /// Creates a command.
     public init(
         name: String, summary: String, discussion: String? = nil, arguments: [ArgumentSpec] = [],
-        options: [OptionSpec] = [], subcommands: [CommandSpec] = [], acceptsPassthrough: Bool = false
+        options: [OptionSpec] = [], subcommands: [CommandSpec] = [], acceptsPassthrough: Bool = false,
+        defaultSubcommand: String? = nil
     ) {
+        self.defaultSubcommand = defaultSubcommand
         self.name = name
         self.summary = summary
         self.discussion = discussion

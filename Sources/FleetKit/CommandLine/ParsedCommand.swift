@@ -69,6 +69,22 @@ public struct ParsedCommand: Sendable {
         throw UsageError(message: "--\(key) expects a number, got '\(text)'\(origin)", commandPath: path)
     }
 
+    /// Refuses `first` and `second` given together; `why` follows the message when given.
+    public func exclusive(_ first: String, _ second: String, why: String? = nil) throws(UsageError) {
+        guard flag(first) || value(first) != nil, flag(second) || value(second) != nil else { return }
+        throw UsageError(message: "--\(Self.key(first)) and --\(Self.key(second)) exclude each other" + (why.map { ": \($0)" } ?? ""), commandPath: path)
+    }
+
+    /// The option's value as one of `Choice`'s cases, by raw value; nil when not given.
+    public func choice<Choice: RawRepresentable & CaseIterable>(_ long: String, of _: Choice.Type = Choice.self) throws(UsageError) -> Choice?
+    where Choice.RawValue == String {
+        let key = Self.key(long)
+        guard let (text, origin) = source(key) else { return nil }
+        if let choice = Choice(rawValue: text) { return choice }
+        let names = Choice.allCases.map(\.rawValue).joined(separator: ", ")
+        throw UsageError(message: "--\(key) expects one of \(names), got '\(text)'\(origin)", commandPath: path)
+    }
+
     /// The positional value for the argument named `name`; for a variadic argument, its first value.
     public func argument(_ name: String) -> String? {
         namedArguments[name]?.first

@@ -27,9 +27,11 @@ public enum InventoryLoader {
     ///   - naming: what hosts are called when the file has no name column.
     ///   - allowsRepeatedAddresses: when `true`, several rows may name the same address, port
     ///     and user (rows that a kit groups into one server); names must still differ.
-    public static func load(contentsOf url: URL, schema: InventorySchema = .sshOnly, skipInvalidRows: Bool = false,
+    ///   - name: how messages name the file (the path as the user typed it); by default the
+    ///     URL's relative path.
+    public static func load(contentsOf url: URL, named name: String? = nil, schema: InventorySchema = .sshOnly, skipInvalidRows: Bool = false,
                             naming: HostNaming = .address, allowsRepeatedAddresses: Bool = false) throws(InventoryError) -> Inventory {
-        let file = url.isFileURL ? url.relativePath : url.absoluteString
+        let file = name ?? (url.isFileURL ? url.relativePath : url.absoluteString)
         let data: Data
         do {
             data = try Data(contentsOf: url)

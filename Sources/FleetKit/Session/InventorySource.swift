@@ -63,7 +63,7 @@ public struct InventorySource: Sendable {
         let name: String
         switch origin {
         case .file(let url, let displayName):
-            inventory = try InventoryLoader.load(contentsOf: url, schema: schema, skipInvalidRows: skipsInvalidRows, naming: naming,
+            inventory = try InventoryLoader.load(contentsOf: url, named: displayName, schema: schema, skipInvalidRows: skipsInvalidRows, naming: naming,
                                                  allowsRepeatedAddresses: allowsRepeatedAddresses)
             inventory.file = displayName
             name = displayName

@@ -74,7 +74,7 @@ public struct DeployWaits: Sendable, Equatable {
 }
 
 /// A wait setting no run can use.
-public struct DeployWaitsError: Error, Sendable, InputError {
+public struct DeployWaitsError: SettingProblem, Sendable, InputError {
     /// The setting, e.g. `syncChecks`.
     public let setting: String
     /// What it must be.
@@ -82,4 +82,8 @@ public struct DeployWaitsError: Error, Sendable, InputError {
 
     /// `syncChecks must be 0 to 10000`.
     public var description: String { "\(setting) must be \(expected)" }
+    /// The setting, for a tool to name its option.
+    public var settingKey: String { setting }
+    /// `must be 0 to 10000`.
+    public var problem: String { "must be \(expected)" }
 }

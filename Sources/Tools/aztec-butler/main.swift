@@ -78,17 +78,8 @@ func serve(_ parsed: ParsedCommand) async throws -> Int32 {
     options.stakingRegistry = try address(parsed, "staking-registry")
     options.multicall3 = try address(parsed, "multicall3") ?? Multicall3.canonicalAddress
     let log: @Sendable (String) -> Void = { [network = configuration.network] line in io.writeError("aztec-butler[\(network)]: \(line)\n") }
-    let service = Task { try await ButlerService.run(configuration: configuration, options: options, log: log) }
     // SIGTERM (systemd) and SIGINT (Ctrl-C) end the service; the states are saved on the way out.
-    let signals = [SIGTERM, SIGINT].map { number -> DispatchSourceSignal in
-        signal(number, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-        source.setEventHandler { service.cancel() }
-        source.resume()
-        return source
-    }
-    defer { signals.forEach { $0.cancel() } }
-    try await service.value
+    try await TerminationSignals.cancelling { [options] in try await ButlerService.run(configuration: configuration, options: options, log: log) }
     return ToolExitCode.success
 }
 

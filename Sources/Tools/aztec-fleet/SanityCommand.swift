@@ -53,8 +53,7 @@ func sanity(_ parsed: ParsedCommand) async throws -> Int32 {
         if let inventory = parsed.argument("INVENTORY") {
             throw UsageError(message: "--log scans a local log without SSH; give either --log or \(inventory), not both", commandPath: parsed.path)
         }
-        let descriptor = log == "-" ? STDIN_FILENO : open(URL(fileURLWithPath: log, relativeTo: io.currentDirectory).path, O_RDONLY)
-        guard descriptor >= 0 else { throw LogReadError(source: log, reason: String(cString: strerror(errno))) }
+        let descriptor = try io.openInput(log)
         defer { if descriptor != STDIN_FILENO { close(descriptor) } }
         let node = try parsed.value("node").map { try NodeSettingCheck.httpURL($0, for: .nodeURL) }
         run = try await LocalLogSanityCheck(fileDescriptor: descriptor, name: log == "-" ? "stdin" : URL(fileURLWithPath: log).lastPathComponent,
@@ -93,19 +92,8 @@ let connectionInfoSpec = CommandSpec(
     ])
 
 func connectionInfo(_ parsed: ParsedCommand) throws -> Int32 {
-    let source = parsed.value("kubectl-output") ?? "-"
-    let data: Data
-    if source == "-" {
-        data = FileHandle.standardInput.readDataToEndOfFile()
-    } else {
-        let url = URL(fileURLWithPath: source, relativeTo: io.currentDirectory)
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw LogReadError(source: source, reason: (error as NSError).localizedFailureReason ?? error.localizedDescription)
-        }
-    }
-    let info = try NetworkConnectionInfo.parse(kubectlOutput: String(decoding: data, as: UTF8.self), source: source == "-" ? "stdin" : source,
+    let (data, source) = try io.readInput(parsed.value("kubectl-output") ?? "-")
+    let info = try NetworkConnectionInfo.parse(kubectlOutput: String(decoding: data, as: UTF8.self), source: source,
                                                aztecImage: parsed.value("image") ?? "aztecprotocol/aztec:latest")
     if parsed.flag("json") { try io.writeJSON(info) } else { io.writeOutput(info.message) }
     return ToolExitCode.success

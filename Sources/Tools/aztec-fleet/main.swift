@@ -43,9 +43,7 @@ let dockerOptions = [
 let adoptOptions = [
     OptionSpec("adopt", help: "Keep servers the original toolkit installed as they are and leave them out of the install (status, update, restart … manage them)"),
     OptionSpec("migrate", help: "Move servers the original toolkit installed to the compose layout: stop its service, keep its data folder, then install"),
-    OptionSpec("original-home", value: "DIR", help: "Home the original toolkit installed into", defaultValue: "/root"),
-    OptionSpec("original-unit", value: "FILE", help: "The original toolkit's systemd unit file", defaultValue: "/etc/systemd/system/aztec-node.service"),
-]
+] + layoutOptions.dropFirst()
 
 let aztecOptions = [
     OptionSpec("node-dir", value: "DIR", help: "Node folder on each server (relative: under the SSH user's home)", defaultValue: "aztec"),
@@ -118,10 +116,8 @@ let spec = CommandSpec(
 
 let io = ToolIO.process()
 
-/// Splits a comma-separated list, dropping empty items.
-func list(_ text: String?) -> [String] {
-    (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-}
+/// A comma-separated option value as a list.
+func list(_ text: String?) -> [String] { AztecInventory.splitList(text ?? "") }
 
 /// The option that sets each library setting, for error messages.
 func optionName(command: String, setting: String) -> String? {
@@ -149,9 +145,7 @@ func session(_ parsed: ParsedCommand, _ logName: String, allowsRepeatedAddresses
 
 func install(_ parsed: ParsedCommand, stages: [InstallStage], logName: String) async throws -> Int32 {
     let (options, configuration, _) = try session(parsed, logName)
-    if parsed.flag("adopt") && parsed.flag("migrate") {
-        throw UsageError(message: "--adopt and --migrate exclude each other: keep the original layout, or move to compose", commandPath: parsed.path)
-    }
+    try parsed.exclusive("adopt", "migrate", why: "keep the original layout, or move to compose")
     let settings = InstallSettings(
         aztecVersion: try NodeSettingCheck.version(parsed.value("aztec-version") ?? "2.1.2"),
         aztecInstallerURL: parsed.value("installer-url") ?? "https://install.aztec.network",
@@ -170,9 +164,7 @@ func install(_ parsed: ParsedCommand, stages: [InstallStage], logName: String) a
 
 func proof(_ parsed: ParsedCommand) async throws -> Int32 {
     let (options, configuration, _) = try session(parsed, "proof_collection")
-    guard let format = ProofCollection.Format(rawValue: parsed.value("format") ?? "original") else {
-        throw UsageError(message: "--format: '\(parsed.value("format") ?? "")' is not a format; expected original or detailed", commandPath: parsed.path)
-    }
+    let format = try parsed.choice("format", of: ProofCollection.Format.self) ?? .original
     let output = URL(fileURLWithPath: parsed.value("output") ?? format.defaultFileName, relativeTo: io.currentDirectory)
     let job = ProofCollection(resultsFile: output, format: format, rpcPort: try parsed.int("rpc-port", range: 1...65_535) ?? 8080,
                               perHostTimeout: options.timeout)

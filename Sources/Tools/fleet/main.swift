@@ -55,13 +55,8 @@ func runCommand(_ parsed: ParsedCommand) async throws -> Int32 {
     let inventory = options.inventorySource(parsed.argument("INVENTORY") ?? "", currentDirectory: io.currentDirectory)
     return try await FleetSession.with(try options.session("run", inventory: inventory, io: io, quietConsole: true)) { session in
         let report = try await session.run(job)
-        if options.json {
-            try io.writeJSON(report, redact: session.redact)
-        } else {
-            io.writeOutput(session.redact(AdHocCommand.groupedOutput(report)))
-            io.writeError(report.recapLines().joined(separator: "\n") + "\nlog: \(session.logFile?.path ?? "")\n")
-        }
-        return report.succeeded ? ToolExitCode.success : ToolExitCode.failure
+        if !options.json { io.writeOutput(session.redact(AdHocCommand.groupedOutput(report))) }
+        return try io.finishRun(report, succeeded: report.succeeded, recap: report.recapLines(), json: options.json, session: session)
     }
 }
 

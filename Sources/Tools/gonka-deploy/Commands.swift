@@ -24,13 +24,9 @@ func render(_ parsed: ParsedCommand) throws -> Int32 {
 func settings(_ parsed: ParsedCommand) throws -> NodeRunSettings {
     let file = try nodeFile(parsed)
     let seconds = { (name: String, range: ClosedRange<Int>) throws in try parsed.int(name, range: range).map { Duration.seconds($0) } }
-    let (interval, checks) = (try seconds("sync-check-interval", 1...3600), try parsed.int("sync-checks", range: 0...10_000))
-    let longest = DeployWaits.longestWait.components.seconds
-    if (interval ?? DeployWaits.original.syncCheckInterval) * (checks ?? DeployWaits.original.syncChecks) > DeployWaits.longestWait {
-        throw UsageError(message: "--sync-checks × --sync-check-interval must stay within \(longest) seconds (a phase ends within 6 hours)", commandPath: parsed.path)
-    }
-    let waits = try DeployWaits.original(settle: try seconds("settle", 0...600), syncCheckInterval: interval, syncChecks: checks,
-                                         modelWait: try seconds("model-wait", 0...Int(longest)))
+    let waits = try DeployWaits.original(settle: try seconds("settle", 0...600), syncCheckInterval: try seconds("sync-check-interval", 1...3600),
+                                         syncChecks: try parsed.int("sync-checks", range: 0...10_000),
+                                         modelWait: try seconds("model-wait", 0...Int(DeployWaits.longestWait.components.seconds)))
     let ask: (@Sendable () -> String?)? = isatty(STDIN_FILENO) == 1 ? { @Sendable in readLine(strippingNewline: true) } : nil
     let console = OperatorConsole(writeOutput: io.writeOutput, writeError: io.writeError, readAnswer: ask,
                                   colored: shouldColorConsole(isTerminal: isatty(STDOUT_FILENO) == 1, environment: io.environment))
@@ -46,7 +42,7 @@ func settings(_ parsed: ParsedCommand) throws -> NodeRunSettings {
 
 func deploy(_ parsed: ParsedCommand) async throws -> Int32 {
     let only = try parsed.int("phase", range: 1...8).flatMap(DeployPhase.init), from = try parsed.int("from-phase", range: 1...8).flatMap(DeployPhase.init)
-    if only != nil, from != nil { throw UsageError(message: "--phase and --from-phase exclude each other", commandPath: parsed.path) }
+    try parsed.exclusive("phase", "from-phase")
     let searchPath = (io.environment["PATH"] ?? "").split(separator: ":").map(String.init)
     let run = DeployRun(settings: try settings(parsed), selection: only.map { .only($0) } ?? from.map { .from($0) } ?? .all,
                         checkMode: parsed.flag("check"), confirmedInAdvance: parsed.flag("yes"), resetChainData: parsed.flag("reset-chain-data"),

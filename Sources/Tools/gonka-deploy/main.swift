@@ -60,18 +60,11 @@ let fixSyncSpec = CommandSpec(
 let spec = CommandSpec(
     name: "gonka-deploy", summary: "Set up Gonka inference nodes from the node files of the original mitch_help.sh.",
     discussion: "Usage as the original's: gonka-deploy nodes/node1.conf (the same as gonka-deploy deploy nodes/node1.conf). Exit codes: 0 fine, 1 the job failed, 2 usage or node file error.",
-    subcommands: [deploySpec, fixSyncSpec, renderSpec])
+    subcommands: [deploySpec, fixSyncSpec, renderSpec], defaultSubcommand: "deploy")   // the original's call: gonka-deploy nodes/node1.conf
+let io = ToolIO.process()
 
-/// The original's call, `gonka-deploy nodes/node1.conf`, is `deploy nodes/node1.conf`.
-let io: ToolIO = {
-    var standard = ToolIO.process()
-    if let first = standard.arguments.first, !first.hasPrefix("-"), !spec.subcommands.contains(where: { $0.name == first }) {
-        standard.arguments = ["deploy"] + standard.arguments
-    }
-    return standard
-}()
-
-let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.current, io: io) { parsed in
+let optionNames = ["syncChecks × syncCheckInterval": "sync-checks × --sync-check-interval"]
+let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.current, io: io, optionName: { optionNames[$1] }) { parsed in
     switch parsed.path.last {
     case "render": return try render(parsed)
     case "deploy": return try await deploy(parsed)

@@ -67,3 +67,40 @@ extension Inventory {
         return FileNameComponent.safe(name.hasSuffix(".csv") ? String(name.dropLast(4)) : name)
     }
 }
+
+extension ToolIO {
+    /// A file named on the command line, or standard input for `-`: its bytes and the name
+    /// messages use for it ("stdin", or the path as given).
+    ///
+    /// - Throws: ``InputFileError`` naming the file and the system's reason.
+    public func readInput(_ source: String) throws(InputFileError) -> (data: Data, name: String) {
+        if source == "-" { return (FileHandle.standardInput.readDataToEndOfFile(), "stdin") }
+        do {
+            return (try Data(contentsOf: URL(fileURLWithPath: source, relativeTo: currentDirectory)), source)
+        } catch {
+            throw InputFileError(file: source, reason: (error as NSError).localizedFailureReason ?? error.localizedDescription)
+        }
+    }
+
+    /// An open descriptor for a file named on the command line, or standard input for `-`,
+    /// to stream from; the caller closes it unless it is standard input.
+    ///
+    /// - Throws: ``InputFileError`` naming the file and the system's reason.
+    public func openInput(_ source: String) throws(InputFileError) -> Int32 {
+        if source == "-" { return STDIN_FILENO }
+        let descriptor = open(URL(fileURLWithPath: source, relativeTo: currentDirectory).path, O_RDONLY)
+        guard descriptor >= 0 else { throw InputFileError(file: source, reason: String(cString: strerror(errno))) }
+        return descriptor
+    }
+}
+
+/// A file named on the command line cannot be read.
+public struct InputFileError: InputError, Sendable, Equatable {
+    /// The file as given.
+    public var file: String
+    /// The system's reason.
+    public var reason: String
+
+    /// "cannot read FILE: reason".
+    public var description: String { "cannot read \(file): \(reason)" }
+}
