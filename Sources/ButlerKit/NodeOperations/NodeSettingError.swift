@@ -63,7 +63,7 @@ public enum NodeSettingCheck {
     /// - Throws: ``NodeSettingError`` for ``NodeSettingError/Setting/aztecVersion``.
     public static func version(_ text: String, example: String = "2.1.2") throws(NodeSettingError) -> String {
         guard !text.isEmpty, text.allSatisfy({ $0.isLetter || $0.isNumber || ".-_+".contains($0) }) else {
-            throw NodeSettingError(.aztecVersion, "'\(InventoryValueCheck.visible(text))' is not a version such as \(example)")
+            throw NodeSettingError(.aztecVersion, "'\(TerminalText.quoted(text))' is not a version such as \(example)")
         }
         return text
     }
@@ -95,7 +95,7 @@ extension NodeLayouts {
         for (setting, value) in [(NodeSettingError.Setting.originalHome, original.home), (.originalUnit, original.unitFile),
                                  (.nodeFolder, compose.nodeDirectory)]
         where value.isEmpty || value.contains(where: { $0.isNewline }) || value.hasPrefix("-") {
-            throw NodeSettingError(setting, "'\(InventoryValueCheck.visible(value))' is not a usable path")
+            throw NodeSettingError(setting, "'\(TerminalText.quoted(value))' is not a usable path")
         }
         return self
     }

@@ -32,36 +32,51 @@ public enum InventoryColumnName {
     }
 
     /// Words that make a column secret wherever they appear in its normalised name.
-    public static let secretWords = ["key", "secret", "password", "passwd", "passphrase", "mnemonic", "token", "seed", "credential"]
+    public static let secretWords = ["key", "secret", "password", "passwd", "passphrase", "mnemonic", "token", "seed", "credential",
+                                     "privkey", "private", "apikey", "auth"]
+
+    /// Short words that make a column secret when they are a whole word of its normalised
+    /// name (`pwd`, `ssh_pw`, `priv`), so `passenger` or `private_ip` alone do not.
+    public static let secretTokens = ["pwd", "pw", "pass", "priv", "pk", "sk", "pin", "otp"]
+
+    /// Long words whose misspellings (one letter left out, added, changed or two swapped)
+    /// still make a column secret: `ssh_pasword`, `pasphrase`, `secert`, `mnemonc`.
+    public static let misspelledSecretWords = ["password", "passphrase", "secret", "mnemonic", "private", "credential"]
+
+    /// Names that contain a secret word but hold none.
+    static let publicNames = ["publickey", "pubkey", "privateip", "privateaddress", "privatenetwork", "keyfile", "identityfile", "sshkeyfile",
+                              "keypath", "sshkeypath"]
 
     /// Whether a column that no field claims holds secrets: its normalised name contains
-    /// one of ``secretWords`` (a public key or `pubkey` is not secret).
+    /// one of ``secretWords``, has one of ``secretTokens`` as a word, or has a word within
+    /// one edit of ``misspelledSecretWords`` (a public key, `pubkey`, a private IP or a key
+    /// file path is not secret).
     public static func looksSecret(_ normalized: String) -> Bool {
         let compact = normalized.replacingOccurrences(of: "_", with: "")
-        if compact.hasSuffix("publickey") || compact.hasSuffix("pubkey") { return false }
-        return secretWords.contains { compact.contains($0) }
-    }
-}
-
-/// Values that are secrets by their shape, whatever their column is called.
-public enum SecretShape {
-    /// Whether `value` looks like a private key (64 hex digits, with or without `0x`) or a
-    /// BIP-39 mnemonic (12, 15, 18, 21 or 24 lowercase words).
-    public static func matches(_ value: String) -> Bool {
-        isPrivateKey(value) || isMnemonic(value)
-    }
-
-    /// 64 hex digits, optionally after `0x`.
-    public static func isPrivateKey(_ value: String) -> Bool {
-        Hex.matches(value.trimmingCharacters(in: .whitespaces), digits: 64, prefix: .optional)
-    }
-
-    /// 12, 15, 18, 21 or 24 words of lowercase ASCII letters separated by whitespace.
-    public static func isMnemonic(_ value: String) -> Bool {
-        let words = value.split(whereSeparator: { $0.isWhitespace })
-        guard [12, 15, 18, 21, 24].contains(words.count) else { return false }
-        return words.allSatisfy { word in
-            (2...8).contains(word.count) && word.allSatisfy { $0.isASCII && $0.isLowercase && $0.isLetter }
+        if publicNames.contains(where: { compact.hasSuffix($0) }) { return false }
+        if secretWords.contains(where: { compact.contains($0) }) { return true }
+        let words = normalized.split(separator: "_").map(String.init)
+        if words.contains(where: { secretTokens.contains($0) }) { return true }
+        return words.contains { word in
+            misspelledSecretWords.contains { isWithinOneEdit(word, $0) }
         }
+    }
+
+    /// Whether `word` becomes `target` by one deleted, inserted or changed letter, or two
+    /// neighbours swapped (or already is it).
+    static func isWithinOneEdit(_ word: String, _ target: String) -> Bool {
+        let a = Array(word), b = Array(target)
+        guard abs(a.count - b.count) <= 1, b.count >= 5 else { return false }
+        if a == b { return true }
+        if a.count == b.count {
+            let differing = a.indices.filter { a[$0] != b[$0] }
+            if differing.count == 1 { return true }
+            return differing.count == 2 && differing[1] == differing[0] + 1
+                && a[differing[0]] == b[differing[1]] && a[differing[1]] == b[differing[0]]
+        }
+        let (long, short) = a.count > b.count ? (a, b) : (b, a)
+        var i = 0
+        while i < short.count && long[i] == short[i] { i += 1 }
+        return Array(long[(i + 1)...]) == Array(short[i...])
     }
 }

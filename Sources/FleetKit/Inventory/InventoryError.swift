@@ -38,14 +38,16 @@ public struct InventoryError: Error, Sendable, CustomStringConvertible {
         InventoryError(file: file, line: line, column: column, message: message)
     }
 
-    /// This problem alone, e.g. "servers.csv:4:1: port 70000 is out of range; expected 1–65535".
+    /// This problem alone, e.g. "servers.csv:4:1: port 70000 is out of range; expected 1–65535",
+    /// on one line: control and format characters of the file name or a quoted value are
+    /// shown as `\u{…}` (``TerminalText``).
     public var location: String {
         var place = file
         if let line {
             place += ":\(line)"
             if let column { place += ":\(column)" }
         }
-        return "\(place): \(message)"
+        return TerminalText.escaped("\(place): \(message)")
     }
 
     /// Every problem, one per line.

@@ -62,7 +62,7 @@ public enum InventoryLoader {
                              naming: HostNaming = .address, allowsRepeatedAddresses: Bool = false) throws(InventoryError) -> Inventory {
         if case .numbered(let prefix, let start) = naming {
             guard InventoryValueCheck.isValidName(prefix + "1"), start >= 0 else {
-                throw InventoryError(file: file, message: "host names '\(InventoryValueCheck.visible(prefix))N' from \(start) cannot be used; expected printable text and a start of 0 or more")
+                throw InventoryError(file: file, message: "host names '\(TerminalText.quoted(prefix))N' from \(start) cannot be used; expected printable text and a start of 0 or more")
             }
         }
         let records: [CSVRecord]
@@ -178,7 +178,7 @@ struct InventoryColumnLayout: Sendable {
             if let earlier = seen[normalized] {
                 throw InventoryError(
                     file: file, line: header.line, column: column,
-                    message: "column '\(InventoryColumnName.clean(header.fields[index]))' appears twice (first as column \(earlier + 1)); expected each column name once")
+                    message: "column '\(TerminalText.quoted(InventoryColumnName.clean(header.fields[index])))' appears twice (first as column \(earlier + 1)); expected each column name once")
             }
             seen[normalized] = index
         }
@@ -268,7 +268,7 @@ struct InventoryColumnLayout: Sendable {
                     host.address = address.value
                     host.name = address.value
                 } else {
-                    problem(address.column, "'\(address.value)' is not a valid IPv4 address, IPv6 address or hostname")
+                    problem(address.column, "'\(TerminalText.quoted(address.value))' is not a valid IPv4 address, IPv6 address or hostname")
                 }
             }
         } else {
@@ -279,19 +279,19 @@ struct InventoryColumnLayout: Sendable {
             if InventoryValueCheck.isValidName(name.value) {
                 host.name = name.value
             } else {
-                problem(name.column, "host name '\(InventoryValueCheck.visible(name.value))' is not usable; expected printable text without control or format characters")
+                problem(name.column, "host name '\(TerminalText.quoted(name.value))' is not usable; expected printable text without control or format characters")
             }
         }
         if let user = cell(.user), !refuseSecretShaped(user, as: .user) {
             if InventoryValueCheck.isValidUser(user.value) {
                 host.user = user.value
             } else {
-                problem(user.column, "user '\(InventoryValueCheck.visible(user.value))' is not a valid user name; expected a letter or '_' followed by letters, digits, '_', '.' or '-'")
+                problem(user.column, "user '\(TerminalText.quoted(user.value))' is not a valid user name; expected a letter or '_' followed by letters, digits, '_', '.' or '-'")
             }
         }
         if let port = cell(.port), !refuseSecretShaped(port, as: .port) {
             if !port.value.allSatisfy({ $0.isASCII && $0.isNumber }) {
-                problem(port.column, "port '\(InventoryValueCheck.visible(port.value))' is not a whole number; expected 1–65535")
+                problem(port.column, "port '\(TerminalText.quoted(port.value))' is not a whole number; expected 1–65535")
             } else if let number = Int(port.value), (1...65535).contains(number) {
                 host.port = number
             } else {
@@ -300,7 +300,7 @@ struct InventoryColumnLayout: Sendable {
         }
         if let key = cell(.identityFile), !refuseSecretShaped(key, as: .identityFile) {
             if key.value.hasPrefix("-") || key.value.contains(where: { $0.isNewline }) {
-                problem(key.column, "SSH key file '\(InventoryValueCheck.visible(key.value))' is not usable; expected a path not starting with '-'")
+                problem(key.column, "SSH key file '\(TerminalText.quoted(key.value))' is not usable; expected a path not starting with '-'")
             } else {
                 host.identityFile = key.value
             }
@@ -309,7 +309,7 @@ struct InventoryColumnLayout: Sendable {
             if let escalation = PrivilegeEscalation(rawValue: become.value.lowercased()) {
                 host.privilegeEscalation = escalation
             } else {
-                problem(become.column, "become '\(InventoryValueCheck.visible(become.value))' is not a way to become root; expected one of: \(PrivilegeEscalation.inventoryValues.joined(separator: ", "))")
+                problem(become.column, "become '\(TerminalText.quoted(become.value))' is not a way to become root; expected one of: \(PrivilegeEscalation.inventoryValues.joined(separator: ", "))")
             }
         }
         for (field, indexes) in schemaColumns {
@@ -322,7 +322,7 @@ struct InventoryColumnLayout: Sendable {
             }
             let hidden = field.isSecret || SecretShape.matches(cell.value)
             if let expected = field.validate(cell.value) {
-                let shown = hidden ? "" : " '\(InventoryValueCheck.visible(cell.value))'"
+                let shown = hidden ? "" : " '\(TerminalText.quoted(cell.value))'"
                 problem(cell.column, "\(cell.header)\(shown) is not a valid \(field.label)\(hidden ? " (value not shown)" : ""); expected \(expected)")
                 continue
             }

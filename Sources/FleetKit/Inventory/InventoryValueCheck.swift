@@ -64,20 +64,4 @@ public enum InventoryValueCheck {
                 || category == .paragraphSeparator || category == .unassigned || category == .surrogate
         }
     }
-
-    /// `text` for an error message: its first 200 characters, with control and format
-    /// characters (escape sequences, bidi overrides, line separators) shown as `\u{…}`,
-    /// so a value from outside cannot steer the terminal that shows the message.
-    public static func visible(_ text: String) -> String {
-        var result = ""
-        for scalar in text.prefix(200).unicodeScalars {
-            let category = scalar.properties.generalCategory
-            if category == .control || category == .format || category == .lineSeparator || category == .paragraphSeparator {
-                result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
-            } else {
-                result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
-    }
 }

@@ -43,7 +43,9 @@ public struct JSONRPCError: Error, Sendable, Equatable, CustomStringConvertible 
         if case .server(let code, _, _) = kind { code } else { nil }
     }
 
-    /// A sentence naming the method, the endpoint and the cause.
+    /// A sentence naming the method, the endpoint and the cause, on one line: control
+    /// characters, escape sequences and bidi controls in what the node said are shown as
+    /// `\u{…}` (``TerminalText``).
     public var description: String {
         let cause: String
         switch kind {
@@ -61,6 +63,6 @@ public struct JSONRPCError: Error, Sendable, Equatable, CustomStringConvertible 
             cause = "the call was cancelled"
         }
         let tries = attempts > 1 ? " after \(attempts) attempts" : ""
-        return "\(method) to \(endpoint) failed\(tries): \(cause)."
+        return TerminalText.escaped("\(method) to \(endpoint) failed\(tries): \(cause).")
     }
 }

@@ -4,7 +4,10 @@ import Foundation
 ///
 /// Secrets shorter than ``minimumLength`` characters are refused: masking them would
 /// garble ordinary text and hide nothing worth hiding. A hex secret with a `0x` prefix is
-/// also masked without it.
+/// also masked without it. The secret-looking parts of a value (``SecretShape/secretParts(_:)``:
+/// a private key inside a sentence or a JSON blob, a mnemonic) and the value without its
+/// hidden characters (a BOM, zero-width spaces, NUL, tabs, no-break spaces) are masked too,
+/// wherever they show up alone.
 public final class Redactor: Sendable {
     /// Secrets shorter than this are not registered.
     public static let minimumLength = 4
@@ -20,10 +23,13 @@ public final class Redactor: Sendable {
     public func add(_ values: [String]) {
         var forms: [String] = []
         for value in values where value.count >= Self.minimumLength {
-            forms.append(value)
-            if value.hasPrefix("0x") || value.hasPrefix("0X") {
-                let bare = String(value.dropFirst(2))
-                if bare.count >= Self.minimumLength { forms.append(bare) }
+            let visible = SecretShape.withoutHiddenCharacters(value).trimmingCharacters(in: .whitespaces)
+            for form in [value, visible] + SecretShape.secretParts(value) where form.count >= Self.minimumLength {
+                forms.append(form)
+                if form.hasPrefix("0x") || form.hasPrefix("0X") {
+                    let bare = String(form.dropFirst(2))
+                    if bare.count >= Self.minimumLength { forms.append(bare) }
+                }
             }
         }
         guard !forms.isEmpty else { return }

@@ -39,7 +39,12 @@ public enum AdHocCommand {
 
     /// The output grouped per host, for people:
     /// a `== name (address): exit 0 in 0.05 s` header, then stdout, then stderr.
-    public static func groupedOutput(_ report: RunReport) -> String {
+    ///
+    /// Everything from the hosts passes ``TerminalText``: the output keeps its newlines and
+    /// tabs, other control characters, escape sequences and bidi controls are shown as
+    /// `\u{…}`; colour (SGR) sequences stay only with `keepingColor`.
+    public static func groupedOutput(_ report: RunReport, keepingColor: Bool = false) -> String {
+        func shown(_ output: String) -> String { TerminalText.escaped(output, keepingLines: true, keepingColor: keepingColor) }
         var text = ""
         for host in report.hosts {
             let step = host.steps.first
@@ -48,16 +53,16 @@ public enum AdHocCommand {
             case (_, let result?):
                 header = "\(result.summary) in \(String(format: "%.2f", result.duration)) s"
             case (.unreachable, nil):
-                header = "UNREACHABLE: \(host.message ?? "")"
+                header = "UNREACHABLE: \(TerminalText.escaped(host.message ?? ""))"
             default:
-                header = host.message ?? host.status.rawValue
+                header = TerminalText.escaped(host.message ?? host.status.rawValue)
             }
-            text += "== \(host.host) (\(host.address)): \(header)\n"
+            text += "== \(TerminalText.escaped(host.host)) (\(TerminalText.escaped(host.address))): \(header)\n"
             if let result = step?.result {
-                text += result.standardOutput
+                text += shown(result.standardOutput)
                 if !result.standardOutput.isEmpty && !result.standardOutput.hasSuffix("\n") { text += "\n" }
                 if !result.standardError.isEmpty {
-                    text += result.standardError
+                    text += shown(result.standardError)
                     if !result.standardError.hasSuffix("\n") { text += "\n" }
                 }
             }

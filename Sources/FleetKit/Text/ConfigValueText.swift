@@ -28,7 +28,7 @@ public enum ConfigValueText {
     /// `text` cut to 200 characters with control and format characters shown as `\u{…}`,
     /// so an error message cannot be broken or disguised by the value it quotes.
     public static func visible(_ text: String) -> String {
-        InventoryValueCheck.visible(text)
+        TerminalText.quoted(text)
     }
 
     /// The candidate a mistyped `word` most likely meant, when one is within a few edits.

@@ -90,7 +90,7 @@ public struct FleetOptions: Sendable {
         timeout = .seconds(seconds)
         user = parsed.value("user")
         if let user, !InventoryValueCheck.isValidUser(user) {
-            throw UsageError(message: "--user: '\(InventoryValueCheck.visible(user))' is not a valid user name", commandPath: parsed.path)
+            throw UsageError(message: "--user: '\(TerminalText.quoted(user))' is not a valid user name", commandPath: parsed.path)
         }
         port = try parsed.int("port", range: 1...65_535)
         identityFile = parsed.value("identity").map { Self.resolve($0, in: currentDirectory).path }
@@ -108,7 +108,7 @@ public struct FleetOptions: Sendable {
         connectConcurrency = try parsed.int("connect-concurrency", range: 1...1000) ?? 32
         keyExchange = parsed.value("kex")
         if let keyExchange, keyExchange.isEmpty || !keyExchange.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "@.,+-".contains($0)) }) {
-            throw UsageError(message: "--kex: '\(InventoryValueCheck.visible(keyExchange))' is not a list of key exchange algorithm names such as curve25519-sha256", commandPath: parsed.path)
+            throw UsageError(message: "--kex: '\(TerminalText.quoted(keyExchange))' is not a list of key exchange algorithm names such as curve25519-sha256", commandPath: parsed.path)
         }
         if let identityFile, !FileManager.default.isReadableFile(atPath: identityFile) {
             throw UsageError(message: "--identity: cannot read the key file \(identityFile)", commandPath: parsed.path)

@@ -84,7 +84,7 @@ public struct KeysDirectoryError: Error, Sendable, CustomStringConvertible, Inpu
     public let reason: String
 
     /// "cannot list keys files in /path: Permission denied".
-    public var description: String { "cannot list keys files in \(folder): \(reason)" }
+    public var description: String { TerminalText.escaped("cannot list keys files in \(folder): \(reason)") }
 }
 
 /// A keys file that was found and loaded.

@@ -16,9 +16,10 @@ public struct KeysFileProblem: Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
-    /// One line, e.g. `mainnet-keys-eu-west-1-v3.json: validators[3].attester.eth: expected 0x + 40 hex digits`.
+    /// One line, e.g. `mainnet-keys-eu-west-1-v3.json: validators[3].attester.eth: expected 0x + 40 hex digits`;
+    /// control and format characters of the file name or the JSON are shown as `\u{…}` (``TerminalText``).
     public var description: String {
-        jsonPath.isEmpty ? "\(file): \(message)" : "\(file): \(jsonPath): \(message)"
+        TerminalText.escaped(jsonPath.isEmpty ? "\(file): \(message)" : "\(file): \(jsonPath): \(message)")
     }
 }
 

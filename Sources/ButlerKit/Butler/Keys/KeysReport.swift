@@ -84,8 +84,13 @@ public struct KeysReport: Sendable, Codable {
     /// Whether anything needs the operator's attention.
     public var hasProblems: Bool { !problems.isEmpty }
 
-    /// The report for people, one line each.
+    /// The report for people, one line each; control and format characters of file and
+    /// folder names are shown as `\u{…}` (``TerminalText``).
     public func textLines() -> [String] {
+        rawTextLines().map(TerminalText.escaped)
+    }
+
+    private func rawTextLines() -> [String] {
         var lines: [String] = []
         if files.isEmpty {
             lines.append("no usable \(network) keys files in \(dataDirectory) (looked for \(network)-keys-{serverId}-v{N}.json)")

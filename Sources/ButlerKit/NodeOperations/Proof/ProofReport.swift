@@ -6,9 +6,13 @@ public enum ProofReport {
     /// The CSV columns, in order.
     public static let columns = ["name", "address", "eth_address", "status", "block_number", "proof", "collected_at", "error"]
 
+    /// The free-text columns whose cells are neutralised against spreadsheet formulas
+    /// (``CSVWriter``); the address, number, status and time columns are written as they are.
+    public static let textColumns: Set<String> = ["name", "proof", "error"]
+
     /// The results as CSV text.
     public static func csv(_ results: [ProofResult]) -> String {
-        var writer = CSVWriter(header: columns)
+        var writer = CSVWriter(header: columns, neutralizingFormulasIn: textColumns)
         for result in results {
             writer.append([
                 result.name, result.address, result.ethAddress, result.status.rawValue,

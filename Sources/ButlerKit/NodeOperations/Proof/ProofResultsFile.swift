@@ -20,6 +20,10 @@ public enum ProofResultsFile {
     /// The file name the original used.
     public static let defaultFileName = "proof_results.csv"
 
+    /// The free-text column whose cells are neutralised against spreadsheet formulas
+    /// (``CSVWriter``); the IP, address, block, status and time columns are written as they are.
+    public static let textColumns: Set<String> = ["proof"]
+
     /// The original's three statuses.
     public enum Status: String, Sendable, Codable, CaseIterable {
         /// A proof was collected.
@@ -62,7 +66,7 @@ public enum ProofResultsFile {
 
     /// The file's text: the header, then one row per result in the order given.
     public static func csv(_ results: [ProofResult]) -> String {
-        var writer = CSVWriter(header: header.split(separator: ",").map(String.init))
+        var writer = CSVWriter(header: header.split(separator: ",").map(String.init), neutralizingFormulasIn: textColumns)
         for result in results { writer.append(fields(result)) }
         return writer.text
     }

@@ -13,9 +13,13 @@ public enum SyncResultsFile {
     /// The file name the original used.
     public static let defaultFileName = "sync_results.csv"
 
+    /// The free-text columns whose cells are neutralised against spreadsheet formulas
+    /// (``CSVWriter``); the numeric, status and IP columns are written as they are.
+    public static let textColumns: Set<String> = ["hostname", "raw_output"]
+
     /// The file's text: the header, then one row per result in the order given.
     public static func csv(_ results: [SyncResult]) -> String {
-        var writer = CSVWriter(header: header.split(separator: ",").map(String.init))
+        var writer = CSVWriter(header: header.split(separator: ",").map(String.init), neutralizingFormulasIn: textColumns)
         for result in results {
             writer.append([
                 result.address, result.name, result.localBlock.map(String.init) ?? "N/A", result.remoteBlock.map(String.init) ?? "N/A",

@@ -31,11 +31,15 @@ public struct NetworkConnectionInfo: Sendable, Codable, Equatable {
 
     /// Reads `kubectl get services [-n NS] [-A]` output. A service counts when its name is
     /// one of the three or ends with `-` and one of them (a Helm release prefix); `source`
-    /// names the input in errors.
+    /// names the input in errors. Control characters, escape sequences and bidi controls in
+    /// the output and the image are kept as visible `\u{…}` (``TerminalText``), so the
+    /// message never carries them to the terminal it is shown on or pasted into.
     ///
     /// - Throws: ``ConnectionInfoError`` naming the line, or every missing service at once.
-    public static func parse(kubectlOutput text: String, source: String, aztecImage: String = "aztecprotocol/aztec:latest")
+    public static func parse(kubectlOutput rawText: String, source: String, aztecImage rawImage: String = "aztecprotocol/aztec:latest")
         throws(ConnectionInfoError) -> NetworkConnectionInfo {
+        let text = TerminalText.escaped(rawText, keepingLines: true)
+        let aztecImage = TerminalText.escaped(rawImage)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
         guard let headerIndex = lines.firstIndex(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
             throw ConnectionInfoError(source: source, line: nil, message: "the input is empty; expected the output of kubectl get services")
@@ -109,7 +113,7 @@ public struct ConnectionInfoError: Error, Sendable, Equatable, CustomStringConve
     public var message: String
 
     /// "source:line: message".
-    public var description: String { "\(source)\(line.map { ":\($0)" } ?? ""): \(message)" }
+    public var description: String { TerminalText.escaped("\(source)\(line.map { ":\($0)" } ?? ""): \(message)") }
 }
 
 extension ConnectionInfoError: InputError {}

@@ -24,7 +24,7 @@ public struct FleetSanityCheck: FleetJob {
                 reportFile: URL? = nil) throws(NodeSettingError) {
         _ = try SanitySettingCheck.logSince(settings.since)
         if let container = settings.container, container.isEmpty || container.hasPrefix("-") || container.contains(where: { $0.isWhitespace }) {
-            throw NodeSettingError(.container, "'\(InventoryValueCheck.visible(container))' is not a container name")
+            throw NodeSettingError(.container, "'\(TerminalText.quoted(container))' is not a container name")
         }
         self.settings = settings
         self.classifier = classifier
@@ -138,7 +138,7 @@ public enum SanitySettingCheck {
     public static func logSince(_ text: String) throws(NodeSettingError) -> String {
         let isDate = text.range(of: #"^\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)?)?$"#, options: .regularExpression) != nil
         guard isDate || (DurationText.parse(text) != nil && Int(text) == nil) else {
-            throw NodeSettingError(.logSince, "'\(InventoryValueCheck.visible(text))' is neither a duration (90m, 1h) nor a date (2026-01-05T12:00:00Z)")
+            throw NodeSettingError(.logSince, "'\(TerminalText.quoted(text))' is neither a duration (90m, 1h) nor a date (2026-01-05T12:00:00Z)")
         }
         return text
     }
@@ -146,7 +146,7 @@ public enum SanitySettingCheck {
     /// `text` as the time between two chain samples: a duration of at most an hour.
     public static func sampleWindow(_ text: String) throws(NodeSettingError) -> Duration {
         guard let window = DurationText.parse(text), window <= .seconds(3600) else {
-            throw NodeSettingError(.sampleWindow, "'\(InventoryValueCheck.visible(text))' is not a duration of at most an hour (120s, 2m, 0)")
+            throw NodeSettingError(.sampleWindow, "'\(TerminalText.quoted(text))' is not a duration of at most an hour (120s, 2m, 0)")
         }
         return window
     }
@@ -154,7 +154,7 @@ public enum SanitySettingCheck {
     /// `text` as a node role (any case).
     public static func role(_ text: String) throws(NodeSettingError) -> NodeRole {
         guard let role = NodeRole(rawValue: text.lowercased()) else {
-            throw NodeSettingError(.role, "'\(InventoryValueCheck.visible(text))' is not a role; expected validator, prover or bot")
+            throw NodeSettingError(.role, "'\(TerminalText.quoted(text))' is not a role; expected validator, prover or bot")
         }
         return role
     }

@@ -52,7 +52,7 @@ public struct LogSignalTable: Sendable, Equatable {
         if signal.id.isEmpty || signal.id.contains(where: { $0.isWhitespace || $0 == "," }) {
             return "id '\(signal.id)' must be a non-empty name without spaces or commas"
         }
-        if signal.text.utf8.count < 3 { return "text '\(signal.text)' of \(signal.id) is shorter than 3 bytes and would match noise" }
+        if signal.text.utf8.count < 3 { return "text '\(TerminalText.quoted(signal.text))' of \(signal.id) is shorter than 3 bytes and would match noise" }
         if signal.text.contains(where: \.isNewline) { return "text of \(signal.id) holds a line break; lines are matched one at a time" }
         return nil
     }
@@ -104,9 +104,12 @@ public struct LogSignalTable: Sendable, Equatable {
     }
 
     private static func signal(_ record: CSVRecord, names: [String], file: String) throws(LogSignalTableError) -> LogSignal {
+        // Every value but the matched text is shown to people: control characters, escape
+        // sequences and bidi controls become visible `\u{…}` (TerminalText).
         func field(_ name: String) -> (value: String, column: Int?) {
             guard let index = names.firstIndex(of: name) else { return ("", nil) }
-            return (record.fields[index].trimmingCharacters(in: .whitespaces), index < record.columns.count ? record.columns[index] : nil)
+            return (TerminalText.escaped(record.fields[index].trimmingCharacters(in: .whitespaces)),
+                    index < record.columns.count ? record.columns[index] : nil)
         }
         func fail(_ name: String, _ message: String) -> LogSignalTableError {
             LogSignalTableError(place: .init(file: file, line: record.line, column: field(name).column), message: message)
@@ -179,12 +182,13 @@ public struct LogSignalTableError: Error, Sendable, Equatable, CustomStringConve
     /// What is wrong, as a sentence.
     public var message: String
 
-    /// "file:line:column: message".
+    /// "file:line:column: message", on one line with control and format characters shown
+    /// as `\u{…}` (``TerminalText``).
     public var description: String {
         var location = place.file
         if let line = place.line { location += ":\(line)" }
         if let column = place.column { location += ":\(column)" }
-        return "\(location): \(message)"
+        return TerminalText.escaped("\(location): \(message)")
     }
 }
 
