@@ -136,3 +136,31 @@ import Testing
         #expect(CSVWriter(header: ["a", "b"]).text == "a,b\n")
     }
 }
+
+/// Issue 21: host names starting with `=`, `+`, `-`, `@` went unescaped into CSV files.
+@Suite(.tags(.unit)) struct CSVFormulaNeutralisationTests {
+    @Test func textColumnsGetAQuoteBeforeAFormulaAndNumbersStay() throws {
+        var writer = CSVWriter(header: ["name", "block", "output"], neutralizingFormulasIn: ["name", "output"])
+        writer.append(["=HYPERLINK(\"http://x\")", "-5", "+1"])
+        writer.append(["@SUM(A1)", "12", "-cmd"])
+        writer.append(["\tx", "0", "\rcarriage"])
+        writer.append(["plain", "-5", "ok"])
+        #expect(writer.text == """
+        name,block,output
+        "'=HYPERLINK(""http://x"")",-5,"'+1"
+        "'@SUM(A1)",12,"'-cmd"
+        "'\tx",0,"'\rcarriage"
+        plain,-5,ok
+
+        """)
+        let records = try CSVReader.parse(writer.text, file: "t.csv")
+        #expect(records.map(\.fields)[1] == ["'=HYPERLINK(\"http://x\")", "-5", "'+1"])
+        #expect(Int(records.map(\.fields)[4][1]) == -5)
+    }
+
+    @Test func withoutTheOptionCellsAreUnchanged() {
+        var writer = CSVWriter(header: ["a"])
+        writer.append(["=1+1"])
+        #expect(writer.text == "a\n=1+1\n")
+    }
+}

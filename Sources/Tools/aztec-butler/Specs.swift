@@ -30,7 +30,8 @@ let spec = CommandSpec(
                               OptionSpec("available-publishers", value: "FILE", help: "JSON object: server id → array of publisher addresses"),
                               OptionSpec("output", short: "o", value: "DIR", help: "Where to write the files; default: the data folder")]),
         CommandSpec(name: "config", summary: "Show the effective configuration and where each value came from (secrets as ***)",
-                    discussion: "Exit 2 when a value cannot work (bad URL, port, id, amount), naming the variable and where it came from.", options: [jsonOption]),
+                    discussion: "RPC URLs are shown with their credentials masked: user:password@, path API keys (/v2/KEY, /v3/KEY, token segments) and apikey, key or token query values; --show-secrets shows them. The metrics bearer token is always ***. Exit 2 when a value cannot work (bad URL, port, id, amount), naming the variable and where it came from.",
+                    options: [jsonOption, OptionSpec("show-secrets", help: "Show the RPC URLs whole, credentials included")]),
     ] + coinbaseCommandSpecs + providerCommandSpecs + serveCommandSpecs)
 let coinbaseCommandSpecs = [
     CommandSpec(name: "scrape-coinbases", summary: "Map the keys files' attesters to their coinbases from the StakingRegistry's StakedWithProvider events",

@@ -89,7 +89,7 @@ func run(_ parsed: ParsedCommand) async throws -> Int32 {
         let report = try KeysCheck(try request(parsed)).run()
         return try render([], report, report.textLines(), parsed, slashes: false, failed: report.hasProblems)
     case "config":
-        let report = try configuration(parsed).report
+        let report = try configuration(parsed).report(revealsCredentials: parsed.flag("show-secrets"))
         return try render([], report, report.lines, parsed, slashes: false, failed: false)
     case "get-queue-stats":
         let report = try await EntryQueueStatsQuery(configuration: try configuration(parsed), multicall3: try address(parsed, "multicall3", exactLength: false) ?? Multicall3.canonicalAddress).run()

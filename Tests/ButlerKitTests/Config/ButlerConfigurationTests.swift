@@ -1,4 +1,5 @@
 import ButlerKit
+import FleetKit
 import FleetTestSupport
 import Foundation
 import Testing
@@ -96,6 +97,40 @@ import Testing
         #expect(configuration.unusedFileVariables == ["SAFE_API_KEY"])
         let report = configuration.report.lines.joined(separator: "\n") + String(decoding: try JSONEncoder().encode(configuration.report), as: UTF8.self)
         #expect(!report.contains("s3cr3t") && report.contains("***"))
+    }
+
+    /// Issue 21: `config` printed RPC credentials (user info, path API keys, apikey query values).
+    @Test func configMasksRPCCredentialsUnlessAskedToShowThem() throws {
+        let alchemy = "https://eth-mainnet.g.alchemy.com/v2/AbCdEf1234567890XyZ"
+        let infura = "https://op:hunter2pass@mainnet.infura.io/v3/0123456789abcdef0123456789abcdef"
+        let quicknode = "https://yolo-bold-wind.quiknode.pro/9f8e7d6c5b4a39281706f5e4d3c2b1a0f9e8d7c6/?apikey=QK-k3y-secret&chain=1"
+        let file = "ETHEREUM_NODE_URL=\(alchemy)\nETHEREUM_ARCHIVE_NODE_URL=\(infura)\nAZTEC_NODE_URL=\(quicknode)\n"
+        let configuration = try load(file: file)
+        let secrets = ["AbCdEf1234567890XyZ", "hunter2pass", "op:", "0123456789abcdef0123456789abcdef", "9f8e7d6c5b4a39281706f5e4d3c2b1a0f9e8d7c6", "QK-k3y-secret"]
+        let masked = configuration.report
+        let text = masked.lines.joined(separator: "\n")
+        let json = String(decoding: try JSONEncoder().encode(masked), as: UTF8.self)
+        for secret in secrets {
+            #expect(!text.contains(secret) && !json.contains(secret), "\(secret) shown")
+        }
+        #expect(text.contains("https://eth-mainnet.g.alchemy.com/v2/***"))
+        #expect(text.contains("https://***@mainnet.infura.io/v3/***"))
+        #expect(text.contains("https://yolo-bold-wind.quiknode.pro/***/?apikey=***&chain=1"))
+        let shown = configuration.report(revealsCredentials: true)
+        let shownText = shown.lines.joined(separator: "\n")
+        let shownJSON = String(decoding: try JSONEncoder().encode(shown), as: UTF8.self)
+        for url in [alchemy, infura, quicknode] {
+            #expect(shownText.contains(url), "\(url) not shown")
+            #expect(shownJSON.contains(url.replacingOccurrences(of: "/", with: "\\/")) || shownJSON.contains(url))
+        }
+    }
+
+    @Test func urlCredentialMaskingKeepsWhatIsNotACredential() {
+        #expect(URLCredentials.maskingCredentials("http://localhost:8545") == "http://localhost:8545")
+        #expect(URLCredentials.maskingCredentials("http://l1.internal:8545/rpc?chain=1") == "http://l1.internal:8545/rpc?chain=1")
+        #expect(URLCredentials.maskingCredentials("https://rpc.ankr.com/eth/abcdef0123456789abcdef") == "https://rpc.ankr.com/eth/***")
+        #expect(URLCredentials.maskingCredentials("https://x.example/path?token=abc&key=k&x=1") == "https://x.example/path?token=***&key=***&x=1")
+        #expect(URLCredentials.maskingCredentials("not a url") == "***")
     }
 
     @Test func valuesThatCannotWorkAreRejectedNamingTheVariableAndSource() throws {

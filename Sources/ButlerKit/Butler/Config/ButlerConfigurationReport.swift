@@ -1,12 +1,21 @@
+import FleetKit
 import Foundation
 
 extension ButlerConfiguration {
     /// The effective configuration as a report (`config`): paths, then each variable with its
-    /// value (secrets as `***`) and where it came from.
-    public var report: ButlerConfigurationReport { ButlerConfigurationReport(self) }
+    /// value (secrets as `***`, URL credentials masked) and where it came from.
+    public var report: ButlerConfigurationReport { ButlerConfigurationReport(self, revealsCredentials: false) }
+
+    /// The report; with `revealsCredentials`, the RPC URLs are shown whole, user info, path
+    /// API keys and key or token query values included (the bearer token stays `***`).
+    public func report(revealsCredentials: Bool) -> ButlerConfigurationReport {
+        ButlerConfigurationReport(self, revealsCredentials: revealsCredentials)
+    }
 }
 
-/// What `config` shows: the effective configuration, secrets as `***`, unset values left out of the JSON.
+/// What `config` shows: the effective configuration, secrets as `***`, the credentials in
+/// RPC URLs (`user:password@`, `/v2/KEY`, `/v3/KEY`, `?apikey=`) masked unless revealing
+/// was asked, unset values left out of the JSON.
 public struct ButlerConfigurationReport: Sendable, Codable, Equatable {
     /// One variable's effective value and where it came from.
     public struct Setting: Sendable, Codable, Equatable {
@@ -46,9 +55,9 @@ public struct ButlerConfigurationReport: Sendable, Codable, Equatable {
             try container.encodeIfPresent(location, forKey: .location)
         }
 
-        init(_ value: ButlerSettingValue) {
+        init(_ value: ButlerSettingValue, revealsCredentials: Bool) {
             variable = value.setting.variable
-            self.value = value.isSet ? value.shownText : nil
+            self.value = value.isSet ? value.shownText(revealsCredentials: revealsCredentials) : nil
             source = value.source.kind
             location = switch value.source {
             case .file(let path, let line): "\(path):\(line)"
@@ -74,13 +83,13 @@ public struct ButlerConfigurationReport: Sendable, Codable, Equatable {
     /// Names in the file this version does not use.
     public let unusedFileVariables: [String]
 
-    init(_ configuration: ButlerConfiguration) {
+    init(_ configuration: ButlerConfiguration, revealsCredentials: Bool) {
         network = configuration.network
         configFile = configuration.configFile.path
         configFileFound = configuration.configFileFound
         dataDirectory = configuration.paths.dataDirectory.path
         dataDirectorySource = configuration.paths.dataDirectorySource.description
-        settings = configuration.values.map(Setting.init)
+        settings = configuration.values.map { Setting($0, revealsCredentials: revealsCredentials) }
         unusedFileVariables = configuration.unusedFileVariables
     }
 

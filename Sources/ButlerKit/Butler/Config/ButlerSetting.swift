@@ -1,3 +1,5 @@
+import FleetKit
+
 /// The variables of the original Butler's `{network}-base.env`, with their defaults.
 ///
 /// Each can be given directly for a run (on a command line, say; never the secret token), or
@@ -45,6 +47,10 @@ public enum ButlerSetting: String, CaseIterable, Sendable, Hashable, Codable {
 
     /// Whether the value is masked as `***` wherever it is shown.
     public var isSecret: Bool { self == .metricsBearerToken }
+
+    /// Whether the value is a URL, whose credentials (user info, path API keys, key and
+    /// token query values) are masked when it is shown.
+    public var isURL: Bool { self == .ethereumNodeURL || self == .ethereumArchiveNodeURL || self == .aztecNodeURL }
 
     /// One line of help for people and the docs.
     public var help: String {
@@ -120,9 +126,16 @@ public struct ButlerSettingValue: Sendable, Equatable {
     /// Whether some source gave a value.
     public var isSet: Bool { source != .unset }
 
-    /// The text for people: `***` for a secret that is set, "(not set)" when unset.
-    public var shownText: String {
+    /// The text for people: `***` for a secret that is set, "(not set)" when unset, a URL
+    /// with its credentials masked (``URLCredentials/maskingCredentials(_:)``).
+    public var shownText: String { shownText(revealsCredentials: false) }
+
+    /// The text for people; with `revealsCredentials`, a URL is shown whole (the secret
+    /// token stays `***`). Control and format characters are shown as `\u{…}`.
+    public func shownText(revealsCredentials: Bool) -> String {
         guard isSet else { return "(not set)" }
-        return setting.isSecret ? "***" : text ?? ""
+        if setting.isSecret { return "***" }
+        let value = text ?? ""
+        return TerminalText.escaped(setting.isURL && !revealsCredentials ? URLCredentials.maskingCredentials(value) : value)
     }
 }
