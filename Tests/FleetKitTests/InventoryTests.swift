@@ -185,7 +185,7 @@ func inventoryError(_ text: String, file: String = "servers.csv", schema: Invent
 
     @Test(arguments: ["256.0.0.1", "1.2.3", "1.2.3.4.5", "01.2.3.4", "-host", "bad host", "a;b", "$(id)", "`id`",
                       "a\"b", "host_name", "-1.2.3.4", "a..b", "-a.b", "a-.b", "::g", "1::2::3", "[::1]",
-                      "fe80::1%eth0", "ünïcode.com", String(repeating: "a", count: 64) + ".com"])
+                      "fe80::1%eth0", "ünïcode.com", String(repeating: "x", count: 64) + ".com"])
     func invalidAddresses(address: String) throws {
         let quoted = "\"" + address.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         let error = try #require(inventoryError("name,ip\nn1,\(quoted)\n"))
@@ -454,5 +454,20 @@ func inventoryError(_ text: String, file: String = "servers.csv", schema: Invent
         #expect(throws: InventoryError.self) { try InventoryLoader.parse(text, file: "s.csv", naming: .numbered(prefix: "node", start: 1)) }
         let rows = try InventoryLoader.parse(text, file: "s.csv", naming: .numbered(prefix: "node", start: 1), allowsRepeatedAddresses: true)
         #expect(rows.hosts.map(\.name) == ["node1", "node2"])
+    }
+}
+
+/// A label of 64 hex letters is too long for a host name and also shaped like a private key:
+/// it is refused without being echoed.
+@Suite(.tags(.unit)) struct HexShapedAddressTests {
+    @Test func aHexShapedAddressIsRefusedWithoutEchoingIt() throws {
+        let address = String(repeating: "a", count: 64) + ".com"
+        #expect(throws: InventoryError.self) { try InventoryLoader.parse("name,ip\nn1,\(address)\n", file: "s.csv") }
+        do {
+            _ = try InventoryLoader.parse("name,ip\nn1,\(address)\n", file: "s.csv")
+        } catch {
+            #expect(!error.description.contains(String(repeating: "a", count: 30)))
+            #expect(error.description.contains("shaped like a private key or mnemonic (not shown)"))
+        }
     }
 }
