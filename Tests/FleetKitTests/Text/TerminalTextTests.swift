@@ -59,4 +59,16 @@ import Testing
         let error = JSONRPCError(method: "eth_call", endpoint: "http://n", kind: .server(code: -32000, message: "bad\(Self.osc)\u{202E}\nforged", data: nil))
         #expect(error.description == "eth_call to http://n failed: the node answered with error -32000: bad\\u{1B}]0;pwned\\u{7}\\u{202E}\\u{A}forged.")
     }
+
+    @Test func fleetRunOutputKeepsLinesAndColourOnlyWhenAsked() {
+        let result = CommandResult(exitStatus: 0, standardOutput: "one\n\u{1B}[32mtwo\u{1B}[0m \(Self.osc)\n", standardError: "warn\u{202E}\n")
+        let step = StepReport(name: "command", outcome: .changed, message: nil, result: result, duration: 0.05)
+        let report = RunReport(playbook: "run", checkMode: false, hosts: [HostReport(host: "h\u{1B}[2J", address: "10.0.0.1", status: .succeeded, steps: [step])])
+        let plain = AdHocCommand.groupedOutput(report)
+        #expect(!plain.contains("\u{1B}") && !plain.contains("\u{202E}") && !plain.contains("\u{07}"), "\(plain)")
+        #expect(plain.contains("== h\\u{1B}[2J (10.0.0.1): "))
+        #expect(plain.hasSuffix("one\n\\u{1B}[32mtwo\\u{1B}[0m \\u{1B}]0;pwned\\u{7}\nwarn\\u{202E}\n"), "\(plain)")
+        let colored = AdHocCommand.groupedOutput(report, keepingColor: true)
+        #expect(colored.contains("one\n\u{1B}[32mtwo\u{1B}[0m \\u{1B}]0;pwned\\u{7}\n"), "\(colored)")
+    }
 }
