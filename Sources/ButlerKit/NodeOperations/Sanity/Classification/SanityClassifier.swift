@@ -124,12 +124,12 @@ extension SanityClassifier {
                 let event = signal.event ?? .catalogueMessage
                 // "peer discovery failures: Peer discovery failure: …" says it twice.
                 let title = event.title.lowercased().hasPrefix(signal.title.lowercased()) ? "" : "\(signal.title): "
-                add(event, criticality, "\(title)\(Plural.count(tally.count, "line")) with '\(signal.text)'\(Self.span(tally))",
+                add(event, criticality, "\(title)\(Plural.count(tally.count, "line")) with '\(TerminalText.quoted(signal.text))'\(Self.span(tally))",
                     signal.action.isEmpty ? nil : signal.action, signal.id, tally.example)
             }
             if let criticality = signal.whenMissing, tally.count == 0, logs.lines > 0 {
                 add(signal.event ?? .componentSilent, criticality,
-                    "\(signal.title): '\(signal.text)' not once in \(Plural.count(logs.lines, "line")) of a \(role.rawValue)'s log",
+                    "\(signal.title): '\(TerminalText.quoted(signal.text))' not once in \(Plural.count(logs.lines, "line")) of a \(role.rawValue)'s log",
                     signal.action.isEmpty ? nil : signal.action, signal.id, nil)
             }
         }
