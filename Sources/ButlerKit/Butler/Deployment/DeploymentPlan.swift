@@ -13,7 +13,7 @@ public struct DeploymentError: Error, Sendable, Equatable, CustomStringConvertib
     }
 
     /// One problem per line.
-    public var description: String { problems.joined(separator: "\n") }
+    public var description: String { CappedList.joined(problems) }
 }
 
 /// One keys file `prepare-deployment` will write.

@@ -2,14 +2,17 @@ import FleetKit
 import Foundation
 
 extension KeysFile {
+    /// The largest keys file read (16 MiB, tens of thousands of validators); a larger one is refused.
+    public static let maximumFileSize = 16 * BoundedFile.mebibyte
+
     /// Reads and checks the keys file at `url`; problems name the file by its last path component.
     public static func read(from url: URL) throws(KeysFileError) -> KeysFile {
         let name = url.lastPathComponent
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            data = try BoundedFile.read(url, limit: maximumFileSize)
         } catch {
-            throw KeysFileError(file: name, message: "cannot read \(url.path): \(Self.reason(error))")
+            throw KeysFileError(file: name, message: error.description)
         }
         return try decode(data, fileName: name)
     }
