@@ -18,7 +18,8 @@ extension KeysFile {
     }
 
     /// Parses and checks keys-file JSON; never traps. Throws every problem found, each with
-    /// its JSON path and what was expected; `fileName` names the file in them.
+    /// its JSON path and what was expected; `fileName` names the file in them. A key given
+    /// twice in one object is a problem: the original's `JSON.parse` silently keeps the last.
     public static func decode(_ data: Data, fileName: String) throws(KeysFileError) -> KeysFile {
         try decode(data, fileName: fileName, publisherOptional: false)
     }
@@ -34,6 +35,9 @@ extension KeysFile {
         }
         var reader = KeysFileReader(file: fileName)
         reader.publisherOptional = publisherOptional
+        for duplicate in JSONDuplicateKeys.find(in: data) {
+            reader.report(duplicate.path, "the key is given \(duplicate.count) times in one object; keep one (which one is read would be a silent choice)")
+        }
         let file = reader.keysFile(root)
         guard let file, reader.problems.isEmpty else {
             throw KeysFileError(file: fileName, problems: reader.problems)
