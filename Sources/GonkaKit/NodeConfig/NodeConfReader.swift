@@ -284,6 +284,9 @@ struct NodeConfReader {
             }
             return value
         }
+        if unreadable.contains(reference) && !Self.isSecret(name) {
+            throw fail(start, "\(name) refers to $\(reference), whose value could not be read (see its line)")
+        }
         if Self.isSecret(name) {
             throw fail(start, "\(name) holds a $ followed by a name that is set neither above in this file nor in the environment; put a password with $ in single quotes ('…')")
         }
