@@ -13,15 +13,27 @@ public enum JSONDuplicateKeys {
         public let count: Int
     }
 
-    /// Every key given more than once in its object, in the order of their second appearance.
+    /// Every key given more than once in its object, in the order of their second appearance
+    /// (at most ``maximumReported``).
     public static func find(in bytes: some Collection<UInt8>) -> [Duplicate] {
         var scanner = Scanner(bytes: Array(bytes))
         return scanner.run()
     }
 
+    /// The most duplicates reported; a file with more is plainly broken.
+    public static let maximumReported = 100
+
+    /// How a container was reached from its parent.
+    private enum Component {
+        case key(String)
+        case index(Int)
+    }
+
+    /// An open object or array. Frames keep only their own step from the parent, so deep
+    /// nesting costs memory in proportion to the depth, and a path is built only when reported.
     private enum Frame {
-        case object(path: String, keys: [String: Int], key: String?, expectingKey: Bool)
-        case array(path: String, index: Int)
+        case object(reachedBy: Component?, keys: [String: Int], key: String?, expectingKey: Bool)
+        case array(reachedBy: Component?, index: Int)
     }
 
     private struct Scanner {
@@ -32,14 +44,14 @@ public enum JSONDuplicateKeys {
         var reported: [String: Int] = [:]
 
         mutating func run() -> [Duplicate] {
-            while position < bytes.count {
+            while position < bytes.count, duplicates.count < JSONDuplicateKeys.maximumReported {
                 let byte = bytes[position]
                 switch byte {
                 case UInt8(ascii: "{"):
-                    stack.append(.object(path: childPath(), keys: [:], key: nil, expectingKey: true))
+                    stack.append(.object(reachedBy: childComponent(), keys: [:], key: nil, expectingKey: true))
                     position += 1
                 case UInt8(ascii: "["):
-                    stack.append(.array(path: childPath(), index: 0))
+                    stack.append(.array(reachedBy: childComponent(), index: 0))
                     position += 1
                 case UInt8(ascii: "}"), UInt8(ascii: "]"):
                     if !stack.isEmpty { stack.removeLast() }
@@ -57,36 +69,49 @@ public enum JSONDuplicateKeys {
             return duplicates
         }
 
-        /// The path of a value about to start at the current position.
-        func childPath() -> String {
+        /// How a value about to start at the current position is reached from its container.
+        func childComponent() -> Component? {
             switch stack.last {
-            case .none: return ""
-            case .object(let path, _, let key, _): return Self.join(path, key ?? "")
-            case .array(let path, let index): return "\(path)[\(index)]"
+            case .none: nil
+            case .object(_, _, let key, _): .key(key ?? "")
+            case .array(_, let index): .index(index)
             }
         }
 
-        static func join(_ path: String, _ key: String) -> String {
-            path.isEmpty ? key : path + "." + key
+        /// The path of `key` in the innermost open object, e.g. `validators[0].coinbase`.
+        func path(of key: String) -> String {
+            var path = ""
+            for frame in stack {
+                let step: Component? = switch frame {
+                case .object(let reachedBy, _, _, _): reachedBy
+                case .array(let reachedBy, _): reachedBy
+                }
+                switch step {
+                case .none: break
+                case .key(let name): path = path.isEmpty ? name : path + "." + name
+                case .index(let index): path += "[\(index)]"
+                }
+            }
+            return path.isEmpty ? key : path + "." + key
         }
 
         mutating func advanceAfterComma() {
             guard let top = stack.last else { return }
             switch top {
-            case .object(let path, let keys, _, _):
-                stack[stack.count - 1] = .object(path: path, keys: keys, key: nil, expectingKey: true)
-            case .array(let path, let index):
-                stack[stack.count - 1] = .array(path: path, index: index + 1)
+            case .object(let reachedBy, let keys, _, _):
+                stack[stack.count - 1] = .object(reachedBy: reachedBy, keys: keys, key: nil, expectingKey: true)
+            case .array(let reachedBy, let index):
+                stack[stack.count - 1] = .array(reachedBy: reachedBy, index: index + 1)
             }
         }
 
         mutating func noteString(_ text: String) {
-            guard case .object(let path, var keys, _, true) = stack.last else { return }
+            guard case .object(let reachedBy, var keys, _, true) = stack.last else { return }
             let count = (keys[text] ?? 0) + 1
             keys[text] = count
-            stack[stack.count - 1] = .object(path: path, keys: keys, key: text, expectingKey: false)
+            stack[stack.count - 1] = .object(reachedBy: reachedBy, keys: keys, key: text, expectingKey: false)
             guard count > 1 else { return }
-            let keyPath = Self.join(path, text)
+            let keyPath = path(of: text)
             if let index = reported[keyPath] {
                 duplicates[index] = Duplicate(path: keyPath, count: count)
             } else {

@@ -101,14 +101,15 @@ import Testing
         return #"{"network":"mainnet","stakingProviderId":"7","lastScrapedBlock":"1","mappings":[\#(mappings.joined(separator: ","))],"scrapedAt":"x","version":"1.0"}"#
     }
 
-    /// 10,000 mappings took 14.6 s with the quadratic check; the check is a set now.
-    @Test func tenThousandMappingsReadAndADuplicateIsStillFound() throws {
-        let attesters = Array(1...10_000)
-        let cache = try CoinbaseCache.decode(Data(Self.cacheJSON(attesters).utf8), file: "c.json")
-        #expect(cache.mappings.count == 10_000)
-        #expect(throws: CoinbaseCacheError(file: "c.json", message: "$.mappings[10000].attesterAddress: attester \(F.address(42)) is mapped twice")) {
+    /// 10,000 mappings took 14.6 s with the quadratic check; the check is a set now. The
+    /// test keeps to 2,000 mappings: decoding the JSON itself dominates in a debug build.
+    @Test func manyMappingsReadAndADuplicateIsStillFound() throws {
+        let attesters = Array(1...2_000)
+        #expect(throws: CoinbaseCacheError(file: "c.json", message: "$.mappings[2000].attesterAddress: attester \(F.address(42)) is mapped twice")) {
             try CoinbaseCache.decode(Data(Self.cacheJSON(attesters + [42]).utf8), file: "c.json")
         }
+        let cache = try CoinbaseCache.decode(Data(Self.cacheJSON(Array(1...3)).utf8), file: "c.json")
+        #expect(cache.mappings.map(\.attesterAddress.text) == [F.address(1), F.address(2), F.address(3)])
     }
 
     @Test func aLongProblemListIsCapped() {

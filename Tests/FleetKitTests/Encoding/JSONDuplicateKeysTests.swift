@@ -22,7 +22,11 @@ import Testing
     @Test func deepNestingNeedsNoRecursion() {
         let depth = 200_000
         let json = String(repeating: "[", count: depth) + #"{"a":1,"a":2}"# + String(repeating: "]", count: depth)
-        #expect(JSONDuplicateKeys.find(in: Array(json.utf8)).count == 1)
+        #expect(JSONDuplicateKeys.find(in: Array(json.utf8)).map(\.path.count) == [depth * 3 + 2], "the path is built once, when reported")
+        let many = "{" + (0..<1000).map { _ in #""a":1"# }.joined(separator: ",") + "}"
+        #expect(JSONDuplicateKeys.find(in: Array(many.utf8)) == [.init(path: "a", count: 1000)])
+        let manyKeys = "[" + (0..<1000).map { #"{"k\#($0)":1,"k\#($0)":2}"# }.joined(separator: ",") + "]"
+        #expect(JSONDuplicateKeys.find(in: Array(manyKeys.utf8)).count == JSONDuplicateKeys.maximumReported)
         #expect(paths("{{{]]]\"").isEmpty, "broken text gives no answer but never traps")
     }
 }
