@@ -10,11 +10,40 @@ import Darwin
 /// The bytes go to a temporary file in the same folder, are flushed to disk, and the
 /// temporary file is renamed over the target; the folder is flushed afterwards so the
 /// rename itself survives a crash.
+///
+/// A target that is a symbolic link is written through: the file it points to is replaced and
+/// the link stays. Temporary files are named `.<name>.tmp-<random>`; those of earlier runs that
+/// were killed before their rename (older than ``staleTemporaryFileAge``) are removed from the
+/// folder written to.
 public enum AtomicFile {
+    /// How old a temporary file of this naming must be before a later write removes it as left
+    /// behind by a killed run: 10 minutes, far longer than any write takes.
+    public static let staleTemporaryFileAge: TimeInterval = 600
+
     /// Writes `data` to `url` atomically: a temp file in the same folder created with `mode` (open O_CREAT|O_EXCL with the mode, then fchmod to defeat umask), all bytes written, fsync, rename over the target, fsync of the folder. On any failure the temp file is removed and the old file is untouched.
     public static func write(_ data: Data, to url: URL, mode: UInt16 = 0o644) throws(AtomicFileError) {
-        let target = url.path
-        let folder = url.deletingLastPathComponent().path
+        let prepared = try prepare(data, for: url, mode: mode)
+        if rename(prepared.temporaryPath, prepared.target) != 0 {
+            let code = errno
+            _ = unlink(prepared.temporaryPath)
+            throw AtomicFileError(path: prepared.target, operation: "rename failed", code: code)
+        }
+        syncDirectory(prepared.folder)
+    }
+
+    /// A temporary file written, flushed and closed, ready to be renamed over its target.
+    struct PreparedFile {
+        let target: String
+        let folder: String
+        let temporaryPath: String
+    }
+
+    /// Writes `data` to a new temporary file beside the target of `url` (symbolic links
+    /// followed), flushed and closed; on failure nothing is left behind.
+    static func prepare(_ data: Data, for url: URL, mode: UInt16) throws(AtomicFileError) -> PreparedFile {
+        let target = try resolvedTarget(url.path)
+        let folder = (target as NSString).deletingLastPathComponent
+        removeStaleTemporaryFiles(in: folder)
         let tempPath = try openTemporaryFile(target: target, folder: folder, mode: mode)
         let fd = tempPath.descriptor
         var closed = false
@@ -30,20 +59,69 @@ public enum AtomicFile {
             if close(fd) != 0 {
                 throw AtomicFileError(path: target, operation: "close failed", code: errno)
             }
-            if rename(tempPath.path, target) != 0 {
-                throw AtomicFileError(path: target, operation: "rename failed", code: errno)
-            }
         } catch {
             if !closed { _ = close(fd) }
             _ = unlink(tempPath.path)
             throw error
         }
-        syncDirectory(folder)
+        return PreparedFile(target: target, folder: folder, temporaryPath: tempPath.path)
+    }
+
+    /// `path`, or for a symbolic link the file it finally points to.
+    private static func resolvedTarget(_ path: String) throws(AtomicFileError) -> String {
+        var info = stat()
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK else { return path }
+        guard let resolved = realpath(path, nil) else {
+            throw AtomicFileError(path: path, operation: "it is a symbolic link to a missing file", code: ENOENT)
+        }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// Removes `.<name>.tmp-<random>` files in `folder` older than ``staleTemporaryFileAge``:
+    /// what a write killed between creating and renaming its temporary file left. Best effort.
+    static func removeStaleTemporaryFiles(in folder: String) {
+        let directory = folder.isEmpty ? "." : folder
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        let now = Date().timeIntervalSince1970
+        for entry in entries where isTemporaryFileName(entry) {
+            let path = directory + "/" + entry
+            var info = stat()
+            guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+            #if canImport(Darwin)
+            let modified = Double(info.st_mtimespec.tv_sec)
+            #else
+            let modified = Double(info.st_mtim.tv_sec)
+            #endif
+            if now - modified > staleTemporaryFileAge { _ = unlink(path) }
+        }
+    }
+
+    /// Whether `name` is one of this type's temporary file names: `.<name>.tmp-<base-36 digits>`.
+    static func isTemporaryFileName(_ name: String) -> Bool {
+        guard name.hasPrefix("."), let marker = name.range(of: ".tmp-", options: .backwards),
+              marker.lowerBound > name.index(after: name.startIndex) else { return false }
+        let suffix = name[marker.upperBound...]
+        return !suffix.isEmpty && suffix.count <= 13 && suffix.allSatisfy { ("0"..."9").contains($0) || ("a"..."z").contains($0) }
     }
 
     /// Same for a UTF-8 string.
     public static func write(_ text: String, to url: URL, mode: UInt16 = 0o644) throws(AtomicFileError) {
         try write(Data(text.utf8), to: url, mode: mode)
+    }
+
+    /// Creates the folder (and parents) if missing, with mode 0700, and tightens an existing
+    /// folder to 0700: for folders that hold secrets.
+    public static func createPrivateDirectory(_ url: URL) throws(AtomicFileError) {
+        try createDirectory(url, mode: 0o700)
+        let path = url.standardizedFileURL.path
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw AtomicFileError(path: path, operation: "stat failed", code: errno, verb: "create directory")
+        }
+        if (info.st_mode & 0o777) != 0o700, chmod(path, 0o700) != 0 {
+            throw AtomicFileError(path: path, operation: "cannot tighten it to 0700", code: errno, verb: "create directory")
+        }
     }
 
     /// Creates the folder (and parents) if missing, with `mode`.
@@ -114,7 +192,7 @@ public enum AtomicFile {
     }
 
     /// Flushes the folder entry so a completed rename survives a crash; best effort.
-    private static func syncDirectory(_ folder: String) {
+    static func syncDirectory(_ folder: String) {
         let fd = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { return }
         _ = fsync(fd)

@@ -1,7 +1,7 @@
 /// A problem with an inventory file or a host pattern, with where it is and what was expected.
 ///
 /// A file with several bad rows gives one error carrying the first problem and the rest
-/// in ``others``; ``description`` lists them all, one per line.
+/// in ``others``; ``description`` lists them one per line, the first 50 then a count of the rest.
 public struct InventoryError: Error, Sendable, CustomStringConvertible {
     /// The inventory file, or the pattern being read.
     public let file: String
@@ -50,8 +50,8 @@ public struct InventoryError: Error, Sendable, CustomStringConvertible {
         return TerminalText.escaped("\(place): \(message)")
     }
 
-    /// Every problem, one per line.
+    /// Every problem, one per line; past ``CappedList/defaultLimit`` lines, one "… and N more" line.
     public var description: String {
-        all.map(\.location).joined(separator: "\n")
+        CappedList.joined(all.map(\.location))
     }
 }

@@ -19,6 +19,9 @@ import Darwin
 /// trimmed; an empty cell means "not given". Every problem of every row is reported at
 /// once, each with the file, line and column; no message ever contains a secret value.
 public enum InventoryLoader {
+    /// The largest inventory file read (32 MiB, some 300,000 hosts); a larger one is refused with an error naming it.
+    public static let maximumFileSize = 32 * BoundedFile.mebibyte
+
     /// Reads and parses the file at `url`; an unreadable file is an error naming the path.
     ///
     /// - Parameters:
@@ -32,29 +35,15 @@ public enum InventoryLoader {
     public static func load(contentsOf url: URL, named name: String? = nil, schema: InventorySchema = .sshOnly, skipInvalidRows: Bool = false,
                             naming: HostNaming = .address, allowsRepeatedAddresses: Bool = false) throws(InventoryError) -> Inventory {
         let file = name ?? (url.isFileURL ? url.relativePath : url.absoluteString)
-        let data: Data
+        let text: String
         do {
-            data = try Data(contentsOf: url)
+            text = try BoundedFile.readText(url, limit: maximumFileSize)
         } catch {
-            throw InventoryError(file: file, message: "cannot read the inventory file: \(readFailureReason(error))")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw InventoryError(file: file, message: "the inventory file is not valid UTF-8 text")
+            if error.reason == .notUTF8 { throw InventoryError(file: file, message: "the inventory file is not valid UTF-8 text") }
+            throw InventoryError(file: file, message: "cannot read the inventory file: \(error.reasonText)")
         }
         return try parse(text, file: file, schema: schema, skipInvalidRows: skipInvalidRows, naming: naming,
                          allowsRepeatedAddresses: allowsRepeatedAddresses)
-    }
-
-    /// The system's reason a file could not be read, such as "No such file or directory".
-    private static func readFailureReason(_ error: any Error) -> String {
-        let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        if nsError.domain == NSCocoaErrorDomain, nsError.code == CocoaError.fileReadNoSuchFile.rawValue {
-            return String(cString: strerror(ENOENT))
-        }
-        return nsError.localizedDescription
     }
 
     /// Parses inventory CSV `text`; `file` names the source in errors.

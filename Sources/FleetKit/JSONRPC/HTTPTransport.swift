@@ -36,22 +36,31 @@ public protocol HTTPTransport: Sendable {
     func get(_ url: URL, timeout: Duration) async throws -> HTTPResponse
 }
 
-/// An ``HTTPTransport`` over `URLSession`.
+/// An ``HTTPTransport`` over `URLSession`, reading at most `maximumBodySize` bytes of any
+/// answer: a larger one is cancelled as it arrives and reported as ``HTTPBodyTooLargeError``.
 public struct URLSessionHTTPTransport: HTTPTransport {
+    /// The default limit on one answer's body: 32 MiB, far above any JSON-RPC answer the kits ask for.
+    public static let defaultMaximumBodySize = 32 * BoundedFile.mebibyte
+
     private let session: URLSession
+    private let delegate: BodyLimitingDelegate
 
     /// Creates a transport over an ``URLSessionConfiguration/uncached`` session, up to 16
-    /// connections per host.
-    public init() {
+    /// connections per host, reading at most `maximumBodySize` bytes of an answer.
+    public init(maximumBodySize: Int = defaultMaximumBodySize) {
         let configuration = URLSessionConfiguration.uncached
         configuration.httpMaximumConnectionsPerHost = 16
-        session = URLSession(configuration: configuration)
+        self.init(configuration: configuration, maximumBodySize: maximumBodySize)
     }
 
-    /// Creates a transport over a session you configured.
-    public init(session: URLSession) {
-        self.session = session
+    /// Creates a transport over a session with a configuration you made.
+    public init(configuration: URLSessionConfiguration, maximumBodySize: Int = defaultMaximumBodySize) {
+        delegate = BodyLimitingDelegate(limit: max(0, maximumBodySize))
+        session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
     }
+
+    /// The most bytes read of one answer's body.
+    public var maximumBodySize: Int { delegate.limit }
 
     /// Posts the body with `Content-Type: application/json`.
     public func post(_ body: Data, to url: URL, timeout: Duration) async throws -> HTTPResponse {
@@ -77,20 +86,8 @@ public struct URLSessionHTTPTransport: HTTPTransport {
         let box = DataTaskBox()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
-                let task = session.dataTask(with: request) { data, response, error in
-                    box.finish()
-                    if let error {
-                        continuation.resume(throwing: error)
-                        return
-                    }
-                    guard let http = response as? HTTPURLResponse else {
-                        continuation.resume(throwing: URLError(.badServerResponse))
-                        return
-                    }
-                    let retryAfter = (http.value(forHTTPHeaderField: "Retry-After")).flatMap(Double.init)
-                    continuation.resume(
-                        returning: HTTPResponse(status: http.statusCode, body: data ?? Data(), retryAfterSeconds: retryAfter))
-                }
+                let task = session.dataTask(with: request)
+                delegate.register(task, continuation: continuation, finished: { box.finish() })
                 box.start(task)
             }
         } onCancel: {

@@ -10,28 +10,38 @@ import FoundationNetworking
 /// The body travels on curl's standard input, never in the command line; the URL is quoted
 /// with ``ShellQuote``. curl's timeout (exit 28) is reported as `URLError(.timedOut)`, so the
 /// JSON-RPC client treats it as it treats any timeout.
+///
+/// At most `maximumBodySize` bytes of an answer are read (curl's `--max-filesize` stops the
+/// transfer on the host, and no more output than that is kept here); a larger answer is
+/// reported as ``HTTPBodyTooLargeError``.
 public struct RemoteCurlHTTPTransport: HTTPTransport {
     /// How commands reach the host.
     public var transport: any Transport
     /// The host whose curl sends the requests.
     public var host: RemoteHost
+    /// The most bytes read of one answer's body.
+    public var maximumBodySize: Int
 
-    /// Creates a transport that posts from `host`.
-    public init(transport: any Transport, host: RemoteHost) {
+    /// Creates a transport that posts from `host`, reading at most `maximumBodySize` bytes of an answer.
+    public init(transport: any Transport, host: RemoteHost, maximumBodySize: Int = URLSessionHTTPTransport.defaultMaximumBodySize) {
         self.transport = transport
         self.host = host
+        self.maximumBodySize = max(0, maximumBodySize)
     }
 
     /// The command run on the host for a POST: the body on standard input, the status code on the last line.
-    public static func script(url: URL, timeout: Duration) -> String {
-        "curl -sS -m \(curlSeconds(timeout)) -X POST -H 'Content-Type: application/json' -H 'Accept: application/json' "
+    public static func script(url: URL, timeout: Duration, maximumBodySize: Int = URLSessionHTTPTransport.defaultMaximumBodySize) -> String {
+        "curl -sS -m \(curlSeconds(timeout)) --max-filesize \(maximumBodySize) -X POST -H 'Content-Type: application/json' -H 'Accept: application/json' "
             + "--data-binary @- -w '\\n%{http_code}' -- \(ShellQuote.quote(url.absoluteString))"
     }
 
     /// The command run on the host for a GET: the status code on the last line.
-    public static func getScript(url: URL, timeout: Duration) -> String {
-        "curl -sS -m \(curlSeconds(timeout)) -H 'Accept: application/json' -w '\\n%{http_code}' -- \(ShellQuote.quote(url.absoluteString))"
+    public static func getScript(url: URL, timeout: Duration, maximumBodySize: Int = URLSessionHTTPTransport.defaultMaximumBodySize) -> String {
+        "curl -sS -m \(curlSeconds(timeout)) --max-filesize \(maximumBodySize) -H 'Accept: application/json' -w '\\n%{http_code}' -- \(ShellQuote.quote(url.absoluteString))"
     }
+
+    /// Output kept of curl: the body limit, plus room for the status line.
+    private var outputLimit: Int { maximumBodySize + 16 }
 
     /// curl's `-m`: whole seconds, at least one.
     private static func curlSeconds(_ timeout: Duration) -> Int { max(1, Int(timeout.seconds.rounded(.up))) }
@@ -42,18 +52,25 @@ public struct RemoteCurlHTTPTransport: HTTPTransport {
     ///   when curl or the command ran out of time, ``RemoteCurlError`` when curl failed
     ///   otherwise (connection refused: exit 7) or printed no status code.
     public func post(_ body: Data, to url: URL, timeout: Duration) async throws -> HTTPResponse {
-        try await send(RemoteCommand(Self.script(url: url, timeout: timeout), standardInput: body, timeout: timeout + .seconds(5)),
+        try await send(RemoteCommand(Self.script(url: url, timeout: timeout, maximumBodySize: maximumBodySize), standardInput: body,
+                                     timeout: timeout + .seconds(5), outputLimit: outputLimit),
                        method: "POST", url: url)
     }
 
     /// GETs `url` from the host; throws as ``post(_:to:timeout:)`` does.
     public func get(_ url: URL, timeout: Duration) async throws -> HTTPResponse {
-        try await send(RemoteCommand(Self.getScript(url: url, timeout: timeout), timeout: timeout + .seconds(5)), method: "GET", url: url)
+        try await send(RemoteCommand(Self.getScript(url: url, timeout: timeout, maximumBodySize: maximumBodySize), timeout: timeout + .seconds(5),
+                                     outputLimit: outputLimit),
+                       method: "GET", url: url)
     }
 
     private func send(_ command: RemoteCommand, method: String, url: URL) async throws -> HTTPResponse {
         let result = try await transport.run(command, on: host)
         if result.timedOut || result.exitStatus == 28 { throw URLError(.timedOut) }
+        // curl exit 63: the answer passed --max-filesize; a truncated output: it passed the limit here.
+        if result.exitStatus == 63 || result.truncated || result.standardOutput.utf8.count > outputLimit {
+            throw HTTPBodyTooLargeError(limit: maximumBodySize)
+        }
         guard result.exitStatus == 0 else {
             throw RemoteCurlError(host: host.name, method: method, url: url.absoluteString, curlExit: result.exitStatus, detail: result.tail(lines: 2))
         }

@@ -1,3 +1,5 @@
+import FleetKit
+
 /// A bad spot found while reading one statement; reading resumes on the next line.
 struct NodeConfReadFailure: Error {
     let line: Int
@@ -7,6 +9,12 @@ struct NodeConfReadFailure: Error {
 /// Reads a node file statement by statement over Unicode scalars (so CR LF is never one
 /// character), collecting assignments and every problem.
 struct NodeConfReader {
+    /// The longest value, after `$NAME` references are expanded (64 KiB; real values are short).
+    static let maximumValueBytes = 64 * 1024
+    /// The most bytes all `$NAME` expansions of one file may add together (1 MiB), so a file of
+    /// nested references ("billion laughs") cannot grow without bound.
+    static let maximumExpandedBytes = 1024 * 1024
+
     let scalars: [Unicode.Scalar]
     let path: String
     let environment: [String: String]
@@ -21,6 +29,8 @@ struct NodeConfReader {
     var statementName: String?
     /// Values assigned so far, for `$NAME` references.
     var assigned: [String: String] = [:]
+    /// Bytes added by `$NAME` expansions so far in this file.
+    var expandedBytes = 0
 
     init(text: String, path: String, environment: [String: String]) {
         var scalars = Array(text.replacingOccurrences(of: "\r\n", with: "\n").unicodeScalars)
@@ -101,6 +111,12 @@ struct NodeConfReader {
             throw fail(start, "\(name)=(…) is a bash array; node files hold one value per name")
         }
         let value = try readWord(name: name)
+        if value.utf8.count > Self.maximumValueBytes {
+            throw fail(start, "the value of \(name) is longer than \(BoundedFile.sizeText(Self.maximumValueBytes)) (after $NAME references are expanded); node files hold short values")
+        }
+        if value.unicodeScalars.contains("\0") {
+            throw fail(start, "the value of \(name) holds a NUL character, which bash drops when it reads the file; remove it")
+        }
         try endOfStatement(after: name, start: start)
         assignments.append(NodeConfAssignment(name: name, value: value, line: start))
         assigned[name] = value
@@ -228,7 +244,7 @@ struct NodeConfReader {
             }
             let reference = readName()
             guard current == "}" else {
-                throw fail(start, "${\(reference)…} with an operator in the value of \(name) is not supported; only $NAME and ${NAME} are read")
+                throw fail(start, "\(shown("${\(reference)…}", in: name)) with an operator in the value of \(name) is not supported; only $NAME and ${NAME} are read")
             }
             advance()
             return try resolve(reference, at: start, in: name)
@@ -239,7 +255,7 @@ struct NodeConfReader {
                 return try resolve(readName(), at: start, in: name)
             }
             if Self.isDigit(scalar) || "@*#?$!-".unicodeScalars.contains(scalar) {
-                throw fail(start, "the special parameter $\(Character(scalar)) in the value of \(name) has no meaning in a node file, which is read, never run")
+                throw fail(start, "the special parameter \(shown("$\(Character(scalar))", in: name)) in the value of \(name) has no meaning in a node file, which is read, never run")
             }
             return "$"
         }
@@ -261,8 +277,31 @@ struct NodeConfReader {
 
     mutating func resolve(_ reference: String, at start: Int, in name: String) throws(NodeConfReadFailure) -> String {
         referenced.insert(reference)
-        if let value = assigned[reference] ?? environment[reference] { return value }
+        if let value = assigned[reference] ?? environment[reference] {
+            expandedBytes += value.utf8.count
+            if expandedBytes > Self.maximumExpandedBytes {
+                throw fail(start, "$NAME references in this file expand to more than \(BoundedFile.sizeText(Self.maximumExpandedBytes)) in all (here in the value of \(name)); write the values themselves")
+            }
+            return value
+        }
+        if unreadable.contains(reference) && !Self.isSecret(name) {
+            throw fail(start, "\(name) refers to $\(reference), whose value could not be read (see its line)")
+        }
+        if Self.isSecret(name) {
+            throw fail(start, "\(name) holds a $ followed by a name that is set neither above in this file nor in the environment; put a password with $ in single quotes ('…')")
+        }
         throw fail(start, "\(name) refers to $\(reference), which is set neither above in this file nor in the environment (the original stops with 'unbound variable')")
+    }
+
+    /// `text` when it may be quoted in a message about `name`, else a neutral phrase: text read
+    /// from a secret's value never reaches a message.
+    func shown(_ text: String, in name: String) -> String {
+        Self.isSecret(name) ? "a $ form" : text
+    }
+
+    /// Whether `name` is a setting whose value is secret, such as KEYRING_PASSWORD.
+    static func isSecret(_ name: String) -> Bool {
+        NodeConfSetting(rawValue: name)?.isSecret ?? false
     }
 
     func commandSubstitution(name: String) -> NodeConfReadFailure {

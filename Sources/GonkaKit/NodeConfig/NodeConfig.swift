@@ -55,18 +55,22 @@ public struct NodeConfig: Sendable {
     /// The folder on the server holding config.env, node-config.json and the compose files.
     public var deployDirectory: String { gonkaPath + "/deploy/join" }
 
+    /// The largest node file read (1 MiB; real ones hold a few hundred bytes).
+    public static let maximumFileSize = BoundedFile.mebibyte
+
     /// Reads and checks the node file at `url`; `path` is how it is named in messages (default: the URL's path).
     public static func load(contentsOf url: URL, path: String? = nil, environment: [String: String]) throws(NodeConfigError) -> NodeConfig {
         let shown = path ?? url.path
-        let data: Data
+        let text: String
         do {
-            data = try Data(contentsOf: url)
+            text = try BoundedFile.readText(url, limit: maximumFileSize)
         } catch {
-            let reason = FileManager.default.fileExists(atPath: url.path) ? "cannot be read" : "does not exist"
-            throw NodeConfigError(file: shown, problems: [NodeConfigProblem(file: shown, location: .file, setting: nil, message: "the node file \(reason)")])
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw NodeConfigError(file: shown, problems: [NodeConfigProblem(file: shown, location: .file, setting: nil, message: "the node file is not UTF-8 text")])
+            let message = switch error.reason {
+            case .system(ENOENT): "the node file does not exist"
+            case .notUTF8: "the node file is not UTF-8 text"
+            default: "the node file cannot be read: \(error.reasonText)"
+            }
+            throw NodeConfigError(file: shown, problems: [NodeConfigProblem(file: shown, location: .file, setting: nil, message: message)])
         }
         return try parse(text, file: shown, environment: environment)
     }

@@ -68,7 +68,7 @@ public struct NodeConfigError: Error, Sendable, Equatable, InputError {
         if problems.count == 1, let only = problems.first {
             text = only.description
         } else {
-            text = "\(problems.count) problems in \(file):\n" + problems.map { "  \($0.description)" }.joined(separator: "\n")
+            text = "\(problems.count) problems in \(file):\n" + CappedList.joined(problems.map(\.description), prefix: "  ")
         }
         for note in notes { text += "\n  note: \(note.description)" }
         return text

@@ -41,17 +41,21 @@ public enum NodeFiles {
         ]
     }
 
-    /// Writes the files for `config` into `folder` atomically (created with mode 0700 when
-    /// missing, since it will hold keys), each with its mode; returns what was written.
-    public static func write(_ config: NodeConfig, to folder: URL) throws(AtomicFileError) -> [WrittenNodeFile] {
-        try AtomicFile.createDirectory(folder, mode: 0o700)
-        var written: [WrittenNodeFile] = []
-        for file in render(config) {
-            let url = folder.appendingPathComponent(file.name)
-            let data = Data(file.contents.utf8)
-            try AtomicFile.write(data, to: url, mode: file.mode)
-            written.append(WrittenNodeFile(url: url, mode: file.mode, size: data.count))
+    /// Writes the files for `config` into `folder` all or nothing (every file written to a
+    /// temporary file first, then all renamed), each with its mode; the folder is created with
+    /// mode 0700, or tightened to 0700 when it exists, since it holds the keyring password.
+    /// Returns what was written.
+    /// - Throws: ``AtomicFileGroupError`` naming the failure and the files already replaced.
+    public static func write(_ config: NodeConfig, to folder: URL) throws(AtomicFileGroupError) -> [WrittenNodeFile] {
+        do {
+            try AtomicFile.createPrivateDirectory(folder)
+        } catch {
+            throw AtomicFileGroupError(failure: error, replaced: [])
         }
-        return written
+        let contents = render(config).map { file in
+            AtomicFileContent(url: folder.appendingPathComponent(file.name), data: Data(file.contents.utf8), mode: file.mode)
+        }
+        try AtomicFile.writeGroup(contents)
+        return contents.map { WrittenNodeFile(url: $0.url, mode: $0.mode, size: $0.data.count) }
     }
 }

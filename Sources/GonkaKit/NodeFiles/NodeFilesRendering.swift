@@ -29,7 +29,7 @@ public struct NodeFilesRendering: Sendable {
     /// Reads the node file and writes the files.
     ///
     /// - Throws: ``NodeConfigError`` for a node file with problems (nothing is written then),
-    ///   ``AtomicFileError`` when a file cannot be written.
+    ///   ``AtomicFileGroupError`` when the files cannot be written (saying which were replaced).
     public func run() throws -> NodeFilesReport {
         let config = try NodeConfig.load(contentsOf: nodeFile, path: nodeFileName, environment: environment)
         let folder = outputFolder ?? NodeFiles.defaultFolder(nodeFile: nodeFile, keyName: config.keyName)

@@ -88,10 +88,10 @@ public struct AttesterStateBook: Sendable, Equatable {
     public static func read(from url: URL) throws(AttesterStateFileError) -> AttesterStateBook {
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            data = try BoundedFile.read(url, limit: CoinbaseCache.maximumFileSize)
         } catch {
-            if !FileManager.default.fileExists(atPath: url.path) { return AttesterStateBook() }
-            throw AttesterStateFileError(file: url.path, message: "cannot be read: \(KeysFile.reason(error))")
+            if error.isMissing { return AttesterStateBook() }
+            throw AttesterStateFileError(file: url.path, message: "cannot be read: \(error.reasonText)")
         }
         guard let json = try? JSONDecoder().decode(JSONValue.self, from: data), let entries = json.objectValue else {
             throw AttesterStateFileError(file: url.path, message: "is not a JSON object keyed by attester address")

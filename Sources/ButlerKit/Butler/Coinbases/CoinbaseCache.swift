@@ -88,15 +88,18 @@ public struct CoinbaseCache: Sendable, Equatable {
 
     // MARK: Reading
 
+    /// The largest cache file read (64 MiB, some 400,000 mappings); a larger one is refused.
+    public static let maximumFileSize = 64 * BoundedFile.mebibyte
+
     /// Reads the cache at `url`; `nil` when there is no file there.
     /// - Throws: ``CoinbaseCacheError`` naming the file and the field when it cannot be read or checked.
     public static func read(from url: URL) throws(CoinbaseCacheError) -> CoinbaseCache? {
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            data = try BoundedFile.read(url, limit: maximumFileSize)
         } catch {
-            if !FileManager.default.fileExists(atPath: url.path) { return nil }
-            throw CoinbaseCacheError(file: url.path, message: "cannot read it: \(KeysFile.reason(error))")
+            if error.isMissing { return nil }
+            throw CoinbaseCacheError(file: url.path, message: "cannot read it: \(error.reasonText)")
         }
         return try decode(data, file: url.path)
     }
@@ -125,6 +128,8 @@ public struct CoinbaseCache: Sendable, Equatable {
         guard version == "1.0" else { throw fail("$.version", "version \(version) is not known; expected \"1.0\"") }
         guard let entries = root["mappings"]?.arrayValue else { throw fail("$.mappings", "expected an array") }
         var mappings: [CoinbaseMapping] = []
+        mappings.reserveCapacity(entries.count)
+        var seenAttesters = Set<KeysFileAddress>(minimumCapacity: entries.count)
         for (index, entry) in entries.enumerated() {
             let path = "$.mappings[\(index)]"
             guard let attester = entry["attesterAddress"]?.stringValue.flatMap(KeysFileAddress.init) else {
@@ -140,7 +145,7 @@ public struct CoinbaseCache: Sendable, Equatable {
             guard let time = entry["timestamp"].flatMap(Self.integerText).flatMap({ Int64($0) }) else {
                 throw fail(path + ".timestamp", "expected a number of seconds")
             }
-            if mappings.contains(where: { $0.attesterAddress == attester }) {
+            if !seenAttesters.insert(attester).inserted {
                 throw fail(path + ".attesterAddress", "attester \(attester.text) is mapped twice")
             }
             mappings.append(CoinbaseMapping(attesterAddress: attester, coinbaseAddress: coinbase, blockNumber: block,

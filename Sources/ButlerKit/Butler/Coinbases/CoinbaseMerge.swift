@@ -19,6 +19,11 @@ public enum CoinbaseMerge {
         var position: [EthereumAddress: Int] = [:]
         for (index, mapping) in cached.enumerated() { position[mapping.attesterAddress.address] = index }
         var result = CoinbaseMergeResult(mappings: [], added: [], updated: [], ignoredZero: [])
+        // Attesters already listed in `added` or `updated`, so each is listed once in linear time.
+        var listed = Set<KeysFileAddress>()
+        func noteUpdated(_ attester: KeysFileAddress) {
+            if listed.insert(attester).inserted { result.updated.append(attester) }
+        }
         for mapping in scraped {
             let attester = mapping.attesterAddress.address
             if mapping.coinbaseAddress.address.isZero {
@@ -29,17 +34,18 @@ public enum CoinbaseMerge {
                 position[attester] = merged.count
                 merged.append(mapping)
                 result.added.append(mapping.attesterAddress)
+                listed.insert(mapping.attesterAddress)
                 continue
             }
             let existing = merged[index]
             if existing.coinbaseAddress == mapping.coinbaseAddress {
                 if mapping.blockNumber > existing.blockNumber {
                     merged[index] = mapping
-                    result.noteUpdated(mapping.attesterAddress)
+                    noteUpdated(mapping.attesterAddress)
                 }
             } else if existing.coinbaseAddress.address.isZero {
                 merged[index] = mapping
-                result.noteUpdated(mapping.attesterAddress)
+                noteUpdated(mapping.attesterAddress)
             } else {
                 throw CoinbaseConflict(existing: existing, scraped: mapping)
             }
@@ -59,10 +65,6 @@ public struct CoinbaseMergeResult: Sendable, Equatable {
     public var updated: [KeysFileAddress]
     /// Attesters of scraped events whose coinbase was the zero address (ignored).
     public var ignoredZero: [KeysFileAddress]
-
-    mutating func noteUpdated(_ attester: KeysFileAddress) {
-        if !updated.contains(attester) && !added.contains(attester) { updated.append(attester) }
-    }
 }
 
 /// One attester with two different non-zero coinbases: the cached one (or the one an earlier

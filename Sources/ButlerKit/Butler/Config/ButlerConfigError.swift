@@ -27,6 +27,6 @@ public struct ButlerConfigError: ButlerChoiceProblem, Sendable, Equatable, Input
 
     /// The problems, one per line.
     public var situation: String {
-        problems.count == 1 ? problems[0] : "the configuration has \(problems.count) problems:\n" + problems.map { "  " + $0 }.joined(separator: "\n")
+        problems.count == 1 ? problems[0] : "the configuration has \(problems.count) problems:\n" + CappedList.joined(problems, prefix: "  ")
     }
 }

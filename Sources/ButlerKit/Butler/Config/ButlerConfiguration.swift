@@ -149,10 +149,10 @@ public struct ButlerConfiguration: Sendable {
     static func readFile(_ url: URL, required: Bool) throws(ButlerConfigError) -> DotEnvFile? {
         let text: String
         do {
-            text = try String(contentsOf: url, encoding: .utf8)
+            text = try BoundedFile.readText(url, limit: DotEnvFile.maximumFileSize)
         } catch {
-            if !required && !FileManager.default.fileExists(atPath: url.path) { return nil }
-            let reason = FileManager.default.fileExists(atPath: url.path) ? KeysFile.reason(error) : "no such file"
+            if !required && error.isMissing { return nil }
+            let reason = error.isMissing ? "no such file" : error.reasonText
             throw ButlerConfigError(message: "cannot read the configuration file \(url.path): \(reason)")
         }
         do {

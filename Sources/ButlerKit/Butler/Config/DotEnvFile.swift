@@ -1,3 +1,4 @@
+import FleetKit
 import Foundation
 
 /// A dotenv file (`NAME=value` lines) parsed as the original Butler's `dotenv` package reads it.
@@ -33,6 +34,9 @@ public struct DotEnvFile: Sendable, Equatable {
     /// The effective value of each name.
     public var values: [String: String] { lastEntries.mapValues(\.value) }
 
+    /// The largest dotenv file read (1 MiB; real ones hold a few kilobytes).
+    public static let maximumFileSize = BoundedFile.mebibyte
+
     /// Parses `text`; throws every bad line at once. `file` names the file in problems.
     public static func parse(_ text: String, file: String) throws(DotEnvError) -> DotEnvFile {
         var parser = DotEnvParser(lines: text.split(separator: "\n", omittingEmptySubsequences: false).map {
@@ -65,7 +69,7 @@ public struct DotEnvError: Error, Sendable, Equatable, CustomStringConvertible {
     public let problems: [DotEnvProblem]
 
     /// One problem per line.
-    public var description: String { problems.map(\.description).joined(separator: "\n") }
+    public var description: String { CappedList.joined(problems.map(\.description)) }
 }
 
 /// Reads assignments line by line; quoted values may continue on following lines.

@@ -46,7 +46,9 @@ public struct KeysWatcher: Sendable {
         for file in discovery.files { kept[file.serverId] = file }
         var problems: [String] = []
         for failure in discovery.failures {
-            let serverId = KeysFileName(parsing: URL(fileURLWithPath: failure.file).lastPathComponent, network: directory.network)?.serverId
+            let entry = URL(fileURLWithPath: failure.file).lastPathComponent
+            let serverId = KeysFileName(parsing: entry, network: directory.network)?.serverId
+                ?? KeysFileName.serverIdOfUncountableVersion(entry, network: directory.network)
             if let serverId, let previous = lastGood[serverId] {
                 kept[serverId] = previous
                 problems.append("\(failure); keeping \(previous.name) of server \(serverId)")

@@ -90,7 +90,7 @@ public struct CachedCoinbases: Sendable, Equatable {
     public static func read(from url: URL) -> CachedCoinbases {
         guard FileManager.default.fileExists(atPath: url.path) else { return CachedCoinbases(coinbases: [:]) }
         let name = url.lastPathComponent
-        guard let data = try? Data(contentsOf: url), let root = try? JSONDecoder().decode(JSONValue.self, from: data) else {
+        guard let data = try? BoundedFile.read(url, limit: CoinbaseCache.maximumFileSize), let root = try? JSONDecoder().decode(JSONValue.self, from: data) else {
             return CachedCoinbases(coinbases: [:], warnings: ["\(name): not readable JSON; coinbases are taken from the keys files only"])
         }
         guard let mappings = root["mappings"]?.arrayValue else {
@@ -147,9 +147,9 @@ public struct NamedKeysFile: Sendable, Equatable {
         let name = url.lastPathComponent
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            data = try BoundedFile.read(url, limit: KeysFile.maximumFileSize)
         } catch {
-            throw KeysFileError(file: name, message: "cannot read \(url.path): \(KeysFile.reason(error))")
+            throw KeysFileError(file: name, message: error.description)
         }
         return NamedKeysFile(name: name, file: try KeysFile.decode(data, fileName: name, publisherOptional: true))
     }

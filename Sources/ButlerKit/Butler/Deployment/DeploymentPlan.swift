@@ -13,7 +13,7 @@ public struct DeploymentError: Error, Sendable, Equatable, CustomStringConvertib
     }
 
     /// One problem per line.
-    public var description: String { problems.joined(separator: "\n") }
+    public var description: String { CappedList.joined(problems) }
 }
 
 /// One keys file `prepare-deployment` will write.
@@ -157,26 +157,26 @@ public struct DeploymentPlan: Sendable, Equatable {
         return FundingCheck(fatal: fatal, warnings: warnings, lines: lines)
     }
 
-    /// Writes every output into `folder` (created when missing), each atomically with mode
-    /// 0600. Refuses before writing anything when a target already exists; when a later write
-    /// fails, removes the files this call wrote, so the folder is left as it was.
+    /// Writes every output into `folder` (created when missing) all or nothing, with mode
+    /// 0600: every file goes to a temporary file first, and they are renamed into place only
+    /// when all are written. Refuses before writing anything when a target already exists;
+    /// when a rename fails, removes the files this call had already put in place (they are
+    /// new), so the folder is left as it was.
     public func write(to folder: URL) throws -> [URL] {
         let targets = outputs.map { folder.appendingPathComponent($0.name.fileName) }
         if let taken = targets.first(where: { FileManager.default.fileExists(atPath: $0.path) }) {
             throw DeploymentError(problems: ["\(taken.path) already exists; nothing was written"])
         }
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        var written: [URL] = []
+        try AtomicFile.createDirectory(folder, mode: 0o755)
         do {
-            for (output, target) in zip(outputs, targets) {
-                try output.file.write(to: target)
-                written.append(target)
-            }
+            try AtomicFile.writeGroup(zip(outputs, targets).map { output, target in
+                AtomicFileContent(url: target, data: output.file.encoded(), mode: 0o600)
+            })
         } catch {
-            for url in written { try? FileManager.default.removeItem(at: url) }
-            throw error
+            for path in error.replaced { _ = unlink(path) }
+            throw AtomicFileGroupError(failure: error.failure, replaced: [])
         }
-        return written
+        return targets
     }
 
     /// Wei as decimal ETH without trailing zeros: `1.5`, `0`, `0.000000000000000001`.

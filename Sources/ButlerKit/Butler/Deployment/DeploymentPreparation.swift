@@ -41,9 +41,9 @@ public struct DeploymentPreparation: Sendable {
         let newKeys = try NamedKeysFile.newPublicKeys(from: newPublicKeys)
         let publishersData: Data
         do {
-            publishersData = try Data(contentsOf: availablePublishers)
+            publishersData = try BoundedFile.read(availablePublishers, limit: KeysFile.maximumFileSize)
         } catch {
-            throw ButlerRequestError("cannot read the publishers file \(availablePublishers.path)")
+            throw ButlerRequestError("cannot read the publishers file \(availablePublishers.path): \(error.reasonText)")
         }
         let publishers = try AvailablePublishers.decode(publishersData, fileName: availablePublishers.lastPathComponent)
         let cache = CachedCoinbases.read(from: CachedCoinbases.url(dataDirectory: dataDirectory, network: network))

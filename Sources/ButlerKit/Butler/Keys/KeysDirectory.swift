@@ -28,11 +28,17 @@ public struct KeysDirectory: Sendable {
     /// Loads the highest version of every server's keys file; bad files become problems.
     public func discover() throws(KeysDirectoryError) -> KeysDiscovery {
         var byServer: [String: [(entry: String, name: KeysFileName)]] = [:]
-        for found in try matchingEntries() { byServer[found.name.serverId, default: []].append(found) }
+        let listing = try entries()
+        for found in listing.matching { byServer[found.name.serverId, default: []].append(found) }
         var loaded: [LoadedKeysFile] = []
         var failures: [KeysFileError] = []
         var superseded: [KeysFileName] = []
-        for serverId in byServer.keys.sorted() {
+        // A version too large to count is the newest one: its server is left out, as for any bad newest file.
+        for (entry, _) in listing.uncountable {
+            failures.append(KeysFileError(file: folder.appendingPathComponent(entry).path, message: Self.uncountableMessage(entry)))
+        }
+        let uncountableServers = Set(listing.uncountable.map(\.serverId))
+        for serverId in byServer.keys.sorted() where !uncountableServers.contains(serverId) {
             let versions = byServer[serverId] ?? []
             guard let newest = versions.last else { continue }
             superseded += versions.filter { $0.name.version < newest.name.version }.map(\.name)
@@ -55,24 +61,56 @@ public struct KeysDirectory: Sendable {
     }
 
     /// The name of the next version for `serverId`: the highest existing version + 1, or v1.
+    /// - Throws: ``KeysDirectoryError`` when the highest version is the largest number there is,
+    ///   or a file of the server has a version number too large to count.
     public func nextFileName(serverId: String) throws(KeysDirectoryError) -> KeysFileName {
-        let highest = try fileNames().filter { $0.serverId == serverId }.last
-        return highest?.next ?? KeysFileName(network: network, serverId: serverId, version: 1)
+        let listing = try entries()
+        if let (entry, _) = listing.uncountable.first(where: { $0.serverId == serverId }) {
+            throw KeysDirectoryError(folder: folder.path, reason: Self.uncountableMessage(entry))
+        }
+        guard let highest = listing.matching.map(\.name).filter({ $0.serverId == serverId }).last else {
+            return KeysFileName(network: network, serverId: serverId, version: 1)
+        }
+        guard let next = highest.next else {
+            throw KeysDirectoryError(folder: folder.path, reason: "\(highest.fileName) has the largest version number there is, so no next version can be named; rename it with a smaller number")
+        }
+        return next
+    }
+
+    static func uncountableMessage(_ entry: String) -> String {
+        "the version number of \(entry) is too large to count (at most 9223372036854775807); rename the file with a smaller number"
     }
 
     /// This network's keys files in the folder with their names as found, sorted by server,
     /// version and name; empty when the folder does not exist.
     private func matchingEntries() throws(KeysDirectoryError) -> [(entry: String, name: KeysFileName)] {
+        try entries().matching
+    }
+
+    /// This network's keys files as ``matchingEntries()``, and the entries named like keys
+    /// files whose version number is too large to count, with their server ids.
+    private func entries() throws(KeysDirectoryError)
+        -> (matching: [(entry: String, name: KeysFileName)], uncountable: [(entry: String, serverId: String)])
+    {
         let entries: [String]
         do {
             entries = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         } catch {
             var isFolder: ObjCBool = false
-            if !FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder) { return [] }
+            if !FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder) { return ([], []) }
             throw KeysDirectoryError(folder: folder.path, reason: isFolder.boolValue ? KeysFile.reason(error) : "not a folder")
         }
-        return entries.compactMap { entry in KeysFileName(parsing: entry, network: network).map { (entry, $0) } }
-            .sorted { $0.name != $1.name ? $0.name < $1.name : $0.entry < $1.entry }
+        var matching: [(entry: String, name: KeysFileName)] = []
+        var uncountable: [(entry: String, serverId: String)] = []
+        for entry in entries.sorted() {
+            if let name = KeysFileName(parsing: entry, network: network) {
+                matching.append((entry, name))
+            } else if let serverId = KeysFileName.serverIdOfUncountableVersion(entry, network: network) {
+                uncountable.append((entry, serverId))
+            }
+        }
+        matching.sort { $0.name != $1.name ? $0.name < $1.name : $0.entry < $1.entry }
+        return (matching, uncountable)
     }
 }
 

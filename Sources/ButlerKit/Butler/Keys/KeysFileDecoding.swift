@@ -2,20 +2,24 @@ import FleetKit
 import Foundation
 
 extension KeysFile {
+    /// The largest keys file read (16 MiB, tens of thousands of validators); a larger one is refused.
+    public static let maximumFileSize = 16 * BoundedFile.mebibyte
+
     /// Reads and checks the keys file at `url`; problems name the file by its last path component.
     public static func read(from url: URL) throws(KeysFileError) -> KeysFile {
         let name = url.lastPathComponent
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            data = try BoundedFile.read(url, limit: maximumFileSize)
         } catch {
-            throw KeysFileError(file: name, message: "cannot read \(url.path): \(Self.reason(error))")
+            throw KeysFileError(file: name, message: error.description)
         }
         return try decode(data, fileName: name)
     }
 
     /// Parses and checks keys-file JSON; never traps. Throws every problem found, each with
-    /// its JSON path and what was expected; `fileName` names the file in them.
+    /// its JSON path and what was expected; `fileName` names the file in them. A key given
+    /// twice in one object is a problem: the original's `JSON.parse` silently keeps the last.
     public static func decode(_ data: Data, fileName: String) throws(KeysFileError) -> KeysFile {
         try decode(data, fileName: fileName, publisherOptional: false)
     }
@@ -31,6 +35,9 @@ extension KeysFile {
         }
         var reader = KeysFileReader(file: fileName)
         reader.publisherOptional = publisherOptional
+        for duplicate in JSONDuplicateKeys.find(in: data) {
+            reader.report(duplicate.path, "the key is given \(duplicate.count) times in one object; keep one (which one is read would be a silent choice)")
+        }
         let file = reader.keysFile(root)
         guard let file, reader.problems.isEmpty else {
             throw KeysFileError(file: fileName, problems: reader.problems)

@@ -41,8 +41,8 @@ public struct KeysFileError: Error, Sendable, Equatable, CustomStringConvertible
         self.init(file: file, problems: [KeysFileProblem(file: file, jsonPath: "", message: message)])
     }
 
-    /// One problem per line.
+    /// One problem per line; past ``CappedList/defaultLimit`` lines, one "… and N more" line.
     public var description: String {
-        problems.map(\.description).joined(separator: "\n")
+        CappedList.joined(problems.map(\.description))
     }
 }

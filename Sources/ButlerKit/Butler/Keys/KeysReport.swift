@@ -116,7 +116,7 @@ public struct KeysReport: Sendable, Codable {
         }
         if !problems.isEmpty {
             lines.append("problems (\(problems.count)):")
-            lines += problems.map { "  " + $0 }
+            lines += CappedList.lines(problems).map { "  " + $0 }
         }
         return lines
     }

@@ -57,15 +57,18 @@ public struct LogSignalTable: Sendable, Equatable {
         return nil
     }
 
+    /// The largest signals file read (4 MiB; real ones hold a few dozen rows).
+    public static let maximumFileSize = 4 * BoundedFile.mebibyte
+
     /// Reads a table from a CSV file.
     ///
     /// - Throws: ``LogSignalTableError`` naming the file, line and column of the first problem.
     public static func load(contentsOf url: URL) throws(LogSignalTableError) -> LogSignalTable {
         let text: String
         do {
-            text = try String(contentsOf: url, encoding: .utf8)
+            text = try BoundedFile.readText(url, limit: maximumFileSize)
         } catch {
-            throw LogSignalTableError(place: .init(file: url.path, line: nil), message: "cannot read the file: \(error.localizedDescription)")
+            throw LogSignalTableError(place: .init(file: url.path, line: nil), message: "cannot read the file: \(error.reasonText)")
         }
         return try parse(csv: text, file: url.path)
     }
