@@ -115,12 +115,19 @@ struct FleetInterruptTests {
         let tool = try start(marker, extraArguments: ["--timeout", "8"])
         defer { if tool.process.isRunning { kill(tool.process.processIdentifier, SIGKILL) } }
         try await waitUntil(60, "the three remote sleeps") { remoteSleeps(marker).count >= 3 }
-        // A double Ctrl-C: the first starts the cleanup (stopping three clients, then a
-        // cleanup connection to each host), the second comes long before it can end.
+        // h1's sshd processes are frozen, so the first signal's cleanup connection to it
+        // hangs (up to its 4 s limit); the second signal comes long before that.
+        let sandbox = try currentSandbox()
+        let freeze = try await sandbox.execute(onHost: 1, ["sh", "-c", "pkill -STOP --ns $$ --nslist net -x sshd"])
+        #expect(freeze.status == 0, "\(String(decoding: freeze.standardError, as: UTF8.self))")
+        defer { Task { _ = try? await sandbox.execute(onHost: 1, ["sh", "-c", "pkill -CONT --ns $$ --nslist net -x sshd"]) } }
+        kill(tool.process.processIdentifier, SIGINT)
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(tool.process.isRunning, "the first signal's cleanup waits for h1: \(tool.stderr)")
         let sent = Date()
         kill(tool.process.processIdentifier, SIGINT)
-        kill(tool.process.processIdentifier, SIGINT)
         let status = try await tool.exit(within: 1)
+        _ = try await sandbox.execute(onHost: 1, ["sh", "-c", "pkill -CONT --ns $$ --nslist net -x sshd"])
         #expect(status == 130, "\(tool.stderr)")
         #expect(Date().timeIntervalSince(sent) < 1)
         #expect(tool.stderr.contains("fleet: forced to exit by a second SIGINT"), "\(tool.stderr)")
