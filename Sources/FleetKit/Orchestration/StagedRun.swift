@@ -43,7 +43,14 @@ public struct StagedRun: Sendable {
                     excluded: [ExcludedHost] = []) async -> StagedRunReport {
         var remaining = hosts
         var reports: [StageReport] = []
+        var notRun: [String] = []
         for (position, stage) in stages.enumerated() {
+            if Task.isCancelled {
+                // Cancelled: no later stage starts (the runner would only mark every host stopped).
+                notRun = stages[position...].map(\.name)
+                runLog.warn("stages not run: \(notRun.joined(separator: ", ")): the run was cancelled")
+                break
+            }
             guard !remaining.isEmpty else {
                 runLog.warn("stage \(stage.name) skipped: no host is left to run it")
                 break
@@ -64,13 +71,13 @@ public struct StagedRun: Sendable {
                 stageLog.warn("stops after stage \(stage.name); later stages are not run on it", host: host.name)
             }
             remaining = remaining.filter { passed.contains($0.name) }
-            if stage.reconnectsAfter, !isLast, !options.checkMode {
+            if stage.reconnectsAfter, !isLast, !options.checkMode, !Task.isCancelled {
                 stageLog.info("reconnecting so the next stages log in afresh")
                 await transport.close()
             }
         }
         return StagedRunReport(hostNames: hosts.map(\.name) + excluded.map(\.host) + unreachable.map(\.host), stages: reports,
-                               unreachable: unreachable, excluded: excluded)
+                               unreachable: unreachable, excluded: excluded, stagesNotRun: notRun)
     }
 
     /// The run's log, plus a file of the stage's own when ``stageLogDirectory`` is set.
@@ -124,7 +131,7 @@ public struct StageReport: Sendable, Codable {
 
 /// The outcome of a staged run on a fleet: every host given to it, the stages that ran,
 /// and the hosts the preflight could not reach.
-public struct StagedRunReport: Sendable, Codable {
+public struct StagedRunReport: Sendable, Codable, ProgressReporting {
     /// Every host of the job, in order: those that ran, then the unreachable ones.
     public var hostNames: [String]
     /// The stages that ran, in order.
@@ -133,9 +140,13 @@ public struct StagedRunReport: Sendable, Codable {
     public var unreachable: [UnreachableHost]
     /// Hosts the caller left out of the stages, with why.
     public var excluded: [ExcludedHost]
+    /// Stages a cancellation kept from starting, in order; `nil` when none was.
+    public var stagesNotRun: [String]?
 
     /// Creates a report.
-    public init(hostNames: [String], stages: [StageReport], unreachable: [UnreachableHost] = [], excluded: [ExcludedHost] = []) {
+    public init(hostNames: [String], stages: [StageReport], unreachable: [UnreachableHost] = [], excluded: [ExcludedHost] = [],
+                stagesNotRun: [String] = []) {
+        self.stagesNotRun = stagesNotRun.isEmpty ? nil : stagesNotRun
         self.hostNames = hostNames
         self.stages = stages
         self.unreachable = unreachable
@@ -161,6 +172,13 @@ public struct StagedRunReport: Sendable, Codable {
             if let report = stage.report.hosts.first(where: { $0.host == host }) { return report }
         }
         return nil
+    }
+
+    /// What an interrupted staged run did: each stage's hosts done, stopped in flight and
+    /// not started, then the stages that never started.
+    public func progressLines() -> [String] {
+        stages.flatMap { stage in stage.report.progressLines().map { "stage \(stage.stage): \($0)" } }
+            + ["stages not run: \((stagesNotRun ?? []).isEmpty ? "none" : (stagesNotRun ?? []).joined(separator: ", "))"]
     }
 
     /// Recap lines per stage (`== prepare ==` then one line per host), then one verdict per host.

@@ -46,10 +46,11 @@ struct HostRun: Sendable {
         var counts = StepCounts()
         var status = HostStatus.succeeded
         var message: String?
+        var interruptedStep: String?
 
         func finish() -> HostReport {
             HostReport(host: host.name, address: host.address, status: status, steps: steps, counts: counts,
-                       message: message, duration: (ContinuousClock.now - started).seconds)
+                       message: message, duration: (ContinuousClock.now - started).seconds, interruptedStep: interruptedStep)
         }
 
         let plan: [Int: Int32]
@@ -58,6 +59,7 @@ struct HostRun: Sendable {
         } catch where error.kind == .cancelled {
             status = .stopped
             message = error.message
+            interruptedStep = "checks"
             log(.warn, "stopping: \(error.message)")
             return finish()
         } catch {
@@ -122,6 +124,7 @@ struct HostRun: Sendable {
                 if let hostStatus = ending.hostStatus {
                     status = hostStatus
                     message = ending.hostMessage
+                    if hostStatus == .stopped { interruptedStep = step.name }
                     break
                 }
             }

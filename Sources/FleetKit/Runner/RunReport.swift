@@ -89,10 +89,13 @@ public struct HostReport: Sendable, Codable {
     public var message: String?
     /// Seconds spent on the host.
     public var duration: Double
+    /// The step a cancellation cut short on this host (its command was stopped), when one was running.
+    public var interruptedStep: String?
 
     /// Creates a report; kits use it for hosts they decided about before any step ran.
     public init(host: String, address: String, status: HostStatus, steps: [StepReport] = [], counts: StepCounts = StepCounts(),
-                message: String? = nil, duration: Double = 0) {
+                message: String? = nil, duration: Double = 0, interruptedStep: String? = nil) {
+        self.interruptedStep = interruptedStep
         self.host = host
         self.address = address
         self.status = status
@@ -103,8 +106,15 @@ public struct HostReport: Sendable, Codable {
     }
 }
 
+/// A job's report that can say what an interrupted run did: done, stopped in flight, not
+/// started. ``FleetSession/run(_:)`` logs it when the job was cancelled, and the tools print it.
+public protocol ProgressReporting {
+    /// One line per group of work, for example `done: web-1 (succeeded)`.
+    func progressLines() -> [String]
+}
+
 /// The outcome of a whole run: one report per host, in inventory order.
-public struct RunReport: Sendable, Codable {
+public struct RunReport: Sendable, Codable, ProgressReporting {
     /// The playbook's name.
     public var playbook: String
     /// Whether this was a check-mode run.
@@ -137,6 +147,25 @@ public struct RunReport: Sendable, Codable {
             let name = report.host.padding(toLength: width, withPad: " ", startingAt: 0)
             return "\(name) : ok=\(c.ok) changed=\(c.changed) skipped=\(c.skipped) failed=\(c.failed) unreachable=\(c.unreachable) rescued=\(c.rescued)"
         }
+    }
+
+    /// What a cut-short run did: hosts finished, hosts stopped while working (and at which
+    /// step), hosts never started. One line each, "none" for an empty group.
+    public func progressLines() -> [String] {
+        var finished: [String] = [], cutShort: [String] = [], notStarted: [String] = []
+        for host in hosts {
+            if host.status != .stopped {
+                finished.append("\(host.host) (\(host.status.rawValue))")
+            } else if let step = host.interruptedStep {
+                cutShort.append("\(host.host) during '\(step)'")
+            } else if !host.steps.isEmpty {
+                cutShort.append("\(host.host) after '\(host.steps[host.steps.count - 1].name)'")
+            } else {
+                notStarted.append(host.host)
+            }
+        }
+        func list(_ names: [String]) -> String { names.isEmpty ? "none" : names.joined(separator: ", ") }
+        return ["done: \(list(finished))", "stopped in flight: \(list(cutShort))", "not started: \(list(notStarted))"]
     }
 
     /// The report as pretty JSON with sorted keys.

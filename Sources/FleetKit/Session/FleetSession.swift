@@ -93,8 +93,22 @@ public final class FleetSession: Sendable {
     }
 
     /// Runs `job` over this session's hosts.
+    ///
+    /// When the calling task is cancelled during the job, the log gets one `interrupted:`
+    /// line saying what was done, stopped in flight and not started (for reports that are
+    /// ``ProgressReporting``).
     public func run<Job: FleetJob>(_ job: Job) async throws -> Job.Report {
-        try await job.run(in: self)
+        do {
+            let report = try await job.run(in: self)
+            if Task.isCancelled {
+                let progress = (report as? any ProgressReporting)?.progressLines() ?? ["the job was cancelled"]
+                runLog.error("interrupted: " + progress.joined(separator: "; "))
+            }
+            return report
+        } catch {
+            if Task.isCancelled { runLog.error("interrupted: the job was cancelled: \(error)") }
+            throw error
+        }
     }
 
     /// Checks this machine (the ssh program, `requiredTools`, the hosts' key files), then

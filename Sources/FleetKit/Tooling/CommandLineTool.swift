@@ -30,10 +30,14 @@ public struct ToolIO: Sendable {
     public var writeOutput: @Sendable (String) -> Void
     /// Writes text to standard error as it is.
     public var writeError: @Sendable (String) -> Void
+    /// The signals of this run: whether one interrupted the command (see ``CommandLineTool``).
+    public var interruption: ToolInterruption
 
     /// Creates the I/O description.
     public init(arguments: [String], environment: [String: String], currentDirectory: URL, standardErrorIsTerminal: Bool,
-                writeOutput: @escaping @Sendable (String) -> Void, writeError: @escaping @Sendable (String) -> Void) {
+                writeOutput: @escaping @Sendable (String) -> Void, writeError: @escaping @Sendable (String) -> Void,
+                interruption: ToolInterruption = ToolInterruption()) {
+        self.interruption = interruption
         self.arguments = arguments
         self.environment = environment
         self.currentDirectory = currentDirectory
@@ -96,15 +100,23 @@ extension PreflightFailure: InputError {}
 /// `--version`, runs the handler and turns errors into one clear line and an exit code.
 /// Before the handler runs it raises the soft limit of open files to the hard limit
 /// (``OpenFileLimit/raiseSoftLimit()``), so runs over hundreds of hosts fit under it.
+///
+/// Signals: SIGINT (Ctrl-C), SIGTERM and SIGHUP cancel the handler's task (see
+/// ``ToolInterruption``), so the job stops what it started — local programs, remote
+/// commands — and reports what it did; the tool then exits with 128 + the signal's number
+/// (130, 143, 129). A second signal forces the exit at once with the same code. SIGPIPE
+/// never ends a tool: a write to a closed pipe fails instead, and programs the tool starts
+/// get SIGPIPE's default action back.
 public enum CommandLineTool {
     /// Runs a tool and returns its exit code; the executable passes it to `exit`.
     ///
     /// A ``SettingProblem`` the handler throws is a usage error (exit 2) shown with the
     /// option `optionName` gives for the command's name and the setting's key.
     public static func main(spec: CommandSpec, version: String, io: ToolIO,
-                            optionName: (_ command: String, _ settingKey: String) -> String? = { _, _ in nil },
-                            handler: (ParsedCommand) async throws -> Int32) async -> Int32 {
+                            optionName: @escaping @Sendable (_ command: String, _ settingKey: String) -> String? = { _, _ in nil },
+                            handler: @escaping @Sendable (ParsedCommand) async throws -> Int32) async -> Int32 {
         OpenFileLimit.raiseSoftLimit()
+        PipeSignal.neverEndsTheProcess()
         let parsed: ParsedCommand
         do {
             switch try CommandLineParser.parse(io.arguments, spec: spec, version: version, environment: io.environment) {
@@ -121,8 +133,28 @@ public enum CommandLineTool {
             io.writeError("\(error.description)\n")
             return ToolExitCode.usage
         }
+        let interruption = io.interruption
+        switch await interruption.run({ try await handler(parsed) }) {
+        case .forced(let signal):
+            ToolInterruption.killLocalPrograms()
+            io.writeError("\(spec.name): forced to exit by a second \(ToolInterruption.name(of: signal)); "
+                + "programs it started were killed, remote commands may run on until their time limit\n")
+            return ToolInterruption.exitCode(for: signal)
+        case .finished(let result):
+            let code = report(result, spec: spec, parsed: parsed, io: io, optionName: optionName)
+            guard let signal = interruption.receivedSignal, !interruption.stopsNormallyOnSignal else { return code }
+            io.writeError("\(spec.name): interrupted by \(ToolInterruption.name(of: signal))\n")
+            return ToolInterruption.exitCode(for: signal)
+        }
+    }
+
+    /// The exit code of the handler's `result`, with one line on standard error for an error.
+    private static func report(_ result: Result<Int32, any Error>, spec: CommandSpec, parsed: ParsedCommand, io: ToolIO,
+                               optionName: (_ command: String, _ settingKey: String) -> String?) -> Int32 {
         do {
-            return try await handler(parsed)
+            return try result.get()
+        } catch is CancellationError where io.interruption.isInterrupted {
+            return ToolExitCode.failure   // the signal is reported by the caller
         } catch let error as any SettingProblem {
             let option = optionName(parsed.path.last ?? "", error.settingKey).map { "--\($0): " } ?? ""
             io.writeError("\(UsageError(message: option + error.problem, commandPath: parsed.path).description)\n")

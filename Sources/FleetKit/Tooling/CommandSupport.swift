@@ -49,7 +49,13 @@ extension ToolIO {
 
     /// Ends a run over a fleet: the report as JSON (`json`), or `recap` and the log's path on
     /// standard error, both with the session's secrets masked; returns the exit code.
+    /// After a signal the recap is preceded by what was done, stopped in flight and not
+    /// started (for a ``ProgressReporting`` report), on standard error in both modes.
     public func finishRun(_ report: some Encodable, succeeded: Bool, recap: [String], json: Bool, session: FleetSession) throws -> Int32 {
+        if let signal = interruption.receivedSignal {
+            let progress = (report as? any ProgressReporting)?.progressLines() ?? []
+            writeError(session.redact((["interrupted by \(ToolInterruption.name(of: signal)):"] + progress.map { "  \($0)" }).joined(separator: "\n")) + "\n")
+        }
         if json {
             try writeJSON(report, redact: session.redact)
         } else {

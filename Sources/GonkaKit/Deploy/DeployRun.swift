@@ -98,6 +98,13 @@ public struct DeployRun: Sendable {
         }
         let phases = await deployment.run(selection)
         report.phases = phases
+        if Task.isCancelled {
+            // A signal: the running command was stopped on the server; later phases did not start.
+            let done = phases.completed.map { "\($0)" }.joined(separator: ", ")
+            runLog.error("interrupted: the deployment was cancelled; phases completed: \(done.isEmpty ? "none" : done)"
+                + (phases.failure.map { "; stopped in: \($0.description)" } ?? "") + ". Check log: \(session.logFile.path)")
+            return .interrupted
+        }
         if let failure = phases.failure {
             runLog.error("Deployment failed: \(failure.description). Check log: \(session.logFile.path)")
             return .failed
@@ -135,6 +142,9 @@ public struct DeployRunReport: Sendable {
         case declined
         /// The connection or a phase failed; the log says why.
         case failed
+        /// The run was cancelled (a signal): the running command was stopped, later phases
+        /// did not start; the log's `interrupted:` line says how far it got.
+        case interrupted
     }
 
     /// How the run ended.
@@ -153,5 +163,5 @@ public struct DeployRunReport: Sendable {
     }
 
     /// Whether the run failed (a declined run did not: nothing was asked of it).
-    public var failed: Bool { outcome == .failed }
+    public var failed: Bool { outcome == .failed || outcome == .interrupted }
 }

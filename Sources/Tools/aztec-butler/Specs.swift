@@ -14,7 +14,7 @@ let multicallOption = OptionSpec("multicall3", value: "ADDRESS", help: "Where Mu
 let spec = CommandSpec(
     name: "aztec-butler",
     summary: "Manage the keys files and configuration of an Aztec node fleet, as the original Aztec Butler does.",
-    discussion: "Settings come from flags, then the environment, then {network}-base.env, then defaults; METRICS_BEARER_TOKEN only from the environment or the file. Exit codes: 0 fine, 1 problems found, 2 usage or input error.",
+    discussion: "Settings come from flags, then the environment, then {network}-base.env, then defaults; METRICS_BEARER_TOKEN only from the environment or the file. Exit codes: 0 fine, 1 problems found, 2 usage or input error, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP (a second signal forces the exit).",
     options: globalOptions,
     subcommands: [
         CommandSpec(name: "keys", summary: "List each server's newest keys file, the merged totals and every problem",
@@ -63,7 +63,7 @@ let serveOptions: [OptionSpec] = ButlerScraper.allCases.map { scraper in
                help: "How often the \(scraper.rawValue.replacingOccurrences(of: "_", with: " ")) scraper runs (default \(Int(scraper.defaultInterval.seconds)))")
 } + [registryOption, multicallOption]
 let serveDiscussion = """
-    Serves /metrics (Prometheus text format, the original Butler's metric names plus scrape health and per-attester duties) and /healthz on METRICS_HOST:METRICS_PORT (default 127.0.0.1:9464). With METRICS_BEARER_TOKEN set, /metrics needs "Authorization: Bearer <token>"; any METRICS_HOST beyond loopback requires the token. Attester states are kept in {dataDir}/{network}-attester-state.json and restored on restart; keys files are reloaded when they change. A failing Ethereum or Aztec node never stops the daemon: the affected metrics keep their last values and aztec_butler_scrape_errors_total grows until it recovers. SIGTERM or SIGINT stops it with the states saved.
+    Serves /metrics (Prometheus text format, the original Butler's metric names plus scrape health and per-attester duties) and /healthz on METRICS_HOST:METRICS_PORT (default 127.0.0.1:9464). With METRICS_BEARER_TOKEN set, /metrics needs "Authorization: Bearer <token>"; any METRICS_HOST beyond loopback requires the token. Attester states are kept in {dataDir}/{network}-attester-state.json and restored on restart; keys files are reloaded when they change. A failing Ethereum or Aztec node never stops the daemon: the affected metrics keep their last values and aztec_butler_scrape_errors_total grows until it recovers. SIGTERM, SIGINT or SIGHUP stops it with the states saved (exit 0); SIGPIPE is ignored.
     """
 let serveCommandSpecs = [
     CommandSpec(name: "serve", summary: "Run the metrics daemon: attester states, queues, publisher balances and duties for Prometheus", discussion: serveDiscussion, options: serveOptions),

@@ -11,7 +11,7 @@ let inventoryArgument = ArgumentSpec("INVENTORY", help: "servers.csv: one host p
 let spec = CommandSpec(
     name: "fleet",
     summary: "Check, reach and run commands on many servers over OpenSSH.",
-    discussion: "Every run writes logs/<command>_YYYYMMDD_HHMMSS.log. Exit codes: 0 success, 1 a host failed, 2 usage or input error.",
+    discussion: "Every run writes logs/<command>_YYYYMMDD_HHMMSS.log. Exit codes: 0 success, 1 a host failed, 2 usage or input error, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP (a second signal forces the exit).",
     subcommands: [
         CommandSpec(name: "check", summary: "Validate an inventory and list its hosts with secrets masked",
                     arguments: [inventoryArgument],

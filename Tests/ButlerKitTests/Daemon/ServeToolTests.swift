@@ -49,4 +49,33 @@ import FleetKitTesting
         let help = try await runAztecButler(["start-server", "--help"])
         #expect(help.status == 0 && help.stdout.contains("--attester-views-interval") && help.stdout.contains("/healthz"))
     }
+
+    /// SIGPIPE (a scraper's socket or a closed log pipe) never ends the service; SIGHUP,
+    /// like SIGTERM and SIGINT, stops it with the states saved and exit 0 (the driver's 129
+    /// is for commands a signal cuts short, not for a service whose way to stop it is).
+    @Test func servesOnThroughSIGPIPEAndStopsOnSIGHUPWithTheStatesSaved() async throws {
+        let folder = try ButlerFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let errors = folder.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try BuiltTool.path("aztec-butler"))
+        process.arguments = ["--network", "testnet", "--data-dir", folder.path, "serve"]
+        process.environment = ["PATH": "/usr/bin:/bin", "HOME": "/nonexistent-home", "NO_COLOR": "1", "XDG_CONFIG_HOME": folder.path,
+                               "METRICS_PORT": String(try LoopbackPort.free())]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: errors)
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        let log = { (try? String(contentsOf: errors, encoding: .utf8)) ?? "" }
+        try await eventually(60, "the service listening") { log().contains("serving http://127.0.0.1:") }
+        kill(process.processIdentifier, SIGPIPE)
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(process.isRunning, "SIGPIPE does not end the service: \(log())")
+        kill(process.processIdentifier, SIGHUP)
+        try await eventually(30, "the service stopped") { !process.isRunning }
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0, "\(log())")
+        #expect(log().hasSuffix("stopped; attester states saved\n"), "\(log())")
+    }
 }

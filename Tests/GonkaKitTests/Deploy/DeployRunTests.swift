@@ -51,6 +51,32 @@ import Testing
         #expect(try String(contentsOf: report.logFile, encoding: .utf8).contains("Deployment cancelled by user"))
     }
 
+    /// A signal cancels the tool's task: the running command is stopped (the transport
+    /// reports it cancelled), no later command or phase starts, and the report and the log
+    /// say the deployment was interrupted, instead of a failure to resume from.
+    @Test func aCancelledDeploymentIsReportedInterrupted() async throws {
+        let held = Locked(0)
+        let transport = ScriptedTransport { host, command in
+            if command.script == "echo 'SSH OK'" { return .exit(0, "SSH OK\n") }
+            held.withLock { $0 += 1 }
+            try? await Task.sleep(for: .seconds(3600))
+            return .failure(TransportError(host: host.name, kind: .cancelled, message: "cancelled while the command ran; it was stopped on the host"))
+        }
+        let recording = RecordingConsole()
+        let settings = try settings(GonkaFixtures.nodeFile(), console: recording.console(answer: nil), transport: transport)
+        defer { try? FileManager.default.removeItem(at: settings.workingDirectory) }
+        let run = Task { try await DeployRun(settings: settings, confirmedInAdvance: true).run() }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while held.withLock({ $0 }) == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        run.cancel()
+        let report = try await run.value
+        #expect(report.outcome == .interrupted && report.failed)
+        #expect(held.withLock { $0 } == 1, "no command after the cancellation")
+        let log = try String(contentsOf: report.logFile, encoding: .utf8)
+        #expect(log.contains("interrupted: the deployment was cancelled; phases completed: none; stopped in: "), "\(log)")
+        #expect(!log.contains("Deployment failed"), "\(log)")
+    }
+
     @Test func theCallersLabelsNameItsChoices() async throws {
         let refused = ScriptedTransport { _, _ in .exit(255, stderr: "ssh: connect to host 185.216.20.162 port 22: Connection refused") }
         let recording = RecordingConsole()
