@@ -23,6 +23,9 @@ struct HTTPConnection {
     let descriptor: Int32
     /// Counts towards `maxConnections` (false for a connection refused with 503).
     let admitted: Bool
+    /// Where an admitted connection comes from, counted against `maxConnectionsPerPeer`
+    /// (nil for a refused one).
+    let peer: PeerAddress?
     var phase: Phase = .awaitingFirstRequest
     /// When the current phase runs out, in ``MonotonicClock`` nanoseconds.
     var deadline: UInt64
@@ -35,9 +38,10 @@ struct HTTPConnection {
     /// The client has sent FIN: answer what is buffered, then close.
     var peerFinishedSending = false
 
-    init(descriptor: Int32, admitted: Bool, deadline: UInt64) {
+    init(descriptor: Int32, admitted: Bool, peer: PeerAddress? = nil, deadline: UInt64) {
         self.descriptor = descriptor
         self.admitted = admitted
+        self.peer = admitted ? peer : nil
         self.deadline = deadline
     }
 

@@ -1,6 +1,8 @@
 /// The limits the serving loop enforces, in the units it works in.
 struct ServingLimits: Sendable {
     let maxConnections: Int
+    /// How many of ``maxConnections`` one peer address may hold at once.
+    let maxConnectionsPerPeer: Int
     let maxRequestHeadBytes: Int
     let requestTimeout: UInt64
     let idleTimeout: UInt64
@@ -12,6 +14,7 @@ struct ServingLimits: Sendable {
 
     init(_ configuration: SnapshotHTTPServerConfiguration) {
         maxConnections = configuration.maxConnections
+        maxConnectionsPerPeer = configuration.maxConnectionsPerPeer
         maxRequestHeadBytes = configuration.maxRequestHeadBytes
         requestTimeout = MonotonicClock.nanoseconds(of: configuration.requestTimeout)
         idleTimeout = MonotonicClock.nanoseconds(of: configuration.idleTimeout)

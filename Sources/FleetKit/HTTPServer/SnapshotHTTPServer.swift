@@ -21,9 +21,10 @@ import Darwin
 /// - Limits: a malformed head gets 400, one over `maxRequestHeadBytes` 431, a GET or HEAD
 ///   announcing a body 400, each followed by closing the connection. A head not received,
 ///   or an answer not written, within `requestTimeout` closes the connection, as does a
-///   keep-alive connection idle for `idleTimeout`. A connection beyond `maxConnections` is
-///   accepted, answered `503 Service Unavailable` with `Retry-After: 1`, and closed, while
-///   the open ones keep being served.
+///   keep-alive connection idle for `idleTimeout`. A connection beyond `maxConnections`, or
+///   beyond `maxConnectionsPerPeer` from one peer address, is accepted, answered
+///   `503 Service Unavailable` with `Retry-After: 1`, and closed, while the open ones keep
+///   being served; so one client holding connections open cannot lock out the others.
 public final class SnapshotHTTPServer: Sendable {
     private let configuration: SnapshotHTTPServerConfiguration
     private let snapshots = Locked<[String: RenderedResponse]>([:])
@@ -71,6 +72,7 @@ public final class SnapshotHTTPServer: Sendable {
         let checked = try SnapshotHTTPServerConfiguration(
             host: configuration.host, port: configuration.port, bearerToken: configuration.bearerToken,
             publicPaths: configuration.publicPaths, maxConnections: configuration.maxConnections,
+            maxConnectionsPerPeer: configuration.maxConnectionsPerPeer,
             maxRequestHeadBytes: configuration.maxRequestHeadBytes, requestTimeout: configuration.requestTimeout,
             idleTimeout: configuration.idleTimeout)
         let outcome = lifecycle.withLock { state -> Result<Int, SnapshotHTTPServerError> in

@@ -19,6 +19,12 @@ public struct SnapshotHTTPServerConfiguration: Sendable {
     /// How many connections may be open at once; one more is answered
     /// `503 Service Unavailable` and closed at once.
     public var maxConnections: Int
+    /// How many of those one peer IP address may hold at once (ports do not matter; an
+    /// IPv4-mapped IPv6 address counts as its IPv4 address); one more from that address is
+    /// answered `503 Service Unavailable` and closed, while other peers are still admitted.
+    /// This keeps one client opening connections it never finishes (a slowloris) from
+    /// taking every slot and making the endpoint look down to its scrapers.
+    public var maxConnectionsPerPeer: Int
     /// The largest request head (request line and headers, with their line ends) accepted;
     /// a larger one is answered `431 Request Header Fields Too Large`.
     public var maxRequestHeadBytes: Int
@@ -33,11 +39,12 @@ public struct SnapshotHTTPServerConfiguration: Sendable {
     /// - Throws: ``SnapshotHTTPServerError`` naming the first option whose value cannot
     ///   work: a port outside 0...65535, a host that is not an IP address literal, a host
     ///   beyond loopback without a bearer token, an empty token or one with spaces or control
-    ///   characters, a public path not starting with "/", `maxConnections` below 1,
+    ///   characters, a public path not starting with "/", `maxConnections` or
+    ///   `maxConnectionsPerPeer` below 1,
     ///   `maxRequestHeadBytes` below 1024, or a timeout that is not positive.
     public init(
         host: String = "127.0.0.1", port: Int, bearerToken: String? = nil, publicPaths: Set<String> = ["/healthz"],
-        maxConnections: Int = 256, maxRequestHeadBytes: Int = 16384,
+        maxConnections: Int = 256, maxConnectionsPerPeer: Int = 32, maxRequestHeadBytes: Int = 16384,
         requestTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(30)
     ) throws(SnapshotHTTPServerError) {
         guard (0...65535).contains(port) else {
@@ -55,6 +62,9 @@ public struct SnapshotHTTPServerConfiguration: Sendable {
         guard maxConnections >= 1 else {
             throw SnapshotHTTPServerError("maxConnections must be at least 1, not \(maxConnections).")
         }
+        guard maxConnectionsPerPeer >= 1 else {
+            throw SnapshotHTTPServerError("maxConnectionsPerPeer must be at least 1, not \(maxConnectionsPerPeer).")
+        }
         guard maxRequestHeadBytes >= 1024 else {
             throw SnapshotHTTPServerError("maxRequestHeadBytes must be at least 1024, not \(maxRequestHeadBytes).")
         }
@@ -69,6 +79,7 @@ public struct SnapshotHTTPServerConfiguration: Sendable {
         self.bearerToken = bearerToken
         self.publicPaths = publicPaths
         self.maxConnections = maxConnections
+        self.maxConnectionsPerPeer = maxConnectionsPerPeer
         self.maxRequestHeadBytes = maxRequestHeadBytes
         self.requestTimeout = requestTimeout
         self.idleTimeout = idleTimeout
@@ -105,7 +116,7 @@ extension SnapshotHTTPServerConfiguration: CustomStringConvertible, CustomDebugS
     /// The options on one line, the bearer token shown only as "set" or "none".
     public var description: String {
         "SnapshotHTTPServerConfiguration(host: \(host), port: \(port), bearerToken: \(bearerToken == nil ? "none" : "set"), "
-            + "publicPaths: \(publicPaths.sorted()), maxConnections: \(maxConnections), "
+            + "publicPaths: \(publicPaths.sorted()), maxConnections: \(maxConnections), maxConnectionsPerPeer: \(maxConnectionsPerPeer), "
             + "maxRequestHeadBytes: \(maxRequestHeadBytes), requestTimeout: \(requestTimeout), idleTimeout: \(idleTimeout))"
     }
 
@@ -117,6 +128,7 @@ extension SnapshotHTTPServerConfiguration: CustomStringConvertible, CustomDebugS
         Mirror(self, children: [
             "host": host, "port": port, "bearerToken": bearerToken == nil ? "none" : "set",
             "publicPaths": publicPaths.sorted(), "maxConnections": maxConnections,
+            "maxConnectionsPerPeer": maxConnectionsPerPeer,
             "maxRequestHeadBytes": maxRequestHeadBytes, "requestTimeout": requestTimeout, "idleTimeout": idleTimeout,
         ], displayStyle: .struct)
     }

@@ -4,8 +4,11 @@ public struct SnapshotHTTPServerStatistics: Sendable, Equatable {
     /// Connections admitted under `maxConnections` (refused ones are not counted here).
     public internal(set) var connectionsAccepted = 0
     /// Connections answered `503 Service Unavailable` and closed because `maxConnections`
-    /// were already open.
+    /// were already open, or their peer address already held `maxConnectionsPerPeer`.
     public internal(set) var connectionsRefused = 0
+    /// The part of ``connectionsRefused`` refused because their peer address already held
+    /// `maxConnectionsPerPeer` open connections.
+    public internal(set) var connectionsRefusedForPeer = 0
     /// Connections closed because a request head did not arrive, or an answer could not be
     /// written, within `requestTimeout` (a fresh connection that sends nothing counts too).
     public internal(set) var connectionsTimedOut = 0

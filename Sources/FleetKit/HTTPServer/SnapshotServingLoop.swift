@@ -12,6 +12,8 @@ final class SnapshotServingLoop {
     var limits: ServingLimits { setup.limits }
     private var connections: [Int32: HTTPConnection] = [:]
     private var admittedCount = 0
+    /// Admitted connections open per peer address (peers with none are removed).
+    private var admittedPerPeer: [PeerAddress: Int] = [:]
     private var lingeringRefusals = 0
     /// After running out of descriptors, the listener is left alone until then.
     private var acceptPausedUntil: UInt64 = 0
@@ -73,21 +75,31 @@ final class SnapshotServingLoop {
             case .outOfResources:
                 acceptPausedUntil = MonotonicClock.adding(100_000_000, to: MonotonicClock.now())
                 return
-            case .connection(let descriptor):
-                admit(descriptor)
+            case .connection(let descriptor, let peer):
+                admit(descriptor, from: peer)
             }
         }
     }
 
-    private func admit(_ descriptor: Int32) {
+    /// Admits the connection unless every slot is taken or its peer already holds
+    /// ``ServingLimits/maxConnectionsPerPeer`` of them, so that one client opening
+    /// connections it never uses cannot crowd out the others.
+    private func admit(_ descriptor: Int32, from peer: PeerAddress) {
         let now = MonotonicClock.now()
+        let peerCount = admittedPerPeer[peer, default: 0]
+        guard peerCount < limits.maxConnectionsPerPeer else {
+            setup.statistics.withLock { $0.connectionsRefusedForPeer += 1 }
+            refuse(descriptor, now: now)
+            return
+        }
         guard admittedCount < limits.maxConnections else {
             refuse(descriptor, now: now)
             return
         }
         admittedCount += 1
+        admittedPerPeer[peer] = peerCount + 1
         connections[descriptor] = HTTPConnection(
-            descriptor: descriptor, admitted: true, deadline: MonotonicClock.adding(limits.requestTimeout, to: now))
+            descriptor: descriptor, admitted: true, peer: peer, deadline: MonotonicClock.adding(limits.requestTimeout, to: now))
         setup.statistics.withLock {
             $0.connectionsAccepted += 1
             $0.openConnections = admittedCount
@@ -190,6 +202,10 @@ final class SnapshotServingLoop {
             SocketCalls.closeDescriptor(connection.descriptor)
             if connection.admitted {
                 admittedCount -= 1
+                if let peer = connection.peer {
+                    let left = admittedPerPeer[peer, default: 1] - 1
+                    admittedPerPeer[peer] = left > 0 ? left : nil
+                }
                 setup.statistics.withLock { $0.openConnections = admittedCount }
             } else {
                 lingeringRefusals -= 1
@@ -201,6 +217,7 @@ final class SnapshotServingLoop {
         for descriptor in connections.keys { SocketCalls.closeDescriptor(descriptor) }
         connections.removeAll()
         admittedCount = 0
+        admittedPerPeer.removeAll()
         lingeringRefusals = 0
         SocketCalls.closeDescriptor(setup.listener)
         SocketCalls.closeDescriptor(setup.wakeReader)

@@ -9,7 +9,8 @@ import Darwin
 /// and no write can raise SIGPIPE (MSG_NOSIGNAL on Linux, SO_NOSIGPIPE elsewhere).
 enum SocketCalls {
     enum AcceptOutcome {
-        case connection(Int32)
+        /// A new connection and the address it comes from.
+        case connection(Int32, peer: PeerAddress)
         /// Nothing waiting (EAGAIN), or a connection that vanished before it was accepted.
         case nothingPending
         /// The process or system is out of descriptors or memory: stop accepting a moment.
@@ -113,19 +114,24 @@ enum SocketCalls {
     /// Accepts one pending connection as a non-blocking, close-on-exec descriptor.
     static func acceptConnection(from listener: Int32) -> AcceptOutcome {
         while true {
-            let descriptor: Int32
-            if let accept4 = AtomicFlagCalls.accept4 {
-                descriptor = accept4(listener, nil, nil, AtomicFlagCalls.nonBlockingCloseOnExec)
-            } else {
-                descriptor = accept(listener, nil, nil)
-                if descriptor >= 0 { configureAccepted(descriptor) }
+            var storage = sockaddr_storage()
+            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let descriptor: Int32 = withUnsafeMutablePointer(to: &storage) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                    if let accept4 = AtomicFlagCalls.accept4 {
+                        return accept4(listener, address, &length, AtomicFlagCalls.nonBlockingCloseOnExec)
+                    }
+                    let accepted = accept(listener, address, &length)
+                    if accepted >= 0 { configureAccepted(accepted) }
+                    return accepted
+                }
             }
             if descriptor >= 0 {
                 // An answer's head and body go out as two writes; without this, the body
                 // would wait for the client's delayed ACK of the head.
                 var enabled: Int32 = 1
                 _ = setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &enabled, socklen_t(MemoryLayout<Int32>.size))
-                return .connection(descriptor)
+                return .connection(descriptor, peer: PeerAddress(storage))
             }
             switch errno {
             case EINTR: continue

@@ -39,12 +39,15 @@ public struct FleetOptions: Sendable {
 
     /// The option specs, for a command's ``CommandSpec``. `runOptions` adds `--force` and
     /// `--check`, which only commands that apply playbooks take; `defaultUser` is the SSH
-    /// user of rows without one when neither `--user` nor `SSH_USER` is given.
-    public static func specs(runOptions: Bool = false, defaultTimeout: Int = 600, defaultUser: String? = nil) -> [OptionSpec] {
+    /// user of rows without one when neither `--user` nor `SSH_USER` is given;
+    /// `timeoutHelp` says what `--timeout` limits in this command (each command on a host,
+    /// or, for a command running stages, each stage on one server).
+    public static func specs(runOptions: Bool = false, defaultTimeout: Int = 600, defaultUser: String? = nil,
+                             timeoutHelp: String = "Limit of each command on a host") -> [OptionSpec] {
         var specs = [
             OptionSpec("forks", short: "f", value: "N", help: "Hosts worked on at the same time", environment: "FORKS", defaultValue: "20"),
             OptionSpec("limit", short: "l", value: "PATTERN", help: "Only hosts whose name or address matches (globs, commas, !exclusions)"),
-            OptionSpec("timeout", short: "t", value: "SECONDS", help: "Limit of each command on a host", environment: "TIMEOUT", defaultValue: String(defaultTimeout)),
+            OptionSpec("timeout", short: "t", value: "SECONDS", help: timeoutHelp, environment: "TIMEOUT", defaultValue: String(defaultTimeout)),
             OptionSpec("user", short: "u", value: "USER", help: "SSH user for hosts without one in the inventory", environment: "SSH_USER",
                        defaultValue: defaultUser),
             OptionSpec("port", short: "p", value: "PORT", help: "SSH port for hosts without one in the inventory"),

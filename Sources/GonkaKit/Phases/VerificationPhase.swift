@@ -55,8 +55,8 @@ public enum VerificationPhase {
         findings.mergedNodeConfig = dump.standardOutput.contains("\"merged_node_config\":true") || dump.standardOutput.contains("\"merged_node_config\": true")
         findings.gpuMemory = try await NodeServerProbe.gpuMemory(context)
         for container in ["node", "api"] {
-            let errors = try await context.run("\(Privilege.asRoot) docker logs \(container) --since 10m 2>&1 | grep -ciE 'error|fatal'")
-            findings.containerErrors.append(ContainerErrorCount(container: container, count: Int(errors.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0))
+            let errors = try await context.run(ContainerErrorCount.probe(container, asRoot: Privilege.asRoot))
+            findings.containerErrors.append(ContainerErrorCount(container: container, probeOutput: errors.standardOutput))
         }
         if let state = try await NodeServerProbe.get("http://localhost:8080/api/v1/state", context) {
             findings.serviceState = JSONValue(parsing: Data(state.utf8))?["state"]?.scalarText

@@ -49,17 +49,42 @@ public struct VerificationFindings: Sendable, Equatable {
     public init() {}
 }
 
-/// 7.5: how many lines of a container's recent log mention an error.
+/// 7.5: how many lines of a container's recent log mention an error, or that the
+/// container does not exist.
 public struct ContainerErrorCount: Sendable, Equatable {
     /// The container, `node` or `api`.
     public var container: String
-    /// Lines matching `error` or `fatal`, any case.
+    /// Lines matching `error` or `fatal`, any case (0 when the container is missing).
     public var count: Int
+    /// Whether the container exists; a missing one has no log, which is not "no errors".
+    public var exists: Bool
 
     /// Creates the count.
-    public init(container: String, count: Int) {
+    public init(container: String, count: Int, exists: Bool = true) {
         self.container = container
         self.count = count
+        self.exists = exists
+    }
+
+    /// What the shell probe printed that ``probeMissingMarker`` stands for.
+    static let probeMissingMarker = "missing"
+
+    /// The shell command printing ``probeMissingMarker`` when `container` does not exist,
+    /// else the number of its last 10 minutes' log lines mentioning `error` or `fatal`.
+    static func probe(_ container: String, asRoot: String) -> String {
+        let name = ShellQuote.quote(container)
+        return "if \(asRoot) docker inspect \(name) >/dev/null 2>&1; then \(asRoot) docker logs \(name) --since 10m 2>&1 | grep -ciE 'error|fatal'; "
+            + "else echo \(probeMissingMarker); fi"
+    }
+
+    /// Reads the probe's output: the marker, or a count (anything else counts 0).
+    init(container: String, probeOutput: String) {
+        let text = probeOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text == Self.probeMissingMarker {
+            self.init(container: container, count: 0, exists: false)
+        } else {
+            self.init(container: container, count: Int(text) ?? 0)
+        }
     }
 }
 

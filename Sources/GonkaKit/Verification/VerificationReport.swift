@@ -36,7 +36,8 @@ public enum VerificationReport {
         lines += mlNodeLines(findings)
         lines += ["", "API NODE CONFIGURATION:"] + adminLines(findings)
         lines += ["", "CONTAINER LOGS:"] + findings.containerErrors.map { entry in
-            entry.count == 0 ? "✓ \(entry.container): no errors" : "⚠ \(entry.container): \(entry.count) error lines"
+            if !entry.exists { return "✗ \(entry.container): container not found" }
+            return entry.count == 0 ? "✓ \(entry.container): no errors" : "⚠ \(entry.container): \(entry.count) error lines"
         }
         lines += ["", "SERVICE STATE:", serviceStateLine(findings.serviceState)]
         lines += ["", "VLLM MODEL:"] + vLLMLines(findings)

@@ -29,7 +29,8 @@ let confirmOption = OptionSpec("yes", short: "y", help: "Do not ask for confirma
 let operationDiscussion = "Each server is inspected first and handled in its own layout: ours (docker compose) or the original toolkit's (systemd aztec-node.service). A server whose node is not running afterwards fails. Exit codes: 0 every server done, 1 a server failed or was unreachable, 2 usage or input error, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP (a second signal forces the exit)."
 
 /// Options every stage takes: the shared fleet options, check mode and force, download retries.
-let stageCommonOptions = FleetOptions.specs(runOptions: true, defaultTimeout: 1800, defaultUser: "ubuntu") + inventoryOptions + [
+let stageCommonOptions = FleetOptions.specs(runOptions: true, defaultTimeout: 1800, defaultUser: "ubuntu",
+                                            timeoutHelp: "Limit of each stage on one server (all its steps together)") + inventoryOptions + [
     OptionSpec("retries", value: "N", help: "Extra attempts of steps that download", defaultValue: "3"),
     OptionSpec("retry-delay", value: "SECONDS", help: "Pause between download attempts", defaultValue: "10"),
 ]

@@ -67,9 +67,21 @@ import Testing
                 "mainnet-base.env:3: expected NAME=value, got nothing before '='",
                 "mainnet-base.env:4: '1BAD' is not a variable name (letters, digits and _, not starting with a digit)",
                 "mainnet-base.env:5: 'BAD-NAME' is not a variable name (letters, digits and _, not starting with a digit)",
-                "mainnet-base.env:6: unexpected text after the closing \": 'trailing'",
+                "mainnet-base.env:6: unexpected text after the closing \" (not shown, as it may be part of a secret); end the line after the quote or start a comment with #",
                 "mainnet-base.env:7: the \" quote opened here is never closed",
             ])
+        }
+    }
+
+    @Test func textAfterAClosingQuoteIsNotQuotedInTheProblem() {
+        // A mistyped quote can leave part of a secret after the closing one.
+        let token = "tok-5ecret-value-123"
+        do {
+            _ = try DotEnvFile.parse("METRICS_BEARER_TOKEN=\"\"\(token)\"\n", file: ".env")
+            Issue.record("the line was accepted")
+        } catch {
+            #expect(error.problems.count == 1)
+            #expect(!error.description.contains(token), "\(error.description)")
         }
     }
 }

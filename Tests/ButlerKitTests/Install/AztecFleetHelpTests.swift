@@ -21,6 +21,10 @@ import Testing
         for text in [prepare, docker, aztec, install] {
             #expect(text.contains("--forks") && text.contains("--check") && text.contains("--retries"))
             #expect(text.components(separatedBy: "USAGE:").count == 2, "one usage line")
+            // A stage's --timeout limits the whole stage on one server, not each command.
+            let timeoutLine = text.split(separator: "\n").first { $0.contains("--timeout") }.map(String.init) ?? ""
+            #expect(timeoutLine.contains("each stage on one server"), "\(timeoutLine)")
+            #expect(!timeoutLine.contains("each command"), "\(timeoutLine)")
         }
         #expect(prepare.contains("--open-rpc-port") && !prepare.contains("--aztec-version") && !prepare.contains("--docker-installer-url"))
         #expect(docker.contains("--docker-installer-url") && !docker.contains("--aztec-version") && !docker.contains("--open-rpc-port"))

@@ -32,9 +32,28 @@ final class RawHTTPClient {
     /// Bytes received but not yet returned.
     private var pending: [UInt8] = []
 
-    init(port: Int, readTimeout: Duration = .seconds(10)) throws {
+    /// Connects to `port` on 127.0.0.1; with `sourceAddress` (another loopback address such
+    /// as 127.0.0.2, which Linux routes to `lo` too), the connection comes from there, so a
+    /// test can play a second peer.
+    init(port: Int, readTimeout: Duration = .seconds(10), sourceAddress: String? = nil) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw RawClientError(description: "socket() failed: errno \(errno)") }
+        if let sourceAddress {
+            var source = sockaddr_in()
+            source.sin_family = sa_family_t(AF_INET)
+            source.sin_addr = in_addr(s_addr: inet_addr(sourceAddress))
+            let bound = withUnsafePointer(to: &source) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            guard bound == 0 else {
+                let code = errno
+                Glibc.close(descriptor)
+                descriptor = -1
+                throw RawClientError(description: "bind() to \(sourceAddress) failed: errno \(code)")
+            }
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port)).bigEndian

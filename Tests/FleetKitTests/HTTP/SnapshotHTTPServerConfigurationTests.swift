@@ -54,6 +54,7 @@ extension SnapshotHTTPServerSocketSuites {
                 ("localhost", { () throws(SnapshotHTTPServerError) in try .init(host: "localhost", port: 1) }),
                 ("[::1]", { () throws(SnapshotHTTPServerError) in try .init(host: "[::1]", port: 1) }),
                 ("maxConnections", { () throws(SnapshotHTTPServerError) in try .init(port: 1, maxConnections: 0) }),
+                ("maxConnectionsPerPeer must", { () throws(SnapshotHTTPServerError) in try .init(port: 1, maxConnectionsPerPeer: 0) }),
                 ("maxRequestHeadBytes", { () throws(SnapshotHTTPServerError) in try .init(port: 1, maxRequestHeadBytes: 1023) }),
                 ("requestTimeout", { () throws(SnapshotHTTPServerError) in try .init(port: 1, requestTimeout: .zero) }),
                 ("idleTimeout", { () throws(SnapshotHTTPServerError) in try .init(port: 1, idleTimeout: .milliseconds(-5)) }),

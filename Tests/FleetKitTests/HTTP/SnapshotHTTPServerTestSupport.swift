@@ -17,15 +17,16 @@ struct RunningSnapshotServer {
     }
 
     /// A loopback server on a free port with the given options.
-    init(token: String? = nil, maxConnections: Int = 256, maxRequestHeadBytes: Int = 16384,
+    init(token: String? = nil, maxConnections: Int = 256, maxConnectionsPerPeer: Int = 32, maxRequestHeadBytes: Int = 16384,
          requestTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(30)) throws {
         try self.init(SnapshotHTTPServerConfiguration(
-            port: 0, bearerToken: token, maxConnections: maxConnections, maxRequestHeadBytes: maxRequestHeadBytes,
+            port: 0, bearerToken: token, maxConnections: maxConnections, maxConnectionsPerPeer: maxConnectionsPerPeer,
+            maxRequestHeadBytes: maxRequestHeadBytes,
             requestTimeout: requestTimeout, idleTimeout: idleTimeout))
     }
 
-    func client(readTimeout: Duration = .seconds(10)) throws -> RawHTTPClient {
-        try RawHTTPClient(port: port, readTimeout: readTimeout)
+    func client(readTimeout: Duration = .seconds(10), sourceAddress: String? = nil) throws -> RawHTTPClient {
+        try RawHTTPClient(port: port, readTimeout: readTimeout, sourceAddress: sourceAddress)
     }
 
     /// One request on a fresh connection, closed afterwards.

@@ -84,6 +84,36 @@ import Testing
         #expect(text.hasPrefix("GONKA NODE VERIFICATION REPORT\nGenerated at: ") && text.hasSuffix("\nVerification completed at: \(VerificationReport.dateText(Date(timeIntervalSince1970: 60)))\n"))
     }
 
+    @Test func missingContainersAreReportedMissingNotErrorFree() {
+        let missing = ContainerErrorCount(container: "node", probeOutput: "missing\n")
+        #expect(!missing.exists)
+        #expect(ContainerErrorCount(container: "api", probeOutput: "3\n") == ContainerErrorCount(container: "api", count: 3))
+        #expect(ContainerErrorCount(container: "api", probeOutput: "0\n").exists)
+        var findings = VerificationFindings()
+        findings.containerErrors = [missing, ContainerErrorCount(container: "api", probeOutput: "0")]
+        let lines = VerificationReport.lines(findings)
+        #expect(lines.contains("✗ node: container not found"))
+        #expect(!lines.contains("✓ node: no errors"))
+        #expect(lines.contains("✓ api: no errors"))
+        let probe = ContainerErrorCount.probe("node", asRoot: "as_root")
+        #expect(probe.contains("docker inspect") && probe.contains("echo missing"))
+    }
+
+    @Test func theContainerProbeSaysMissingWhenDockerKnowsNoSuchContainer() async throws {
+        // A docker that knows no container (`inspect` fails) and whose `logs` prints an
+        // error-free line, as a docker missing the container could print nothing at all.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("probe-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let docker = folder.appendingPathComponent("docker")
+        try "#!/bin/sh\ncase \"$1\" in inspect) exit 1 ;; logs) echo quiet ;; esac\n".write(to: docker, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: docker.path)
+        let script = "as_root() { \"$@\"; }; PATH=\(folder.path):$PATH; " + ContainerErrorCount.probe("node", asRoot: "as_root")
+        let output = try await ProcessRunner.run(ProcessRequest(executable: "/bin/sh", arguments: ["-c", script], timeout: .seconds(30)))
+        let text = String(decoding: output.standardOutput, as: UTF8.self)
+        #expect(!ContainerErrorCount(container: "node", probeOutput: text).exists, "\(text)")
+    }
+
     @Test func grantCommandAndOutcome() throws {
         let plain = try config()
         #expect(MLOpsGrant.manualCommand(plain, warmAddress: "gonka1warm")

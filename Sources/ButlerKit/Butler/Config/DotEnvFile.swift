@@ -117,7 +117,10 @@ struct DotEnvParser {
             if let (value, after) = Self.closeQuote(body, quote: quote) {
                 let trailing = after.drop { $0 == " " || $0 == "\t" }
                 guard trailing.isEmpty || trailing.hasPrefix("#") else {
-                    problems.append((index, "unexpected text after the closing \(quote): '\(trailing)'"))
+                    // The text is not quoted: it may be part of a value (a key, a token) whose
+                    // quotes were mistyped.
+                    problems.append((index, "unexpected text after the closing \(quote) (not shown, as it may be part of a secret); "
+                                     + "end the line after the quote or start a comment with #"))
                     return nil
                 }
                 return value

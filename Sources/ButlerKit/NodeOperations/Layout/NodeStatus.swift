@@ -123,13 +123,20 @@ public struct NodeInspector: Sendable {
     }
 
     /// A table for people: name, address, layout, version, service, proven block, L1 URLs.
+    /// A server that could not be inspected shows `error` as its layout and `-` elsewhere,
+    /// and its reason on a line of its own under the table (`host: reason`), never in a
+    /// column meant for something else.
     public static func table(_ statuses: [NodeStatus]) -> String {
         let headers = ["HOST", "ADDRESS", "LAYOUT", "VERSION", "SERVICE", "PROVEN", "L1 RPC", "CONSENSUS"]
         let rows = statuses.map { s -> [String] in
-            if let error = s.error { return [s.host, s.address, "-", "-", "-", "-", error, ""] }
+            if s.error != nil { return [s.host, s.address, "error", "-", "-", "-", "-", "-"] }
             return [s.host, s.address, s.layout?.rawValue ?? "-", s.version ?? "-", s.service ?? "-",
                     s.provenBlock.map(String.init) ?? "-", s.l1RPCURLs.joined(separator: ","), s.consensusURLs.joined(separator: ",")]
         }
-        return TextTable.render(headers: headers, rows: rows)
+        let table = TextTable.render(headers: headers, rows: rows)
+        let errors = statuses.compactMap { s in s.error.map { "\(s.host): \($0)" } }
+        guard !errors.isEmpty else { return table }
+        let separator = table.hasSuffix("\n") ? "" : "\n"
+        return table + separator + "\nErrors:\n" + errors.map { "  " + $0 }.joined(separator: "\n") + "\n"
     }
 }
