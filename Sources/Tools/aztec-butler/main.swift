@@ -78,8 +78,7 @@ func serve(_ parsed: ParsedCommand) async throws -> Int32 {
     options.stakingRegistry = try address(parsed, "staking-registry")
     options.multicall3 = try address(parsed, "multicall3") ?? Multicall3.canonicalAddress
     let log: @Sendable (String) -> Void = { [network = configuration.network] line in io.writeError("aztec-butler[\(network)]: \(line)\n") }
-    // SIGTERM (systemd), SIGINT (Ctrl-C) and SIGHUP cancel this task (the tool driver does
-    // it for every command): the service stops with its states saved and exits 0.
+    // SIGTERM, SIGINT and SIGHUP cancel this task (the tool driver): the states are saved and the exit is 0.
     io.interruption.treatSignalsAsNormalStop()
     try await ButlerService.run(configuration: configuration, options: options, log: log)
     return ToolExitCode.success

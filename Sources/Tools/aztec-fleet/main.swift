@@ -120,13 +120,10 @@ let io = ToolIO.process()
 /// A comma-separated option value as a list.
 func list(_ text: String?) -> [String] { AztecInventory.splitList(text ?? "") }
 
-/// The option that sets each library setting, for error messages.
-func optionName(command: String, setting: String) -> String? {
-    if command == "update" && setting == "aztecVersion" { return "version" }
-    return ["aztecVersion": "aztec-version", "l1RPCURLs": "l1-rpc", "consensusURLs": "consensus", "referenceNode": "reference", "nodeURL": "node",
-            "nodeFolder": "node-dir", "originalHome": "original-home", "originalUnit": "original-unit", "container": "container", "logSince": "since",
-            "sampleWindow": "window", "role": "role", "serverGrouping": "group-size"][setting]
-}
+/// The option that sets each library setting, for error messages (`update` calls the version --version).
+let optionOfSetting = ["aztecVersion": "aztec-version", "l1RPCURLs": "l1-rpc", "consensusURLs": "consensus", "referenceNode": "reference",
+                       "nodeURL": "node", "nodeFolder": "node-dir", "originalHome": "original-home", "originalUnit": "original-unit",
+                       "container": "container", "logSince": "since", "sampleWindow": "window", "role": "role", "serverGrouping": "group-size"]
 
 /// Where the layouts keep their files, from `--node-dir`, `--original-home`, `--original-unit`.
 func nodeLayouts(_ parsed: ParsedCommand, rpcPort: Int = 8080) throws -> NodeLayouts {
@@ -217,7 +214,7 @@ func operate(_ parsed: ParsedCommand, _ operation: NodeOperation) async throws -
     }
 }
 
-let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.current, io: io, optionName: optionName) { parsed in
+let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.current, io: io, optionName: { $0 == "update" && $1 == "aztecVersion" ? "version" : optionOfSetting[$1] }) { parsed in
     switch parsed.path.last {
     case "prepare": return try await install(parsed, stages: [.prepare], logName: "prepare")
     case "docker": return try await install(parsed, stages: [.docker], logName: "docker")
