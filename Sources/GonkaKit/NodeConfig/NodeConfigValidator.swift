@@ -72,9 +72,14 @@ struct NodeConfigValidator {
     }
 
     /// A value quoted for a message: control characters escaped, the password masked, long text cut.
+    /// A value quoted for an error: secrets masked, at most 120 characters, and only its
+    /// first line. A value spanning lines comes from a quote left open, and the lines after
+    /// it are other settings, the password among them.
     func shown(_ value: String) -> String {
-        let visible = ConfigValueText.visible(redactor.redact(value))
-        return "'" + (visible.count > 120 ? String(visible.prefix(120)) + "…" : visible) + "'"
+        let lines = value.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        let first = ConfigValueText.visible(redactor.redact(String(lines.first ?? "")))
+        let cut = first.count > 120 ? String(first.prefix(120)) + "…" : first
+        return "'" + cut + "'" + (lines.count > 1 ? " (and \(lines.count - 1) more lines: is a closing quote missing?)" : "")
     }
 
     static func purpose(_ setting: NodeConfSetting) -> String {

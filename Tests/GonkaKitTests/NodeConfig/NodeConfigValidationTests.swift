@@ -26,6 +26,18 @@ import Testing
         return found.first?.description ?? ""
     }
 
+    @Test func aValueWhoseQuoteIsLeftOpenIsQuotedByItsFirstLineOnly() {
+        // The quote opened on SERVER_IP closes three lines later: its value holds the password line.
+        let text = "SERVER_IP=\"185.216.20.162\nSSH_USER=ubuntu\nKEYRING_PASSWORD=sw0rdfish-hidden-pass\nKEY_NAME=quick\"\n"
+        do throws(NodeConfigError) {
+            _ = try load(text)
+            Issue.record("expected problems")
+        } catch {
+            #expect(!error.description.contains("sw0rdfish-hidden-pass"), "\(error.description)")
+            #expect(error.description.contains("SERVER_IP '185.216.20.162' (and 3 more lines: is a closing quote missing?)"), "\(error.description)")
+        }
+    }
+
     @Test func theOriginalExampleGetsTheOriginalDefaults() throws {
         let config = try NodeConfig.load(contentsOf: GonkaFixtures.url("original-node1.conf"), path: "nodes/node1.conf", environment: [:])
         #expect(config.serverAddress == ServerAddress("185.216.20.162"))
