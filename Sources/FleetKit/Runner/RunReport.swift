@@ -170,8 +170,6 @@ public struct RunReport: Sendable, Codable, ProgressReporting {
 
     /// The report as pretty JSON with sorted keys.
     public func jsonData() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try encoder.encode(self)
+        try JSONEncoder.report().encode(self)
     }
 }

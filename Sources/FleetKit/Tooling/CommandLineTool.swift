@@ -65,10 +65,7 @@ public struct ToolIO: Sendable {
     /// `redact` (a session's ``FleetSession/redact(_:)``) first. `escapingSlashes: false`
     /// writes paths and URLs as they are (`/` instead of `\/`).
     public func writeJSON<Value: Encodable>(_ value: Value, escapingSlashes: Bool = true, redact: (String) -> String = { $0 }) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = escapingSlashes ? [.prettyPrinted, .sortedKeys] : [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        writeOutput(redact(String(decoding: try encoder.encode(value), as: UTF8.self)) + "\n")
+        writeOutput(redact(String(decoding: try JSONEncoder.report(escapingSlashes: escapingSlashes).encode(value), as: UTF8.self)) + "\n")
     }
 
     /// A console line writer for run logs (standard error, one line each).

@@ -131,16 +131,6 @@ public struct FleetOptions: Sendable {
         try RunOptions(forks: forks, checkMode: checkMode, force: force, defaultTimeout: timeout)
     }
 
-    /// Loads the inventory with a kit's `schema` and applies `--limit`; an empty selection
-    /// is an input error. With `skipInvalidRows`, bad rows are left out and listed in
-    /// ``Inventory/skippedRows``.
-    public func loadInventory(_ path: String, currentDirectory: URL, schema: InventorySchema = .sshOnly,
-                              skipInvalidRows: Bool = false, naming: HostNaming = .address,
-                              allowsRepeatedAddresses: Bool = false) throws(InventoryError) -> Inventory {
-        try inventorySource(path, currentDirectory: currentDirectory, schema: schema, skipInvalidRows: skipInvalidRows, naming: naming,
-                            allowsRepeatedAddresses: allowsRepeatedAddresses).load()
-    }
-
     /// The inventory file at `path` (relative to `currentDirectory`) read with a kit's
     /// `schema`, limited by `--limit`.
     public func inventorySource(_ path: String, currentDirectory: URL, schema: InventorySchema = .sshOnly,

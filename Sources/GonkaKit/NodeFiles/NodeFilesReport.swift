@@ -49,8 +49,6 @@ public struct NodeFilesReport: Sendable, Encodable {
 
     /// The report as pretty-printed JSON with sorted keys.
     public func jsonData() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
+        try JSONEncoder.report(escapingSlashes: false).encode(self)
     }
 }

@@ -68,7 +68,7 @@ func required(_ parsed: ParsedCommand, _ option: String, _ purpose: String = "")
 func scrapeStart(_ parsed: ParsedCommand) throws -> CoinbaseScrapeStart {
     guard let text = parsed.value("from-block") else { return parsed.flag("full") ? .full : .incremental }
     guard let block = UInt64(text) else { throw UsageError(message: "--from-block expects a block number, got '\(text)'", commandPath: parsed.path) }
-    if parsed.flag("full") { throw UsageError(message: "--full and --from-block exclude each other", commandPath: parsed.path) }
+    try parsed.exclusive("full", "from-block")
     return .block(block)
 }
 func serve(_ parsed: ParsedCommand) async throws -> Int32 {

@@ -121,9 +121,7 @@ public struct AttesterStateBook: Sendable, Equatable {
             if let reason = record.reason { entry["reason"] = .string(reason) }
             members[attester.lowercaseHex] = .object(entry)
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return (try? encoder.encode(JSONValue.object(members))) ?? Data("{}".utf8)
+        return (try? JSONEncoder.report().encode(JSONValue.object(members))) ?? Data("{}".utf8)
     }
 
     /// Writes the book atomically (the old file stays whole if anything fails).

@@ -57,10 +57,7 @@ public enum ProofReport {
 
     /// The results as pretty JSON with sorted keys and ISO-8601 dates.
     public static func json(_ results: [ProofResult]) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        return try encoder.encode(results)
+        try JSONEncoder.report().encode(results)
     }
 
     /// ISO-8601 UTC, seconds precision: `2026-01-02T03:04:05Z`.

@@ -120,12 +120,9 @@ public struct SanityRun: Sendable {
     public var failed: Bool { report.failed }
 
     init(report: SanityReport, reportFile: URL?, redact: (String) -> String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
         self.report = report
         self.reportFile = reportFile
-        json = redact(String(decoding: try encoder.encode(report), as: UTF8.self)) + "\n"
+        json = redact(String(decoding: try JSONEncoder.report().encode(report), as: UTF8.self)) + "\n"
         text = report.text(redact: redact)
         if let reportFile { try AtomicFile.write(json, to: reportFile) }
     }
