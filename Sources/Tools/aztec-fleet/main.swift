@@ -168,6 +168,7 @@ func proof(_ parsed: ParsedCommand) async throws -> Int32 {
                               perHostTimeout: options.timeout)
     return try await FleetSession.with(configuration) { session in
         let report = try await session.run(job)
+        io.reportInterruption(report, redact: session.redact)
         if options.json { io.writeOutput(session.redact(String(decoding: try ProofReport.json(report.results), as: UTF8.self)) + "\n") } else { io.writeError(session.redact(report.text)) }
         return report.succeeded ? ToolExitCode.success : ToolExitCode.failure
     }
@@ -181,6 +182,7 @@ func sync(_ parsed: ParsedCommand) async throws -> Int32 {
                         perHostTimeout: options.timeout)
     return try await FleetSession.with(configuration) { session in
         let report = try await session.run(job)
+        io.reportInterruption(report, redact: session.redact)
         if options.json { try io.writeJSON(report.results, redact: session.redact) } else {
             io.writeError(session.redact(report.text) + "results: \(report.resultsFile.path)\nlog: \(session.logFile?.path ?? "")\n")
         }
@@ -192,9 +194,10 @@ func status(_ parsed: ParsedCommand) async throws -> Int32 {
     let (options, configuration, _) = try session(parsed, "status_{stem}")
     let job = NodeStatusCheck(layouts: try nodeLayouts(parsed), timeout: options.timeout)
     return try await FleetSession.with(configuration) { session in
-        let statuses = try await session.run(job)
-        if options.json { try io.writeJSON(statuses, redact: session.redact) } else { io.writeOutput(session.redact(NodeInspector.table(statuses))) }
-        return statuses.allHealthy ? ToolExitCode.success : ToolExitCode.failure
+        let report = try await session.run(job)
+        io.reportInterruption(report, redact: session.redact)
+        if options.json { try io.writeJSON(report.statuses, redact: session.redact) } else { io.writeOutput(session.redact(NodeInspector.table(report.statuses))) }
+        return report.allHealthy ? ToolExitCode.success : ToolExitCode.failure
     }
 }
 
