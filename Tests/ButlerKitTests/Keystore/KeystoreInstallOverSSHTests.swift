@@ -34,6 +34,7 @@ struct KeystoreInstallOverSSHTests {
         _ = try await transport.upload(Data(start.utf8), to: "original/start_aztec_node.sh", mode: 0o755, on: h3)
         _ = try await transport.upload(Data("[Service]\nExecStart=/root/start_aztec_node.sh\n".utf8), to: "original/aztec-node.service", mode: 0o644, on: h3)
         try AztecFleetSandbox.setState(sandbox, 3, "systemd.aztec-node.service.active")
+        for index in 1...3 { try AztecFleetSandbox.chownToLoginUser(AztecFleetSandbox.stateFolder(sandbox, index)) }
 
         let inventory = sandbox.directory.appendingPathComponent("keystore-install.csv")
         let csv = "name,ip,user,port,eth_address,private_key\n" + sandbox.hosts.enumerated().map { index, host in

@@ -33,6 +33,7 @@ struct KeystorePushOverSSHTests {
             _ = try await transport.upload(Data(keystores[offset].utf8), to: "aztec/keystore/keystore.json", mode: 0o600, on: host)
             _ = try await transport.upload(Data("testnet-keys-s\(index)-v\(version).json\n".utf8), to: "aztec/keystore.source", mode: 0o644, on: host)
             for name in ["docker.installed", "systemd.docker.active", "compose.running"] { try AztecFleetSandbox.setState(sandbox, index, name) }
+            try AztecFleetSandbox.chownToLoginUser(AztecFleetSandbox.stateFolder(sandbox, index))
             let stats = "{\"stats\": {\"\(attester(index))\": {\"address\": \"\(attester(index))\", \"totalSlots\": 3}}}"
             try stats.write(to: sandbox.hostDirectory(index).appendingPathComponent("stats.json"), atomically: true, encoding: .utf8)
             try setMode(sandbox, index, "advancing")
@@ -66,7 +67,8 @@ struct KeystorePushOverSSHTests {
         try csv.write(to: inventory, atomically: true, encoding: .utf8)
         let output = try await ProcessRunner.run(ProcessRequest(
             executable: try BuiltTool.path("aztec-fleet"),
-            arguments: [arguments[0], inventory.path, "--keys-dir", keys.path, "--network", "testnet", "--settle", "0"] + Array(arguments.dropFirst())
+            arguments: [arguments[0], inventory.path] + (arguments[0] == "keystores" ? ["--keys-dir", keys.path, "--network", "testnet", "--settle", "0"] : [])
+                + Array(arguments.dropFirst())
                 + AztecFleetSandbox.connectionArguments(sandbox, logs: sandbox.directory.appendingPathComponent("logs-keystores")),
             timeout: .seconds(240), environment: AztecFleetSandbox.toolEnvironment))
         return (output.status, String(decoding: output.standardOutput, as: UTF8.self), String(decoding: output.standardError, as: UTF8.self))
