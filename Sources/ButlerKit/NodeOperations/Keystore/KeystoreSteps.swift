@@ -41,6 +41,7 @@ enum KeystoreSteps {
             fi
             keys=$(printf '%s' "$keys" | tr -d ' ')
             [ -n "$(printf '%s' "$keys" | tr -d ',')" ] || keys=
+
             """
     }
 
@@ -82,7 +83,7 @@ enum KeystoreSteps {
             """
         return Step("keys moved into the keystore",
                     check: .shell("test -e \(keystore) || { \(find) [ -z \"$keys\" ]; }"),
-                    action: .shell(settings.movesEnvironmentKeys ? write : "set -e; \(find) [ -z \"$keys\" ] || { \(refuse) }"))
+                    action: .shell(settings.movesEnvironmentKeys ? write : "set -e; \(find) [ -z \"$keys\" ] || { \(refuse); }"))
     }
 
     /// The keystore: the server's Butler keys file when there is one (replaced when it
