@@ -9,6 +9,11 @@ let rolloutOptions = [
     OptionSpec("max-fail", value: "N", help: "Servers allowed to fail (or miss the gate) before the rollout stops", defaultValue: "0"),
 ]
 
+/// The same for the daily operations, where batches are asked for: without --serial every server goes at once.
+let operationRolloutOptions = [
+    OptionSpec("serial", value: "N|P%", help: "Restart this many servers (or this share) at a time, each behind the health gate (default: all at once, --forks at a time, no gate)"),
+] + rolloutOptions.dropFirst()
+
 /// Where the Butler keeps its keys files.
 let keysFolderOptions = [
     OptionSpec("keys-dir", value: "DIR", help: "The Butler's data folder with {network}-keys-{serverId}-v{N}.json (default: $XDG_DATA_HOME/aztec-butler or ~/.local/share/aztec-butler)"),

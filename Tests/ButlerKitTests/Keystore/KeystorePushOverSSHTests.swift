@@ -161,4 +161,17 @@ struct KeystorePushOverSSHTests {
         #expect((1...3).map { Self.restarts(sandbox, $0) } == [0, 0, 0])
         for index in 1...2 { #expect(try await Self.keystore(transport, sandbox.hosts[index]) == v1[index]) }
     }
+
+    @Test func aRollingRestartStopsAtTheBatchThatFailsItsGate() async throws {
+        let sandbox = try currentSandbox()
+        let transport = try await Self.prepare(sandbox, keystores: (1...3).map { Self.keysFile($0) })
+        defer { Task { await transport.close() } }
+        try Self.setMode(sandbox, 2, "stalled")
+        let keys = try Self.butlerFolder(sandbox, [:])
+        let restart = try await Self.tool(sandbox, ["restart", "--yes", "--settle", "0", "--serial", "1", "--gate-timeout", "6"], keys: keys)
+        #expect(restart.status == 1, "\(restart.stderr)")
+        #expect((1...3).map { Self.restarts(sandbox, $0) } == [1, 1, 0], "the third server is left untouched")
+        #expect(restart.stderr.contains("health gate: ") && restart.stderr.contains("the block number stays at"))
+        #expect(restart.stderr.contains("1 host failed by batch 2"))
+    }
 }
