@@ -48,19 +48,19 @@ func runKeyCommand(_ parsed: ParsedCommand) async throws -> Int32? {
                                                      web3signerURLs: urls, stakingRegistry: try address(parsed, "staking-registry"),
                                                      multicall3: try address(parsed, "multicall3") ?? Multicall3.canonicalAddress,
                                                      searchPath: (io.environment["PATH"] ?? "").split(separator: ":").map(String.init)).run()
-        return try render(report.notes, report, report.lines, parsed, failed: report.hasFailedReloads)
+        return try render(report.notes, report, report.lines, parsed, slashes: false, failed: report.hasFailedReloads)
     case "add-keys", "get-add-keys-to-staking-provider-calldata":
         let given = parsed.argumentValues("FILES").isEmpty ? ["."] : parsed.argumentValues("FILES")
         let files = try AddKeysCalldata.registrationFiles(in: given.map { URL(fileURLWithPath: $0, relativeTo: io.currentDirectory).standardizedFileURL })
         let report = try await AddKeysCalldata(configuration: try configuration(parsed), registrationFiles: files, safeBatchFile: path(parsed, "safe-batch"),
                                                stakingRegistry: try address(parsed, "staking-registry"),
                                                multicall3: try address(parsed, "multicall3") ?? Multicall3.canonicalAddress).run()
-        return try render([], report, report.lines, parsed, failed: false)
+        return try render([], report, report.lines, parsed, slashes: false, failed: false)
     case "check-hosts":
         let request = try request(parsed)
         let file = path(parsed, "hosts-file") ?? request.paths.configDirectory.appendingPathComponent(HostsFile.fileName(network: request.network))
         let report = try await HostCheck(hostsFile: file, host: parsed.value("host"), checks: try parsed.choice("check") ?? .all).run()
-        return try render([], report, report.lines, parsed, failed: report.hasFailures)
+        return try render([], report, report.lines, parsed, slashes: false, failed: report.hasFailures)
     case "scrape-attester-status":
         let selections: [(String, AttesterStatusScrape.Selection)] = [("show-queued", .queued), ("show-active", .active), ("show-all", .all)]
         let attesters = try parsed.values("attester").map { try address(text: $0, "attester", parsed) }
