@@ -225,6 +225,6 @@ public struct PrivateKeysProcessingReport: Sendable, Codable, Equatable {
         lines.append("public keys written to \(publicKeysFile)")
         if reloads.isEmpty { lines.append("no web3signer to reload") }
         lines += reloads.map { $0.succeeded ? "web3signer reloaded: \($0.url)" : "web3signer reload FAILED: \($0.url): \($0.problem ?? "")" }
-        return lines
+        return lines.map(TerminalText.escaped)
     }
 }

@@ -123,12 +123,12 @@ public struct AddKeysReport: Sendable, Codable, Equatable {
     public var lines: [String] {
         var lines = ["\(network): add keys to staking provider \(providerId)"]
         lines += skipped.map { "  left out \($0.attester): \($0.reason)" }
-        guard let proposal else { return lines + ["nothing to add: every attester is already queued or in the rollup"] }
+        guard let proposal else { return (lines + ["nothing to add: every attester is already queued or in the rollup"]).map(TerminalText.escaped) }
         lines.append("attesters (\(adding.count)):")
         lines += adding.enumerated().map { "  \($0 + 1). \($1)" }
         lines += proposal.lines
         if let safeBatchFile { lines.append("Safe Transaction Builder batch: \(safeBatchFile)") }
         lines.append("submit it from the provider admin's multisig (value 0)")
-        return lines
+        return lines.map(TerminalText.escaped)
     }
 }
