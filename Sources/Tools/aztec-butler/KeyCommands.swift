@@ -10,7 +10,6 @@ let keyCommandSpecs = [
                 options: [OptionSpec("output", short: "o", value: "FILE", help: "The public keys file (default: public-FILE in the working directory)"),
                           OptionSpec("store-file", value: "FILE", help: "Store the private keys in this new file (mode 0600)"),
                           OptionSpec("store-command", value: "COMMAND", help: "Store them through this program's standard input, e.g. \"gcloud secrets create batch-7 --data-file=-\""),
-                          OptionSpec("web3signer-urls", value: "URLS", help: "Comma-separated web3signer URLs to reload", environment: "WEB3SIGNER_URLS"),
                           registryOption, multicallOption, jsonOption]),
     CommandSpec(name: "add-keys", summary: "Calldata of addKeysToProvider for the new attesters of the aztec CLI's registration files, and a Safe batch",
                 discussion: "Reads the registration files (*_staker_output.json: attester, publicKeyG1, publicKeyG2, proofOfPossession; a folder means every such file in it; default: the working directory), leaves out attesters already in the provider's queue, in the rollup's entry queue or in the rollup (batched reads), and prints the StakingRegistry, the function, the attesters and the calldata for the provider admin's multisig. --safe-batch writes a Safe Transaction Builder batch. The provider is AZTEC_STAKING_PROVIDER_ID, else the one AZTEC_STAKING_PROVIDER_ADMIN_ADDRESS administers.",
@@ -42,10 +41,10 @@ func runKeyCommand(_ parsed: ParsedCommand) async throws -> Int32? {
         guard let storage = try parsed.value("store-command").map(PrivateKeysProcessing.Storage.command(line:)) ?? path(parsed, "store-file").map({ .file($0) }) else {
             throw UsageError(message: "say where the private keys go: --store-file FILE or --store-command COMMAND", commandPath: parsed.path)
         }
-        let urls = try PrivateKeysProcessing.web3signerURLs(commaSeparated: parsed.value("web3signer-urls") ?? "")
+        let configuration = try configuration(parsed)
         let output = path(parsed, "output") ?? io.currentDirectory.appendingPathComponent(PrivateKeysProcessing.defaultPublicKeysFileName(for: file))
-        let report = try await PrivateKeysProcessing(configuration: try configuration(parsed), privateKeysFile: file, publicKeysFile: output, storage: storage,
-                                                     web3signerURLs: urls, stakingRegistry: try address(parsed, "staking-registry"),
+        let report = try await PrivateKeysProcessing(configuration: configuration, privateKeysFile: file, publicKeysFile: output, storage: storage,
+                                                     web3signerURLs: configuration.web3signerURLs, stakingRegistry: try address(parsed, "staking-registry"),
                                                      multicall3: try address(parsed, "multicall3") ?? Multicall3.canonicalAddress,
                                                      searchPath: (io.environment["PATH"] ?? "").split(separator: ":").map(String.init)).run()
         return try render(report.notes, report, report.lines, parsed, slashes: false, failed: report.hasFailedReloads)

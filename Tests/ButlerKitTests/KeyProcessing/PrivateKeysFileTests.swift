@@ -72,3 +72,21 @@ import Testing
         #expect(PrivateKeysProcessing.withoutKeys("bad input 0x\(String(repeating: "ab", count: 32)) and \(String(repeating: "cd", count: 16)) ok\n") == "bad input *** and *** ok")
     }
 }
+
+/// `WEB3SIGNER_URLS` is a setting like the others: parsed into URLs, refused when one is not
+/// http(s), shown with each URL's credentials masked.
+@Suite(.tags(.unit)) struct Web3SignerSettingTests {
+    func load(_ value: String) throws -> ButlerConfiguration {
+        try ButlerConfiguration.load(ButlerConfigurationRequest(network: "testnet", environment: ["WEB3SIGNER_URLS": value], homeDirectory: "/nonexistent-home"))
+    }
+
+    @Test func parsedMaskedAndChecked() throws {
+        let configuration = try load("https://ops:hunter2@signer-1.internal, http://signer-2.internal:9000/reload")
+        #expect(configuration.web3signerURLs.map(\.absoluteString) == ["https://ops:hunter2@signer-1.internal", "http://signer-2.internal:9000/reload"])
+        let shown = configuration.value(.web3signerURLs).shownText
+        #expect(!shown.contains("hunter2") && shown.contains("signer-1.internal") && shown.contains("signer-2.internal:9000"))
+        #expect(try load("").web3signerURLs.isEmpty)
+        let error = try #require(throws: ButlerConfigError.self) { try load("https://a.internal,ftp://b.internal") }
+        #expect(error.description.contains("WEB3SIGNER_URLS (environment WEB3SIGNER_URLS): expected comma-separated http(s) URLs"))
+    }
+}
