@@ -43,11 +43,7 @@ public struct Preflight: Sendable {
         return problems
     }
 
-    private func resolve(_ tool: String) -> String? {
-        if tool.contains("/") { return FileManager.default.isExecutableFile(atPath: tool) ? tool : nil }
-        return searchPath.map { ($0 as NSString).appendingPathComponent(tool) }
-            .first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    private func resolve(_ tool: String) -> String? { ProgramSearch.locate(tool, in: searchPath) }
 
     /// The outcome of a preflight.
     public struct Outcome: Sendable {

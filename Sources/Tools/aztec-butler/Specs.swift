@@ -32,7 +32,7 @@ let spec = CommandSpec(
         CommandSpec(name: "config", summary: "Show the effective configuration and where each value came from (secrets as ***)",
                     discussion: "RPC URLs are shown with their credentials masked: user:password@, path API keys (/v2/KEY, /v3/KEY, token segments) and apikey, key or token query values; --show-secrets shows them. The metrics bearer token is always ***. Exit 2 when a value cannot work (bad URL, port, id, amount), naming the variable and where it came from.",
                     options: [jsonOption, OptionSpec("show-secrets", help: "Show the RPC URLs whole, credentials included")]),
-    ] + coinbaseCommandSpecs + providerCommandSpecs + serveCommandSpecs)
+    ] + coinbaseCommandSpecs + providerCommandSpecs + keyCommandSpecs + serveCommandSpecs)
 let coinbaseCommandSpecs = [
     CommandSpec(name: "scrape-coinbases", summary: "Map the keys files' attesters to their coinbases from the StakingRegistry's StakedWithProvider events",
                 discussion: "Reads the provider's StakedWithProvider events in block chunks on ETHEREUM_ARCHIVE_NODE_URL (else ETHEREUM_NODE_URL, with a warning), keeps those of attesters in the keys files and merges them into {data dir}/{network}-cached-coinbases.json. Incremental runs start after the cache's lastScrapedBlock; the first run and --full start at the network's start block (mainnet 23786836, testnet 9595580, others 0). Two different non-zero coinbases for one attester are a conflict: exit 1 and the cache is left as it was. Needs AZTEC_STAKING_PROVIDER_ID; checks the Aztec node and the Ethereum node belong together first.",

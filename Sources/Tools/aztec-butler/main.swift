@@ -44,6 +44,9 @@ func path(_ parsed: ParsedCommand, _ option: String) -> URL? { parsed.value(opti
 /// The address given with `--option` (or as the ADMIN argument); nil when absent. `exactLength: false` accepts any text the address parser does.
 func address(_ parsed: ParsedCommand, _ option: String, exactLength: Bool = true) throws -> EthereumAddress? {
     guard let text = option == "ADMIN" ? parsed.arguments.first : parsed.value(option) else { return nil }
+    return try address(text: text, option, parsed, exactLength: exactLength)
+}
+func address(text: String, _ option: String, _ parsed: ParsedCommand, exactLength: Bool = true) throws -> EthereumAddress {
     guard let address = EthereumAddress(hex: text), !exactLength || text.count == 42 else {
         throw UsageError(message: "\(option == "ADMIN" ? "" : "--")\(option): '\(text)' is not an address (0x + 40 hex digits)", commandPath: parsed.path)
     }
@@ -138,7 +141,9 @@ func run(_ parsed: ParsedCommand) async throws -> Int32 {
         io.writeOutput(try ButlerServiceUnit(network: configuration.network, command: command, user: parsed.value("user") ?? io.environment["USER"] ?? "root",
                                              dataDirectory: data).text)
         return ToolExitCode.success
-    default: throw UsageError(message: "missing subcommand; expected one of: keys, config, get-queue-stats, scrape-coinbases, fill-coinbases, attesters, prepare-deployment, get-provider-id, check-publisher-eth, serve, install-service", commandPath: parsed.path)
+    default:
+        if let code = try await runKeyCommand(parsed) { return code }
+        throw UsageError(message: "missing subcommand; expected one of: keys, config, get-queue-stats, scrape-coinbases, fill-coinbases, attesters, prepare-deployment, get-provider-id, check-publisher-eth, process-private-keys, add-keys, check-hosts, scrape-attester-status, serve, install-service", commandPath: parsed.path)
     }
 }
 

@@ -77,7 +77,7 @@ import Testing
                 let health = try await httpGet(try #require(URL(string: "http://127.0.0.1:\(port)/healthz")))
                 #expect(health.status == 200 && health.body.hasPrefix("ok testnet"))
 
-                try await fixture.transact("StakingRegistry", "addKeysToProvider", [1, .array([.string(Self.x.lowercaseHex)])])
+                try await fixture.transact("StakingRegistry", "addAttestersToProvider", [1, .array([.string(Self.x.lowercaseHex)])])
                 try await waitFor("x in the provider queue") { states, text in
                     states["IN_STAKING_PROVIDER_QUEUE"] == 1
                         && metric(text, #"aztec_butler_staking_provider_queue_length{network="testnet",staking_provider_id="1"}"#) == 1

@@ -43,7 +43,7 @@ import Testing
             try fixture.writeKeys([(x, nil), (y, testAddress(0x5C, 2))], publisher: publisher)
             try fixture.writeValidatorStats([(x, missedAttestations: 1, lastAttestationSlot: 50)])
             try await fixture.sendEther(to: publisher, wei: 10_000_000_000_000_000)
-            try await fixture.transact("StakingRegistry", "addKeysToProvider", [1, [.string(y.lowercaseHex)]])
+            try await fixture.transact("StakingRegistry", "addAttestersToProvider", [1, [.string(y.lowercaseHex)]])
             try await fixture.transact("Rollup", "enqueue", [[.string(testAddress(0xEE, 1).lowercaseHex), .string(x.lowercaseHex)],
                                                              [.string(testAddress(0xDD, 1).lowercaseHex), .string(testAddress(0xDD, 2).lowercaseHex)]])
             let port = try LoopbackPort.free()

@@ -16,6 +16,17 @@ public enum AttesterPlace: String, Sendable, Codable, CaseIterable {
     case leaving = "LEAVING"
     /// In no queue and status NONE: not staked yet, or fully withdrawn.
     case notOnChain = "NOT_ON_CHAIN"
+
+    /// The original Butler's name for this place, as its `scrape-attester-status` shows it.
+    public var state: AttesterState {
+        switch self {
+        case .providerQueue: .inStakingProviderQueue
+        case .entryQueue: .rollupEntryQueue
+        case .validating: .active
+        case .leaving: .noLongerActive
+        case .notOnChain: .new
+        }
+    }
 }
 
 /// One attester of the keys files with its status, its place and what it still lacks.
@@ -30,6 +41,9 @@ public struct AttesterPlacement: Sendable, Codable, Equatable {
     public var status: String
     /// Where it stands.
     public var place: AttesterPlace
+    /// The same place in the original Butler's state names (`IN_STAKING_PROVIDER_QUEUE`,
+    /// `ROLLUP_ENTRY_QUEUE`, `ACTIVE`, `NO_LONGER_ACTIVE`, `NEW`).
+    public var state: AttesterState
     /// Its 0-based position in the provider's queue (head first), when it waits there.
     public var providerQueuePosition: Int?
     /// Its 0-based position in the rollup's entry queue (head first), when it waits there.
@@ -112,20 +126,32 @@ public struct AttesterPlacementReport: Sendable, Codable, Equatable {
             }
             return AttesterPlacement(
                 address: address.checksummed, serverId: attester.serverId, fileName: attester.fileName, status: status.description,
-                place: place, providerQueuePosition: providerPosition, entryQueuePosition: place == .entryQueue ? entryPosition : nil,
+                place: place, state: place.state, providerQueuePosition: providerPosition, entryQueuePosition: place == .entryQueue ? entryPosition : nil,
                 arrivalTimestamp: place == .entryQueue ? entryPosition.flatMap(arrival) : nil, coinbase: attester.coinbase?.text)
         }
-        var counts: [String: Int] = [:]
-        for place in AttesterPlace.allCases { counts[place.rawValue] = 0 }
-        for attester in attesters { counts[attester.place.rawValue, default: 0] += 1 }
+        (counts, missingCoinbaseCount) = Self.totals(attesters)
         self.network = network
         self.providerId = providerId
         self.providerQueueLength = providerQueue?.count
         self.entryQueueLength = Int(clamping: stats.global.totalQueueLength)
         self.flushSize = parameters.entryQueueFlushSize
         self.timePerAttester = stats.global.timePerAttester
-        self.counts = counts
-        self.missingCoinbaseCount = attesters.filter { $0.coinbase == nil }.count
+    }
+
+    /// How many attesters are in each place, and how many have no coinbase.
+    private static func totals(_ attesters: [AttesterPlacement]) -> ([String: Int], Int) {
+        var counts: [String: Int] = [:]
+        for place in AttesterPlace.allCases { counts[place.rawValue] = 0 }
+        for attester in attesters { counts[attester.place.rawValue, default: 0] += 1 }
+        return (counts, attesters.filter { $0.coinbase == nil }.count)
+    }
+
+    /// The same report with only the attesters `keep` accepts, totals counted again.
+    public func restricted(to keep: (AttesterPlacement) -> Bool) -> AttesterPlacementReport {
+        var copy = self
+        copy.attesters = attesters.filter(keep)
+        (copy.counts, copy.missingCoinbaseCount) = Self.totals(copy.attesters)
+        return copy
     }
 
     /// A table for people: one line per attester, then the totals; while bootstrapping, says

@@ -104,6 +104,8 @@ public struct ButlerConfiguration: Sendable {
     public let metricsPort: Int
     /// `METRICS_HOST`: an IPv4 or IPv6 address literal.
     public let metricsHost: String
+    /// `WEB3SIGNER_URLS`: the web3signers to reload after new keys are stored; empty when unset.
+    public let web3signerURLs: [URL]
 
     /// The effective value of `setting`.
     public func value(_ setting: ButlerSetting) -> ButlerSettingValue {

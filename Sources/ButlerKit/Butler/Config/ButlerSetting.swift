@@ -28,6 +28,8 @@ public enum ButlerSetting: String, CaseIterable, Sendable, Hashable, Codable {
     /// Address the metrics endpoint listens on (default `127.0.0.1`); any address beyond
     /// loopback needs `METRICS_BEARER_TOKEN`.
     case metricsHost = "METRICS_HOST"
+    /// The web3signers `process-private-keys` asks to reload, comma-separated.
+    case web3signerURLs = "WEB3SIGNER_URLS"
 
     /// The variable's name, e.g. `SERVER_ID`.
     public var variable: String { rawValue }
@@ -41,7 +43,7 @@ public enum ButlerSetting: String, CaseIterable, Sendable, Hashable, Codable {
         case .minEthPerAttester: "0.1"
         case .metricsPort: "9464"
         case .metricsHost: "127.0.0.1"
-        case .ethereumChainId, .ethereumArchiveNodeURL, .stakingProviderId, .stakingProviderAdminAddress, .metricsBearerToken: nil
+        case .ethereumChainId, .ethereumArchiveNodeURL, .stakingProviderId, .stakingProviderAdminAddress, .metricsBearerToken, .web3signerURLs: nil
         }
     }
 
@@ -50,7 +52,7 @@ public enum ButlerSetting: String, CaseIterable, Sendable, Hashable, Codable {
 
     /// Whether the value is a URL, whose credentials (user info, path API keys, key and
     /// token query values) are masked when it is shown.
-    public var isURL: Bool { self == .ethereumNodeURL || self == .ethereumArchiveNodeURL || self == .aztecNodeURL }
+    public var isURL: Bool { self == .ethereumNodeURL || self == .ethereumArchiveNodeURL || self == .aztecNodeURL || self == .web3signerURLs }
 
     /// One line of help for people and the docs.
     public var help: String {
@@ -66,6 +68,7 @@ public enum ButlerSetting: String, CaseIterable, Sendable, Hashable, Codable {
         case .metricsBearerToken: "Bearer token of the metrics endpoint (secret; environment or file only)"
         case .metricsPort: "Port of the metrics endpoint"
         case .metricsHost: "Address the metrics endpoint listens on; beyond loopback METRICS_BEARER_TOKEN is required"
+        case .web3signerURLs: "Comma-separated web3signer URLs that process-private-keys asks to reload"
         }
     }
 }
@@ -136,6 +139,8 @@ public struct ButlerSettingValue: Sendable, Equatable {
         guard isSet else { return "(not set)" }
         if setting.isSecret { return "***" }
         let value = text ?? ""
-        return TerminalText.escaped(setting.isURL && !revealsCredentials ? URLCredentials.maskingCredentials(value) : value)
+        guard setting.isURL && !revealsCredentials else { return TerminalText.escaped(value) }
+        return TerminalText.escaped(value.split(separator: ",", omittingEmptySubsequences: false)
+            .map { URLCredentials.maskingCredentials($0.trimmingCharacters(in: .whitespaces)) }.joined(separator: ","))
     }
 }

@@ -33,6 +33,9 @@ struct ButlerSettingChecker {
         let minimum = check(.minEthPerAttester, "an amount of ETH of 0 or more, such as 0.1") { EtherAmount(ether: $0) }
         let port = check(.metricsPort, "a port from 1 to 65535") { Int($0).flatMap { (1...65_535).contains($0) ? $0 : nil } }
         let host = check(.metricsHost, "an IPv4 or IPv6 address such as 127.0.0.1, 0.0.0.0 or ::1") { ConfigValueText.isIPv4($0) || ConfigValueText.isIPv6($0) ? $0 : nil }
+        let signers = optional(.web3signerURLs, "comma-separated http(s) URLs such as https://signer-1.internal,https://signer-2.internal", isURL: true) { text in
+            try? PrivateKeysProcessing.web3signerURLs(commaSeparated: text)
+        }
         if let secret, secret.revealed == Self.originalPublicToken {
             report(.metricsBearerToken, "is the original's public default token; choose a private one (for example: openssl rand -hex 32)")
         }
@@ -42,7 +45,7 @@ struct ButlerSettingChecker {
             unusedFileVariables: unusedFileVariables, serverId: serverId, ethereumChainId: chainId,
             ethereumNodeURL: nodeURL, ethereumArchiveNodeURL: archiveURL, aztecNodeURL: aztecURL,
             stakingProviderId: providerId, stakingProviderAdminAddress: admin, minEthPerAttester: minimum,
-            metricsBearerToken: secret, metricsPort: port, metricsHost: host)
+            metricsBearerToken: secret, metricsPort: port, metricsHost: host, web3signerURLs: signers ?? [])
     }
 
     func value(_ setting: ButlerSetting) -> ButlerSettingValue {

@@ -13,7 +13,8 @@ Nodes refuse eth_getLogs ranges over --max-log-range blocks and results over --m
 
 With --allow-writes, tests change the chain while a program under test reads it:
 test_transact [contract, function, args...] sends a transaction to a stand-in contract,
-test_sendEther [address, wei] funds an account. Lines on stdin control the RPC service:
+test_sendEther [address, wei] funds an account, test_sendCalldata [to, data] sends raw calldata
+from the deployer (the account of private key 1). Lines on stdin control the RPC service:
 "down" closes the listening socket and drops open connections unanswered (an outage),
 "up" listens again on the same port with the chain as it was.
 """
@@ -101,7 +102,7 @@ def seed_tests(chain):
     # Providers 1..3; provider 2 has a queue of 250 keys of which 10 were dripped.
     for n in (1, 2, 3):
         chain.transact("StakingRegistry", "registerProvider", address(0xAD, n), 100 * n, address(0x5E, n))
-    chain.transact("StakingRegistry", "addKeysToProvider", 2, [address(0xBB, i) for i in range(1, 251)])
+    chain.transact("StakingRegistry", "addAttestersToProvider", 2, [address(0xBB, i) for i in range(1, 251)])
     chain.transact("StakingRegistry", "dripQueue", 2, 10)
     # StakedWithProvider: provider 2 gets 60 events in consecutive blocks, then 20 spread out
     # (10 blocks apart); provider 1 gets 5 interleaved events that the filter must exclude.
@@ -193,6 +194,16 @@ def dispatch(chain, args, method, params):
         return get_logs(chain, args, params[0])
     if args.allow_writes and method == "test_transact":
         receipt = chain.transact(params[0], params[1], *[big_numbers(value) for value in params[2:]])
+        return quantity(receipt["block_number"])
+    if args.allow_writes and method == "test_sendCalldata":
+        # Raw calldata from the deployer (eth-tester's account of private key 1), as a multisig would send it.
+        try:
+            tx = tester.send_transaction({"from": chain.account, "to": params[0], "data": params[1], "gas": 29_000_000})
+        except TransactionFailed as failure:
+            raise revert_error(failure)
+        receipt = tester.get_transaction_receipt(tx)
+        if receipt.get("status", 1) != 1:
+            raise RPCError(3, "execution reverted")
         return quantity(receipt["block_number"])
     if args.allow_writes and method == "test_sendEther":
         tx = tester.send_transaction({"from": chain.account, "to": params[0], "value": int(params[1]), "gas": 21_000})

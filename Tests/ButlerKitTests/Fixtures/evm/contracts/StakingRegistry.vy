@@ -1,6 +1,8 @@
 # pragma version ^0.4.0
 # Test stand-in for the Aztec StakingRegistry (ignition-contracts): same function
-# signatures, return shapes, revert and StakedWithProvider event, with test-only setters.
+# signatures, return shapes, reverts and events (StakedWithProvider, AttestersAddedToProvider),
+# admin checks on the provider-admin functions, and test-only setters (addAttestersToProvider,
+# dripQueue, stake).
 
 struct ProviderConfiguration:
     providerAdmin: address
@@ -30,7 +32,14 @@ event StakedWithProvider:
     coinbaseSplitContractAddress: address
     stakerImplementation: address
 
+event AttestersAddedToProvider:
+    providerIdentifier: indexed(uint256)
+    attesters: DynArray[address, 100]
+
 providerConfigurations: public(HashMap[uint256, ProviderConfiguration])
+pendingProviderAdmins: public(HashMap[uint256, address])
+storedKeys: HashMap[uint256, HashMap[uint128, KeyStore]]
+hasStoredKey: HashMap[uint256, HashMap[uint128, bool]]
 nextProviderIdentifier: public(uint256)
 queueValues: HashMap[uint256, HashMap[uint128, address]]
 queueFirst: HashMap[uint256, uint128]
@@ -50,7 +59,38 @@ def registerProvider(admin: address, takeRate: uint16, rewardsRecipient: address
     return identifier
 
 @external
-def addKeysToProvider(provider: uint256, attesters: DynArray[address, 300]):
+def addKeysToProvider(provider: uint256, keyStores: DynArray[KeyStore, 100]):
+    assert msg.sender == self.providerConfigurations[provider].providerAdmin, "not the provider admin"
+    last: uint128 = self.queueLast[provider]
+    attesters: DynArray[address, 100] = []
+    for keyStore: KeyStore in keyStores:
+        self.queueValues[provider][last] = keyStore.attester
+        self.storedKeys[provider][last] = keyStore
+        self.hasStoredKey[provider][last] = True
+        attesters.append(keyStore.attester)
+        last += 1
+    self.queueLast[provider] = last
+    log AttestersAddedToProvider(providerIdentifier=provider, attesters=attesters)
+
+@external
+def updateProviderAdmin(provider: uint256, newAdmin: address):
+    assert msg.sender == self.providerConfigurations[provider].providerAdmin, "not the provider admin"
+    self.pendingProviderAdmins[provider] = newAdmin
+
+@external
+def acceptProviderAdmin(provider: uint256):
+    assert msg.sender == self.pendingProviderAdmins[provider], "not the pending admin"
+    self.providerConfigurations[provider].providerAdmin = msg.sender
+    self.pendingProviderAdmins[provider] = empty(address)
+
+@external
+def updateProviderTakeRate(provider: uint256, takeRate: uint16):
+    assert msg.sender == self.providerConfigurations[provider].providerAdmin, "not the provider admin"
+    assert takeRate <= 10000, "take rate above 10000"
+    self.providerConfigurations[provider].providerTakeRate = takeRate
+
+@external
+def addAttestersToProvider(provider: uint256, attesters: DynArray[address, 300]):
     last: uint128 = self.queueLast[provider]
     for attester: address in attesters:
         self.queueValues[provider][last] = attester
@@ -86,6 +126,8 @@ def getLastIndexInQueue(provider: uint256) -> uint128:
 def getValueAtIndexInQueue(provider: uint256, index: uint128) -> KeyStore:
     if index < self.queueFirst[provider] or index >= self.queueLast[provider]:
         raw_revert(method_id("QueueIndexOutOfBounds()"))
+    if self.hasStoredKey[provider][index]:
+        return self.storedKeys[provider][index]
     attester: address = self.queueValues[provider][index]
     slot: uint256 = convert(index, uint256)
     return KeyStore(
