@@ -158,6 +158,14 @@ public enum SanitySettingCheck {
         return window
     }
 
+    /// `text` as a minimum of transactions per second: a number of at least 0 (0.5, 2).
+    public static func transactionsPerSecond(_ text: String) throws(NodeSettingError) -> Double {
+        guard let value = Double(text), value.isFinite, value >= 0 else {
+            throw NodeSettingError(.transactionsPerSecond, "'\(TerminalText.quoted(text))' is not a number of transactions per second (0.5, 2)")
+        }
+        return value
+    }
+
     /// `text` as a node role (any case).
     public static func role(_ text: String) throws(NodeSettingError) -> NodeRole {
         guard let role = NodeRole(rawValue: text.lowercased()) else {
