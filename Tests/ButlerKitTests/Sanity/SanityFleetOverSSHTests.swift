@@ -126,6 +126,40 @@ struct SanityFleetOverSSHTests {
         #expect(AztecFleetSandbox.calls(sandbox, 2).contains("docker logs --timestamps --since 30m aztec-node"))
     }
 
+    @Test func throughputInclusionReorgsAndBridgeErrorsOverAFleet() async throws {
+        let sandbox = try currentSandbox()
+        try await Self.prepare(sandbox, (1...4).map { Node(index: $0, log: "healthy-validator.jsonl", mode: "advancing") })
+        func check(_ name: String, _ extra: [String]) async throws -> (status: Int32, report: SanityReport) {
+            let output = try await Self.run(sandbox, ["--window", "1s", "--json"] + extra, work: sandbox.directory.appendingPathComponent("sanity-\(name)"))
+            return (output.status, try Self.decode(output.standardOutput))
+        }
+        func setMode(_ mode: String) throws { for index in 1...4 { try AztecFleetSandbox.setState(sandbox, index, "node_mode", mode) } }
+
+        // A healthy fleet: every node's blocks carry 3 transactions, the fleet's TPS is measured.
+        let healthy = try await check("healthy", ["--min-tps", "0.05"])
+        #expect(healthy.status == 0, "\(healthy.report.findings)")
+        let throughput = try #require(healthy.report.throughput)
+        #expect(throughput.transactions == 3 * throughput.blocks && throughput.blocks >= 1 && throughput.transactionsPerSecond > 0.05)
+        #expect(healthy.report.hosts.allSatisfy { $0.throughput != nil && $0.observation.chain?.endPending == 0 } && healthy.report.verdict == .stable)
+        #expect(try await check("slow", ["--min-tps", "50"]).report.network.map(\.event) == [.lowThroughput])
+
+        try setMode("inclusion_stalled")
+        let stalled = try await check("inclusion", [])
+        #expect(stalled.status == 1 && stalled.report.instability == [.txInclusion], "\(stalled.report.findings)")
+
+        try setMode("reorg")
+        let reorged = try await check("reorg", ["--reorg-limit", "1"])
+        #expect(reorged.report.hosts.allSatisfy { $0.reorgs == 1 } && reorged.report.instability == [.chainReorg])
+
+        try setMode("advancing")
+        let log = AztecFleetSandbox.stateFolder(sandbox, 2).appendingPathComponent("container.log")
+        try FileManager.default.removeItem(at: log)
+        try FileManager.default.copyItem(at: SanityFixtures.url("validator-bridge-errors.jsonl"), to: log)
+        let bridge = try await check("bridge", [])
+        #expect(bridge.status == 1 && bridge.report.instability == [.bridgeFailure])
+        #expect(bridge.report.hosts[1].findings.map(\.row) == [.bridgeContractIssues, .bridgeContractIssues] && bridge.report.hosts[0].findings.isEmpty)
+    }
+
     @Test func aLogOfManyMegabytesStreamsThroughAndTheContainerCanBeNamed() async throws {
         let sandbox = try currentSandbox()
         try await Self.prepare(sandbox, [Node(index: 1, log: "healthy-validator.jsonl", mode: "advancing"),
