@@ -78,7 +78,8 @@ public enum WebhookSource {
             (text, origin) = (value, "the environment variable \(name)")
         } else {
             do {
-                text = try BoundedFile.readText(URL(fileURLWithPath: source, relativeTo: currentDirectory), limit: 64 << 10)
+                let file = source.hasPrefix("/") ? URL(fileURLWithPath: source) : currentDirectory.appendingPathComponent(source)
+                text = try BoundedFile.readText(file, limit: 64 << 10)
             } catch {
                 throw WebhookSourceError(message: "cannot read the webhook URL file \(TerminalText.quoted(source)): \(error.reasonText)")
             }

@@ -61,6 +61,9 @@ import Testing
         #expect(stalled.verdict == .unstable && stalled.instability == [.txInclusion])
         #expect(stalled.text().contains("a     validator*  -      -       -         103    +3   0    101     yes    0.00  7     ok\n"))
 
+        // A node whose own view has no new block while the fleet's blocks include transactions: its pool is not stalled.
+        #expect(report([NodeObservation(name: "a", chain: Self.chain(100, 100, txs: 0, pending: (5, 7))),
+                        NodeObservation(name: "b", chain: Self.chain(100, 103, txs: 2))]).network.allSatisfy { $0.event != .txInclusion })
         // Transactions included, a pool emptied, or no pool count: no inclusion issue.
         #expect(report([NodeObservation(name: "a", chain: Self.chain(100, 103, txs: 1, pending: (5, 7)))]).network.isEmpty)
         #expect(report([NodeObservation(name: "a", chain: Self.chain(100, 103, txs: 0, pending: (5, 0)))]).network.isEmpty)
