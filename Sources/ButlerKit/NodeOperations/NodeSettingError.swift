@@ -34,6 +34,8 @@ public struct NodeSettingError: SettingProblem, Sendable, Equatable {
         case serverGrouping
         /// The sources a job reads: servers, a local log, or both.
         case source
+        /// The fleet's minimum transactions per second.
+        case transactionsPerSecond
     }
 
     /// Which setting.

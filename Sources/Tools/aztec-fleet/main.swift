@@ -125,7 +125,8 @@ func list(_ text: String?) -> [String] { AztecInventory.splitList(text ?? "") }
 /// The option that sets each library setting, for error messages (`update` calls the version --version).
 let optionOfSetting = ["aztecVersion": "aztec-version", "l1RPCURLs": "l1-rpc", "consensusURLs": "consensus", "referenceNode": "reference",
                        "nodeURL": "node", "nodeFolder": "node-dir", "originalHome": "original-home", "originalUnit": "original-unit",
-                       "container": "container", "logSince": "since", "sampleWindow": "window", "role": "role", "serverGrouping": "group-size"]
+                       "container": "container", "logSince": "since", "sampleWindow": "window", "role": "role", "serverGrouping": "group-size",
+                       "transactionsPerSecond": "min-tps"]
 
 /// Where the layouts keep their files, from `--node-dir`, `--original-home`, `--original-unit`.
 func nodeLayouts(_ parsed: ParsedCommand, rpcPort: Int = 8080) throws -> NodeLayouts {
@@ -232,7 +233,7 @@ let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.curre
     case "proof": return try await proof(parsed)
     case "sync": return try await sync(parsed)
     case "sanity": return try await sanity(parsed)
-    case "connection-info": return try connectionInfo(parsed)
+    case "connection-info": return try await connectionInfo(parsed)
     case "status": return try await status(parsed)
     case "restart": return try await operate(parsed, .restart)
     case "update": return try await operate(parsed, .update(version: parsed.value("version") ?? "latest"))

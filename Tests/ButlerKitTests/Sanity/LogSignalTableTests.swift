@@ -52,7 +52,7 @@ import FleetTestSupport
                 return error.description
             }
         }
-        #expect(problem("id,kind,text\nx,sometimes,abc\n") == "mine.csv:2:3: kind 'sometimes' is not one of marker, failure, catalogue, crash, start")
+        #expect(problem("id,kind,text\nx,sometimes,abc\n") == "mine.csv:2:3: kind 'sometimes' is not one of marker, failure, catalogue, crash, start, reorg")
         #expect(problem("id,kind,text,roles\nx,marker,abc,miner\n") == "mine.csv:2:14: role 'miner' is not one of validator, prover, bot")
         #expect(problem("id,kind,text,when_seen\nx,marker,abc,Severe\n") == "mine.csv:2:14: when_seen 'Severe' is not one of Minor, Major, Critical, Blocker")
         #expect(problem("id,kind,text\nx,marker,ab\n") == "mine.csv:2:10: text 'ab' of x is shorter than 3 bytes and would match noise")

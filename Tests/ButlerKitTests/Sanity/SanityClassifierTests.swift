@@ -37,7 +37,8 @@ import Testing
 
         let proofs = report([try logged("prover-proof-failure.jsonl")])
         #expect(proofs.findings.map(\.event) == [.proofGenerationFailure, .componentSilent])
-        #expect(proofs.findings.map(\.criticality) == [.blocker, .major])
+        #expect(proofs.findings.map(\.criticality) == [.critical, .major])
+        #expect(proofs.findings.map(\.row) == [.nodeStabilityIssues, .nodeStabilityIssues])
         #expect(proofs.verdict == .unstable && proofs.instability == [.proofGenerationFailure] && proofs.failed)
         #expect(proofs.findings.first?.example?.contains("Error running epoch 322 prover job") == true)
 
@@ -100,7 +101,8 @@ import Testing
         #expect(stalled.network.map(\.event) == [.blockProductionStall])
         #expect(stalled.network.first?.summary == "no new block in 120 s on the fleet's best node a (block 100)")
         #expect(stalled.hosts.allSatisfy { $0.findings.isEmpty }, "a stuck node is only a node problem when the network moves")
-        #expect(stalled.verdict == .unstable && stalled.network.first?.action.hasPrefix("Network instability: create a detailed issue report for the Alpha team.") == true)
+        #expect(stalled.verdict == .unstable && stalled.network.first?.criticality == .critical && stalled.network.first?.row == .networkWideProblems)
+        #expect(stalled.network.first?.action.hasPrefix("Network-wide problem: escalate to the Delta team (Alpha/Delta Teams). Network instability: create a detailed issue report for the Alpha team.") == true)
         #expect(report([NodeObservation(name: "a", chain: Self.chain(100, 100))], window: 0).network.isEmpty, "no window, no stall check")
 
         let healthy = report([NodeObservation(name: "a", chain: Self.chain(100, 102, proven: 60))])
@@ -143,9 +145,10 @@ import Testing
     @Test func theTextReportShowsTheTableTheFindingsAndTheVerdict() throws {
         let result = report([try logged("prover-proof-failure.jsonl", name: "p1"), NodeObservation(name: "v1", role: .validator, chain: Self.chain(10, 11, proven: 5))])
         let text = result.text()
-        #expect(text.hasPrefix("HOST  ROLE       LINES  ERRORS  RESTARTS  BLOCK  NEW  LAG  PROVEN  READY  STATUS\np1    prover*    12     2       0         -      -    -    -       -      1 Blocker, 1 Major\nv1    validator  -      -       -         11     +1   0    5       yes    ok\n"))
-        #expect(text.contains("  [Blocker] p1: proof generation failure: Epoch proving job failed: 2 lines with 'Error running epoch'"))
-        #expect(text.contains("Verdict: network unstable (proof generation failure); 1 Blocker, 0 Critical, 1 Major, 0 Minor"))
+        #expect(text.hasPrefix("HOST  ROLE       LINES  ERRORS  RESTARTS  BLOCK  NEW  LAG  PROVEN  READY  TPS  POOL  STATUS\np1    prover*    12     2       0         -      -    -    -       -      -    -     1 Critical, 1 Major\nv1    validator  -      -       -         11     +1   0    5       yes    -    -     ok\n"))
+        #expect(text.contains("  [Critical] p1: proof generation failure: Epoch proving job failed: 2 lines with 'Error running epoch'"))
+        #expect(text.contains("      matrix: Node stability issues (Delta Team)\n"))
+        #expect(text.contains("Verdict: network unstable (proof generation failure); 0 Blocker, 1 Critical, 1 Major, 0 Minor"))
         #expect(result.text(redact: { $0.replacingOccurrences(of: "epoch", with: "***") }).contains("Error running *** 322"))
         #expect(SanityReport.printable("a\u{1B}[31mb\tc") == "a^[[31mb^Ic")
     }

@@ -39,7 +39,7 @@ enum SanityFixtures {
 
     static let all = ["healthy-validator.jsonl", "healthy-prover.log", "healthy-bot.log", "validator-peer-discovery.jsonl",
                       "prover-proof-failure.jsonl", "validator-crash-loop.log", "validator-silent.jsonl", "catalogue-urgent.jsonl",
-                      "catalogue-investigate.jsonl", "catalogue-ignore.jsonl"]
+                      "catalogue-investigate.jsonl", "catalogue-ignore.jsonl", "validator-bridge-errors.jsonl", "validator-reorgs.jsonl"]
 
     /// 2026-01-05T12:00:00Z plus `milliseconds`, the fixtures' clock.
     static func time(_ milliseconds: Int) -> Date { Date(timeIntervalSince1970: 1_767_614_400 + Double(milliseconds) / 1000) }

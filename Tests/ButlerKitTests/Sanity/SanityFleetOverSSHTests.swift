@@ -120,10 +120,44 @@ struct SanityFleetOverSSHTests {
         let output = try await Self.run(sandbox, ["--window", "1s", "--since", "30m"], work: work)
         let text = String(decoding: output.standardOutput, as: UTF8.self)
         #expect(output.status == 1, "\(String(decoding: output.standardError, as: UTF8.self))")
-        #expect(text.contains("[Blocker] network: block production stall: no new block in 1 s on the fleet's best node h1 (block 47)"))
-        #expect(text.contains("Verdict: network unstable (block production stall); 1 Blocker, 0 Critical, 0 Major, 0 Minor"))
-        #expect(text.hasPrefix("HOST  ROLE        LINES  ERRORS  RESTARTS  BLOCK  NEW  LAG  PROVEN  READY  STATUS\nh1    validator*  55     0       0         47     +0   0    42      yes    ok\n"))
+        #expect(text.contains("[Critical] network: block production stall: no new block in 1 s on the fleet's best node h1 (block 47)"))
+        #expect(text.contains("Verdict: network unstable (block production stall); 0 Blocker, 1 Critical, 0 Major, 0 Minor"))
+        #expect(text.hasPrefix("HOST  ROLE        LINES  ERRORS  RESTARTS  BLOCK  NEW  LAG  PROVEN  READY  TPS   POOL  STATUS\nh1    validator*  55     0       0         47     +0   0    42      yes    0.00  0     ok\n"))
         #expect(AztecFleetSandbox.calls(sandbox, 2).contains("docker logs --timestamps --since 30m aztec-node"))
+    }
+
+    @Test func throughputInclusionReorgsAndBridgeErrorsOverAFleet() async throws {
+        let sandbox = try currentSandbox()
+        try await Self.prepare(sandbox, (1...4).map { Node(index: $0, log: "healthy-validator.jsonl", mode: "advancing") })
+        func check(_ name: String, _ extra: [String]) async throws -> (status: Int32, report: SanityReport) {
+            let output = try await Self.run(sandbox, ["--window", "1s", "--json"] + extra, work: sandbox.directory.appendingPathComponent("sanity-\(name)"))
+            return (output.status, try Self.decode(output.standardOutput))
+        }
+        func setMode(_ mode: String) throws { for index in 1...4 { try AztecFleetSandbox.setState(sandbox, index, "node_mode", mode) } }
+
+        // A healthy fleet: every node's blocks carry 3 transactions, the fleet's TPS is measured.
+        let healthy = try await check("healthy", ["--min-tps", "0.05"])
+        #expect(healthy.status == 0, "\(healthy.report.findings)")
+        let throughput = try #require(healthy.report.throughput)
+        #expect(throughput.transactions == 3 * throughput.blocks && throughput.blocks >= 1 && throughput.transactionsPerSecond > 0.05)
+        #expect(healthy.report.hosts.allSatisfy { $0.throughput != nil && $0.observation.chain?.endPending == 0 } && healthy.report.verdict == .stable)
+        #expect(try await check("slow", ["--min-tps", "50"]).report.network.map(\.event) == [.lowThroughput])
+
+        try setMode("inclusion_stalled")
+        let stalled = try await check("inclusion", [])
+        #expect(stalled.status == 1 && stalled.report.instability == [.txInclusion], "\(stalled.report.findings)")
+
+        try setMode("reorg")
+        let reorged = try await check("reorg", ["--reorg-limit", "1"])
+        #expect(reorged.report.hosts.allSatisfy { $0.reorgs == 1 } && reorged.report.instability == [.chainReorg])
+
+        try setMode("advancing")
+        let log = AztecFleetSandbox.stateFolder(sandbox, 2).appendingPathComponent("container.log")
+        try FileManager.default.removeItem(at: log)
+        try FileManager.default.copyItem(at: SanityFixtures.url("validator-bridge-errors.jsonl"), to: log)
+        let bridge = try await check("bridge", [])
+        #expect(bridge.status == 1 && bridge.report.instability == [.bridgeFailure])
+        #expect(bridge.report.hosts[1].findings.map(\.row) == [.bridgeContractIssues, .bridgeContractIssues] && bridge.report.hosts[0].findings.isEmpty)
     }
 
     @Test func aLogOfManyMegabytesStreamsThroughAndTheContainerCanBeNamed() async throws {

@@ -68,7 +68,7 @@ import Glibc
         try "id,kind,text\nx,often,abc\n".write(to: signals, atomically: true, encoding: .utf8)
         let bad = try await run(["--log", log, "--signals", signals.path])
         #expect(bad.status == 2)
-        #expect(bad.error == "aztec-fleet: \(signals.path):2:3: kind 'often' is not one of marker, failure, catalogue, crash, start\n")
+        #expect(bad.error == "aztec-fleet: \(signals.path):2:3: kind 'often' is not one of marker, failure, catalogue, crash, start, reorg\n")
     }
 
     @Test func usageAndInputErrorsExitTwoWithOneLine() async throws {

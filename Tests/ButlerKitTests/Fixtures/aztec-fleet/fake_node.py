@@ -11,11 +11,21 @@ Modes (given with --mode, or read from --mode-file on every request so tests can
   advancing   the newest block grows by one on every node_getBlockNumber and node_getL2Tips call
   lagging     advancing, but --lag blocks behind (proven block too)
   not_ready   advancing, but node_isReady answers false
+  inclusion_stalled  advancing, but every block is empty while --pending (at least 5)
+              transactions wait in the pool
+  reorg       advancing, but every node_getBlocks call answers other blocks (other archive
+              roots) at the same heights, as a chain reorged between two samples
 
 In every mode but error, malformed and hang: node_getBlockNumber and
 node_getProvenBlockNumber answer the tips' latest and proven numbers, node_isReady
 answers true (false in not_ready); the newest block is the proven one plus
 --proven-lag (5 by default).
+
+node_getBlocks(from, limit) and node_getBlock(number) answer blocks up to the newest one
+(without moving the chain) in the node's JSON shape: header.globalVariables.blockNumber and
+timestamp (36 s apart), archive.root as the block's identity, body.txEffects holding
+--txs-per-block entries (3 by default; none in inclusion_stalled). node_getPendingTxCount
+answers --pending (0 by default).
 
 node_getValidatorsStats answers the JSON in --validators-stats-file, read on every call
 (so tests can change it); without the file it answers "method not found" as a node
@@ -31,6 +41,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PROVEN = 42
+GENESIS_TIME = 1_767_600_000
 
 
 def sibling_path(block):
@@ -70,6 +81,20 @@ class Handler(BaseHTTPRequestHandler):
             reply = {"jsonrpc": "2.0", "id": ident, "result": self.server.tips(mode, moves=False)[1]}
         elif method == "node_isReady":
             reply = {"jsonrpc": "2.0", "id": ident, "result": mode != "not_ready"}
+        elif method == "node_getBlocks":
+            latest = self.server.tips(mode, moves=False)[0]
+            generation = self.server.next_generation(mode)
+            start, limit = int(params[0]), int(params[1])
+            blocks = [self.server.block(mode, n, generation) for n in range(max(1, start), min(latest, start + limit - 1) + 1)]
+            reply = {"jsonrpc": "2.0", "id": ident, "result": blocks}
+        elif method == "node_getBlock":
+            latest = self.server.tips(mode, moves=False)[0]
+            number = int(params[0])
+            result = self.server.block(mode, number, self.server.next_generation(mode)) if 1 <= number <= latest else None
+            reply = {"jsonrpc": "2.0", "id": ident, "result": result}
+        elif method == "node_getPendingTxCount":
+            pending = max(self.server.pending, 5) if mode == "inclusion_stalled" else self.server.pending
+            reply = {"jsonrpc": "2.0", "id": ident, "result": pending}
         elif method == "node_getNodeInfo":
             info = {"nodeVersion": "2.1.2-fake", "l1ChainId": self.server.chain_id, "rollupVersion": 1,
                     "l1ContractAddresses": {"rollupAddress": self.server.rollup, "registryAddress": "0x" + "00" * 20}}
@@ -107,13 +132,16 @@ class Server(ThreadingHTTPServer):
         self.moves = 0
         self.lag = 40
         self.proven_lag = 5
+        self.generation = 0
+        self.txs_per_block = 3
+        self.pending = 0
 
     def tips(self, mode, moves):
         """(latest, proven) in `mode`; a call that `moves` advances a moving chain first."""
         if mode == "not_synced":
             return 5, 0
         latest, proven = PROVEN + self.proven_lag, PROVEN
-        if mode in ("advancing", "lagging", "not_ready"):
+        if mode in ("advancing", "lagging", "not_ready", "inclusion_stalled", "reorg"):
             with self.lock:
                 if moves:
                     self.moves += 1
@@ -121,6 +149,24 @@ class Server(ThreadingHTTPServer):
         if mode == "lagging":
             latest, proven = latest - self.lag, max(0, proven - self.lag)
         return latest, proven
+
+    def next_generation(self, mode):
+        """The chain's version: in reorg mode every call sees another one."""
+        if mode != "reorg":
+            return 0
+        with self.lock:
+            self.generation += 1
+            return self.generation
+
+    def block(self, mode, number, generation):
+        txs = 0 if mode == "inclusion_stalled" else self.txs_per_block
+        return {
+            "archive": {"root": "0x%032x%032x" % (generation, number), "nextAvailableLeafIndex": number + 1},
+            "header": {"globalVariables": {"blockNumber": number, "slotNumber": "0x%x" % (number + 100),
+                                           "timestamp": "0x%x" % (GENESIS_TIME + 36 * number)},
+                       "totalManaUsed": "0x%x" % (txs * 1000)},
+            "body": {"txEffects": [{"txHash": "0x%064x" % (number * 1000 + i)} for i in range(txs)]},
+        }
 
     def current_mode(self):
         if self.mode_file and os.path.exists(self.mode_file):
@@ -134,7 +180,8 @@ class Server(ThreadingHTTPServer):
 def main():
     global PROVEN
     parser = argparse.ArgumentParser()
-    parser.add_argument("--mode", default="synced", choices=["synced", "not_synced", "error", "malformed", "hang", "stalled", "advancing", "lagging", "not_ready"])
+    parser.add_argument("--mode", default="synced", choices=["synced", "not_synced", "error", "malformed", "hang", "stalled", "advancing", "lagging", "not_ready",
+                                                      "inclusion_stalled", "reorg"])
     parser.add_argument("--mode-file")
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--proven", type=int, default=PROVEN, help="proven block number of a synced node")
@@ -142,6 +189,8 @@ def main():
     parser.add_argument("--chain-id", type=int, default=31337, help="l1ChainId answered by node_getNodeInfo")
     parser.add_argument("--lag", type=int, default=40, help="blocks a lagging node trails an advancing one")
     parser.add_argument("--proven-lag", type=int, default=5, help="blocks between the proven and the newest block")
+    parser.add_argument("--txs-per-block", type=int, default=3, help="transactions in every block (none in inclusion_stalled)")
+    parser.add_argument("--pending", type=int, default=0, help="transactions node_getPendingTxCount answers")
     parser.add_argument("--request-log")
     parser.add_argument("--validators-stats-file", help="JSON answered by node_getValidatorsStats")
     parser.add_argument("--pidfile")
@@ -154,6 +203,8 @@ def main():
     server.validators_stats_file = args.validators_stats_file
     server.lag = args.lag
     server.proven_lag = args.proven_lag
+    server.txs_per_block = args.txs_per_block
+    server.pending = args.pending
     if args.daemon:
         if os.fork() > 0:
             os._exit(0)

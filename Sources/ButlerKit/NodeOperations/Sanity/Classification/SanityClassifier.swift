@@ -7,10 +7,16 @@ import Foundation
 /// Per node: SSH or the container failing; crashes and restarts (persistent from
 /// ``SanityThresholds/crashLimit``); each log signal seen with a `whenSeen` criticality, each
 /// expected one missing; the chain not answering, not ready, stuck or behind; validators
-/// missing duties. For the network: no block in the window anywhere (block production
-/// stall), the proven chain too far behind (proof generation failure), and sync problems or
-/// persistent crashes on more than half of the nodes (of two or more). The network is
-/// unstable when any finding is an instability condition at Blocker.
+/// missing duties; reorgs (prunes in the log, a block replaced between the samples); bridge
+/// and contract errors. For the network, graded Critical as the Release Support matrix grades
+/// network-wide problems: no block in the window anywhere (block production stall), the
+/// proven chain too far behind (proof generation failure), transactions pending at both
+/// samples while no block of the window included one (transaction inclusion), reorgs at or
+/// above ``SanityThresholds/reorgLimit`` on a node (persistent reorgs), throughput below
+/// ``SanityThresholds/minimumTPS``, and sync problems or persistent crashes on more than half
+/// of the nodes (of two or more). Servers an install report shows failing are deployment
+/// issues (Blocker). The network is unstable when any finding is an instability condition
+/// (``SanityFinding/isInstability``).
 public struct SanityClassifier: Sendable {
     /// The signals the logs were scanned for.
     public var signals: LogSignalTable
@@ -24,18 +30,26 @@ public struct SanityClassifier: Sendable {
     }
 
     /// Classifies every node and the network.
-    public func classify(_ nodes: [NodeObservation], reference: ReferenceNode? = nil, windowSeconds: Double, generated: Date) -> SanityReport {
+    public func classify(_ nodes: [NodeObservation], reference: ReferenceNode? = nil, deployment: [DeploymentFailure] = [],
+                         windowSeconds: Double, generated: Date) -> SanityReport {
         let point = referencePoint(nodes, reference)
         let networkMoved = point.newBlocks.map { $0 > 0 }
         var hosts = nodes.map { host($0, reference: point, networkMoved: networkMoved) }
         for index in hosts.indices { hosts[index].findings = Self.ordered(hosts[index].findings) }
-        let network = Self.ordered(networkFindings(hosts, point, windowSeconds: windowSeconds))
-        let all = network + hosts.flatMap(\.findings)
+        let throughput = Self.fleetThroughput(nodes.compactMap(\.chain) + (reference.map { [$0.progress] } ?? []), windowSeconds: windowSeconds)
+        let network = Self.ordered(networkFindings(hosts, point, windowSeconds: windowSeconds)
+                                   + activityFindings(hosts, throughput: throughput, windowSeconds: windowSeconds))
+        let deploymentFindings = deployment.map { failure in
+            SanityFinding(event: .deploymentIssue, criticality: .blocker, host: failure.host, summary: failure.summary,
+                          action: RunbookMatrixRow.deploymentIssues.phrase)
+        }
+        let all = network + deploymentFindings + hosts.flatMap(\.findings)
         let instability = RunbookEvent.allCases.filter { event in all.contains { $0.event == event && $0.isInstability } }
         let probed = point.block != nil
         let verdict: NetworkVerdict = !instability.isEmpty ? .unstable : probed ? .stable : .unprobed
         return SanityReport(generated: generated, windowSeconds: windowSeconds, verdict: verdict, instability: instability,
-                            reference: point.block == nil && reference == nil ? nil : point, hosts: hosts, network: network)
+                            reference: point.block == nil && reference == nil ? nil : point, throughput: throughput, hosts: hosts,
+                            network: network, deployment: deploymentFindings)
     }
 
     static func ordered(_ findings: [SanityFinding]) -> [SanityFinding] {
@@ -80,7 +94,9 @@ public struct SanityClassifier: Sendable {
         if let chain = node.chain {
             lag = chainFindings(chain, reference: reference, networkMoved: networkMoved, add: add)
         }
-        return HostSanity(observation: node, role: role, roleInferred: inferred, lag: lag, restarts: restarts, findings: findings)
+        let reorgs = reorgFindings(node, role: role, add: add)
+        return HostSanity(observation: node, role: role, roleInferred: inferred, lag: lag, restarts: restarts, reorgs: reorgs,
+                          throughput: node.chain?.throughput, findings: findings)
     }
 
     private var startSignals: [String] { signals.signals.filter { $0.kind == .start }.map(\.id) }
@@ -178,8 +194,7 @@ extension SanityClassifier {
     func networkFindings(_ hosts: [HostSanity], _ reference: ReferencePoint, windowSeconds: Double) -> [SanityFinding] {
         var findings: [SanityFinding] = []
         func add(_ event: RunbookEvent, _ summary: String, _ action: String) {
-            findings.append(SanityFinding(event: event, criticality: .blocker, host: nil, summary: summary,
-                                          action: event.matrixAction(.blocker) + " " + action))
+            findings.append(Self.networkFinding(event, summary, action))
         }
         if windowSeconds > 0, let moved = reference.newBlocks, moved == 0, let block = reference.block {
             add(.blockProductionStall, "no new block in \(SanityText.seconds(windowSeconds)) on \(reference.source) (block \(block))",

@@ -14,10 +14,12 @@ public struct SanityFinding: Sendable, Codable, Equatable {
     public var signal: String?
     /// The first log line that raised it, when one did.
     public var example: String?
+    /// The row of the runbook's matrices it falls under (owners and action).
+    public var row: RunbookMatrixRow?
 
     /// Creates a finding.
     public init(event: RunbookEvent, criticality: Criticality, host: String?, summary: String, action: String,
-                signal: String? = nil, example: String? = nil) {
+                signal: String? = nil, example: String? = nil, row: RunbookMatrixRow? = nil) {
         self.event = event
         self.criticality = criticality
         self.host = host
@@ -25,9 +27,13 @@ public struct SanityFinding: Sendable, Codable, Equatable {
         self.action = action
         self.signal = signal
         self.example = example
+        self.row = row ?? event.matrixRow(criticality, networkWide: host == nil)
     }
 
     /// Whether it is one of the runbook's conditions of network instability: an instability
-    /// event at Blocker.
-    public var isInstability: Bool { criticality == .blocker && event.isInstabilityCondition }
+    /// event at Critical or above, found for the network as a whole or, for chain-level
+    /// events (a failed epoch proof, persistent reorgs, a bridge failure), on any node.
+    public var isInstability: Bool {
+        event.isInstabilityCondition && criticality >= .critical && (host == nil || event.isChainLevel)
+    }
 }

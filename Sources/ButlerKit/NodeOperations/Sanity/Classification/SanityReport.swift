@@ -57,6 +57,11 @@ public struct HostSanity: Sendable, Codable, Equatable {
     public var lag: UInt64?
     /// Restarts seen: node starts in the log after the first, or Docker's restart count.
     public var restarts: Int
+    /// Reorgs seen: prunes in the log (the most any reorg signal counted) plus a block
+    /// replaced between the samples.
+    public var reorgs: Int = 0
+    /// Its view of the window's blocks, when it answered `node_getBlocks`.
+    public var throughput: Throughput?
     /// Its findings, worst first.
     public var findings: [SanityFinding]
 
@@ -76,14 +81,20 @@ public struct SanityReport: Sendable, Codable, Equatable {
     public var instability: [RunbookEvent]
     /// What the nodes were compared with.
     public var reference: ReferencePoint?
+    /// The chain's transactions per second and block fill over the window, from every
+    /// block the fleet returned; `nil` when no node answered `node_getBlocks`.
+    public var throughput: Throughput?
     /// Each node, in the order given.
     public var hosts: [HostSanity]
     /// Findings about the network as a whole.
     public var network: [SanityFinding]
+    /// Deployment issues: the servers an install report shows failing.
+    public var deployment: [SanityFinding] = []
 
-    /// Every finding, worst first, network findings before host findings of equal criticality.
+    /// Every finding, worst first: deployment and network findings before host findings of
+    /// equal criticality.
     public var findings: [SanityFinding] {
-        let all = network + hosts.flatMap(\.findings)
+        let all = deployment + network + hosts.flatMap(\.findings)
         return all.enumerated().sorted { lhs, rhs in
             lhs.element.criticality != rhs.element.criticality ? lhs.element.criticality > rhs.element.criticality : lhs.offset < rhs.offset
         }.map(\.element)

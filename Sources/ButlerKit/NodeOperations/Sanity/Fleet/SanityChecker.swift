@@ -69,8 +69,9 @@ public struct SanityChecker: Sendable {
         self.clock = clock
     }
 
-    /// Checks every host and classifies the fleet; hosts keep their order.
-    public func check(_ hosts: [RemoteHost]) async -> SanityReport {
+    /// Checks every host and classifies the fleet with the servers `deployment` shows
+    /// failing to install; hosts keep their order.
+    public func check(_ hosts: [RemoteHost], deployment: [DeploymentFailure] = []) async -> SanityReport {
         runLog.addSecrets(hosts.flatMap(\.secretValues))
         let reachability = await Preflight.connectivity(hosts, transport: transport, forks: settings.forks, runLog: runLog,
                                                         timeout: min(settings.perHostTimeout, .seconds(30)))
@@ -108,13 +109,15 @@ public struct SanityChecker: Sendable {
             observed[host.name] ?? NodeObservation(name: host.name, address: host.address, role: settings.role,
                                                    unreachable: unreachable[host.name] ?? "not checked")
         }
-        let report = classifier.classify(observations, reference: referenceNode, windowSeconds: settings.window.seconds, generated: clock.now())
+        let report = classifier.classify(observations, reference: referenceNode, deployment: deployment, windowSeconds: settings.window.seconds, generated: clock.now())
         for host in report.hosts {
             let level: LogLevel = host.worst.map { $0.failsCheck ? .error : .warn } ?? .ok
             let worst = host.findings.first.map { ": \($0.event.title): \($0.summary)" } ?? ""
             runLog.log(level, host: host.observation.name, "\(host.findings.isEmpty ? "no findings" : Plural.count(host.findings.count, "finding"))\(worst)")
         }
+        for finding in report.deployment { runLog.error("[\(finding.host ?? "")] deployment issue: \(finding.summary)") }
         for finding in report.network { runLog.error("network: \(finding.event.title): \(finding.summary)") }
+        if let throughput = report.throughput { runLog.info("throughput: \(throughput.phrase)") }
         runLog.info("verdict: \(report.verdict.phrase)")
         return report
     }
@@ -150,7 +153,7 @@ public struct SanityChecker: Sendable {
         } catch {
             start.inspectProblem = "SSH failed: \(error.message)"
         }
-        runLog.log(.exec, host: host.name, "node_getBlockNumber, node_getProvenBlockNumber, node_isReady on 127.0.0.1:\(settings.rpcPort)")
+        runLog.log(.exec, host: host.name, "node_getBlockNumber, node_getProvenBlockNumber, node_isReady, node_getPendingTxCount, node_getBlocks on 127.0.0.1:\(settings.rpcPort)")
         start.chain = await probe.begin(client(host))
         if let problem = start.chain.problem { start.chain.problem = runLog.redactor.redact(problem) }
         return start

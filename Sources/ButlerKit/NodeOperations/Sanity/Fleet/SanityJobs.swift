@@ -15,13 +15,16 @@ public struct FleetSanityCheck: FleetJob {
     /// Where the JSON report goes; `nil` writes `sanity_report_…json` beside the session's
     /// log file (none without one).
     public var reportFile: URL?
+    /// Servers an install report shows failing (``DeploymentFailure/load(contentsOf:)``),
+    /// reported as deployment issues.
+    public var deployment: [DeploymentFailure]
 
     /// Creates the job after checking the settings.
     ///
     /// - Throws: ``NodeSettingError`` for a log start that is neither a duration nor a
     ///   date, or a container name that cannot be one.
     public init(settings: SanityChecker.Settings, classifier: SanityClassifier = SanityClassifier(), reference: URL? = nil,
-                reportFile: URL? = nil) throws(NodeSettingError) {
+                reportFile: URL? = nil, deployment: [DeploymentFailure] = []) throws(NodeSettingError) {
         _ = try SanitySettingCheck.logSince(settings.since)
         if let container = settings.container, container.isEmpty || container.hasPrefix("-") || container.contains(where: { $0.isWhitespace }) {
             throw NodeSettingError(.container, "'\(TerminalText.quoted(container))' is not a container name")
@@ -30,6 +33,7 @@ public struct FleetSanityCheck: FleetJob {
         self.classifier = classifier
         self.reference = reference
         self.reportFile = reportFile
+        self.deployment = deployment
     }
 
     /// Checks every server and writes the report file.
@@ -40,7 +44,7 @@ public struct FleetSanityCheck: FleetJob {
         settings.forks = session.options.forks
         settings.perHostTimeout = session.options.defaultTimeout
         let report = await SanityChecker(transport: session.transport, runLog: session.runLog, settings: settings, classifier: classifier,
-                                         reference: reference, clock: session.clock).check(session.inventory.hosts)
+                                         reference: reference, clock: session.clock).check(session.inventory.hosts, deployment: deployment)
         let file = reportFile ?? session.logFile.map { log in
             log.deletingLastPathComponent().appendingPathComponent(
                 log.lastPathComponent.replacingOccurrences(of: "sanity_", with: "sanity_report_").replacingOccurrences(of: ".log", with: ".json"))
@@ -68,10 +72,12 @@ public struct LocalLogSanityCheck: Sendable {
     public var classifier: SanityClassifier
     /// Where the JSON report goes, if anywhere.
     public var reportFile: URL?
+    /// Servers an install report shows failing, reported as deployment issues.
+    public var deployment: [DeploymentFailure]
 
     /// Creates the check.
     public init(fileDescriptor: Int32, name: String, node: URL? = nil, window: Duration = .seconds(120), role: NodeRole? = nil,
-                classifier: SanityClassifier = SanityClassifier(), reportFile: URL? = nil) {
+                classifier: SanityClassifier = SanityClassifier(), reportFile: URL? = nil, deployment: [DeploymentFailure] = []) {
         self.fileDescriptor = fileDescriptor
         self.name = name
         self.node = node
@@ -79,6 +85,7 @@ public struct LocalLogSanityCheck: Sendable {
         self.role = role
         self.classifier = classifier
         self.reportFile = reportFile
+        self.deployment = deployment
     }
 
     /// Scans the log, samples the node and classifies them as one node.
@@ -90,7 +97,7 @@ public struct LocalLogSanityCheck: Sendable {
         let summary = try LogScanner.scan(fileDescriptor: fileDescriptor, name: name, signals: classifier.signals)
         var observation = NodeObservation(name: name, role: role, logs: summary)
         observation.chain = await chain
-        let report = classifier.classify([observation], windowSeconds: node == nil ? 0 : window.seconds, generated: Date())
+        let report = classifier.classify([observation], deployment: deployment, windowSeconds: node == nil ? 0 : window.seconds, generated: Date())
         // A provider's URL may carry an API key: only its scheme, host and port are shown.
         let shown = node.map { ($0.absoluteString, URLCredentials.masked($0.absoluteString)) }
         return try SanityRun(report: report, reportFile: reportFile) { text in
@@ -115,6 +122,8 @@ public struct SanityRun: Sendable {
     public var json: String
     /// The report for people, secrets masked.
     public var text: String
+    /// The verdict to share with the team (``SanityReport/shareText(limit:redact:)``), secrets masked.
+    public var shareText: String
 
     /// Whether a Blocker or Critical finding fails the check.
     public var failed: Bool { report.failed }
@@ -124,6 +133,7 @@ public struct SanityRun: Sendable {
         self.reportFile = reportFile
         json = redact(String(decoding: try JSONEncoder.report().encode(report), as: UTF8.self)) + "\n"
         text = report.text(redact: redact)
+        shareText = report.shareText(redact: redact)
         if let reportFile { try AtomicFile.write(json, to: reportFile) }
     }
 }
@@ -146,6 +156,14 @@ public enum SanitySettingCheck {
             throw NodeSettingError(.sampleWindow, "'\(TerminalText.quoted(text))' is not a duration of at most an hour (120s, 2m, 0)")
         }
         return window
+    }
+
+    /// `text` as a minimum of transactions per second: a number of at least 0 (0.5, 2).
+    public static func transactionsPerSecond(_ text: String) throws(NodeSettingError) -> Double {
+        guard let value = Double(text), value.isFinite, value >= 0 else {
+            throw NodeSettingError(.transactionsPerSecond, "'\(TerminalText.quoted(text))' is not a number of transactions per second (0.5, 2)")
+        }
+        return value
     }
 
     /// `text` as a node role (any case).

@@ -5,7 +5,7 @@ extension LogSignalTable {
     ///
     /// Print it with `aztec-fleet sanity --print-signals`, edit the copy, and pass it back
     /// with `--signals FILE` to change or extend it.
-    public static let aztec = LogSignalTable(checked: runbookMarkers + failureMarkers + catalogue + crashes)
+    public static let aztec = LogSignalTable(checked: runbookMarkers + failureMarkers + bridgeFailures + catalogue + crashes + reorgs)
 
     static let runbookMarkers: [LogSignal] = [
         LogSignal(id: "tx-gossiping", kind: .marker, text: "Generated IVC proof", roles: [.bot], title: "Tx gossiping",
@@ -29,11 +29,39 @@ extension LogSignalTable {
                   title: "Peer discovery failure", event: .peerDiscoveryFailure, whenSeen: .major,
                   action: "Check that port 40400 tcp and udp is reachable from outside and that P2P_IP is the server's public address; compare with the boot node."),
         LogSignal(id: "epoch-proof-failed", kind: .failure, text: "Error running epoch", roles: [.prover], title: "Epoch proving job failed",
-                  event: .proofGenerationFailure, whenSeen: .blocker,
+                  event: .proofGenerationFailure, whenSeen: .critical,
                   action: "Proof generation failure: collect the prover's logs and create a detailed issue report for the Alpha team."),
         LogSignal(id: "epoch-proof-not-submitted", kind: .failure, text: "Failed to submit epoch proof", roles: [.prover],
-                  title: "Epoch proof not accepted on L1", event: .proofGenerationFailure, whenSeen: .blocker,
+                  title: "Epoch proof not accepted on L1", event: .proofGenerationFailure, whenSeen: .critical,
                   action: "Check the prover publisher's ETH and its L1 RPC, then report to the Alpha team."),
+    ]
+
+    /// L1↔L2 messaging and rollup contract failures: the custom errors of the L1 contracts
+    /// (l1-contracts `Errors.sol`), which nodes log when a call reverts or a simulation
+    /// fails, graded as the Release Support matrix grades bridge/contract issues.
+    static let bridgeFailures: [LogSignal] = [
+        LogSignal(id: "bridge-inbox-error", kind: .failure, text: "Inbox__", title: "L1→L2 message (Inbox) error",
+                  event: .bridgeFailure, whenSeen: .critical,
+                  action: "Bridge/contract issue (Alpha Team): investigate the Inbox revert (message sent to L1, its L2 block) and escalate if needed."),
+        LogSignal(id: "bridge-outbox-error", kind: .failure, text: "Outbox__", title: "L2→L1 message (Outbox) error",
+                  event: .bridgeFailure, whenSeen: .critical,
+                  action: "Bridge/contract issue (Alpha Team): investigate the Outbox revert (message consumed before its epoch was proven, wrong proof) and escalate if needed."),
+        LogSignal(id: "bridge-portal-error", kind: .failure, text: "FeeJuicePortal__", title: "Fee Juice portal error",
+                  event: .bridgeFailure, whenSeen: .critical,
+                  action: "Bridge/contract issue (Alpha Team): investigate the portal revert (deposit, initialization) and escalate if needed."),
+        LogSignal(id: "rollup-contract-error", kind: .failure, text: "Rollup__", title: "Rollup contract error",
+                  event: .bridgeFailure, whenSeen: .critical,
+                  action: "Bridge/contract issue (Alpha Team): a rollup call reverted (proposal, proof or in-hash of L1→L2 messages); investigate and escalate if needed."),
+    ]
+
+    /// The node pruning its chain: the archiver unwinding unproven blocks (`Unwound N blocks
+    /// … due to predicted reorg at L1 block …`, `Removed N checkpoints …` in later releases)
+    /// and world state following it (`Chain pruned to block N`).
+    static let reorgs: [LogSignal] = [
+        LogSignal(id: "archiver-unwind", kind: .reorg, text: "due to predicted reorg", title: "Archiver unwound the chain",
+                  event: .chainReorg, action: "The chain was pruned back to its proven block: an epoch was not proven in time or L1 reorged."),
+        LogSignal(id: "world-state-pruned", kind: .reorg, text: "Chain pruned to", title: "World state pruned",
+                  event: .chainReorg, action: "World state unwound with the chain."),
     ]
 
     static let catalogue: [LogSignal] = [

@@ -10,6 +10,9 @@ public enum LogSignalKind: String, Sendable, Codable, CaseIterable {
     case crash
     /// The node starting; more than one start in a log means it restarted.
     case start
+    /// The node pruning or unwinding its chain (a reorg); each such event counts once per
+    /// signal, and the node's reorgs are the most any one reorg signal counted.
+    case reorg
 }
 
 /// One thing the log scanner looks for: a fixed piece of text, the node roles it belongs

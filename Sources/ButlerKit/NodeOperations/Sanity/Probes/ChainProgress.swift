@@ -1,7 +1,8 @@
 import Foundation
 
 /// What a node's JSON-RPC said over the sampling window: its newest and proven blocks at
-/// the start and at the end, whether it is ready, and its validators' duties.
+/// the start and at the end, whether it is ready, its validators' duties, its pending
+/// transactions and the blocks themselves (transaction counts, times and identities).
 public struct ChainProgress: Sendable, Codable, Equatable {
     /// `node_isReady`, when the node answered it.
     public var ready: Bool?
@@ -18,6 +19,15 @@ public struct ChainProgress: Sendable, Codable, Equatable {
     /// Each validator's duties from `node_getValidatorsStats`; `nil` when the node does not
     /// answer it (no sentinel).
     public var validators: [ValidatorDutyRecord]?
+    /// `node_getPendingTxCount` at the start of the window; `nil` when the node does not answer it.
+    public var startPending: UInt64?
+    /// `node_getPendingTxCount` at the end of the window.
+    public var endPending: UInt64?
+    /// The newest blocks at the start (`node_getBlocks`, up to ``ChainProgressProbe/reorgLookback``
+    /// of them); `nil` when the node does not answer it.
+    public var startBlocks: [L2BlockSummary]?
+    /// At the end: the same heights asked again, then every block that appeared since.
+    public var endBlocks: [L2BlockSummary]?
     /// Why a sample is missing: the first failed call.
     public var problem: String?
 
