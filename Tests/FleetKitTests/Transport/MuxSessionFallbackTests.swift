@@ -52,19 +52,20 @@ private final class StandInMaster: @unchecked Sendable {
     private let listener: Int32
 
     init(replies: @escaping @Sendable (Int) -> [MuxMessage.Reply]?) throws {
-        listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        let path = self.path
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             raw.copyBytes(from: Array(path.utf8))
         }
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
-        guard bound == 0, listen(listener, 1) == 0 else { throw SandboxLessError("cannot listen on \(path)") }
-        let listener = self.listener
+        listener = descriptor
+        guard bound == 0, listen(descriptor, 1) == 0 else { throw SandboxLessError("cannot listen on \(path)") }
         Thread.detachNewThread {
-            let client = accept(listener, nil, nil)
+            let client = accept(descriptor, nil, nil)
             guard client >= 0 else { return }
             defer { close(client) }
             var received = 0
@@ -98,7 +99,7 @@ private final class StandInMaster: @unchecked Sendable {
             return
         }
         let bytes = body.framed()
-        _ = bytes.withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
+        _ = bytes.withUnsafeBytes { Glibc.send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 }
 

@@ -68,8 +68,9 @@ enum MuxSession {
     }
 
     /// Runs `request` on a thread of its own and returns how it ended. Cancelling the calling
-    /// task ends the run early with ``Outcome/cancelled(_:)``, once the command's process
-    /// group is known (or two seconds passed), so the caller can stop it on the host.
+    /// task ends the run early with ``Outcome/cancelled(_:)``: at once before the session was
+    /// asked for, else once the master answered the request and the command's process group
+    /// is known (or two seconds passed), so the caller can stop it on the host.
     static func run(_ request: Request) async -> Outcome {
         let signal = MuxCancellation()
         return await withTaskCancellationHandler {
@@ -129,7 +130,7 @@ final class MuxCancellation: Sendable {
             state.cancelled = true
             if let descriptor = state.wakeDescriptor {
                 var byte: UInt8 = 1
-                _ = write(descriptor, &byte, 1)
+                _ = send(descriptor, &byte, 1, Int32(MSG_NOSIGNAL))
             }
         }
     }
@@ -189,8 +190,17 @@ private struct MuxRun {
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
             if cancellation.isCancelled {
-                if phase != .running || captured.processGroup != nil { return .cancelled(finish()) }
-                cancelBy = cancelBy ?? .now + .seconds(2)
+                switch phase {
+                case .hello:
+                    return .cancelled(finish())
+                case .opening:
+                    // Closing the connection while the master opens the session trips an
+                    // internal check in OpenSSH's master; the answer comes within `openBy`.
+                    break
+                case .running:
+                    if captured.processGroup != nil { return .cancelled(finish()) }
+                    cancelBy = cancelBy ?? .now + .seconds(2)
+                }
             }
             let now = ContinuousClock.now
             if phase != .running && now >= openBy { return .unavailable("the master did not open a session within \(request.openTimeout)") }
@@ -441,7 +451,7 @@ private struct MuxRun {
     }
 
     private mutating func writeInput() {
-        let written = input[inputOffset...].withUnsafeBytes { write(inputWrite, $0.baseAddress, $0.count) }
+        let written = input[inputOffset...].withUnsafeBytes { Glibc.send(inputWrite, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         if written > 0 { inputOffset += written }
         if inputOffset >= input.count || (written < 0 && errno != EINTR && errno != EAGAIN) {
             close(inputWrite)
