@@ -196,6 +196,12 @@ public final class OpenSSHTransport: Transport {
             await withTaskGroup(of: Void.self) { group in
                 for host in hosts {
                     group.addTask {
+                        // Over the control socket when the master answers there; else `ssh -O exit`.
+                        if configuration.opensSessionsOnControlSocket,
+                           SSHArguments.hasControlSocket(for: host, configuration: configuration),
+                           await MuxSession.terminateMaster(socketPath: SSHArguments.controlSocket(for: host, configuration: configuration)) {
+                            return
+                        }
                         let request = ProcessRequest(executable: configuration.sshPath,
                                                      arguments: SSHArguments.control("exit", for: host, configuration: configuration),
                                                      timeout: .seconds(5))

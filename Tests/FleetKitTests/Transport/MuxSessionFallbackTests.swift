@@ -45,6 +45,24 @@ import FleetTestSupport
     }
 }
 
+/// Ending a master over its control socket, which spares an `ssh -O exit` per host.
+@Suite(.tags(.unit)) struct MuxTerminateTests {
+    @Test func aMasterThatAgreesIsEnded() async throws {
+        let master = try StandInMaster(replies: { received in received == 0 ? [.hello(version: 4)] : received == 1 ? [.ok(requestID: 1)] : nil })
+        #expect(await MuxSession.terminateMaster(socketPath: master.path))
+    }
+
+    @Test func noMasterOrAnotherVersionIsNotEnded() async throws {
+        #expect(await !MuxSession.terminateMaster(socketPath: "/tmp/fk-no-master-\(UInt32.random(in: 0 ... .max))"))
+        let master = try StandInMaster(replies: { _ in [.hello(version: 3)] })
+        #expect(await !MuxSession.terminateMaster(socketPath: master.path))
+    }
+
+    @Test func theRequestIsTypeAndID() {
+        #expect(MuxMessage.terminate(requestID: 1) == [0, 0, 0, 8, 0x10, 0, 0, 5, 0, 0, 0, 1])
+    }
+}
+
 /// A listening Unix socket that answers one client: `replies(n)` after the n-th message it
 /// read (0: on connecting) gives the messages to send, `nil` closes the connection.
 private final class StandInMaster: @unchecked Sendable {
@@ -91,6 +109,9 @@ private final class StandInMaster: @unchecked Sendable {
         case .hello(let version):
             body.put(MuxMessage.MessageType.hello.rawValue)
             body.put(version)
+        case .ok(let id):
+            body.put(MuxMessage.MessageType.ok.rawValue)
+            body.put(id)
         case .failure(let id, let reason):
             body.put(MuxMessage.MessageType.failure.rawValue)
             body.put(id)

@@ -16,6 +16,7 @@ enum MuxMessage {
         case hello = 0x0000_0001
         case newSession = 0x1000_0002
         case aliveCheck = 0x1000_0004
+        case terminate = 0x1000_0005
         case ok = 0x8000_0001
         case permissionDenied = 0x8000_0002
         case failure = 0x8000_0003
@@ -61,6 +62,14 @@ enum MuxMessage {
     static func aliveCheck(requestID: UInt32) -> [UInt8] {
         var body = MuxWriter()
         body.put(MessageType.aliveCheck.rawValue)
+        body.put(requestID)
+        return body.framed()
+    }
+
+    /// A request that the master close its connection and exit, framed.
+    static func terminate(requestID: UInt32) -> [UInt8] {
+        var body = MuxWriter()
+        body.put(MessageType.terminate.rawValue)
         body.put(requestID)
         return body.framed()
     }
@@ -112,7 +121,7 @@ enum MuxMessage {
         case .alive: reply = .alive(requestID: try reader.number(), pid: try reader.number())
         case .sessionOpened: reply = .sessionOpened(requestID: try reader.number(), sessionID: try reader.number())
         case .ttyAllocationFailed: reply = .ttyAllocationFailed(sessionID: try reader.number())
-        case .newSession, .aliveCheck, .remotePort: reply = .other(type: rawType)
+        case .newSession, .aliveCheck, .terminate, .remotePort: reply = .other(type: rawType)
         }
         return reply
     }

@@ -84,6 +84,26 @@ enum MuxSession {
         }
     }
 
+    /// Asks the master on `socketPath` to close its connection and exit, on a thread of its
+    /// own; `true` when it agreed (or closed the socket on it, as it may before answering).
+    static func terminateMaster(socketPath: String) async -> Bool {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            Thread.detachNewThread {
+                #if canImport(Glibc)
+                var run = MuxRun(request: Request(socketPath: socketPath, commandLine: "", standardInput: Data(), outputLimit: 0,
+                                                  errorLimit: 0, standardOutputHandler: nil, startLinePrefix: nil,
+                                                  openTimeout: .seconds(5), giveUpAfter: .seconds(5)),
+                                 cancellation: MuxCancellation())
+                let agreed = run.terminate()
+                run.closeAll()
+                continuation.resume(returning: agreed)
+                #else
+                continuation.resume(returning: false)
+                #endif
+            }
+        }
+    }
+
     #if canImport(Glibc)
     /// The blocking run, on the calling thread.
     static func execute(_ request: Request, cancellation: MuxCancellation) -> Outcome {
@@ -244,6 +264,31 @@ private struct MuxRun {
         let result = finish()
         if let exitStatus { return .exited(exitStatus, result) }
         return .endedWithoutStatus(result)
+    }
+
+    /// Hello, then a request that the master exit (blocking, with five-second read limits).
+    mutating func terminate() -> Bool {
+        guard connect() == nil else { return false }
+        var limit = timeval(tv_sec: 5, tv_usec: 0)
+        _ = setsockopt(control, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        guard send(MuxMessage.hello()), case .hello(MuxMessage.protocolVersion)? = nextReply(),
+              send(MuxMessage.terminate(requestID: requestID)) else { return false }
+        switch nextReply() {
+        case .ok?, nil: return true
+        default: return false
+        }
+    }
+
+    /// The next message, read blocking; `nil` at end of file, on an error or a bad message.
+    private mutating func nextReply() -> MuxMessage.Reply? {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            if let body = try? framer.next() { return try? MuxMessage.decode(body) }
+            let count = read(control, &buffer, buffer.count)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return nil }
+            framer.append(buffer[0..<count])
+        }
     }
 
     /// Closes every descriptor still open.
