@@ -150,7 +150,11 @@ final class MuxCancellation: Sendable {
             state.cancelled = true
             if let descriptor = state.wakeDescriptor {
                 var byte: UInt8 = 1
+                #if canImport(Glibc)
                 _ = send(descriptor, &byte, 1, Int32(MSG_NOSIGNAL))
+                #else
+                _ = write(descriptor, &byte, 1)
+                #endif
             }
         }
     }
