@@ -18,13 +18,18 @@
 # Cases, every one converged and checked for correctness (the script fails otherwise):
 #   a) a 20-step playbook whose steps are all already done: cold (no open connection) and
 #      warm (connections kept from the run before, where the tool can keep them)
+#   d) the same 20 steps on hosts where none is done yet (first run: every step checks,
+#      acts and checks again), cold
 #   b) the `aztec-fleet prepare` and `docker` stages against the sandbox's shims, first run
 #      (every step acts) and second run (every step already done); the peers run the same
-#      steps, each as one shell task that checks and acts only when needed
+#      steps, each as one shell task that checks and acts only when needed. Beside the two
+#      commands, `aztec-fleet install`: one process, one preflight, the same two stages and
+#      the aztec stage after them (so it does more than the others)
 #   c) one ad-hoc command on every host (`uptime`)
 # For each it prints the median, min and max wall time, each tool's ratio to FleetKit, the
 # controller's CPU time (user+sys of the tool and every process it started, ssh clients and
-# masters included, from a cpuacct cgroup) and peak RSS (GNU time's maximum resident set).
+# masters included, from a cpuacct cgroup), the CPU per remote command (the sessions the
+# hosts' sshd logged during the run) and peak RSS (GNU time's maximum resident set).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -104,7 +109,7 @@ mapfile -t addresses < <(tail -n +2 "$inventory" | cut -d, -f2)
 # Docker's install script.
 fixtures=Tests/ButlerKitTests/Fixtures/aztec-fleet
 mkdir -p "$work/installers"
-cp "$fixtures/get-docker.sh" "$work/installers/"
+cp "$fixtures/get-docker.sh" "$fixtures/aztec-install.sh" "$work/installers/"
 chmod -R a+rX "$work/installers"
 for i in $(seq 1 "$HOSTS"); do
     cp "$fixtures"/shims/* "$work/sandbox/h$i/bin/"
@@ -165,16 +170,19 @@ floor() {
     return "$failed"
 }
 logins() { cat "$work"/sandbox/h*/sshd.log | grep -c "Accepted publickey" || true; }
+# Remote commands so far: sshd (LogLevel VERBOSE) logs every session it starts.
+sessions() { cat "$work"/sandbox/h*/sshd.log | grep -c "Starting session: command" || true; }
 
 # Runs a tool under GNU time, appending its user and system seconds and peak RSS (KiB).
 timed() { /usr/bin/time -a -o "$work/time.out" -f '%U %S %M' "$@"; }
-# measure NAME COMMAND...: runs COMMAND (output to $work/last.out), records "wall cpu rss"
-# in $work/samples/NAME; a failing command stops the benchmark with its output.
+# measure NAME COMMAND...: runs COMMAND (output to $work/last.out), records "wall cpu rss
+# commands" in $work/samples/NAME; a failing command stops the benchmark with its output.
 mkdir -p "$work/samples"
 measure_count=0
 measure() {
-    local name=$1 group="" t0 t1 cpu rss usage
+    local name=$1 group="" t0 t1 cpu rss usage commands
     shift
+    commands=$(sessions)
     measure_count=$((measure_count + 1))
     if [ -n "$cgroot" ]; then group="$cgroot/m$measure_count"; mkdir "$group"; fi
     : >"$work/time.out"
@@ -202,7 +210,8 @@ measure() {
             cpu=$(awk '$1 == "usage_usec" {printf "%.3f", $2 / 1e6}' "$group/cpu.stat")
         fi
     fi
-    echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}') $cpu $rss" >>"$work/samples/$name"
+    commands=$(( $(sessions) - commands ))
+    echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}') $cpu $rss $commands" >>"$work/samples/$name"
 }
 
 # --- the peers' set-up ---------------------------------------------------------------
@@ -316,6 +325,28 @@ for round in $(seq 1 "$ROUNDS"); do
     close_masters "$control"
 done
 
+# --- case d): the same 20 steps, none done yet (first run) ----------------------------
+all_actions=""
+for i in $(seq 1 "$STEPS"); do all_actions+="test -f ~/bench/step$i || touch ~/bench/step$i; "; done
+all_actions="set -e; mkdir -p ~/bench; $all_actions"
+reset_steps() { floor none "rm -rf ~/bench" || { echo "fleet-vs-peers: cannot reset the steps" >&2; exit 1; }; }
+changed_ok() {
+    grep -q "changed=$((STEPS * HOSTS)) succeeded=yes" "$work/last.out" ||
+        { cat "$work/last.out" >&2; echo "fleet-vs-peers: the FleetKit playbook did not change every step" >&2; exit 1; }
+}
+steps_done() { floor none "$all_checks" || { echo "fleet-vs-peers: $1 left a step undone" >&2; exit 1; }; }
+for round in $(seq 1 "$ROUNDS"); do
+    echo "fleet-vs-peers: case d) round $round of $ROUNDS" >&2
+    reset_steps
+    measure d_floor floor none "$all_actions"; steps_done floor
+    reset_steps
+    control=$(fresh_control)
+    measure d_fleet converge_bench "$control"; changed_ok; steps_done FleetKit
+    close_masters "$control"
+    reset_steps
+    measure d_pyinfra pyinfra_deploy converged.py; pyinfra_succeeded; steps_done pyinfra
+done
+
 # --- case b): aztec-fleet prepare + docker, first and second run -----------------------
 # The steps of PrepareStage and DockerStage with aztec-fleet's defaults, as check/action
 # pairs for the peers and the floor (clock sync only looks).
@@ -387,10 +418,23 @@ fleet_stages() {
         timed "$BIN/aztec-fleet" docker "$work/servers.csv" "${common[@]}" --persist 0 --docker-installer-url "$docker_url"
     rm -rf "$control"
 }
-# Back to a fresh server: no shim state, no data folder (untimed).
+# All three stages in one invocation: one process, one preflight.
+fleet_install() {
+    local control
+    control=$(fresh_control)
+    timed "$BIN/aztec-fleet" install "$work/servers.csv" --identity "$key" --known-hosts "$known" --log-dir "$work/logs" \
+        --control-dir "$control" --forks "$HOSTS" --user "$user" --retries 0 --persist 0 \
+        --docker-installer-url "$docker_url" --installer-url "file://$work/installers/aztec-install.sh"
+    rm -rf "$control"
+}
+# Back to a fresh server: no shim state, no data folder, no fake node (untimed).
 reset_hosts() {
     local i
-    for i in $(seq 1 "$HOSTS"); do find "$work/sandbox/h$i/state" -mindepth 1 -delete; done
+    for i in $(seq 1 "$HOSTS"); do
+        [ ! -s "$work/sandbox/h$i/state/node.pid" ] || kill "$(cat "$work/sandbox/h$i/state/node.pid")" 2>/dev/null || true
+        find "$work/sandbox/h$i/state" -mindepth 1 -delete
+        cp "$fixtures/fake_node.py" "$work/sandbox/h$i/state/"
+    done
     floor none "rm -rf aztec ~/.config" || { echo "fleet-vs-peers: cannot reset the hosts" >&2; exit 1; }
 }
 stage_calls() { cat "$work"/sandbox/h*/state/calls.log 2>/dev/null | grep -vc '^sudo ' || true; }
@@ -412,6 +456,12 @@ for round in $(seq 1 "$ROUNDS"); do
     first=$(stage_calls)
     measure b_fleet_second fleet_stages; fleet_recap_clean 0
     stages_done FleetKit "$first" "$(stage_calls)"
+
+    reset_hosts
+    measure b_install_first fleet_install
+    first=$(stage_calls)
+    measure b_install_second fleet_install; fleet_recap_clean 0
+    floor none "$stage_verify" || { echo "fleet-vs-peers: aztec-fleet install left a host not converged" >&2; exit 1; }
 
     reset_hosts
     measure b_pyinfra_first pyinfra_deploy stages.py; pyinfra_succeeded
@@ -465,16 +515,18 @@ stat() {
 median_of() { stat "$1" 1 | cut -d' ' -f1; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print "-"}'; }
 row() {   # row LABEL SAMPLE REFERENCE_SAMPLE
-    local wall cpu rss runs reference=""
+    local wall cpu rss runs commands per reference=""
     [ -f "$work/samples/$2" ] || return 0
     read -r -a wall <<<"$(stat "$2" 1)"
     read -r -a cpu <<<"$(stat "$2" 2)"
+    commands=$(stat "$2" 4 | cut -d' ' -f1 | sed 's/\.000$//')
+    per=$(awk -v c="${cpu[0]}" -v n="$commands" 'BEGIN {if (n > 0 && c != "-") printf "%.2f", 1000 * c / n; else print "-"}')
     rss=$(stat "$2" 3 | cut -d' ' -f3 | sed 's/\.000$//')
     runs=$(wc -l <"$work/samples/$2")
     [ -z "${3:-}" ] || reference=$(ratio "${wall[0]}" "$(median_of "$3")")
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" "${wall[0]}" "${wall[1]}" "${wall[2]}" "${reference:--}" "${cpu[0]}" "$rss" "$runs"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" "${wall[0]}" "${wall[1]}" "${wall[2]}" "${reference:--}" "${cpu[0]}" "$commands" "$per" "$rss" "$runs"
 }
-header() { printf '| %s | median s | min s | max s | × FleetKit | CPU s | peak RSS MiB | runs |\n|---|---:|---:|---:|---:|---:|---:|---:|\n' "$1"; }
+header() { printf '| %s | median s | min s | max s | × FleetKit | CPU s | commands | CPU ms per command | peak RSS MiB | runs |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n' "$1"; }
 loadavg=$(cut -d' ' -f1-3 /proc/loadavg)
 echo
 echo "fleet-vs-peers: $HOSTS hosts, $ROUNDS rounds (Ansible $ANSIBLE_ROUNDS), $(nproc) cores, load average $loadavg at the end; FleetKit $build, pyinfra $pyinfra_version, ansible-core $ansible_version, $(ssh -V 2>&1 | cut -d, -f1)"
@@ -491,15 +543,24 @@ row "floor: one ssh per host over open masters (warm)" a_floor_warm a_fleet_warm
 row "**FleetKit** (warm)" a_fleet_warm a_fleet_warm
 row "Ansible (warm)" a_ansible_warm a_fleet_warm
 echo
+echo "d) $STEPS steps, none done yet (first run)"
+echo
+header "tool"
+row "floor: one ssh per host, every step (cold)" d_floor d_fleet
+row "**FleetKit** (cold)" d_fleet d_fleet
+row "pyinfra --parallel $HOSTS (cold)" d_pyinfra d_fleet
+echo
 echo "b) aztec-fleet prepare + docker (8 steps) against the shims"
 echo
 header "tool"
 row "floor: one ssh per host, every step (first run)" b_floor_first b_fleet_first
 row "**FleetKit** aztec-fleet prepare && docker (first run)" b_fleet_first b_fleet_first
+row "**FleetKit** aztec-fleet install, one process, + the aztec stage (first run)" b_install_first b_fleet_first
 row "pyinfra (first run)" b_pyinfra_first b_fleet_first
 row "Ansible (first run)" b_ansible_first b_fleet_first
 row "floor: one ssh per host, every step (second run)" b_floor_second b_fleet_second
 row "**FleetKit** aztec-fleet prepare && docker (second run)" b_fleet_second b_fleet_second
+row "**FleetKit** aztec-fleet install, one process, + the aztec stage (second run)" b_install_second b_fleet_second
 row "pyinfra (second run)" b_pyinfra_second b_fleet_second
 row "Ansible (second run)" b_ansible_second b_fleet_second
 echo
@@ -514,8 +575,11 @@ row "opt-in: floor with KexAlgorithms=$fast_kex" c_floor_fast_kex c_fleet
 row "opt-in: **FleetKit** fleet run --persist 0 --kex $fast_kex" c_fleet_fast_kex c_fleet
 echo
 fc=$(median_of a_fleet_cold); fw=$(median_of a_fleet_warm)
-printf 'a) FleetKit cold / floor cold = %s (target <= 1.2); warm / warm floor = %s (target <= 1.5)\n' \
+printf 'a) FleetKit cold / floor cold = %s (target <= 1.2); warm / warm floor = %s (target <= 1.3)\n' \
     "$(ratio "$fc" "$(median_of a_floor_cold)")" "$(ratio "$fw" "$(median_of a_floor_warm)")"
+printf 'd) FleetKit / pyinfra wall = %s (target < 1)\n' "$(ratio "$(median_of d_fleet)" "$(median_of d_pyinfra)")"
+printf 'b) FleetKit / pyinfra wall: first run %s, second run %s (target <= 0.8)\n' \
+    "$(ratio "$(median_of b_fleet_first)" "$(median_of b_pyinfra_first)")" "$(ratio "$(median_of b_fleet_second)" "$(median_of b_pyinfra_second)")"
 printf 'c) FleetKit / pyinfra wall = %s (target < 1); CPU per host: FleetKit %s s, pyinfra %s s\n' \
     "$(ratio "$(median_of c_fleet)" "$(median_of c_pyinfra)")" \
     "$(awk -v c="$(stat c_fleet 2 | cut -d' ' -f1)" -v n="$HOSTS" 'BEGIN {printf "%.4f", c / n}')" \

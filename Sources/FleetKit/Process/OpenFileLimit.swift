@@ -6,14 +6,15 @@ import Darwin
 
 /// The process's limit of open files, and how many hosts fit under it.
 ///
-/// Each host worked on holds a few descriptors in this process while its `ssh` runs (the
-/// ends of its standard input, output and error pipes, briefly more while it starts), so a
+/// Each host worked on holds a few descriptors in this process while its command runs (the
+/// ends of its standard input, output and error pipes, briefly more while it starts; a
+/// session over the master's control socket also holds that socket and a wake pair), so a
 /// run over hundreds of hosts can pass a soft limit of 1024 and fail with "too many open
 /// files". The tools raise the soft limit to the hard limit when they start
 /// (``raiseSoftLimit()``), and ``Concurrently`` never works on more hosts at once than fit.
 public enum OpenFileLimit {
     /// Descriptors one host in flight may hold in this process, with room to spare.
-    static let descriptorsPerHost = 8
+    static let descriptorsPerHost = 10
     /// Descriptors kept for everything else: log files, the standard streams, sockets.
     static let reserved = 64
 

@@ -65,7 +65,7 @@ public final class FleetSession: Sendable {
         (runLog, logFile) = try configuration.log.open(clock: configuration.clock)
         logFileLevels = configuration.log.fileLevels
         runLog.addSecrets(inventory.secretValues)
-        transport = try configuration.transport ?? OpenSSHTransport(configuration: configuration.ssh, clock: configuration.clock)
+        transport = try configuration.transport ?? OpenSSHTransport(configuration: configuration.ssh, clock: configuration.clock, log: runLog)
         options = configuration.run
         ssh = configuration.ssh
         clock = configuration.clock

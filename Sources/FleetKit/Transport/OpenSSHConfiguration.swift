@@ -51,6 +51,11 @@ public struct OpenSSHConfiguration: Sendable {
     /// How commands get root on hosts whose inventory row sets no `become` (see
     /// ``Privilege``); ``PrivilegeEscalation/detect`` by default.
     public var privilegeEscalation: PrivilegeEscalation
+    /// Whether commands after a host's first one are sessions asked for on its master
+    /// connection's control socket from this process (no local `ssh` each; see
+    /// ``OpenSSHTransport``). `false` starts `ssh` for every command, as when the master
+    /// cannot take sessions directly.
+    public var opensSessionsOnControlSocket: Bool
 
     /// How long a master stays open without a command when ``controlPersist`` is zero.
     public static let idleMasterLimit: Duration = .seconds(10)
@@ -74,7 +79,8 @@ public struct OpenSSHConfiguration: Sendable {
         connectRetry: RetryPolicy = RetryPolicy(maxAttempts: 3, initialDelay: .seconds(1), maxDelay: .seconds(8)),
         extraOptions: [String] = [],
         connectionStartLimit: Int = 32,
-        privilegeEscalation: PrivilegeEscalation = .detect
+        privilegeEscalation: PrivilegeEscalation = .detect,
+        opensSessionsOnControlSocket: Bool = true
     ) {
         self.sshPath = sshPath
         self.controlDirectory = controlDirectory
@@ -92,6 +98,7 @@ public struct OpenSSHConfiguration: Sendable {
         self.extraOptions = extraOptions
         self.connectionStartLimit = connectionStartLimit
         self.privilegeEscalation = privilegeEscalation
+        self.opensSessionsOnControlSocket = opensSessionsOnControlSocket
     }
 
     /// The known_hosts file FleetKit tools share: `~/.config/fleetkit/known_hosts` of the

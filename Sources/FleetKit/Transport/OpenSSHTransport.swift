@@ -8,15 +8,28 @@ import Darwin
 /// Runs commands on hosts through the system's OpenSSH client, one multiplexed master
 /// connection per host.
 ///
-/// Every command goes to `ssh` as an argv array; the remote side runs in a small wrapper
-/// (see ``RemoteInvocation``) under `timeout`, and the local `ssh` gets SIGTERM then
+/// The first command to a host starts `ssh`, which opens the host's master connection
+/// (ControlMaster) and keeps it for the next commands; it checks the host key, logs in and
+/// retries as below. Once the master listens, each command is a session asked for on the
+/// master's control socket from this process, in OpenSSH's multiplexing protocol, with
+/// pipes for its standard streams (see ``MuxSession`` and ``MuxInvocation``): no local
+/// program is started per command. The exit status comes from the master's exit message, so
+/// a command's own 255 is a result and a lost connection (the master died, the network
+/// went) is an `unreachable` error that is not retried, since the command may have done part
+/// of its work. When no master answers on the socket, or it speaks another protocol
+/// version or refuses the session, the command starts `ssh` as the first one did (and the
+/// run log says so at debug level).
+///
+/// Through `ssh`, every command goes as an argv array; the remote side runs in a small
+/// wrapper (see ``RemoteInvocation``) under `timeout`, and the local `ssh` gets SIGTERM then
 /// SIGKILL if it outlives the deadline. The wrapper marks when the command started and
 /// how it ended, so a command's own exit 255 is a result like any other, while an exit
 /// 255 of `ssh` before the command started becomes a ``TransportError``; those connection
 /// failures are retried with capped exponential backoff, failed commands never are.
 ///
-/// Cancelling the calling task stops the local `ssh`, then sends one short command over
-/// the host's connection that stops the remote command's process group (bounded to a few
+/// On both paths the host's `timeout` bounds the command even when this machine is gone.
+/// Cancelling the calling task ends the local side, then sends one short command over the
+/// host's connection that stops the remote command's process group (bounded to a few
 /// seconds), and throws a ``TransportError`` of kind `cancelled`.
 public final class OpenSSHTransport: Transport {
     /// The settings in use.
@@ -32,6 +45,10 @@ public final class OpenSSHTransport: Transport {
     /// the remote command has started (or `ssh` ended), never for the command's whole run;
     /// commands over an open master connection need none.
     private let connectionStarts: AsyncSemaphore
+    /// Where the choice of path per host is noted, at debug level.
+    let log: RunLog?
+    /// The path last noted per host, so the log says it once per host and change.
+    let notedPaths = Locked<[String: String]>([:])
 
     /// Creates the transport, making the control folder (0700) and the known_hosts
     /// file's folder when missing.
@@ -39,13 +56,16 @@ public final class OpenSSHTransport: Transport {
     /// - Throws: ``TransportError`` of kind `launchFailed` when the control folder is
     ///   not a private folder of this user (another user could hijack the sockets), or
     ///   when ``OpenSSHConfiguration/connectionStartLimit`` is below 1.
-    public init(configuration: OpenSSHConfiguration, clock: any FleetClock = SystemClock()) throws(TransportError) {
+    /// `log` receives one debug line per host saying whether its commands go over the
+    /// master's control socket or start `ssh` each (and why).
+    public init(configuration: OpenSSHConfiguration, clock: any FleetClock = SystemClock(), log: RunLog? = nil) throws(TransportError) {
         guard configuration.connectionStartLimit >= 1 else {
             throw TransportError(host: "local", kind: .launchFailed,
                                  message: "connectionStartLimit is \(configuration.connectionStartLimit); expected 1 or more connections starting at once")
         }
         self.configuration = configuration
         self.clock = clock
+        self.log = log
         connectionStarts = AsyncSemaphore(limit: configuration.connectionStartLimit)
         try Self.preparePrivateDirectory(configuration.controlDirectory)
         let knownHostsFolder = configuration.knownHostsFile.deletingLastPathComponent()
@@ -72,6 +92,10 @@ public final class OpenSSHTransport: Transport {
         usedHosts.withLock { $0[host.name] = host }
         let timeout = command.timeout ?? configuration.defaultCommandTimeout
         let script = Privilege.prepare(command.script, on: host, fallback: configuration.privilegeEscalation)
+        if configuration.opensSessionsOnControlSocket && SSHArguments.hasControlSocket(for: host, configuration: configuration) {
+            if Task.isCancelled { throw Self.cancelled(host, after: "before the command was sent") }
+            if let result = try await runOverMaster(command, script: script, timeout: timeout, on: host) { return result }
+        }
         let invocation = RemoteInvocation(script: script, timeout: timeout)
         let arguments = SSHArguments.command(invocation.commandLine, on: host, configuration: configuration)
         // The host stops the command at `timeout`; locally we allow for the connection
@@ -172,6 +196,12 @@ public final class OpenSSHTransport: Transport {
             await withTaskGroup(of: Void.self) { group in
                 for host in hosts {
                     group.addTask {
+                        // Over the control socket when the master answers there; else `ssh -O exit`.
+                        if configuration.opensSessionsOnControlSocket,
+                           SSHArguments.hasControlSocket(for: host, configuration: configuration),
+                           await MuxSession.terminateMaster(socketPath: SSHArguments.controlSocket(for: host, configuration: configuration)) {
+                            return
+                        }
                         let request = ProcessRequest(executable: configuration.sshPath,
                                                      arguments: SSHArguments.control("exit", for: host, configuration: configuration),
                                                      timeout: .seconds(5))

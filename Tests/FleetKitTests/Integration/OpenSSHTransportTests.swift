@@ -216,9 +216,14 @@ struct OpenSSHTransportTests {
 
     // MARK: Cancellation
 
+    /// The path through a local `ssh` per command, kept for masters that cannot take
+    /// sessions directly (``MasterSessionTransportTests`` covers the main path).
     @Test func cancellingStopsTheLocalSSHAndTheRemoteCommand() async throws {
         let sandbox = try currentSandbox()
-        let transport = try sandbox.transport(controlDirectory: URL(fileURLWithPath: "/tmp/fkt-cx\(UInt16.random(in: 0 ... .max))"))
+        var configuration = try sandbox.transport().configuration
+        configuration.controlDirectory = URL(fileURLWithPath: "/tmp/fkt-cx\(UInt16.random(in: 0 ... .max))")
+        configuration.opensSessionsOnControlSocket = false
+        let transport = try OpenSSHTransport(configuration: configuration)
         let host = sandbox.hosts[2]
         // Open the master first: it is started by the first command and keeps that
         // command's argv, which would otherwise carry the marker.

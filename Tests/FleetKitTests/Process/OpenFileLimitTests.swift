@@ -5,7 +5,7 @@ import Testing
 
 @Suite(.tags(.unit)) struct OpenFileLimitTests {
     @Test func hostsAtOnceLeaveRoomUnderTheLimit() {
-        #expect(OpenFileLimit.hostsAtOnce(underLimit: 1024) == (1024 - 64) / 8)
+        #expect(OpenFileLimit.hostsAtOnce(underLimit: 1024) == (1024 - 64) / 10)
         #expect(OpenFileLimit.hostsAtOnce(underLimit: 10) == 1)
         #expect(OpenFileLimit.hostsAtOnce(underLimit: nil) == Int.max)
     }
