@@ -113,6 +113,7 @@ let spec = CommandSpec(
                     ]),
         sanitySpec,
         connectionInfoSpec,
+        monitoringConfigSpec,
     ])
 
 let io = ToolIO.process()
@@ -214,7 +215,7 @@ func operate(_ parsed: ParsedCommand, _ operation: NodeOperation) async throws -
     }
 }
 
-let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.current, io: io, optionName: { $0 == "update" && $1 == "aztecVersion" ? "version" : optionOfSetting[$1] }) { parsed in
+let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.current, io: io, optionName: { $0 == "update" && $1 == "aztecVersion" ? "version" : optionOfSetting[$1] ?? monitoringSettingOptions[$1] }) { parsed in
     switch parsed.path.last {
     case "prepare": return try await install(parsed, stages: [.prepare], logName: "prepare")
     case "docker": return try await install(parsed, stages: [.docker], logName: "docker")
@@ -224,13 +225,14 @@ let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.curre
     case "sync": return try await sync(parsed)
     case "sanity": return try await sanity(parsed)
     case "connection-info": return try connectionInfo(parsed)
+    case "monitoring-config": return try await monitoringConfig(parsed)
     case "status": return try await status(parsed)
     case "restart": return try await operate(parsed, .restart)
     case "update": return try await operate(parsed, .update(version: parsed.value("version") ?? "latest"))
     case "set-l1": return try await operate(parsed, .setL1(rpc: list(parsed.value("l1-rpc")), consensus: list(parsed.value("consensus"))))
     case "update-keys": return try await operate(parsed, .updateKeys)
     case "remove-data": return try await operate(parsed, .removeData)
-    default: throw UsageError(message: "missing subcommand; expected one of: prepare, docker, aztec, install, proof, sync, sanity, connection-info, status, restart, update, set-l1, update-keys, remove-data", commandPath: parsed.path)
+    default: throw UsageError(message: "missing subcommand; expected one of: prepare, docker, aztec, install, proof, sync, sanity, connection-info, monitoring-config, status, restart, update, set-l1, update-keys, remove-data", commandPath: parsed.path)
     }
 }
 exit(code)
