@@ -30,7 +30,7 @@ let monitoringConfigSpec = CommandSpec(
 let monitoringSettingOptions = ["telegramTokenFile": "telegram-token-file", "telegramChat": "telegram-chat", "telegramAPI": "telegram-api-url",
                                 "butlerTarget": "butler", "butlerTokenFile": "butler-token-file", "alertmanagerTarget": "alertmanager",
                                 "exporterPort": "exporter-port", "exporterAddress": "exporter-address", "monitoringServer": "monitoring-server",
-                                "remotePath": "textfile-dir", "outputFolder": "out"]
+                                "remotePath": "textfile-dir", "outputFolder": "out", "timing": "interval"]
 
 func monitoringConfig(_ parsed: ParsedCommand) async throws -> Int32 {
     let (options, _, inventory) = try session(parsed, "monitoring_config")
@@ -55,4 +55,39 @@ func monitoringConfig(_ parsed: ParsedCommand) async throws -> Int32 {
                                            outputDirectory: URL(fileURLWithPath: parsed.value("out") ?? "monitoring", relativeTo: io.currentDirectory).standardizedFileURL).run()
     if options.json { try io.writeJSON(report) } else { io.writeOutput(report.lines.joined(separator: "\n") + "\n") }
     return ToolExitCode.success
+}
+
+/// `aztec-fleet monitoring`: node health on every node, or its removal.
+let monitoringSpec = CommandSpec(
+    name: "monitoring",
+    summary: "Node health on every node: Debian's prometheus-node-exporter where only the monitoring server reaches it, and a collector timer writing the node's Aztec gauges",
+    discussion: stageDiscussion + " node_exporter listens on each node's inventory address (or --exporter-address), never on every address; --monitoring-server adds the only firewall rule that opens its port, and is required unless that address is private or loopback. The collector (a shell script run by a systemd timer) writes aztec_node_* gauges for either layout to the textfile folder, atomically. --remove takes everything away again (timer, collector, gauges, drop-in, firewall rule, package).",
+    arguments: [inventoryArgument],
+    options: FleetOptions.specs(runOptions: true, defaultTimeout: 600, defaultUser: "ubuntu") + inventoryOptions + layoutOptions + [
+        OptionSpec("monitoring-server", value: "IP", help: "The monitoring server's address: the firewall lets only it reach node_exporter"),
+        OptionSpec("exporter-address", value: "IP", help: "Address node_exporter listens on, on every node (default: each node's inventory address)"),
+        OptionSpec("exporter-port", value: "PORT", help: "node_exporter port", defaultValue: "9100"),
+        OptionSpec("rpc-port", value: "PORT", help: "Node RPC port on each server", defaultValue: "8080"),
+        OptionSpec("interval", value: "SECONDS", help: "How often the collector runs", defaultValue: "30"),
+        OptionSpec("textfile-dir", value: "DIR", help: "node_exporter's textfile folder", defaultValue: "/var/lib/prometheus/node-exporter"),
+        OptionSpec("collector-path", value: "FILE", help: "Where the collector script goes", defaultValue: "/usr/local/lib/aztec-fleet/aztec-node-metrics.sh"),
+        OptionSpec("unit-dir", value: "DIR", help: "Where the systemd units go", defaultValue: "/etc/systemd/system"),
+        OptionSpec("remove", help: "Stop and remove node_exporter, the collector, its gauges and the firewall rule"),
+    ])
+
+func monitoring(_ parsed: ParsedCommand) async throws -> Int32 {
+    let remove = parsed.flag("remove")
+    let (options, configuration, _) = try session(parsed, remove ? "monitoring_remove_{stem}" : "monitoring_{stem}")
+    let settings = NodeMonitoringSettings(
+        layouts: try nodeLayouts(parsed, rpcPort: try parsed.int("rpc-port", range: 1...65_535) ?? 8080),
+        listenAddress: parsed.value("exporter-address").map { .fixed($0) } ?? .inventoryAddress,
+        exporterPort: try parsed.int("exporter-port", range: 1...65_535) ?? 9100, monitoringServer: parsed.value("monitoring-server"),
+        textfileDirectory: parsed.value("textfile-dir") ?? "/var/lib/prometheus/node-exporter",
+        collectorPath: parsed.value("collector-path") ?? "/usr/local/lib/aztec-fleet/aztec-node-metrics.sh",
+        unitDirectory: parsed.value("unit-dir") ?? "/etc/systemd/system", collectorIntervalSeconds: try parsed.int("interval", range: 1...86_400) ?? 30)
+    let job = try NodeMonitoring(remove ? .remove : .install, settings: settings)
+    return try await FleetSession.with(configuration) { session in
+        let report = try await session.run(job)
+        return try io.finishRun(report, succeeded: report.succeeded, recap: report.recapLines(), json: options.json, session: session)
+    }
 }

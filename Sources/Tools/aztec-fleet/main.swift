@@ -114,6 +114,7 @@ let spec = CommandSpec(
         sanitySpec,
         connectionInfoSpec,
         monitoringConfigSpec,
+        monitoringSpec,
     ])
 
 let io = ToolIO.process()
@@ -226,13 +227,14 @@ let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.curre
     case "sanity": return try await sanity(parsed)
     case "connection-info": return try connectionInfo(parsed)
     case "monitoring-config": return try await monitoringConfig(parsed)
+    case "monitoring": return try await monitoring(parsed)
     case "status": return try await status(parsed)
     case "restart": return try await operate(parsed, .restart)
     case "update": return try await operate(parsed, .update(version: parsed.value("version") ?? "latest"))
     case "set-l1": return try await operate(parsed, .setL1(rpc: list(parsed.value("l1-rpc")), consensus: list(parsed.value("consensus"))))
     case "update-keys": return try await operate(parsed, .updateKeys)
     case "remove-data": return try await operate(parsed, .removeData)
-    default: throw UsageError(message: "missing subcommand; expected one of: prepare, docker, aztec, install, proof, sync, sanity, connection-info, monitoring-config, status, restart, update, set-l1, update-keys, remove-data", commandPath: parsed.path)
+    default: throw UsageError(message: "missing subcommand; expected one of: prepare, docker, aztec, install, proof, sync, sanity, connection-info, monitoring-config, monitoring, status, restart, update, set-l1, update-keys, remove-data", commandPath: parsed.path)
     }
 }
 exit(code)
