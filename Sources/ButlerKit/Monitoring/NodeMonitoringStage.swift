@@ -8,12 +8,15 @@ public enum NodeMonitoringStage {
     /// The install playbook.
     public static func playbook(_ settings: NodeMonitoringSettings) -> Playbook {
         Playbook("monitoring", steps: [
-            access(settings), package(settings), textfileFolder(settings),
+            // The firewall rule and the listen address come before the package: Debian starts
+            // node_exporter as it installs it, and it must never listen on every address.
+            access(settings), firewall(settings),
+            rootFile("node_exporter listen address", path: settings.exporterDropInPath, mode: 0o644) { host in exporterDropIn(settings, host: host) },
+            textfileFolder(settings), package(settings),
             rootFile("collector script", path: settings.collectorPath, mode: 0o755) { _ in CollectorScript.text(settings) },
             collectorService(settings),
             rootFile("collector timer", path: settings.timerUnitPath, mode: 0o644) { _ in timerUnit(settings) },
-            rootFile("node_exporter listen address", path: settings.exporterDropInPath, mode: 0o644) { host in exporterDropIn(settings, host: host) },
-            firewall(settings), started(settings), answers(settings),
+            started(settings), answers(settings),
         ].compactMap { $0 })
     }
 
@@ -23,10 +26,15 @@ public enum NodeMonitoringStage {
         let unit = NodeMonitoringSettings.collectorUnit
         let files = [settings.timerUnitPath, settings.serviceUnitPath, settings.collectorPath, settings.appliedPath,
                      settings.gaugesPath, settings.exporterDropInPath].map(q).joined(separator: " ")
+        // Our own folders, when nothing else is left in them.
+        let folders = [(settings.exporterDropInPath as NSString).deletingLastPathComponent, (settings.collectorPath as NSString).deletingLastPathComponent]
+            .map(q).joined(separator: " ")
         var steps = [
             Step.shell("collector and drop-in removed",
                        check: "for f in \(files); do \(Privilege.asRoot) test -e \"$f\" && exit 1; done; exit 0",
-                       action: "\(Privilege.asRoot) systemctl disable --now \(unit).timer >/dev/null 2>&1 || true; \(Privilege.asRoot) rm -f \(files) && \(Privilege.asRoot) systemctl daemon-reload"),
+                       action: "\(Privilege.asRoot) systemctl disable --now \(unit).timer >/dev/null 2>&1 || true; "
+                           + "\(Privilege.asRoot) systemctl stop \(NodeMonitoringSettings.exporterService) >/dev/null 2>&1 || true; \(Privilege.asRoot) rm -f \(files) && "
+                           + "\(Privilege.asRoot) rmdir \(folders) 2>/dev/null; \(Privilege.asRoot) systemctl daemon-reload"),
         ]
         if let server = settings.monitoringServer {
             steps.append(.shell("firewall rule removed", check: "! \(firewallRulePresent(settings, server: server))",
@@ -143,7 +151,8 @@ public enum NodeMonitoringStage {
     static func firewall(_ settings: NodeMonitoringSettings) -> Step? {
         guard let server = settings.monitoringServer else { return nil }
         return .shell("firewall rule", check: firewallRulePresent(settings, server: server),
-                      action: "\(Privilege.asRoot) ufw allow from \(RemoteShell.q(server)) to any port \(settings.exporterPort) proto tcp")
+                      action: "\(Privilege.asRoot) ufw allow from \(RemoteShell.q(server)) to any port \(settings.exporterPort) proto tcp >/dev/null && "
+                          + "{ \(Privilege.asRoot) ufw status | grep -q '^Status: active' || { echo 'the firewall (ufw) is inactive, so no rule limits who reaches node_exporter: enable it first (aztec-fleet prepare does)' >&2; exit 1; }; }")
     }
 
     /// node_exporter and the timer enabled and running, restarted whenever one of their

@@ -25,6 +25,7 @@ let monitoringConfigSpec = CommandSpec(
         OptionSpec("min-peers", value: "N", help: "Peers below which a node warns", defaultValue: "3"),
         OptionSpec("hold", value: "SECONDS", help: "Use this for: on every rule instead of each rule's own (tests, drills)"),
         OptionSpec("group-wait", value: "SECONDS", help: "Alertmanager's wait before a new group's first message", defaultValue: "30"),
+        OptionSpec("group-interval", value: "SECONDS", help: "Alertmanager's wait before a group's next message (resolved ones included)", defaultValue: "300"),
     ])
 
 let monitoringSettingOptions = ["telegramTokenFile": "telegram-token-file", "telegramChat": "telegram-chat", "telegramAPI": "telegram-api-url",
@@ -50,7 +51,8 @@ func monitoringConfig(_ parsed: ParsedCommand) async throws -> Int32 {
         exporterPort: try parsed.int("exporter-port", range: 1...65_535) ?? 9100, butlerTargets: list(parsed.value("butler") ?? "127.0.0.1:9464"),
         butlerTokenFile: parsed.value("butler-token-file"), alertmanagerTarget: parsed.value("alertmanager") ?? "127.0.0.1:9093",
         scrapeIntervalSeconds: try parsed.int("scrape-interval", range: 1...3600) ?? 30, evaluationIntervalSeconds: try parsed.int("evaluation-interval", range: 1...3600) ?? 30,
-        thresholds: thresholds, alertmanagerTimings: AlertmanagerTimings(groupWaitSeconds: try parsed.int("group-wait", range: 0...3600) ?? 30))
+        thresholds: thresholds, alertmanagerTimings: AlertmanagerTimings(groupWaitSeconds: try parsed.int("group-wait", range: 0...3600) ?? 30,
+                                                                                                     groupIntervalSeconds: try parsed.int("group-interval", range: 1...86_400) ?? 300))
     let report = try MonitoringServerFiles(nodes: inventory.hosts, settings: settings,
                                            outputDirectory: URL(fileURLWithPath: parsed.value("out") ?? "monitoring", relativeTo: io.currentDirectory).standardizedFileURL).run()
     if options.json { try io.writeJSON(report) } else { io.writeOutput(report.lines.joined(separator: "\n") + "\n") }
