@@ -132,4 +132,102 @@ struct NodeHealthOverSSHTests {
         let removedAgainChanged = try Self.changedSteps(removedAgain.stdout)
         #expect(removedAgain.status == 0 && removedAgainChanged == ["node1": 0, "node2": 0], "\(removedAgain.stdout)")
     }
+
+    /// A program of this machine running until the task is cancelled.
+    static func background(_ program: String, _ arguments: [String]) -> Task<ProcessOutput, any Error> {
+        Task { try await ProcessRunner.run(ProcessRequest(executable: program, arguments: arguments, timeout: .seconds(900))) }
+    }
+
+    static func query(_ prometheus: Int, _ expression: String) async throws -> [JSONValue] {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let encoded = expression.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+        let answer = try await httpGet(try #require(URL(string: "http://127.0.0.1:\(prometheus)/api/v1/query?query=\(encoded)")))
+        return try JSONDecoder().decode(JSONValue.self, from: Data(answer.body.utf8))["data"]?["result"]?.arrayValue ?? []
+    }
+
+    /// The sendMessage requests the Telegram stand-in received: path and body.
+    static func telegramMessages(_ record: URL) -> [(path: String, body: String)] {
+        let text = (try? String(contentsOf: record, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").compactMap { line in
+            guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(line.utf8)),
+                  let path = value["path"]?.stringValue, path.hasSuffix("/sendMessage") else { return nil }
+            return (path, value["body"]?.stringValue ?? "")
+        }
+    }
+
+    @Test func aStoppedNodePagesTelegramThroughARealPrometheusAndAlertmanagerAndItsRecoveryResolves() async throws {
+        let sandbox = try currentSandbox()
+        let transport = try await Self.prepare(sandbox)
+        defer { Task { await transport.close() } }
+        let exporterPort = try LoopbackPort.free()
+        let inventory = try Self.inventory(sandbox).path
+        let installed = try await Self.tool(sandbox, ["monitoring", inventory] + Self.monitoringArguments(sandbox, port: exporterPort))
+        #expect(installed.status == 0, "\(installed.stderr)")
+
+        let folder = sandbox.directory.appendingPathComponent("monitoring-server")
+        try? FileManager.default.removeItem(at: folder)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        // The stand-in Telegram Bot API on loopback.
+        let record = folder.appendingPathComponent("telegram.jsonl"), portFile = folder.appendingPathComponent("telegram.port")
+        let telegram = Self.background("/usr/bin/python3", [Self.fixtures.appendingPathComponent("telegram_standin.py").path, "--record", record.path, "--port-file", portFile.path])
+        defer { telegram.cancel() }
+        try await eventually(60, "the Telegram stand-in listening") { FileManager.default.fileExists(atPath: portFile.path) }
+        let telegramPort = try String(contentsOf: portFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = "4242:AAF-standin_token_\(UInt32.random(in: 0 ... .max))"
+        let tokenFile = folder.appendingPathComponent("telegram.token")
+        try AtomicFile.write(token + "\n", to: tokenFile, mode: 0o600)
+        let alertmanagerPort = try LoopbackPort.free(), prometheusPort = try LoopbackPort.free()
+        // The monitoring server's files, with short holds and intervals.
+        let out = folder.appendingPathComponent("etc")
+        let generated = try await Self.tool(sandbox, [
+            "monitoring-config", inventory, "--out", out.path, "--telegram-token-file", tokenFile.path, "--telegram-chat", "-100777",
+            "--telegram-api-url", "http://127.0.0.1:\(telegramPort)", "--exporter-port", String(exporterPort), "--butler", "",
+            "--alertmanager", "127.0.0.1:\(alertmanagerPort)", "--scrape-interval", "1", "--evaluation-interval", "1", "--hold", "2",
+            "--group-wait", "1", "--group-interval", "1"])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        #expect(!generated.stdout.contains(token) && !generated.stderr.contains(token))
+        let amtool = try await ProcessRunner.run(ProcessRequest(executable: "/usr/bin/amtool", arguments: ["check-config", out.appendingPathComponent("alertmanager.yml").path], timeout: .seconds(60)))
+        #expect(amtool.status == 0, "\(String(decoding: amtool.standardOutput + amtool.standardError, as: UTF8.self))")
+        // A real Alertmanager and a real Prometheus over the generated files.
+        let alertmanager = Self.background("/usr/bin/prometheus-alertmanager", [
+            "--config.file=\(out.appendingPathComponent("alertmanager.yml").path)", "--storage.path=\(folder.appendingPathComponent("am-data").path)",
+            "--web.listen-address=127.0.0.1:\(alertmanagerPort)", "--cluster.listen-address=", "--log.level=warn"])
+        defer { alertmanager.cancel() }
+        let prometheus = Self.background("/usr/bin/prometheus", [
+            "--config.file=\(out.appendingPathComponent("prometheus.yml").path)", "--storage.tsdb.path=\(folder.appendingPathComponent("tsdb").path)",
+            "--web.listen-address=127.0.0.1:\(prometheusPort)", "--log.level=warn"])
+        defer { prometheus.cancel() }
+        try await eventually(300, "Prometheus ready") {
+            (try? await httpGet(try #require(URL(string: "http://127.0.0.1:\(prometheusPort)/-/ready"))))?.status == 200
+        }
+        try await eventually(300, "both nodes scraped through the file_sd targets, node1's service up") {
+            let up = try await Self.query(prometheusPort, #"up{job="aztec-node"} == 1"#)
+            let service = try await Self.query(prometheusPort, #"aztec_node_service_up{node="node1"} == 1"#)
+            return up.count == 2 && service.count == 1
+        }
+        // Stop node1's service: the page reaches Telegram with the node's name.
+        _ = try await transport.run(RemoteCommand("systemctl stop aztec-node.service"), on: sandbox.hosts[0])
+        try await eventually(300, "the AztecNodeDown page for node1 at the Telegram stand-in") {
+            Self.telegramMessages(record).contains { $0.body.contains("PAGE FIRING AztecNodeDown on node1: Aztec node on node1 is not running") }
+        }
+        let page = try #require(Self.telegramMessages(record).first { $0.body.contains("FIRING AztecNodeDown on node1") })
+        #expect(page.path == "/bot\(token)/sendMessage", "the bot token from the file")
+        #expect(page.body.contains("-100777"), "\(page.body)")
+        #expect(!Self.telegramMessages(record).contains { $0.body.contains("AztecNodeDown on node2") }, "node2 still runs")
+        // Start it again: the resolved message arrives.
+        _ = try await transport.run(RemoteCommand("systemctl start aztec-node.service"), on: sandbox.hosts[0])
+        try await eventually(300, "the AztecNodeDown resolved message for node1") {
+            Self.telegramMessages(record).contains { $0.body.contains("RESOLVED AztecNodeDown on node1") }
+        }
+        // The token never reached a log of the tool.
+        let logs = sandbox.directory.appendingPathComponent("logs-health")
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: logs.path)) ?? [] {
+            #expect(!(try String(contentsOf: logs.appendingPathComponent(name), encoding: .utf8)).contains(token), "\(name)")
+        }
+    }
+
+    static var fixtures: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/monitoring")
+    }
 }
