@@ -46,7 +46,7 @@ public enum CollectorScript {
             CONTAINER=\(ComposeFile.serviceName)
 
             now=$(date +%s)
-            layout=none up=0 uptime=0 restarts=0 pid=0 started= data= keys=0
+            layout=none up=0 uptime=0 restarts=0 pid=0 started='' data='' keys=0
             if [ -e "$START_SCRIPT" ] || [ -e "$UNIT_FILE" ]; then
               layout=original data=$ORIGINAL_DATA
               [ "$(systemctl is-active "$SERVICE" 2>/dev/null)" = active ] && up=1
@@ -75,14 +75,14 @@ public enum CollectorScript {
             if [ "$up" = 1 ] && [ -n "$started" ] && s=$(date -d "$started" +%s 2>/dev/null); then uptime=$((now - s)); fi
 
             rpc() { curl -sS -m 5 -X POST -H 'Content-Type: application/json' --data-binary "{\\"jsonrpc\\":\\"2.0\\",\\"id\\":1,\\"method\\":\\"$1\\",\\"params\\":[]}" "http://127.0.0.1:$RPC_PORT/" 2>/dev/null; }
-            rpc_up=0 latest= proven= ready=
+            rpc_up=0 latest='' proven='' ready=''
             tips=$(rpc node_getL2Tips)
             if latest=$(printf '%s' "$tips" | jq -er '.result.latest.number' 2>/dev/null) && proven=$(printf '%s' "$tips" | jq -er '.result.proven.number' 2>/dev/null); then
               rpc_up=1
               if [ "$(rpc node_isReady | jq -r '.result' 2>/dev/null)" = true ]; then ready=1; else ready=0; fi
             fi
             peers=$(ss -Htn state established "( sport = :$P2P_PORT or dport = :$P2P_PORT )" 2>/dev/null | wc -l)
-            ratio=
+            ratio=''
             if [ -n "$data" ] && [ -d "$data" ]; then
               ratio=$(df -P "$data" 2>/dev/null | awk 'NR == 2 && $2 > 0 {printf "%.4f", $3 / $2}')
             fi
