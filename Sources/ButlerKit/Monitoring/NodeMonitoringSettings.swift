@@ -94,8 +94,8 @@ public struct NodeMonitoringSettings: Sendable {
             throw MonitoringSettingError(.monitoringServer, "'\(TerminalText.quoted(server))' is not the monitoring server's IP address")
         }
         for path in [textfileDirectory, collectorPath, unitDirectory, exporterProgram]
-        where !path.hasPrefix("/") || path.contains(where: { $0.isNewline || "$`\\\"'".contains($0) || $0 == " " }) {
-            throw MonitoringSettingError(.remotePath, "'\(TerminalText.quoted(path))' is not an absolute path without spaces, quotes or $")
+        where !path.hasPrefix("/") || path.contains(where: { $0.isNewline || "$`\\\"'%".contains($0) || $0 == " " }) {
+            throw MonitoringSettingError(.remotePath, "'\(TerminalText.quoted(path))' is not an absolute path without spaces, quotes, % or $")
         }
         guard collectorIntervalSeconds >= 1 else { throw MonitoringSettingError(.timing, "the collector runs at least every second, not every \(collectorIntervalSeconds)") }
         return self

@@ -9,7 +9,7 @@ import Testing
 /// Debian program, run by the systemctl stand-in in each host's namespace) and the collector
 /// for both layouts; then a real Prometheus scrapes them through the generated file_sd and a
 /// real Alertmanager pages a stand-in Telegram when a node's service stops.
-@Suite(.serialized, .tags(.sandbox, .slow), .requires(.sandbox), .sandboxHosts(2))
+@Suite(.serialized, .tags(.sandbox), .requires(.sandbox), .sandboxHosts(2))
 struct NodeHealthOverSSHTests {
     static let key = "0x" + String(repeating: "4b", count: 32)
     static let home = FileManager.default.homeDirectory(forUser: "fleettest")?.path ?? "/home/fleettest"
