@@ -117,4 +117,31 @@ import Testing
         bad.settings.butlerTargets = ["no port"]
         #expect(throws: MonitoringSettingError(.butlerTarget, "'no port' is not host:port")) { try bad.run() }
     }
+
+    @Test func theToolRequiresTheTelegramChoicesAndPrintsItsReportWithoutTheToken() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("monitoring-tool-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let inventory = folder.appendingPathComponent("servers.csv"), tokenFile = folder.appendingPathComponent("token")
+        try "name,ip\nnode1,10.0.0.1\nnode2,10.0.0.2\n".write(to: inventory, atomically: true, encoding: .utf8)
+        try AtomicFile.write(Self.token, to: tokenFile, mode: 0o600)
+        func tool(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+            let output = try await ProcessRunner.run(ProcessRequest(
+                executable: try BuiltTool.path("aztec-fleet"),
+                arguments: ["monitoring-config", inventory.path, "--out", folder.appendingPathComponent("out").path, "--log-dir", folder.appendingPathComponent("logs").path] + arguments,
+                timeout: .seconds(60), environment: ["PATH": "/usr/bin:/bin", "HOME": folder.path, "NO_COLOR": "1"]))
+            return (output.status, String(decoding: output.standardOutput, as: UTF8.self), String(decoding: output.standardError, as: UTF8.self))
+        }
+        let missing = try await tool(["--telegram-token-file", tokenFile.path])
+        #expect(missing.status == 2 && missing.stderr.contains("--telegram-chat ID are required"), "\(missing.stderr)")
+        let badChat = try await tool(["--telegram-token-file", tokenFile.path, "--telegram-chat", "general"])
+        #expect(badChat.status == 2 && badChat.stderr.contains("is not a chat id"))
+        let badButler = try await tool(["--telegram-token-file", tokenFile.path, "--telegram-chat", "-5", "--butler", "nowhere"])
+        #expect(badButler.status == 2 && badButler.stderr.contains("--butler") && badButler.stderr.contains("is not host:port"), "\(badButler.stderr)")
+        let written = try await tool(["--telegram-token-file", tokenFile.path, "--telegram-chat", "-5", "--json"])
+        #expect(written.status == 0, "\(written.stderr)")
+        let report = try JSONDecoder().decode(MonitoringFilesReport.self, from: Data(written.stdout.utf8))
+        #expect(report.nodes == ["node1", "node2"] && report.files.count == 6)
+        #expect(!written.stdout.contains(Self.token) && !written.stderr.contains(Self.token))
+    }
 }
