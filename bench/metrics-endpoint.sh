@@ -2,7 +2,13 @@
 # Benchmark: requests per second of `aztec-butler serve`'s /metrics for a fleet of N
 # attesters (default 5000), measured with wrk on loopback.
 #
-#   bench/metrics-endpoint.sh [N] [SECONDS] [CONNECTIONS]
+#   bench/metrics-endpoint.sh [N] [SECONDS] [CONNECTIONS] [SLOW]
+#
+# With SLOW above 0 it then measures the endpoint under abuse: SLOW connections from one
+# address (127.0.0.2) that never finish their request (re-opened as soon as the daemon
+# closes them, as an attacker would), beside a scrape loop from another (127.0.0.1) that
+# asks for /metrics every 100 ms for SECONDS seconds (at least 20), and prints how many
+# scrapes were answered 200 and their latency.
 #
 # Starts the local EVM seeded with N attesters (statuses NONE/VALIDATING/ZOMBIE/EXITING in
 # turn), a stand-in Aztec node whose sentinel reports duties for all N, keys files of ten
@@ -15,6 +21,7 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 count="${1:-5000}"
 seconds="${2:-10}"
 connections="${3:-32}"
+slow="${4:-0}"
 "$repo/scripts/install-evm.sh" >/dev/null
 if ! command -v wrk >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null
@@ -105,6 +112,76 @@ echo "wrk -t2 -c$connections -d${seconds}s -H 'Accept-Encoding: gzip' $url"
 wrk -t2 -c"$connections" -d"${seconds}s" -H 'Accept-Encoding: gzip' "$url"
 echo "wrk -t2 -c$connections -d${seconds}s $url"
 wrk -t2 -c"$connections" -d"${seconds}s" "$url"
+if [ "$slow" -gt 0 ]; then
+    window=$(( seconds > 20 ? seconds : 20 ))
+    echo "abuse: $slow unfinished requests from 127.0.0.2 beside a scrape loop from 127.0.0.1 for ${window}s"
+    "$python" - "$metrics_port" "$slow" "$window" <<'PY'
+import socket, sys, time, urllib.request
+port, count, window = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+
+def open_slow():
+    s = socket.socket()
+    s.setblocking(True)
+    s.settimeout(2)
+    s.bind(("127.0.0.2", 0))
+    try:
+        s.connect(("127.0.0.1", port))
+        s.sendall(b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+    except OSError:
+        s.close()
+        return None
+    s.setblocking(False)
+    return s
+
+def alive(s):
+    # Closed by the daemon (503 or its request timeout): recv gives data or EOF.
+    try:
+        data = s.recv(4096)
+        return False if data == b"" or data.startswith(b"HTTP/") else True
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+
+slow = [open_slow() for _ in range(count)]
+reopened = 0
+answered, failed, latencies = 0, 0, []
+last_trickle = time.time()
+end = time.time() + window
+while time.time() < end:
+    started = time.time()
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=5) as answer:
+            answer.read()
+            answered += answer.status == 200
+            failed += answer.status != 200
+    except Exception:
+        failed += 1
+    latencies.append(time.time() - started)
+    for i, s in enumerate(slow):
+        if s is None or not alive(s):
+            if s is not None:
+                s.close()
+            slow[i] = open_slow()
+            reopened += 1
+    if time.time() - last_trickle > 1:
+        last_trickle = time.time()
+        for s in slow:
+            if s is not None:
+                try:
+                    s.send(b"X-Slow: 1\r\n")
+                except OSError:
+                    pass
+    time.sleep(0.1)
+held = sum(1 for s in slow if s is not None and alive(s))
+latencies.sort()
+pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
+total = answered + failed
+print("scrapes: %d of %d answered 200 (%.1f %%), %d failed; latency p50 %.1f ms, p99 %.1f ms, max %.1f ms"
+      % (answered, total, 100.0 * answered / max(1, total), failed, pick(0.5), pick(0.99), latencies[-1] * 1000))
+print("abusive peer: %d connections re-opened after the daemon closed them, %d held open at the end" % (reopened, held))
+PY
+fi
 # The daemon's CPU time while it served and scraped (user + system, seconds).
 daemon_pid="${pids[2]}"
 awk '{ printf "daemon CPU so far: %.1f s user, %.1f s system\n", $14 / 100, $15 / 100 }' "/proc/$daemon_pid/stat"

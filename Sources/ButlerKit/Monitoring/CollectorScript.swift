@@ -43,6 +43,7 @@ public enum CollectorScript {
             SERVICE=\(q(original.service))
             ORIGINAL_DATA=\(q(original.dataDirectory))
             COMPOSE_DIR=\(q(compose.nodeDirectory))
+            KEYSTORE_DIR=\(q(compose.keystoreDirectory))
             CONTAINER=\(ComposeFile.serviceName)
 
             now=$(date +%s)
@@ -63,7 +64,7 @@ public enum CollectorScript {
               started=$(printf '%s' "$state" | cut -d'|' -f6)
               pid=$(printf '%s' "$state" | cut -d'|' -f7)
               keys=$(sed -n 's/^VALIDATOR_PRIVATE_KEYS\\{0,1\\}=//p' "$COMPOSE_DIR/.env" 2>/dev/null | tr ',' '\\n' | grep -c .)
-              for f in "$COMPOSE_DIR"/keys/*.json; do
+              for f in "$KEYSTORE_DIR"/*.json; do
                 [ -f "$f" ] && keys=$((keys + $(grep -o '"attester"' "$f" | wc -l)))
               done
             fi

@@ -13,10 +13,27 @@ public enum ConnectivityCheck {
         public init(timeout: Duration = .seconds(30)) { self.timeout = timeout }
 
         /// Reaches every host, the session's forks at a time.
-        public func run(in session: FleetSession) async -> [Result] {
-            await ConnectivityCheck.run(session.inventory.hosts, transport: session.transport, forks: session.options.forks,
-                                        runLog: session.runLog, timeout: timeout)
+        public func run(in session: FleetSession) async -> Report {
+            let tracked = await Concurrently.mapTrackingProgress(session.inventory.hosts, limit: session.options.forks) { host in
+                await probe(host, transport: session.transport, runLog: session.runLog, timeout: timeout)
+            }
+            return Report(results: tracked.map(\.output),
+                          progress: tracked.map { HostProgressEntry(host: $0.output.host, progress: $0.progress) })
         }
+    }
+
+    /// What ``Job`` found: one result per host and, for a cancelled check, how far each got.
+    public struct Report: Sendable, ProgressReporting {
+        /// One result per host, in inventory order.
+        public var results: [Result]
+        /// Each host's progress, in inventory order (all `done` unless the check was cancelled).
+        public var progress: [HostProgressEntry]
+
+        /// Whether every host ran a command.
+        public var allReachable: Bool { results.allSatisfy(\.reachable) }
+
+        /// Hosts done, stopped in flight and not started (see ``ProgressReporting``).
+        public func progressLines() -> [String] { progress.progressLines() }
     }
 
     /// One host's answer.

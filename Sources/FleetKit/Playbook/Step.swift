@@ -24,6 +24,12 @@ public struct Step: Sendable {
     /// Whether the host goes on with later steps after a successful rescue; by default
     /// the host stops and is reported failed (with the step counted as rescued).
     public var continuesAfterRescue: Bool
+    /// Whether the rescue also runs when a cancellation (Ctrl-C, SIGTERM) cuts the action
+    /// short. Off by default: most rescues would be cancelled too, or would undo work the
+    /// operator only paused. Turn it on with ``rescuingWhenInterrupted()`` for a rescue that
+    /// puts a half-done change back into a sane state and ends quickly, such as finishing
+    /// the package manager's interrupted configuration.
+    public var rescuesWhenInterrupted = false
 
     /// Creates a step.
     public init(
@@ -48,6 +54,15 @@ public struct Step: Sendable {
         self.timeout = timeout
         self.rescue = rescue
         self.continuesAfterRescue = continuesAfterRescue
+    }
+
+    /// The same step whose rescue also runs when the action is interrupted (see
+    /// ``rescuesWhenInterrupted``); the rescue then runs outside the cancellation, within the
+    /// step's timeout, and the host is still reported stopped.
+    public func rescuingWhenInterrupted() -> Step {
+        var step = self
+        step.rescuesWhenInterrupted = true
+        return step
     }
 
     /// A step that only inspects the host and reports what it found (at OK or WARN),

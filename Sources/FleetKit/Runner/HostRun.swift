@@ -156,9 +156,14 @@ struct HostRun: Sendable {
             reason = text
             result = failedResult
         case .cancelled(let text):
-            // No rescue: it would be cancelled too.
             log(.warn, "\(step.name): \(text)")
-            return FailureEnding(outcome: nil, reason: text, result: nil, hostStatus: .stopped, hostMessage: "\(step.name): \(text)")
+            // Most rescues would be cancelled too; one marked safe runs outside the cancellation.
+            guard let rescue = step.rescue, step.rescuesWhenInterrupted else {
+                return FailureEnding(outcome: nil, reason: text, result: nil, hostStatus: .stopped, hostMessage: "\(step.name): \(text)")
+            }
+            let rescueEnding = await rescueAfterInterruption(rescue, of: step)
+            return FailureEnding(outcome: nil, reason: text, result: nil, hostStatus: .stopped,
+                                 hostMessage: "\(step.name): \(text); \(rescueEnding)")
         }
         log(.error, "\(step.name): failed: \(reason)")
         guard let rescue = step.rescue else {
@@ -189,6 +194,29 @@ struct HostRun: Sendable {
         }
         return FailureEnding(outcome: .rescued, reason: reason, result: result,
                              hostStatus: .failed, hostMessage: "\(step.name): \(reason) (rescued)")
+    }
+
+    /// Runs a rescue marked safe on interrupt in a task the cancellation does not reach
+    /// (bounded by the step's timeout) and says how it ended, for the host's message.
+    private func rescueAfterInterruption(_ rescue: StepAction, of step: Step) async -> String {
+        log(.warn, "\(step.name): interrupted; running its rescue")
+        let outcome = await Task.detached { () async -> String? in
+            do throws(StepError) {
+                _ = try await self.perform(rescue, step: step)
+                return nil
+            } catch {
+                switch error {
+                case .failed(let reason, _), .cancelled(let reason): return reason
+                case .unreachable(let transportError): return transportError.message
+                }
+            }
+        }.value
+        if let reason = outcome {
+            log(.error, "\(step.name): rescue after the interruption failed: \(reason)")
+            return "rescue failed: \(reason)"
+        }
+        log(.ok, "\(step.name): rescued after the interruption")
+        return "rescued"
     }
 
     /// Evaluates every shell check of the host in one round trip, unless nothing would

@@ -152,20 +152,12 @@ public struct RunReport: Sendable, Codable, ProgressReporting {
     /// What a cut-short run did: hosts finished, hosts stopped while working (and at which
     /// step), hosts never started. One line each, "none" for an empty group.
     public func progressLines() -> [String] {
-        var finished: [String] = [], cutShort: [String] = [], notStarted: [String] = []
-        for host in hosts {
-            if host.status != .stopped {
-                finished.append("\(host.host) (\(host.status.rawValue))")
-            } else if let step = host.interruptedStep {
-                cutShort.append("\(host.host) during '\(step)'")
-            } else if !host.steps.isEmpty {
-                cutShort.append("\(host.host) after '\(host.steps[host.steps.count - 1].name)'")
-            } else {
-                notStarted.append(host.host)
-            }
-        }
-        func list(_ names: [String]) -> String { names.isEmpty ? "none" : names.joined(separator: ", ") }
-        return ["done: \(list(finished))", "stopped in flight: \(list(cutShort))", "not started: \(list(notStarted))"]
+        HostProgress.lines(hosts.map { host in
+            if host.status != .stopped { return (name: host.host, progress: .done, detail: "(\(host.status.rawValue))") }
+            if let step = host.interruptedStep { return (name: host.host, progress: .stoppedInFlight, detail: "during '\(step)'") }
+            if let last = host.steps.last { return (name: host.host, progress: .stoppedInFlight, detail: "after '\(last.name)'") }
+            return (name: host.host, progress: .notStarted, detail: nil)
+        })
     }
 
     /// The report as pretty JSON with sorted keys.

@@ -52,16 +52,24 @@ extension ToolIO {
     /// After a signal the recap is preceded by what was done, stopped in flight and not
     /// started (for a ``ProgressReporting`` report), on standard error in both modes.
     public func finishRun(_ report: some Encodable, succeeded: Bool, recap: [String], json: Bool, session: FleetSession) throws -> Int32 {
-        if let signal = interruption.receivedSignal {
-            let progress = (report as? any ProgressReporting)?.progressLines() ?? []
-            writeError(session.redact((["interrupted by \(ToolInterruption.name(of: signal)):"] + progress.map { "  \($0)" }).joined(separator: "\n")) + "\n")
-        }
+        reportInterruption(report, redact: session.redact)
         if json {
             try writeJSON(report, redact: session.redact)
         } else {
             writeError(session.redact(recap.joined(separator: "\n")) + "\nlog: \(session.logFile?.path ?? "")\n")
         }
         return succeeded ? ToolExitCode.success : ToolExitCode.failure
+    }
+}
+
+extension ToolIO {
+    /// After a signal, says so on standard error with what the report tells of the work
+    /// done, stopped in flight and not started (for a ``ProgressReporting`` report), masked
+    /// by `redact`; does nothing when no signal came.
+    public func reportInterruption(_ report: Any, redact: (String) -> String = { $0 }) {
+        guard let signal = interruption.receivedSignal else { return }
+        let progress = (report as? any ProgressReporting)?.progressLines() ?? []
+        writeError(TerminalText.escaped(redact((["interrupted by \(ToolInterruption.name(of: signal)):"] + progress.map { "  \($0)" }).joined(separator: "\n")), keepingLines: true) + "\n")
     }
 }
 

@@ -12,7 +12,8 @@ import Darwin
 ///
 /// ``CommandLineTool`` uses it for every command; a command reads ``receivedSignal`` to learn
 /// whether it was interrupted, and a service whose ordinary way to stop is a signal calls
-/// ``treatSignalsAsNormalStop()`` so the tool exits with the command's own code.
+/// ``treatSignalsAsNormalStop()`` so the tool exits with the command's own code, and
+/// ``hangupsAsReloadRequests()`` when SIGHUP should reload it rather than stop it.
 public final class ToolInterruption: Sendable {
     /// The signals that interrupt a run.
     public static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
@@ -20,6 +21,7 @@ public final class ToolInterruption: Sendable {
     private struct State {
         var first: Int32?
         var normalStop = false
+        var reloads: AsyncStream<Void>.Continuation?
     }
     private let state = Locked(State())
 
@@ -38,6 +40,23 @@ public final class ToolInterruption: Sendable {
     /// Declares that a signal is the command's ordinary way to stop (a service under
     /// systemd): the tool then exits with the code the command returns, not 128+n.
     public func treatSignalsAsNormalStop() { state.withLock { $0.normalStop = true } }
+
+    /// Makes SIGHUP a request to reload instead of an interruption, as daemons under systemd
+    /// expect (`systemctl reload`): every SIGHUP from now on yields one element of the
+    /// returned stream, and only SIGINT and SIGTERM stop the run. Call it once, before the
+    /// work starts; the stream finishes when the run ends.
+    public func hangupsAsReloadRequests() -> AsyncStream<Void> {
+        let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        state.withLock { $0.reloads = continuation }
+        return stream
+    }
+
+    /// Passes a SIGHUP on as a reload request when the command asked for that; true when it did.
+    func requestReload(for signal: Int32) -> Bool {
+        guard signal == SIGHUP, let reloads = state.withLock({ $0.reloads }) else { return false }
+        reloads.yield()
+        return true
+    }
 
     /// The shell's exit code for a run ended by `signal`: 128 + its number
     /// (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP).
@@ -89,7 +108,9 @@ public final class ToolInterruption: Sendable {
             source.setEventHandler { [self] in
                 // Two signals close together arrive as one event with a count of two.
                 for _ in 0..<max(1, Int(source.data)) {
-                    if record(number) {
+                    if requestReload(for: number) {
+                        continue
+                    } else if record(number) {
                         work.withLock { $0 }?.cancel()
                     } else {
                         ending.resume(.forced(number))
@@ -102,6 +123,7 @@ public final class ToolInterruption: Sendable {
         defer {
             sources.forEach { $0.cancel() }
             Self.signals.forEach { signal($0, SIG_DFL) }
+            state.withLock { $0.reloads }?.finish()
         }
         return await withCheckedContinuation { continuation in
             ending.set(continuation)

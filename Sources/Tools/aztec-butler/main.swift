@@ -78,9 +78,11 @@ func serve(_ parsed: ParsedCommand) async throws -> Int32 {
     options.stakingRegistry = try address(parsed, "staking-registry")
     options.multicall3 = try address(parsed, "multicall3") ?? Multicall3.canonicalAddress
     let log: @Sendable (String) -> Void = { [network = configuration.network] line in io.writeError("aztec-butler[\(network)]: \(line)\n") }
-    // SIGTERM, SIGINT and SIGHUP cancel this task (the tool driver): the states are saved and the exit is 0.
+    // SIGTERM and SIGINT cancel this task (the tool driver): the states are saved and the exit is 0. SIGHUP reloads.
     io.interruption.treatSignalsAsNormalStop()
-    try await ButlerService.run(configuration: configuration, options: options, log: log)
+    let settings = try request(parsed)
+    try await ButlerService.run(loading: { try ButlerConfiguration.load(settings) }, reloadRequests: io.interruption.hangupsAsReloadRequests(),
+                                options: options, log: log)
     return ToolExitCode.success
 }
 

@@ -24,7 +24,7 @@ let operationOptions = FleetOptions.specs(runOptions: true, defaultTimeout: 1800
     OptionSpec("settle", value: "SECONDS", help: "Pause after a (re)start before the node must be running", defaultValue: "30"),
     OptionSpec("retries", value: "N", help: "Extra attempts of aztec-up and image pulls", defaultValue: "2"),
     OptionSpec("retry-delay", value: "SECONDS", help: "Pause between those attempts", defaultValue: "10"),
-]
+] + operationRolloutOptions
 let confirmOption = OptionSpec("yes", short: "y", help: "Do not ask for confirmation (needed without a terminal)")
 let operationDiscussion = "Each server is inspected first and handled in its own layout: ours (docker compose) or the original toolkit's (systemd aztec-node.service). A server whose node is not running afterwards fails. Exit codes: 0 every server done, 1 a server failed or was unreachable, 2 usage or input error, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP (a second signal forces the exit)."
 
@@ -56,7 +56,8 @@ let aztecOptions = [
     OptionSpec("log-level", value: "LEVEL", help: "Node LOG_LEVEL", defaultValue: "info"),
     OptionSpec("verbose-node-logs", help: "Write the runbook's verbose preset (LOG_JSON=1, LOG_LEVEL=debug, DEBUG filter)"),
     OptionSpec("node-wait", value: "SECONDS", help: "How long to wait for the node to answer node_getL2Tips before warning", defaultValue: "120"),
-]
+    OptionSpec("keystore", help: "Keys in a keystore folder (KEY_STORE_DIRECTORY) from the server's Butler keys file, else from its row; with --migrate, keys of an .env or start script move into it"),
+] + keysFolderOptions
 
 let stageDiscussion = "Runs a connectivity test first; unreachable servers are reported and skipped. Every step checks the server first and is skipped when already done. Exit codes: 0 every server done, 1 a server failed or was unreachable, 2 usage or input error, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP (a second signal forces the exit)."
 
@@ -113,6 +114,7 @@ let spec = CommandSpec(
                     ]),
         sanitySpec,
         connectionInfoSpec,
+        keystoresSpec,
         monitoringConfigSpec,
         monitoringSpec,
     ])
@@ -155,7 +157,10 @@ func install(_ parsed: ParsedCommand, stages: [InstallStage], logName: String) a
         nodeWait: .seconds(try parsed.int("node-wait", range: 0...86_400) ?? 120), downloadRetries: try parsed.int("retries", range: 0...20) ?? 3,
         retryDelay: .seconds(try parsed.int("retry-delay", range: 0...3600) ?? 10),
         inventoryName: URL(fileURLWithPath: parsed.argument("INVENTORY") ?? "").lastPathComponent, defaultSSHPort: options.port ?? 22)
-    let job = AztecInstall(stages: stages, settings: settings, existingNodes: parsed.flag("adopt") ? .adopt : parsed.flag("migrate") ? .migrate : .refuse)
+    var keyed = settings
+    keyed.keyForm = parsed.flag("keystore") ? .keystore : .environment
+    let job = AztecInstall(stages: stages, settings: keyed, existingNodes: parsed.flag("adopt") ? .adopt : parsed.flag("migrate") ? .migrate : .refuse,
+                           keysFolder: parsed.flag("keystore") && parsed.value("keys-dir") != nil ? keysFolder(parsed) : nil)
     return try await FleetSession.with(configuration) { session in
         let report = try await session.run(job)
         return try io.finishRun(report, succeeded: report.succeeded, recap: report.recapLines(), json: options.json, session: session)
@@ -170,6 +175,7 @@ func proof(_ parsed: ParsedCommand) async throws -> Int32 {
                               perHostTimeout: options.timeout)
     return try await FleetSession.with(configuration) { session in
         let report = try await session.run(job)
+        io.reportInterruption(report, redact: session.redact)
         if options.json { io.writeOutput(session.redact(String(decoding: try ProofReport.json(report.results), as: UTF8.self)) + "\n") } else { io.writeError(session.redact(report.text)) }
         return report.succeeded ? ToolExitCode.success : ToolExitCode.failure
     }
@@ -183,6 +189,7 @@ func sync(_ parsed: ParsedCommand) async throws -> Int32 {
                         perHostTimeout: options.timeout)
     return try await FleetSession.with(configuration) { session in
         let report = try await session.run(job)
+        io.reportInterruption(report, redact: session.redact)
         if options.json { try io.writeJSON(report.results, redact: session.redact) } else {
             io.writeError(session.redact(report.text) + "results: \(report.resultsFile.path)\nlog: \(session.logFile?.path ?? "")\n")
         }
@@ -194,16 +201,18 @@ func status(_ parsed: ParsedCommand) async throws -> Int32 {
     let (options, configuration, _) = try session(parsed, "status_{stem}")
     let job = NodeStatusCheck(layouts: try nodeLayouts(parsed), timeout: options.timeout)
     return try await FleetSession.with(configuration) { session in
-        let statuses = try await session.run(job)
-        if options.json { try io.writeJSON(statuses, redact: session.redact) } else { io.writeOutput(session.redact(NodeInspector.table(statuses))) }
-        return statuses.allHealthy ? ToolExitCode.success : ToolExitCode.failure
+        let report = try await session.run(job)
+        io.reportInterruption(report, redact: session.redact)
+        if options.json { try io.writeJSON(report.statuses, redact: session.redact) } else { io.writeOutput(session.redact(NodeInspector.table(report.statuses))) }
+        return report.allHealthy ? ToolExitCode.success : ToolExitCode.failure
     }
 }
 
 func operate(_ parsed: ParsedCommand, _ operation: NodeOperation) async throws -> Int32 {
     let settings = OperationSettings(layouts: try nodeLayouts(parsed), settle: .seconds(try parsed.int("settle", range: 0...3600) ?? 30),
                                      retries: try parsed.int("retries", range: 0...20) ?? 2, retryDelay: .seconds(try parsed.int("retry-delay", range: 0...3600) ?? 10))
-    let job = try NodeMaintenance(operation, settings: settings, rowsPerServer: try parsed.int("group-size", range: 1...1000) ?? 10)
+    let job = try NodeMaintenance(operation, settings: settings, rowsPerServer: try parsed.int("group-size", range: 1...1000) ?? 10,
+                                  rollout: try parsed.value("serial").map { _ in try rolloutPolicy(parsed) })
     let (options, configuration, inventory) = try session(parsed, "\(operation.logStem)_{stem}", allowsRepeatedAddresses: job.allowsRepeatedAddresses)
     let servers = try job.servers(of: inventory)
     if operation.asksForConfirmation && !parsed.flag("yes") && !parsed.flag("check") {
@@ -234,7 +243,8 @@ let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.curre
     case "set-l1": return try await operate(parsed, .setL1(rpc: list(parsed.value("l1-rpc")), consensus: list(parsed.value("consensus"))))
     case "update-keys": return try await operate(parsed, .updateKeys)
     case "remove-data": return try await operate(parsed, .removeData)
-    default: throw UsageError(message: "missing subcommand; expected one of: prepare, docker, aztec, install, proof, sync, sanity, connection-info, monitoring-config, monitoring, status, restart, update, set-l1, update-keys, remove-data", commandPath: parsed.path)
+    case "keystores": return try await keystores(parsed)
+    default: throw UsageError(message: "missing subcommand; expected one of: prepare, docker, aztec, install, proof, sync, sanity, connection-info, monitoring-config, monitoring, status, restart, update, set-l1, update-keys, remove-data, keystores", commandPath: parsed.path)
     }
 }
 exit(code)

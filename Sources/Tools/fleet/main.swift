@@ -40,11 +40,12 @@ func check(_ parsed: ParsedCommand) throws -> Int32 {
 func ping(_ parsed: ParsedCommand) async throws -> Int32 {
     let options = try FleetOptions(parsed, environment: io.environment, currentDirectory: io.currentDirectory)
     let inventory = options.inventorySource(parsed.argument("INVENTORY") ?? "", currentDirectory: io.currentDirectory)
-    let results = try await FleetSession.with(try options.session("ping", inventory: inventory, io: io, quietConsole: true)) { session in
+    let report = try await FleetSession.with(try options.session("ping", inventory: inventory, io: io, quietConsole: true)) { session in
         try await session.run(ConnectivityCheck.Job(timeout: options.timeout))
     }
-    if options.json { try io.writeJSON(results) } else { io.writeOutput(ConnectivityCheck.table(results)) }
-    return results.allSatisfy(\.reachable) ? ToolExitCode.success : ToolExitCode.failure
+    io.reportInterruption(report)
+    if options.json { try io.writeJSON(report.results) } else { io.writeOutput(ConnectivityCheck.table(report.results)) }
+    return report.allReachable ? ToolExitCode.success : ToolExitCode.failure
 }
 
 func runCommand(_ parsed: ParsedCommand) async throws -> Int32 {

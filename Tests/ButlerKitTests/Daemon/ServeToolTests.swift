@@ -43,6 +43,7 @@ import FleetKitTesting
         #expect(unit.status == 0, "\(unit.stderr)")
         #expect(unit.stdout.contains("ExecStart=\(try BuiltTool.path("aztec-butler")) --network mainnet --data-dir \(folder.path) serve"))
         #expect(unit.stdout.contains("User=butler\n") && unit.stdout.contains("Restart=always\n") && unit.stdout.contains("RestartSec=5\n"))
+        #expect(unit.stdout.contains("ExecReload=/bin/kill -HUP $MAINPID\n"), "systemctl reload sends the SIGHUP that reloads")
         #expect(!unit.stdout.contains("never-printed"))
         let badUser = try await runAztecButler(["--network", "mainnet", "install-service", "--user", "a b;rm"], environment: ["XDG_CONFIG_HOME": folder.path])
         #expect(badUser.status == 2 && badUser.stderr.contains("--user: 'a b;rm' is not an account name"))
@@ -50,30 +51,50 @@ import FleetKitTesting
         #expect(help.status == 0 && help.stdout.contains("--attester-views-interval") && help.stdout.contains("/healthz"))
     }
 
-    /// SIGPIPE (a scraper's socket or a closed log pipe) never ends the service; SIGHUP,
-    /// like SIGTERM and SIGINT, stops it with the states saved and exit 0 (the driver's 129
-    /// is for commands a signal cuts short, not for a service whose way to stop it is).
-    @Test func servesOnThroughSIGPIPEAndStopsOnSIGHUPWithTheStatesSaved() async throws {
+    /// SIGPIPE (a scraper's socket or a closed log pipe) never ends the service. SIGHUP
+    /// reloads it, as `systemctl reload` expects: a configuration that loads replaces the
+    /// running daemon, one that does not is refused and the daemon goes on. SIGTERM stops it
+    /// with the states saved and exit 0 (the driver's 143 is for commands a signal cuts
+    /// short, not for a service whose way to stop it is).
+    @Test func servesOnThroughSIGPIPEReloadsOnSIGHUPAndStopsOnSIGTERMWithTheStatesSaved() async throws {
         let folder = try ButlerFixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let errors = folder.appendingPathComponent("stderr")
         _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        let configFolder = folder.appendingPathComponent("aztec-butler")
+        try FileManager.default.createDirectory(at: configFolder, withIntermediateDirectories: true)
+        let baseFile = configFolder.appendingPathComponent("testnet-base.env")
+        let (firstPort, secondPort) = (try LoopbackPort.free(), try LoopbackPort.free())
+        try "METRICS_PORT=\(firstPort)\n".write(to: baseFile, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try BuiltTool.path("aztec-butler"))
         process.arguments = ["--network", "testnet", "--data-dir", folder.path, "serve"]
-        process.environment = ["PATH": "/usr/bin:/bin", "HOME": "/nonexistent-home", "NO_COLOR": "1", "XDG_CONFIG_HOME": folder.path,
-                               "METRICS_PORT": String(try LoopbackPort.free())]
+        process.environment = ["PATH": "/usr/bin:/bin", "HOME": "/nonexistent-home", "NO_COLOR": "1", "XDG_CONFIG_HOME": folder.path]
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: errors)
         try process.run()
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         let log = { (try? String(contentsOf: errors, encoding: .utf8)) ?? "" }
-        try await eventually(60, "the service listening") { log().contains("serving http://127.0.0.1:") }
+        try await eventually(60, "the service listening") { log().contains("serving http://127.0.0.1:\(firstPort)/metrics") }
         kill(process.processIdentifier, SIGPIPE)
         try await Task.sleep(for: .milliseconds(500))
         #expect(process.isRunning, "SIGPIPE does not end the service: \(log())")
+
+        try "METRICS_PORT=\(secondPort)\n".write(to: baseFile, atomically: true, encoding: .utf8)
         kill(process.processIdentifier, SIGHUP)
+        try await eventually(60, "the service reloaded") { log().contains("serving http://127.0.0.1:\(secondPort)/metrics") }
+        #expect(process.isRunning, "\(log())")
+        #expect(log().contains("reloading: the configuration was read again"), "\(log())")
+        #expect(log().components(separatedBy: "stopped; attester states saved").count == 2, "the first daemon saved its states: \(log())")
+
+        try "METRICS_PORT=not-a-port\n".write(to: baseFile, atomically: true, encoding: .utf8)
+        kill(process.processIdentifier, SIGHUP)
+        try await eventually(60, "the reload refused") { log().contains("reload refused, still running with the previous configuration") }
+        #expect(process.isRunning, "\(log())")
+        #expect(log().contains("METRICS_PORT"), "the refusal says which setting: \(log())")
+
+        kill(process.processIdentifier, SIGTERM)
         try await eventually(30, "the service stopped") { !process.isRunning }
         #expect(process.terminationReason == .exit && process.terminationStatus == 0, "\(log())")
         #expect(log().hasSuffix("stopped; attester states saved\n"), "\(log())")

@@ -144,4 +144,13 @@ final class DoneMarkers: Sendable {
         #expect(stageCalls.allSatisfy { ($0.command.timeout ?? .seconds(999)) <= .milliseconds(200) }, "no command may outlive the stage")
         #expect(transport.calls(to: "slow").count < transport.calls(to: "fast").count)
     }
+
+    @Test func onlyThePackageRepairsRunWhenAStageIsInterrupted() {
+        let settings = InstallSettings()
+        let steps = PrepareStage.playbook(settings).steps + DockerStage.playbook(settings).steps
+        let marked = steps.filter(\.rescuesWhenInterrupted).map(\.name)
+        #expect(marked == ["base packages", "docker engine"], "an interrupted apt-get or docker install leaves dpkg to repair")
+        #expect(marked.allSatisfy { name in steps.first { $0.name == name }?.rescue != nil })
+    }
+
 }

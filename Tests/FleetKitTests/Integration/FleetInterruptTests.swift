@@ -34,6 +34,11 @@ struct FleetInterruptTests {
 
     /// `fleet run servers.csv -- COMMAND` over the three hosts, started in the background.
     func start(_ command: String, extraArguments: [String] = []) throws -> RunningTool {
+        try start(subcommand: "run", extraArguments + ["--", command])
+    }
+
+    /// `fleet SUBCOMMAND servers.csv ARGUMENTS` over the three hosts, started in the background.
+    func start(subcommand: String, _ arguments: [String]) throws -> RunningTool {
         let sandbox = try currentSandbox()
         let folder = sandbox.directory.appendingPathComponent("int-\(UUID().uuidString.prefix(6))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -43,8 +48,8 @@ struct FleetInterruptTests {
         _ = FileManager.default.createFile(atPath: folder.appendingPathComponent("stderr").path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try BuiltTool.path("fleet"))
-        process.arguments = ["run", "servers.csv", "-i", sandbox.identityFile, "--known-hosts", folder.appendingPathComponent("known_hosts").path,
-                             "--persist", "0"] + extraArguments + ["--", command]
+        process.arguments = [subcommand, "servers.csv", "-i", sandbox.identityFile, "--known-hosts", folder.appendingPathComponent("known_hosts").path,
+                             "--persist", "0"] + arguments
         process.currentDirectoryURL = folder
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
@@ -134,5 +139,24 @@ struct FleetInterruptTests {
         // The tool killed the programs it started on its way out.
         try await waitUntil(30, "no local ssh client left") { localClients(marker).isEmpty }
         try await waitUntil(30, "the remote sleeps gone") { remoteSleeps(marker).isEmpty }
+    }
+
+    @Test func anInterruptedPingSaysWhichHostsAnsweredAndWhichWereStillBeingReached() async throws {
+        // h3's sshd is frozen, so its connection hangs while h1 and h2 answer (h3: the test
+        // above freezes h1, and its deferred thaw may come late).
+        let sandbox = try currentSandbox()
+        let freeze = try await sandbox.execute(onHost: 3, ["sh", "-c", "pkill -STOP --ns $$ --nslist net -x sshd"])
+        #expect(freeze.status == 0, "\(String(decoding: freeze.standardError, as: UTF8.self))")
+        defer { Task { _ = try? await sandbox.execute(onHost: 3, ["sh", "-c", "pkill -CONT --ns $$ --nslist net -x sshd"]) } }
+        // OpenSSH gives up on a silent server after its 10 s connect timeout: the signal comes before.
+        let tool = try start(subcommand: "ping", ["--timeout", "120"])
+        defer { if tool.process.isRunning { kill(tool.process.processIdentifier, SIGKILL) } }
+        try await waitUntil(60, "h1 and h2 reached") { tool.log.components(separatedBy: "reachable: connect").count == 3 }
+        kill(tool.process.processIdentifier, SIGINT)
+        let status = try await tool.exit(within: 60)
+        _ = try await sandbox.execute(onHost: 3, ["sh", "-c", "pkill -CONT --ns $$ --nslist net -x sshd"])
+        #expect(status == 130, "\(tool.stderr)")
+        #expect(tool.stderr.contains("interrupted by SIGINT:\n  done: h1, h2\n  stopped in flight: h3\n  not started: none"), "\(tool.stderr)")
+        #expect(tool.log.contains("interrupted: done: h1, h2; stopped in flight: h3; not started: none"), "\(tool.log)")
     }
 }

@@ -42,6 +42,47 @@ import FleetKitTesting
         #expect(report.hosts[0].steps.map(\.outcome) == [.changed])
     }
 
+    @Test func aRescueMarkedSafeRunsOutsideTheCancellationAndTheHostStaysStopped() async {
+        let rescueSawCancellation = Locked<Bool?>(nil)
+        let transport = ScriptedTransport { host, command in
+            switch command.script {
+            case "slow":
+                try? await Task.sleep(for: .seconds(3600))
+                return .failure(TransportError(host: host.name, kind: .cancelled, message: "cancelled while the command ran"))
+            case "repair":
+                rescueSawCancellation.withLock { $0 = Task.isCancelled }
+                return .exit(0)
+            default:
+                return .exit(0)
+            }
+        }
+        let playbook = Playbook("p", steps: [
+            Step("install", action: .shell("slow"), rescue: .shell("repair")).rescuingWhenInterrupted(),
+            Step("never", action: .shell("never")),
+        ])
+        let run = Task { await PlaybookRunner(transport: transport, runLog: .discarding, clock: RecordingClock()).run(playbook, on: hosts(1)) }
+        #expect(await eventually { !transport.calls.isEmpty })
+        run.cancel()
+        let report = await run.value
+        #expect(transport.calls.map(\.command.script) == ["slow", "repair"], "the rescue runs, no later step does")
+        #expect(rescueSawCancellation.withLock { $0 } == false, "the rescue's command is not cancelled with the run")
+        #expect(report.hosts[0].status == .stopped)
+        #expect(report.hosts[0].message == "install: cancelled while the command ran; rescued")
+    }
+
+    @Test func aFailingRescueAfterAnInterruptionIsReported() async {
+        let transport = ScriptedTransport { host, command in
+            command.script == "slow"
+                ? .failure(TransportError(host: host.name, kind: .cancelled, message: "cancelled while the command ran"))
+                : .exit(3, stderr: "dpkg is broken\n")
+        }
+        let playbook = Playbook("p", steps: [Step("install", action: .shell("slow"), rescue: .shell("repair")).rescuingWhenInterrupted()])
+        let report = await PlaybookRunner(transport: transport, runLog: .discarding, clock: RecordingClock()).run(playbook, on: hosts(1))
+        #expect(transport.calls.map(\.command.script) == ["slow", "repair"])
+        #expect(report.hosts[0].status == .stopped)
+        #expect(report.hosts[0].message?.hasPrefix("install: cancelled while the command ran; rescue failed: ") == true)
+    }
+
     @Test func hostsNotYetStartedAreReportedStopped() async throws {
         let started = Locked(0)
         let transport = ScriptedTransport { _, _ in

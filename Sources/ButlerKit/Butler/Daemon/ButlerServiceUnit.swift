@@ -49,6 +49,7 @@ public struct ButlerServiceUnit: Sendable, Equatable {
             ExecStart=\(command.map(Self.quoted).joined(separator: " "))
             Restart=always
             RestartSec=5
+            ExecReload=/bin/kill -HUP $MAINPID
             KillSignal=SIGTERM
             TimeoutStopSec=30
             NoNewPrivileges=yes

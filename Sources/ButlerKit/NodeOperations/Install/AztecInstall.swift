@@ -24,10 +24,14 @@ public struct AztecInstall: FleetJob {
     /// Whether each stage also gets a log file of its own (`prepare_…`, `docker_…`,
     /// `aztec_…`) beside the session's log, as the original's complete install wrote them.
     public var writesStageLogs: Bool
+    /// For the keystore form: the Butler's keys files, each server taking its newest one
+    /// (by its Butler server id) instead of a keystore built from its inventory row.
+    public var keysFolder: ButlerKeysFolder?
 
     /// Creates the install; `writesStageLogs` defaults to whether there are several stages.
     public init(stages: [InstallStage] = InstallStage.allCases, settings: InstallSettings, existingNodes: OriginalLayoutPolicy,
-                stageTimeout: Duration? = nil, writesStageLogs: Bool? = nil) {
+                stageTimeout: Duration? = nil, writesStageLogs: Bool? = nil, keysFolder: ButlerKeysFolder? = nil) {
+        self.keysFolder = keysFolder
         self.stages = stages
         self.settings = settings
         self.existingNodes = existingNodes
@@ -37,8 +41,18 @@ public struct AztecInstall: FleetJob {
 
     /// Runs the preflight, then the stages on the servers that answered.
     ///
-    /// - Throws: ``PreflightFailure`` when this machine lacks something (no server was changed).
+    /// - Throws: ``PreflightFailure`` when this machine lacks something, ``KeystoreRefusal``
+    ///   when the keys files fail their checks (no server was changed either way).
     public func run(in session: FleetSession) async throws -> StagedRunReport {
+        var settings = settings
+        if settings.keyForm == .keystore {
+            settings.movesEnvironmentKeys = existingNodes == .migrate
+            if let keysFolder {
+                let catalog = try KeystoreCatalog.load(keysFolder, servers: session.inventory.hosts.map(KeystoreServerID.of), requiresEveryServer: false)
+                settings.keystoreFiles = catalog.files
+                for warning in catalog.warnings { session.runLog.warn(warning) }
+            }
+        }
         let preflight = try await session.preflight()
         let install = StagedInstall(transport: session.transport, runLog: session.runLog, options: session.options, settings: settings,
                                     stageTimeout: stageTimeout,

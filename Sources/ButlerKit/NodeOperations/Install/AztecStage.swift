@@ -2,14 +2,15 @@ import FleetKit
 import Foundation
 
 /// Stage 3 (`aztec-fleet aztec`, the original `run_03_install_aztec.sh`): the Aztec CLI at a
-/// pinned version, the node folder with this server's `.env` and a compose file, the node
-/// started and answering `node_getL2Tips` on the server's loopback.
+/// pinned version, the node folder with this server's `.env` and a compose file (and in the
+/// keystore form its keystore folder), the node started and answering `node_getL2Tips` on
+/// the server's loopback.
 public enum AztecStage {
     /// The stage's playbook.
     public static func playbook(_ settings: InstallSettings) -> Playbook {
-        Playbook(InstallStage.aztec.rawValue, steps: [
-            nodeValues(settings), cli(settings), nodeDirectory(settings), environmentFile(settings),
-            composeFile(settings), nodeStarted(settings), nodeAnswers(settings),
+        let keystore = settings.keyForm == .keystore ? KeystoreSteps.steps(settings) : []
+        return Playbook(InstallStage.aztec.rawValue, steps: [nodeValues(settings), cli(settings), nodeDirectory(settings)] + keystore + [
+            environmentFile(settings), composeFile(settings), nodeStarted(settings), nodeAnswers(settings),
         ])
     }
 
@@ -57,10 +58,11 @@ public enum AztecStage {
         return .remoteFile("compose file", path: settings.composeFilePath, mode: 0o644) { Data(text.utf8) }
     }
 
-    /// `docker compose up -d`, re-run whenever `.env` or the compose file changed since the last start.
+    /// `docker compose up -d`, re-run whenever `.env`, the compose file or the keystore
+    /// changed since the last start.
     static func nodeStarted(_ settings: InstallSettings) -> Step {
         let node = RemoteShell.q(settings.nodeDirectory)
-        let digest = "cat .env docker-compose.yml | sha256sum"
+        let digest = settings.keyForm == .keystore ? "cat .env docker-compose.yml keystore/keystore.json | sha256sum" : "cat .env docker-compose.yml | sha256sum"
         let applied = ".applied-config"
         let running = "\(Privilege.asRoot) docker compose ps --status running --services 2>/dev/null | grep -qx \(ComposeFile.serviceName)"
         return Step(

@@ -1,4 +1,5 @@
-/// The docker compose file of a node: the pinned image, P2P and RPC ports, the data volume, `.env`.
+/// The docker compose file of a node: the pinned image, P2P and RPC ports, the data volume
+/// (and the keystore folder, read-only, in the keystore form), `.env`.
 public enum ComposeFile {
     /// The service's name.
     public static let serviceName = "aztec-node"
@@ -10,6 +11,7 @@ public enum ComposeFile {
     public static func text(_ settings: InstallSettings) -> String {
         let p2p = settings.p2pPort
         let rpc = settings.rpcPort
+        let keystore = settings.keyForm == .keystore ? "\n      - ./keystore:\(ComposeLayout.containerKeystoreDirectory):ro" : ""
         return """
             # Written by aztec-fleet; changes are overwritten by the next run.
             services:
@@ -25,7 +27,7 @@ public enum ComposeFile {
                   - "\(p2p):\(p2p)/udp"
                   - "\(rpc):\(rpc)"
                 volumes:
-                  - ./data:/var/lib/aztec
+                  - ./data:/var/lib/aztec\(keystore)
 
             """
     }

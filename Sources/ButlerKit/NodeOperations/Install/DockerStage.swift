@@ -19,6 +19,8 @@ public enum DockerStage {
             verify: .shell(installed),
             retries: settings.downloadRetries, retryDelay: settings.retryDelay,
             rescue: .shell(RemoteShell.repairPackages(after: "docker install failed")))
+            // An interrupted apt-get or dpkg leaves half-configured packages: repair them then too.
+            .rescuingWhenInterrupted()
     }
 
     /// The docker service enabled at boot and running.

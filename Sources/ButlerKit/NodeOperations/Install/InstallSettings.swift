@@ -53,6 +53,17 @@ public struct InstallSettings: Sendable {
     /// firewall always allows the port the operator is connected on.
     public var defaultSSHPort: Int
 
+    /// How the node takes its validator keys: the `.env` (the original's form, the default)
+    /// or a keystore folder.
+    public var keyForm: NodeKeyForm = .environment
+    /// For the keystore form: each server's newest Butler keys file, by Butler server id
+    /// (``KeystoreServerID``). A server without one gets a one-validator keystore from its
+    /// inventory row (key, and the row's address as coinbase).
+    public var keystoreFiles: [String: KeystoreFile] = [:]
+    /// For the keystore form: whether keys a node takes from its `.env` or the original's
+    /// start script are moved into its keystore (the migration); without it such a node is refused.
+    public var movesEnvironmentKeys: Bool = false
+
     /// The port that is never opened nor published (the node's admin port).
     public static let adminPort = 8880
 

@@ -8,15 +8,17 @@ public struct NodeEnvironment: Sendable {
     /// The runbook's verbose `DEBUG` filter.
     public static let verboseDebugFilter = "discv5*,aztec:*,-aztec:avm_simulator*,-aztec:circuits:artifact_hash,-json-rpc*,-aztec:world-state:database,-aztec:l2_block_stream*"
 
-    /// Builds the environment of `host`, or says what its inventory row lacks.
+    /// Builds the environment of `host`, or says what its inventory row lacks. In the
+    /// keystore form the keys and coinbases are in the keystore, not in the environment.
     public static func make(for host: RemoteHost, settings: InstallSettings) throws(NodeConfigurationError) -> NodeEnvironment {
         var missing: [String] = []
+        let usesKeystore = settings.keyForm == .keystore
         let privateKey = host.validatorPrivateKey?.revealed ?? ""
-        if privateKey.isEmpty {
+        if privateKey.isEmpty && !usesKeystore {
             missing.append("no validator private key: fill the \(columns(AztecInventory.privateKey))")
         }
         let coinbase = host.ethAddress ?? ""
-        if coinbase.isEmpty {
+        if coinbase.isEmpty && !usesKeystore {
             missing.append("no Ethereum address for COINBASE: fill the \(columns(AztecInventory.ethAddress))")
         }
         let rpc = host.l1RPCURLs.isEmpty ? settings.l1RPCURLs : host.l1RPCURLs
@@ -36,10 +38,13 @@ public struct NodeEnvironment: Sendable {
             ("AZTEC_PORT", String(settings.rpcPort)),
             ("ETHEREUM_HOSTS", rpc.joined(separator: ",")),
             ("L1_CONSENSUS_HOST_URLS", consensus.joined(separator: ",")),
-            ("VALIDATOR_PRIVATE_KEY", privateKey),
-            ("COINBASE", coinbase),
-            ("DATA_DIRECTORY", "/var/lib/aztec"),
         ]
+        if usesKeystore {
+            entries.append(("KEY_STORE_DIRECTORY", ComposeLayout.containerKeystoreDirectory))
+        } else {
+            entries += [("VALIDATOR_PRIVATE_KEY", privateKey), ("COINBASE", coinbase)]
+        }
+        entries.append(("DATA_DIRECTORY", "/var/lib/aztec"))
         if settings.verboseNodeLogs {
             entries += [("LOG_LEVEL", "debug"), ("LOG_JSON", "1"), ("DEBUG", verboseDebugFilter)]
         } else {

@@ -22,6 +22,8 @@ public enum PrepareStage {
             retries: settings.downloadRetries, retryDelay: settings.retryDelay,
             // Leave dpkg consistent for the next attempt or a person.
             rescue: .shell(RemoteShell.repairPackages(after: "apt-get failed")))
+            // An interrupted apt-get or dpkg leaves half-configured packages: repair them then too.
+            .rescuingWhenInterrupted()
     }
 
     /// The ports the firewall allows: the SSH port in use, P2P tcp and udp, and the RPC port only when asked.

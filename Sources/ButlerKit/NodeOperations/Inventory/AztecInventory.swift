@@ -20,6 +20,8 @@ public enum AztecInventory {
         public static let l1RPCURLs = "l1_rpc_urls"
         /// L1 consensus URLs, comma- or space-separated (``RemoteHost/variables``).
         public static let consensusURLs = "l1_consensus_urls"
+        /// The server's id in the Butler's keys files (``RemoteHost/variables``).
+        public static let serverId = "server_id"
     }
 
     /// The Ethereum address: `ADDRESS`, `ETH_ADDRESS`, `ETHEREUM_ADDRESS`, `WALLET_ADDRESS`.
@@ -59,8 +61,14 @@ public enum AztecInventory {
         columns: ["l1_consensus", "l1_consensus_url", "consensus", "beacon", "l1_consensus_host_urls"],
         validate: urlListProblem)
 
+    /// The server's id in the Butler's keys files (`{network}-keys-{serverId}-v{N}.json`):
+    /// `SERVER_ID`, `BUTLER_SERVER_ID`; without it the row's name is the id.
+    public static let serverId = InventoryField(
+        Key.serverId, label: "Butler server id", columns: ["server_id", "butler_server_id"],
+        validate: { $0.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) } ? nil : "letters, digits, -, _ and ." })
+
     /// Every Aztec field.
-    public static let schema = InventorySchema([ethAddress, privateKey, privateKeys, l1RPCURLs, consensusURLs])
+    public static let schema = InventorySchema([ethAddress, privateKey, privateKeys, l1RPCURLs, consensusURLs, serverId])
 
     /// One host per group of `size` consecutive rows, as the original's generate_multi.sh made
     /// them for multi-key servers: the first row's server, address and name, and every

@@ -21,6 +21,11 @@ public struct NodeStatus: Sendable, Codable, Equatable {
     public var provenBlock: UInt64?
     /// Why something could not be read.
     public var error: String?
+    /// How a compose node takes its keys; `nil` for the original layout (its start script's flags).
+    public var keyForm: NodeKeyForm?
+    /// The keystore by address (attesters, coinbases, publishers) and its source file's
+    /// version, for a node of the keystore form.
+    public var keystore: KeystoreSummary?
 
     /// Creates a status.
     public init(host: String, address: String, layout: NodeLayoutKind? = nil, version: String? = nil, service: String? = nil,
@@ -75,6 +80,7 @@ public struct NodeInspector: Sendable {
               echo "version=${v:-unknown}"
               if (cd \(q(compose.nodeDirectory)) && \(Privilege.asRoot) docker compose ps --status running --quiet 2>/dev/null | grep -q .); then echo service=running; else echo service=stopped; fi
               sed -n 's/^ETHEREUM_HOSTS=/l1_rpc=/p; s/^L1_CONSENSUS_HOST_URLS=/consensus=/p' \(q(compose.environmentFile)) 2>/dev/null
+            \(KeystoreInspection.script(compose))
             else
               echo layout=none
             fi
@@ -103,11 +109,15 @@ public struct NodeInspector: Sendable {
     /// Reads the script's `key=value` lines.
     static func parse(_ output: String, host: RemoteHost) -> NodeStatus {
         var status = NodeStatus(host: host.name, address: host.address)
+        var keystoreLines: [(key: String, value: String)] = []
         for line in output.split(separator: "\n") {
             guard let equals = line.firstIndex(of: "=") else { continue }
             let key = String(line[..<equals])
             let value = String(line[line.index(after: equals)...]).trimmingCharacters(in: .whitespaces)
             switch key {
+            case "keys": status.keyForm = NodeKeyForm(rawValue: value)
+            case "ks", "keystore_digest", "keystore_not_object", "keystore_source", "keystore_other", "ha_signing":
+                keystoreLines.append((key, value))
             case "layout": status.layout = NodeLayoutKind(rawValue: value)
             case "version": status.version = value
             case "service": status.service = value.isEmpty ? "unknown" : value
@@ -118,6 +128,7 @@ public struct NodeInspector: Sendable {
             default: continue
             }
         }
+        if status.keyForm == .keystore { status.keystore = KeystoreInspection.parse(keystoreLines) }
         if status.layout == nil && status.error == nil { status.error = "the inspection printed no layout" }
         return status
     }
@@ -127,16 +138,41 @@ public struct NodeInspector: Sendable {
     /// and its reason on a line of its own under the table (`host: reason`), never in a
     /// column meant for something else.
     public static func table(_ statuses: [NodeStatus]) -> String {
-        let headers = ["HOST", "ADDRESS", "LAYOUT", "VERSION", "SERVICE", "PROVEN", "L1 RPC", "CONSENSUS"]
+        let headers = ["HOST", "ADDRESS", "LAYOUT", "KEYS", "VERSION", "SERVICE", "PROVEN", "L1 RPC", "CONSENSUS"]
         let rows = statuses.map { s -> [String] in
-            if s.error != nil { return [s.host, s.address, "error", "-", "-", "-", "-", "-"] }
-            return [s.host, s.address, s.layout?.rawValue ?? "-", s.version ?? "-", s.service ?? "-",
+            if s.error != nil { return [s.host, s.address, "error", "-", "-", "-", "-", "-", "-"] }
+            return [s.host, s.address, s.layout?.rawValue ?? "-", keysCell(s), s.version ?? "-", s.service ?? "-",
                     s.provenBlock.map(String.init) ?? "-", s.l1RPCURLs.joined(separator: ","), s.consensusURLs.joined(separator: ",")]
         }
-        let table = TextTable.render(headers: headers, rows: rows)
+        var text = TextTable.render(headers: headers, rows: rows)
+        if !text.hasSuffix("\n") { text += "\n" }
+        let keystores = statuses.filter { $0.error == nil }.flatMap(keystoreLines)
+        if !keystores.isEmpty { text += "\nKeystores (addresses only):\n" + keystores.map { "  " + $0 + "\n" }.joined() }
         let errors = statuses.compactMap { s in s.error.map { "\(s.host): \($0)" } }
-        guard !errors.isEmpty else { return table }
-        let separator = table.hasSuffix("\n") ? "" : "\n"
-        return table + separator + "\nErrors:\n" + errors.map { "  " + $0 }.joined(separator: "\n") + "\n"
+        guard !errors.isEmpty else { return text }
+        return text + "\nErrors:\n" + errors.map { "  " + $0 }.joined(separator: "\n") + "\n"
+    }
+
+    /// `env`, `keystore v3`, `keystore` (no source file) or `-` (the original's start script).
+    static func keysCell(_ status: NodeStatus) -> String {
+        switch status.keyForm {
+        case .environment: "env"
+        case .keystore: "keystore" + (status.keystore?.version.map { " v\($0)" } ?? "")
+        case nil: status.layout == .original ? "flags" : "-"
+        }
+    }
+
+    /// One line per validator of a keystore node: attester, coinbase, publishers; then its warnings.
+    static func keystoreLines(_ status: NodeStatus) -> [String] {
+        guard let keystore = status.keystore else { return [] }
+        var lines = [TerminalText.escaped("\(status.host): \(keystore.source ?? "keystore written from the inventory row or moved from the .env")\(keystore.remoteSigner ? ", remote signer" : "")")]
+        for validator in keystore.validators {
+            let publishers = validator.publishers + (validator.privatePublishers > 0 ? ["\(validator.privatePublishers) by private key"] : [])
+            lines.append("  attester \(validator.attester ?? "(private key)") coinbase \(validator.coinbase ?? "(none)")"
+                         + (publishers.isEmpty ? "" : " publishers \(publishers.joined(separator: ","))"))
+        }
+        if keystore.isNotAnObject { lines.append("  keystore.json is not a keystore object: the node will not start") }
+        for other in keystore.otherFiles { lines.append(TerminalText.escaped("  other file in the keystore folder: \(other) (the node loads it too)")) }
+        return lines
     }
 }

@@ -11,12 +11,18 @@ public struct NodeMaintenance: FleetJob {
     /// For ``NodeOperation/updateKeys`` without a keys column: rows per server, the first
     /// naming it, as the original's `generate_multi.sh` grouped them.
     public var rowsPerServer: Int
+    /// When set, servers are restarted in the policy's batches behind the Aztec health gate
+    /// (ready, block advancing, keystore attesters in the validator stats), and a batch that
+    /// fails it stops the rollout; `nil` works on every server at once, `forks` at a time.
+    public var rollout: RolloutPolicy?
 
     /// Creates the job after checking the operation's values.
     ///
     /// - Throws: ``NodeSettingError`` for a version that is not one, or L1 URLs missing or
     ///   not http(s)/ws(s); and for fewer than one row per server.
-    public init(_ operation: NodeOperation, settings: OperationSettings = OperationSettings(), rowsPerServer: Int = 10) throws(NodeSettingError) {
+    public init(_ operation: NodeOperation, settings: OperationSettings = OperationSettings(), rowsPerServer: Int = 10,
+                rollout: RolloutPolicy? = nil) throws(NodeSettingError) {
+        self.rollout = rollout
         switch operation {
         case .update(let version):
             _ = try NodeSettingCheck.version(version, example: "2.1.2 or latest")
@@ -63,7 +69,7 @@ public struct NodeMaintenance: FleetJob {
         let servers = try servers(of: session.inventory)
         let preflight = try await session.preflight(of: servers)
         return await NodeOperationRun(transport: session.transport, runLog: session.runLog, options: session.options, settings: settings,
-                                      clock: session.clock)
+                                      clock: session.clock, rollout: rollout)
             .run(operation, on: preflight.reachable, unreachable: preflight.unreachable)
     }
 }

@@ -14,10 +14,14 @@ public struct NodeOperationRun: Sendable {
     public var settings: OperationSettings
     /// Time source for retry pauses.
     public var clock: any FleetClock
+    /// When set, servers are changed in the policy's batches, each restarted node behind the
+    /// health gate, and the rollout stops as the policy says; `nil` runs every server at once.
+    public var rollout: RolloutPolicy?
 
     /// Creates the run.
     public init(transport: any Transport, runLog: RunLog, options: RunOptions, settings: OperationSettings = OperationSettings(),
-                clock: any FleetClock = SystemClock()) {
+                clock: any FleetClock = SystemClock(), rollout: RolloutPolicy? = nil) {
+        self.rollout = rollout
         self.transport = transport
         self.runLog = runLog
         self.options = options
@@ -40,6 +44,7 @@ public struct NodeOperationRun: Sendable {
         let statuses = await inspector.inspect(hosts, forks: options.forks)
         var reports: [String: HostReport] = [:]
         var groups: [NodeLayoutKind: [RemoteHost]] = [:]
+        var installed: [(host: RemoteHost, status: NodeStatus)] = []
         for (host, status) in zip(hosts, statuses) {
             if let error = status.error {
                 runLog.error("cannot inspect the node: \(error)", host: host.name)
@@ -47,6 +52,7 @@ public struct NodeOperationRun: Sendable {
             } else if let layout = status.layout, layout != .none {
                 runLog.info("\(layout == .original ? "original layout (systemd \(settings.layouts.original.service))" : "compose layout"), version \(status.version ?? "unknown")", host: host.name)
                 groups[layout, default: []].append(host)
+                installed.append((host, status))
             } else {
                 let message = "no Aztec node is installed here (neither \(settings.layouts.original.startScript) nor \(settings.layouts.compose.composeFile))"
                 runLog.error(message, host: host.name)
@@ -56,6 +62,13 @@ public struct NodeOperationRun: Sendable {
         let runner = PlaybookRunner(transport: transport, runLog: runLog, options: options, clock: clock)
         // One layout after the other, so `forks` and the failure limits hold for the whole fleet.
         var groupReports: [RunReport] = []
+        var rolloutStop: String?
+        if let rollout {
+            let rolling = await runRolling(operation, on: installed, policy: rollout)
+            reports.merge(rolling.reports) { _, new in new }
+            rolloutStop = rolling.stopReason
+            groups = [:]
+        }
         for layout in NodeLayoutKind.allCases {
             guard let members = groups[layout], let playbook = operation.playbook(for: layout, settings) else { continue }
             let report = await runner.run(playbook, on: members)
@@ -74,6 +87,6 @@ public struct NodeOperationRun: Sendable {
             HostReport(host: $0.host, address: $0.address, status: .unreachable, counts: unreachableCounts, message: $0.reason)
         }
         return RunReport(playbook: operation.logStem, checkMode: options.checkMode, hosts: ordered,
-                         stopReason: groupReports.compactMap(\.stopReason).first, duration: (ContinuousClock.now - started).seconds)
+                         stopReason: rolloutStop ?? groupReports.compactMap(\.stopReason).first, duration: (ContinuousClock.now - started).seconds)
     }
 }

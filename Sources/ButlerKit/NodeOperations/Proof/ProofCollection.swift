@@ -41,9 +41,9 @@ public struct ProofCollection: FleetJob {
         try session.checkLocalPrerequisites()
         let startedAt = session.clock.now()
         let started = ContinuousClock.now
-        let results = await ProofCollector(transport: session.transport, runLog: session.runLog, rpcPort: rpcPort,
-                                           perHostTimeout: perHostTimeout, forks: session.options.forks, clock: session.clock)
-            .collect(from: session.inventory.hosts)
+        let (results, progress) = await ProofCollector(transport: session.transport, runLog: session.runLog, rpcPort: rpcPort,
+                                                       perHostTimeout: perHostTimeout, forks: session.options.forks, clock: session.clock)
+            .collectTrackingProgress(from: session.inventory.hosts)
         let duration = (ContinuousClock.now - started).seconds
         let logPath = session.logFile?.path ?? ""
         let summaryFile = session.logFile.map { log in
@@ -52,6 +52,7 @@ public struct ProofCollection: FleetJob {
                     .replacingOccurrences(of: ".log", with: ".txt"))
         }
         var report = ProofCollectionReport(results: results, resultsFile: resultsFile, summaryFile: summaryFile)
+        report.progress = progress
         switch format {
         case .original:
             report.previousResults = try ProofResultsFile.write(results, to: resultsFile, date: startedAt)
@@ -74,7 +75,7 @@ public struct ProofCollection: FleetJob {
 }
 
 /// What a proof collection found and wrote.
-public struct ProofCollectionReport: Sendable {
+public struct ProofCollectionReport: Sendable, FleetKit.ProgressReporting {
     /// One result per server, in inventory order.
     public var results: [ProofResult]
     /// The results CSV.
@@ -85,7 +86,12 @@ public struct ProofCollectionReport: Sendable {
     public var previousResults: URL?
     /// The summary for people, as the format prints it.
     public var text = ""
+    /// How far each server's collection got (all `done` unless the collection was cancelled).
+    public var progress: [HostProgressEntry] = []
 
     /// Whether every server gave a proof.
     public var succeeded: Bool { results.allSatisfy { $0.status == .ok } }
+
+    /// Servers collected, cut short and not started, for the recap of an interrupted collection.
+    public func progressLines() -> [String] { progress.progressLines() }
 }

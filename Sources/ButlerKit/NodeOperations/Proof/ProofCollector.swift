@@ -31,6 +31,12 @@ public struct ProofCollector: Sendable {
 
     /// Tests connectivity, then collects from every reachable host in parallel; results in host order.
     public func collect(from hosts: [RemoteHost]) async -> [ProofResult] {
+        await collectTrackingProgress(from: hosts).results
+    }
+
+    /// ``collect(from:)`` that also says, per host, whether a cancellation cut its
+    /// collection short or came before it started (see ``HostProgress``).
+    public func collectTrackingProgress(from hosts: [RemoteHost]) async -> (results: [ProofResult], progress: [HostProgressEntry]) {
         runLog.addSecrets(hosts.flatMap(\.secretValues))
         let reachability = await Preflight.connectivity(hosts, transport: transport, forks: forks, runLog: runLog,
                                                         timeout: min(perHostTimeout, .seconds(30)))
@@ -40,10 +46,13 @@ public struct ProofCollector: Sendable {
             guard let host = byName[missing.host] else { continue }
             results[host.name] = result(host, .unreachable, error: "SSH connection failed: \(missing.reason)", started: ContinuousClock.now)
         }
-        for finished in await Concurrently.map(reachability.reachable, limit: forks, { await self.collect($0) }) {
-            results[finished.name] = finished
+        var progress: [String: HostProgress] = [:]
+        for finished in await Concurrently.mapTrackingProgress(reachability.reachable, limit: forks, { await self.collect($0) }) {
+            results[finished.output.name] = finished.output
+            progress[finished.output.name] = finished.progress
         }
-        return hosts.compactMap { results[$0.name] }
+        let ordered = hosts.compactMap { results[$0.name] }
+        return (ordered, ordered.map { HostProgressEntry(host: $0.name, progress: progress[$0.name] ?? .done) })
     }
 
     /// Collects one host's proof; never throws — every failure is a status with a reason.

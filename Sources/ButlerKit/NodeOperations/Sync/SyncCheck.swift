@@ -22,23 +22,28 @@ public struct SyncCheck: FleetJob {
     /// - Throws: ``AtomicFileError`` when the CSV cannot be written.
     public func run(in session: FleetSession) async throws -> SyncCheckReport {
         let started = ContinuousClock.now
-        let results = await SyncChecker(transport: session.transport, runLog: session.runLog, reference: reference,
-                                        perHostTimeout: perHostTimeout, forks: session.options.forks, clock: session.clock)
-            .check(session.inventory.hosts)
+        let (results, progress) = await SyncChecker(transport: session.transport, runLog: session.runLog, reference: reference,
+                                                    perHostTimeout: perHostTimeout, forks: session.options.forks, clock: session.clock)
+            .checkTrackingProgress(session.inventory.hosts)
         try SyncResultsFile.write(results, to: resultsFile)
         session.runLog.info("results: \(resultsFile.path)")
-        return SyncCheckReport(results: results, resultsFile: resultsFile, duration: (ContinuousClock.now - started).seconds)
+        return SyncCheckReport(results: results, resultsFile: resultsFile, duration: (ContinuousClock.now - started).seconds, progress: progress)
     }
 }
 
 /// What a sync check found.
-public struct SyncCheckReport: Sendable {
+public struct SyncCheckReport: Sendable, FleetKit.ProgressReporting {
     /// One result per server, in inventory order.
     public var results: [SyncResult]
     /// The results CSV.
     public var resultsFile: URL
     /// Seconds the check took.
     public var duration: Double
+    /// How far each server's check got (all `done` unless the check was cancelled).
+    public var progress: [HostProgressEntry] = []
+
+    /// Servers checked, cut short and not started, for the recap of an interrupted check.
+    public func progressLines() -> [String] { progress.progressLines() }
 
     /// Whether every node is synced.
     public var succeeded: Bool { results.allSatisfy { $0.status == .synced } }

@@ -57,16 +57,24 @@ public struct SyncChecker: Sendable {
 
     /// Checks every host and returns one result per host, in host order.
     public func check(_ hosts: [RemoteHost]) async -> [SyncResult] {
+        await checkTrackingProgress(hosts).results
+    }
+
+    /// ``check(_:)`` that also says, per host, whether a cancellation cut its check short
+    /// or came before it started (see ``HostProgress``).
+    public func checkTrackingProgress(_ hosts: [RemoteHost]) async -> (results: [SyncResult], progress: [HostProgressEntry]) {
         let remote = await referenceBlock()
         let reachability = await Preflight.connectivity(hosts, transport: transport, forks: forks, runLog: runLog,
                                                         timeout: min(perHostTimeout, .seconds(30)))
         let unreachable = Dictionary(reachability.unreachable.map { ($0.host, $0.reason) }, uniquingKeysWith: { first, _ in first })
-        let probes = await Concurrently.map(hosts, limit: forks) { host -> Probe in
+        let tracked = await Concurrently.mapTrackingProgress(hosts, limit: forks) { host -> Probe in
             if let reason = unreachable[host.name] {
                 return Probe(status: .error, detail: "SSH connection failed: \(reason)")
             }
             return await probe(host)
         }
+        let probes = tracked.map(\.output)
+        let progress = zip(hosts, tracked).map { HostProgressEntry(host: $0.name, progress: $1.progress) }
         let best: (block: UInt64?, detail: String)
         switch remote {
         case .some(let answer): best = answer
@@ -74,12 +82,13 @@ public struct SyncChecker: Sendable {
             let top = probes.compactMap(\.localBlock).max()
             best = (top, top == nil ? "no server of the fleet gave a proven block" : "the fleet's highest proven block")
         }
-        return zip(hosts, probes).map { host, probe in
+        let results = zip(hosts, probes).map { host, probe in
             let result = compare(host, probe, remote: best)
             let level: LogLevel = result.status == .synced ? .ok : (result.status == .syncing ? .warn : .error)
             runLog.log(level, host: host.name, "\(result.status.rawValue): \(result.rawOutput.replacingOccurrences(of: "\n", with: "; "))")
             return result
         }
+        return (results, progress)
     }
 
     /// The reference's proven block (`nil` when the reference is the fleet itself).

@@ -1,0 +1,133 @@
+@testable import ButlerKit
+import FleetKit
+import FleetKitTesting
+import FleetTestSupport
+import Foundation
+import Testing
+
+/// The refusals of a keystore push that need no server, and the keystore summaries and diffs.
+@Suite(.tags(.unit))
+struct KeystoreCatalogTests {
+    typealias F = ButlerFixtures
+
+    static func folder(_ files: [String: String]) throws -> ButlerKeysFolder {
+        let url = try F.temporaryFolder()
+        for (name, text) in files { try F.write(text, name, in: url) }
+        return ButlerKeysFolder(folder: url, network: "testnet")
+    }
+
+    static func refusal(_ files: [String: String], servers: [String] = ["s1", "s2"], everyServer: Bool = false) throws -> [String] {
+        let source = try folder(files)
+        do {
+            _ = try KeystoreCatalog.load(source, servers: servers, requiresEveryServer: everyServer)
+            return []
+        } catch {
+            return error.reasons
+        }
+    }
+
+    @Test func newestFileOfEachServerIsTakenWithItsBytes() throws {
+        let v1 = F.keysFile([F.validator(attester: 1, publisher: "\"\(F.address(0xa1))\"")])
+        let v2 = F.keysFile([F.validator(attester: 1, publisher: "\"\(F.address(0xa1))\"", coinbase: 9)])
+        let source = try Self.folder(["testnet-keys-s1-v1.json": v1, "testnet-keys-s1-v2.json": v2, "mainnet-keys-s2-v1.json": v1])
+        let catalog = try KeystoreCatalog.load(source, servers: ["s1", "s2"], requiresEveryServer: false)
+        #expect(catalog.files["s1"]?.name == "testnet-keys-s1-v2.json" && catalog.files["s1"]?.version == 2)
+        #expect(catalog.files["s1"]?.contents == Data(v2.utf8))
+        #expect(catalog.files["s2"] == nil, "another network's file is not this server's")
+    }
+
+    @Test func aFileFailingTheButlersChecksIsRefused() throws {
+        let reasons = try Self.refusal(["testnet-keys-s1-v1.json": "{\"schemaVersion\": 1, \"validators\": [{\"attester\": {\"eth\": \"0x12\"}}]}"])
+        #expect(reasons.count == 1 && reasons[0].contains("testnet-keys-s1-v1.json fails the Butler's checks"))
+    }
+
+    @Test func anAttesterOnTwoServersOutsideHighAvailabilityIsRefused() throws {
+        let one = "{\"schemaVersion\": 1, \"validators\": [\(F.validator(attester: 1, publisher: "\"\(F.address(0xa1))\""))]}"
+        let two = "{\"schemaVersion\": 1, \"validators\": [\(F.validator(attester: 1, publisher: "\"\(F.address(0xa2))\""))]}"
+        let reasons = try Self.refusal(["testnet-keys-s1-v1.json": one, "testnet-keys-s2-v1.json": two])
+        #expect(reasons.contains { $0.contains("attester \(F.address(1)) is in testnet-keys-s1-v1.json and testnet-keys-s2-v1.json outside the high-availability shape") })
+    }
+
+    @Test func highAvailabilityWithDistinctPublishersPassesAndWarnsAboutTheSlashingDatabase() throws {
+        let one = F.keysFile([F.validator(attester: 1, publisher: "\"\(F.address(0xa1))\"")])
+        let two = F.keysFile([F.validator(attester: 1, publisher: "\"\(F.address(0xa2))\"")])
+        let catalog = try KeystoreCatalog.load(try Self.folder(["testnet-keys-s1-v1.json": one, "testnet-keys-s2-v1.json": two]),
+                                               servers: ["s1", "s2"], requiresEveryServer: false)
+        #expect(catalog.highAvailability[F.address(1)] == ["s1", "s2"])
+        #expect(catalog.warnings.count == 1 && catalog.warnings[0].contains("share one PostgreSQL slashing-protection database"))
+    }
+
+    @Test func aHighAvailabilityAttesterSharingAPublisherIsRefused() throws {
+        let one = F.keysFile([F.validator(attester: 1, publisher: "\"\(F.address(0xa1))\"")])
+        let two = F.keysFile([F.validator(attester: 1, publisher: "[\"\(F.address(0xa2))\", \"\(F.address(0xa1))\"]")])
+        let reasons = try Self.refusal(["testnet-keys-s1-v1.json": one, "testnet-keys-s2-v1.json": two])
+        #expect(reasons.contains { $0.contains("high-availability attester \(F.address(1)) has publisher \(F.address(0xa1)) on servers s1 and s2") })
+    }
+
+    @Test func aServerWithoutAFileIsRefusedOnlyWhenEveryServerMustHaveOne() throws {
+        let one = F.keysFile([F.validator(attester: 1, publisher: "\"\(F.address(0xa1))\"")])
+        #expect(try Self.refusal(["testnet-keys-s1-v1.json": one]).isEmpty)
+        let reasons = try Self.refusal(["testnet-keys-s1-v1.json": one], everyServer: true)
+        #expect(reasons.count == 1 && reasons[0].hasPrefix("server s2 has no testnet-keys-s2-v{N}.json in "))
+    }
+
+    @Test func aPrivateKeyInAFileForARemoteSignerIsRefusedByPath() throws {
+        let leaked = "{\"schemaVersion\": 1, \"remoteSigner\": \"https://signer.example.com\", \"validators\": [{\"attester\": {\"eth\": \"\(F.word(0x51))\", \"bls\": \"\(F.word(2))\"}, \"feeRecipient\": \"\(F.word(0))\", \"publisher\": [\"\(F.address(3))\", \"\(F.word(0x52))\"]}]}"
+        let reasons = try Self.refusal(["testnet-keys-s1-v1.json": leaked])
+        #expect(reasons == ["testnet-keys-s1-v1.json names a remote signer but holds a private key at validators[0].attester.eth, validators[0].publisher[1]; a file meant for a remote signer must hold addresses only"])
+        #expect(!reasons.joined().contains(String(F.word(0x51).dropFirst(2))), "the key itself is never shown")
+    }
+
+    @Test func theNodesKeystoreIsReadByAddressOnly() {
+        let tokens = ["key schemaVersion", "key remoteSigner", "key validators", "key attester", "key eth", "addr 0xAA" + String(repeating: "0", count: 38),
+                      "key bls", "secret", "key coinbase", "addr 0x" + String(repeating: "c", count: 40), "key feeRecipient", "secret",
+                      "key publisher", "addr 0x" + String(repeating: "d", count: 40), "secret",
+                      "key attester", "secret"]
+        let summary = KeystoreInspection.parse(tokens.map { ("ks", $0) } + [("keystore_source", "testnet-keys-s1-v4.json"), ("keystore_other", "x_staker_output.json")])
+        #expect(summary.remoteSigner && summary.version == 4 && summary.otherFiles == ["x_staker_output.json"])
+        #expect(summary.validators.count == 2)
+        #expect(summary.validators[0] == .init(attester: "0xAA" + String(repeating: "0", count: 38), coinbase: "0x" + String(repeating: "c", count: 40),
+                                               publishers: ["0x" + String(repeating: "d", count: 40)], privatePublishers: 1))
+        #expect(summary.validators[1].attester == nil, "an attester given by its private key has no address here")
+        #expect(summary.attesters == ["0xaa" + String(repeating: "0", count: 38)])
+    }
+
+    @Test func theDiffNamesAddedRemovedAttestersAndChangedCoinbasesAndPublishers() throws {
+        let file = try KeysFile.decode(Data(F.keysFile([F.validator(attester: 1, publisher: "\"\(F.address(0xa1))\"", coinbase: 9),
+                                                        F.validator(attester: 2, publisher: "\"\(F.address(0xa1))\"")]).utf8), fileName: "f")
+        let node = KeystoreSummary(validators: [.init(attester: F.address(1), coinbase: nil, publishers: [F.address(0xa1)]),
+                                                .init(attester: F.address(3), publishers: [F.address(0xa1)])], version: 1)
+        let change = KeystoreChange.compare(host: "n1", serverId: "s1", fileName: "testnet-keys-s1-v2.json", file: file, node: node, differs: true)
+        #expect(change.attestersAdded == [F.address(2)] && change.attestersRemoved == [F.address(3)])
+        #expect(change.coinbases == [.init(attester: F.address(1), from: nil, to: F.address(9))])
+        #expect(change.publishers.isEmpty)
+        #expect(change.lines.contains("  ~ coinbase of \(F.address(1)): (none) → \(F.address(9))"))
+        #expect(change.lines.first == "n1: testnet-keys-s1-v2.json (node at v1)")
+    }
+
+    @Test func theHealthGateWantsReadyAnAdvancingBlockAndTheAttesters() {
+        var watch = NodeHealthWatch(transport: FleetKitTesting.ScriptedTransport({ _, _ in .exit(0) }), host: RemoteHost(name: "n", address: "h"), rpcPort: 8080,
+                                    expectedAttesters: [F.address(1)])
+        func look(_ ready: Bool, _ block: Int64, stats: [String: JSONValue] = [:]) -> [String: JSONValue] {
+            ["ready": .bool(ready), "block": .integer(block), "stats": .object(["stats": .object(stats)])]
+        }
+        #expect(watch.judge(look(false, 5)) == .waiting("the node is not ready (node_isReady)"))
+        #expect(watch.judge(look(true, 5)) == .waiting("at block 5; waiting for it to advance"))
+        #expect(watch.judge(look(true, 5)) == .waiting("the block number stays at 5"))
+        #expect(watch.judge(look(true, 6)) == .waiting("block advanced 5 → 6, but 1 attester not in the validator stats: \(F.address(1))"))
+        let shown = "0x" + F.address(1).dropFirst(2).uppercased()
+        #expect(watch.judge(look(true, 7, stats: [shown: .object([:])])) == .healthy("ready, block 5 → 7, 1 attester in the validator stats"))
+    }
+
+    @Test func aRowBecomesAOneValidatorKeystoreWithItsCoinbase() throws {
+        let key = "ab" + String(repeating: "cd", count: 31)
+        let host = AztecInventory.host(name: "n", address: "h", ethAddress: F.address(7), privateKey: Secret(key))
+        let text = try #require(InventoryKeystore.text(for: host))
+        let json = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        guard case .object(let root) = json, case .array(let validators)? = root["validators"], case .object(let v)? = validators.first,
+              case .object(let attester)? = v["attester"] else { Issue.record("not a keystore: \(text)"); return }
+        #expect(attester["eth"] == .string("0x" + key))
+        #expect(v["coinbase"] == .string(F.address(7)))
+        #expect(InventoryKeystore.text(for: AztecInventory.host(name: "n", address: "h")) == nil)
+    }
+}
