@@ -4,6 +4,8 @@
 #   setup.sh tests   (the default) also iproute2 (network namespaces), procps,
 #                    util-linux, curl, python3 (fake Aztec nodes), jq, shellcheck,
 #                    prometheus (promtool and a real Prometheus for the metrics tests),
+#                    prometheus-alertmanager (amtool and a real Alertmanager) and
+#                    prometheus-node-exporter (node health on the sandbox hosts),
 #                    systemd (systemd-analyze checks the unit install-service prints)
 # Needs root (apt-get). Safe to run again.
 set -euo pipefail
@@ -18,7 +20,7 @@ have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok ins
 packages=(openssh-server openssh-client)
 case "${1:-tests}" in
     demo) ;;
-    tests) packages+=(iproute2 procps util-linux curl jq shellcheck python3 prometheus systemd) ;;
+    tests) packages+=(iproute2 procps util-linux curl jq shellcheck python3 prometheus prometheus-alertmanager prometheus-node-exporter systemd) ;;
     *) echo "setup: unknown purpose '$1'; expected demo or tests" >&2; exit 2 ;;
 esac
 for package in "${packages[@]}"; do

@@ -112,8 +112,14 @@ func run(_ parsed: ParsedCommand) async throws -> Int32 {
                                           cacheFile: path(parsed, "cache"), writeNextVersion: parsed.flag("increment-version")).run()
         return try render(outcome.notes, outcome.report, outcome.lines, parsed, slashes: false, failed: false)
     case "attesters":
-        let report = try await AttestersQuery(configuration: try configuration(parsed), stakingRegistry: try address(parsed, "staking-registry"),
-                                              multicall3: try address(parsed, "multicall3") ?? Multicall3.canonicalAddress).run()
+        let query = AttestersQuery(configuration: try configuration(parsed), stakingRegistry: try address(parsed, "staking-registry"),
+                                   multicall3: try address(parsed, "multicall3") ?? Multicall3.canonicalAddress)
+        if parsed.flag("csv") {
+            let statistics = try await AttesterStatisticsQuery(query).run()
+            io.writeOutput(statistics.csv)
+            return try render(statistics.notes, String?.none, [], parsed, failed: statistics.notes.hasProblems)
+        }
+        let report = try await query.run()
         return try render(report.notes, report.placements, report.placements.textLines, parsed, failed: report.notes.hasProblems)
     case "prepare-deployment":
         let files = try ["production-keys", "new-public-keys", "available-publishers"].map { try path(parsed, $0) ?? URL(fileURLWithPath: try required(parsed, $0)) }

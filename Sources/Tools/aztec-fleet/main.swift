@@ -115,6 +115,8 @@ let spec = CommandSpec(
         sanitySpec,
         connectionInfoSpec,
         keystoresSpec,
+        monitoringConfigSpec,
+        monitoringSpec,
     ])
 
 let io = ToolIO.process()
@@ -224,7 +226,7 @@ func operate(_ parsed: ParsedCommand, _ operation: NodeOperation) async throws -
     }
 }
 
-let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.current, io: io, optionName: { $0 == "update" && $1 == "aztecVersion" ? "version" : optionOfSetting[$1] }) { parsed in
+let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.current, io: io, optionName: { $0 == "update" && $1 == "aztecVersion" ? "version" : optionOfSetting[$1] ?? monitoringSettingOptions[$1] }) { parsed in
     switch parsed.path.last {
     case "prepare": return try await install(parsed, stages: [.prepare], logName: "prepare")
     case "docker": return try await install(parsed, stages: [.docker], logName: "docker")
@@ -234,6 +236,8 @@ let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.curre
     case "sync": return try await sync(parsed)
     case "sanity": return try await sanity(parsed)
     case "connection-info": return try await connectionInfo(parsed)
+    case "monitoring-config": return try await monitoringConfig(parsed)
+    case "monitoring": return try await monitoring(parsed)
     case "status": return try await status(parsed)
     case "restart": return try await operate(parsed, .restart)
     case "update": return try await operate(parsed, .update(version: parsed.value("version") ?? "latest"))
@@ -241,7 +245,7 @@ let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.curre
     case "update-keys": return try await operate(parsed, .updateKeys)
     case "remove-data": return try await operate(parsed, .removeData)
     case "keystores": return try await keystores(parsed)
-    default: throw UsageError(message: "missing subcommand; expected one of: prepare, docker, aztec, install, proof, sync, sanity, connection-info, status, restart, update, set-l1, update-keys, remove-data, keystores", commandPath: parsed.path)
+    default: throw UsageError(message: "missing subcommand; expected one of: prepare, docker, aztec, install, proof, sync, sanity, connection-info, monitoring-config, monitoring, status, restart, update, set-l1, update-keys, remove-data, keystores", commandPath: parsed.path)
     }
 }
 exit(code)

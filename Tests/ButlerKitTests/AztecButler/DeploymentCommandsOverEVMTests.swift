@@ -42,7 +42,13 @@ import Testing
             Self.validator(testAddress(0xBB, 5), coinbase: nil, publisher: testAddress(0xB0, 2)),
         ]).write(to: folder.appendingPathComponent("testnet-keys-beast-3-v1.json"), atomically: true, encoding: .utf8)
         let chainId = try await EthereumClient(url: deployment.url()).chainID()
-        let (nodeURL, stop) = try await QueueStatsOverEVMTests.startNode(rollup: deployment.rollup, chainId: chainId, folder: folder.appendingPathComponent("node"))
+        // The node's sentinel follows 0xA7…2: 3 missed attestations, 1 missed proposal, last proposal at slot 77.
+        let validating = testAddress(0xA7, 2)
+        let statsFile = folder.appendingPathComponent("validators-stats.json")
+        try #"{"stats": {"\#(validating.lowercaseHex)": {"address": "\#(validating.lowercaseHex)", "totalSlots": 40, "missedAttestations": {"count": 3, "currentStreak": 1}, "missedProposals": {"count": 1, "currentStreak": 0}, "lastProposal": {"slot": 77}}}}"#
+            .write(to: statsFile, atomically: true, encoding: .utf8)
+        let (nodeURL, stop) = try await QueueStatsOverEVMTests.startNode(rollup: deployment.rollup, chainId: chainId, folder: folder.appendingPathComponent("node"),
+                                                                         extraArguments: ["--validators-stats-file", statsFile.path])
         defer { stop() }
         let environment = ["ETHEREUM_NODE_URL": deployment.url().absoluteString, "AZTEC_NODE_URL": nodeURL.absoluteString,
                            "AZTEC_STAKING_PROVIDER_ID": "2", "XDG_CONFIG_HOME": folder.path]
@@ -71,6 +77,22 @@ import Testing
         let text = try await run(arguments, environment: environment)
         #expect(text.status == 0 && text.stdout.contains("provider #9") && text.stdout.contains("entry #5"))
         #expect(!text.stdout.contains(String(repeating: "1", count: 64)), "BLS keys are never printed")
+
+        // --csv: the original validator_stats.rb columns that still mean something.
+        let csv = try await run(arguments + ["--csv"], environment: environment)
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let records = try CSVReader.parse(csv.stdout, file: "stdout")
+        #expect(records.first?.fields == AttesterStatisticsReport.header)
+        let byAddress = Dictionary(uniqueKeysWithValues: records.dropFirst().map { ($0.fields[0], $0.fields) })
+        #expect(byAddress.count == 6)
+        let active = try #require(byAddress[validating.checksummed])
+        #expect(active[1] == "VALIDATING" && active[4] == "77" && active[5] == "3" && active[6] == "1" && active[7].isEmpty, "\(active)")
+        #expect(active[8] == "VALIDATING" && active[9] == "beast-3")
+        #expect(UInt256(decimal: active[2]).map(DeploymentPlan.ether) == active[3])
+        let exiting = try #require(byAddress[testAddress(0xA7, 4).checksummed])
+        #expect(exiting[1] == "EXITING" && exiting[5].isEmpty && exiting[7].isEmpty, "not followed by the sentinel, and not validating")
+        let queuedRow = try #require(byAddress[testAddress(0xEE, 0x1000 + 10).checksummed])
+        #expect(queuedRow[1] == "NONE" && queuedRow[2] == "0" && queuedRow[3] == "0" && queuedRow[8] == "ENTRY_QUEUE")
     }
 
     @Test func fiveThousandAttestersInAFewRequests() async throws {
