@@ -83,6 +83,7 @@ func sanity(_ parsed: ParsedCommand) async throws -> Int32 {
                                        reportFile: reportFile, deployment: deployment)
         run = try await FleetSession.with(configuration) { session in
             let run = try await session.run(job)
+            io.reportInterruption(run, redact: session.redact)
             io.writeError("log: \(session.logFile?.path ?? "")\nreport: \(run.reportFile?.path ?? "")\n")
             return run
         }

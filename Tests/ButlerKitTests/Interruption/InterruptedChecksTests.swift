@@ -5,7 +5,7 @@ import FleetTestSupport
 import Foundation
 import Testing
 
-/// `status`, `sync` and `proof` cancelled mid-run: their reports say which servers were
+/// `status`, `sync`, `proof` and `sanity` cancelled mid-run: their reports say which servers were
 /// done, which were cut short and which never started, for the tools' interrupted recap.
 @Suite(.tags(.unit)) struct InterruptedChecksTests {
     static let hosts = (1...3).map { RemoteHost(name: "node-\($0)", address: "198.51.100.\($0)") }
@@ -63,6 +63,13 @@ import Testing
         let report = try await Self.interrupted(ProofCollection(resultsFile: folder.appendingPathComponent("proof_results.csv")))
         #expect(report.results.map(\.name) == ["node-1", "node-2", "node-3"])
         #expect(report.progressLines() == Self.expectedLines)
+    }
+
+    @Test func anInterruptedSanityCheckSaysHowFarEachServerGot() async throws {
+        let job = try FleetSanityCheck(settings: SanityChecker.Settings(since: "1h", window: .seconds(1)))
+        let run = try await Self.interrupted(job)
+        #expect(run.report.hosts.map(\.observation.name) == ["node-1", "node-2", "node-3"])
+        #expect(run.progressLines() == Self.expectedLines)
     }
 
     @Test func aFinishedCheckCountsEveryServerDone() async {

@@ -72,6 +72,13 @@ public struct SanityChecker: Sendable {
     /// Checks every host and classifies the fleet with the servers `deployment` shows
     /// failing to install; hosts keep their order.
     public func check(_ hosts: [RemoteHost], deployment: [DeploymentFailure] = []) async -> SanityReport {
+        await checkTrackingProgress(hosts, deployment: deployment).report
+    }
+
+    /// ``check(_:deployment:)`` that also says, per host, whether a cancellation came before
+    /// its check started or cut its sampling window short (see ``HostProgress``).
+    public func checkTrackingProgress(_ hosts: [RemoteHost], deployment: [DeploymentFailure] = []) async
+        -> (report: SanityReport, progress: [HostProgressEntry]) {
         runLog.addSecrets(hosts.flatMap(\.secretValues))
         let reachability = await Preflight.connectivity(hosts, transport: transport, forks: settings.forks, runLog: runLog,
                                                         timeout: min(settings.perHostTimeout, .seconds(30)))
@@ -83,13 +90,24 @@ public struct SanityChecker: Sendable {
         if let reference { runLog.addSecrets([reference.absoluteString]) }
 
         async let referenceStart = Self.begin(referenceClient, probe)
-        let starts = await Concurrently.map(reachability.reachable, limit: settings.forks) { host in await self.begin(host, probe) }
+        let startsTracked = await Concurrently.mapTrackingProgress(reachability.reachable, limit: settings.forks) { host in
+            await self.begin(host, probe)
+        }
+        let starts = startsTracked.map(\.output)
         let windowEnds = ContinuousClock.now + settings.window
-        let logs = await Concurrently.map(starts, limit: settings.forks) { start in await self.scanLogs(start) }
+        let logsTracked = await Concurrently.mapTrackingProgress(starts, limit: settings.forks) { start in await self.scanLogs(start) }
+        let logs = logsTracked.map(\.output)
         let left = windowEnds - ContinuousClock.now
         if left > .zero { try? await clock.sleep(for: left) }
-        let ends = await Concurrently.map(starts, limit: settings.forks) { start in
+        let endsTracked = await Concurrently.mapTrackingProgress(starts, limit: settings.forks) { start in
             start.chain.problem == nil ? await probe.end(start.chain, self.client(start.host)) : start.chain
+        }
+        let ends = endsTracked.map(\.output)
+        var progressByHost: [String: HostProgress] = [:]
+        for index in starts.indices {
+            let phases = [startsTracked[index].progress, logsTracked[index].progress, endsTracked[index].progress]
+            progressByHost[starts[index].host.name] = phases[0] == .notStarted ? .notStarted
+                : phases.allSatisfy { $0 == .done } ? .done : .stoppedInFlight
         }
         var referenceNode: ReferenceNode?
         if let referenceClient, let reference, let started = await referenceStart {
@@ -119,7 +137,7 @@ public struct SanityChecker: Sendable {
         for finding in report.network { runLog.error("network: \(finding.event.title): \(finding.summary)") }
         if let throughput = report.throughput { runLog.info("throughput: \(throughput.phrase)") }
         runLog.info("verdict: \(report.verdict.phrase)")
-        return report
+        return (report, hosts.map { HostProgressEntry(host: $0.name, progress: progressByHost[$0.name] ?? .done) })
     }
 
     /// A host's container and first chain samples.

@@ -43,13 +43,15 @@ public struct FleetSanityCheck: FleetJob {
         var settings = settings
         settings.forks = session.options.forks
         settings.perHostTimeout = session.options.defaultTimeout
-        let report = await SanityChecker(transport: session.transport, runLog: session.runLog, settings: settings, classifier: classifier,
-                                         reference: reference, clock: session.clock).check(session.inventory.hosts, deployment: deployment)
+        let (report, progress) = await SanityChecker(transport: session.transport, runLog: session.runLog, settings: settings, classifier: classifier,
+                                                     reference: reference, clock: session.clock)
+            .checkTrackingProgress(session.inventory.hosts, deployment: deployment)
         let file = reportFile ?? session.logFile.map { log in
             log.deletingLastPathComponent().appendingPathComponent(
                 log.lastPathComponent.replacingOccurrences(of: "sanity_", with: "sanity_report_").replacingOccurrences(of: ".log", with: ".json"))
         }
-        let run = try SanityRun(report: report, reportFile: file, redact: session.redact)
+        var run = try SanityRun(report: report, reportFile: file, redact: session.redact)
+        run.progress = progress
         session.runLog.info("report: \(file?.path ?? "none")")
         return run
     }
@@ -113,7 +115,7 @@ public struct LocalLogSanityCheck: Sendable {
 }
 
 /// A sanity check's outcome: the report, its JSON (secrets masked) and where it was written.
-public struct SanityRun: Sendable {
+public struct SanityRun: Sendable, FleetKit.ProgressReporting {
     /// The findings and the verdict.
     public var report: SanityReport
     /// The report file written, if any.
@@ -125,8 +127,15 @@ public struct SanityRun: Sendable {
     /// The verdict to share with the team (``SanityReport/shareText(limit:redact:)``), secrets masked.
     public var shareText: String
 
+    /// How far each server's check got (all `done` unless the check was cancelled; empty
+    /// for a log read without SSH).
+    public var progress: [HostProgressEntry] = []
+
     /// Whether a Blocker or Critical finding fails the check.
     public var failed: Bool { report.failed }
+
+    /// Servers checked, cut short and not started, for the recap of an interrupted check.
+    public func progressLines() -> [String] { progress.progressLines() }
 
     init(report: SanityReport, reportFile: URL?, redact: (String) -> String) throws {
         self.report = report
