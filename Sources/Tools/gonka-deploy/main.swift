@@ -33,8 +33,9 @@ let deploySpec = CommandSpec(
         Each step is CHECK, then SKIP when already so, else EXEC and OK; the first ERROR stops the run (exit 1); warnings (state sync still running, a verification check) do not. Resume with --from-phase N. The log goes to logs/<KEY_NAME>_YYYY-MM-DD_HH-MM-SS.log, with logs/<KEY_NAME>_latest.log pointing at it.
         Phases: 1 admin SSH keys and the data disk (formatted only when it holds no signature and is not mounted); 2 the gonka-ai/gonka checkout and the model; 3 config.env, node-config.json and .env; 4 tmkms and node, the warm key (created only when inferenced keys show does not find it; its mnemonic goes straight into nodes/<KEY_NAME>/warm_key.txt, mode 0600), registration under the cold account; 5 peers, pruning, state sync (set only while the node holds no blocks) and the wait for it; 6 every service of both compose files and the wait for the model; 7 verification.txt; 8 the ML-permissions grant, printed (or run here with --grant).
         Chain data is never deleted, except with --reset-chain-data, which needs --yes or a typed "yes" (AUTO_CONFIRM does not count). A state sync stuck at one chunk is reported; fix it with gonka-deploy fix-sync.
+        Several node files (or a folder: its *.conf files) deploy several nodes in one run: every file is checked first, one table and one question for all, then --parallel nodes at a time, each with its own log and nodes/<KEY_NAME>/ folder; a node that fails does not stop the others, and a recap ends the run.
         """,
-    arguments: nodeFileArgument,
+    arguments: [ArgumentSpec("node-file", help: "The node file, e.g. nodes/node1.conf; several, or a folder of them, for several nodes", variadic: true)],
     options: [
         OptionSpec("yes", short: "y", help: "Deploy without asking, as AUTO_CONFIRM=yes; also confirms --reset-chain-data"),
         OptionSpec("check", help: "Only report what each step would change; change nothing"),
@@ -44,12 +45,13 @@ let deploySpec = CommandSpec(
         OptionSpec("grant", help: "Phase 8 runs the grant with this machine's inferenced and COLD_KEY_NAME instead of printing it"),
         OptionSpec("inferenced", value: "FILE", help: "The inferenced binary for --grant (default: found on the PATH)"),
         OptionSpec("model-wait", value: "SECONDS", help: "How long phase 6 waits for the model to load (0: do not wait)", defaultValue: "180"),
+        OptionSpec("parallel", value: "N", help: "With several nodes: how many deploy at the same time", defaultValue: "4"),
     ] + connectionOptions)
 
 let fixSyncSpec = CommandSpec(
     name: "fix-sync", summary: "Unstick a state sync that stays at one snapshot chunk",
     discussion: """
-        The original's stuck-sync fix, as its own explicit command: runs the peer filter script when the server has it (--peer-filter-script, default $HOME/prometheus/iptables_disable_peers.sh of the SSH user), stops the containers, keeps chain data larger than 1000 MiB (only .node_initialized and cosmovisor go) or removes the partial data of an unfinished sync, lets the node re-initialise, sets a fresh trusted block from the seed node, starts the containers and waits for state sync. Once synced, the DROP rule the filter script added is lifted.
+        The original's stuck-sync fix, as its own explicit command: runs a peer filter script only when one is named (--peer-filter-script, e.g. the original's $HOME/prometheus/iptables_disable_peers.sh), stops the containers of both compose files, keeps chain data larger than 1000 MiB (only .node_initialized and cosmovisor go) or removes the partial data of an unfinished sync, lets the node re-initialise, sets a fresh trusted block from the seed node, starts the containers and waits for state sync. Once synced, the DROP rule the filter script added is lifted.
         Asks "Apply the stuck state-sync fix? (yes/no): " unless --yes; without a terminal, --yes is required.
         """,
     arguments: nodeFileArgument,
