@@ -59,10 +59,21 @@ let fixSyncSpec = CommandSpec(
               OptionSpec("peer-filter-script", value: "PATH", help: "The peer filter script on the server ($HOME/... expands to the SSH user's home)")]
         + connectionOptions)
 
+let statusSpec = CommandSpec(
+    name: "status", summary: "How one or many nodes are doing, read without changing anything",
+    discussion: """
+        For each node (node files, or folders of them): services of both compose files running, block height against the network (from the seed node) and catching up, state-sync chunk, participant registered and in the current epoch, jailed and missed blocks, ML node health and GPUs seen, free space of the data volume. Each node is read over one SSH connection of its own; no log is written.
+        Exit 0 when every node is fine, 1 when any needs attention (the reasons are listed under it), 2 for node file errors.
+        """,
+    arguments: [ArgumentSpec("node-file", help: "Node files or folders of them", variadic: true)],
+    options: [OptionSpec("json", help: "Print the readings as JSON"),
+              OptionSpec("parallel", value: "N", help: "How many nodes are read at the same time", defaultValue: "8")]
+        + connectionOptions.filter { ["identity", "known-hosts", "timeout"].contains($0.long) })
+
 let spec = CommandSpec(
     name: "gonka-deploy", summary: "Set up Gonka inference nodes from the node files of the original mitch_help.sh.",
     discussion: "Usage as the original's: gonka-deploy nodes/node1.conf (the same as gonka-deploy deploy nodes/node1.conf). Exit codes: 0 fine, 1 the job failed, 2 usage or node file error, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP (a second signal forces the exit).",
-    subcommands: [deploySpec, fixSyncSpec, renderSpec], defaultSubcommand: "deploy")   // the original's call: gonka-deploy nodes/node1.conf
+    subcommands: [deploySpec, fixSyncSpec, statusSpec, renderSpec], defaultSubcommand: "deploy")   // the original's call: gonka-deploy nodes/node1.conf
 let io = ToolIO.process()
 
 let optionNames = ["syncChecks × syncCheckInterval": "sync-checks × --sync-check-interval"]
@@ -71,6 +82,7 @@ let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.curre
     case "render": return try render(parsed)
     case "deploy": return try await deploy(parsed)
     case "fix-sync": return try await fixSync(parsed)
+    case "status": return try await status(parsed)
     default: throw UsageError(message: "missing node file; usage: gonka-deploy <node-file> (example: gonka-deploy nodes/node1.conf)", commandPath: parsed.path)
     }
 }
