@@ -141,7 +141,8 @@ public struct DeployRun: Sendable {
         session.deployment.section("DEPLOYMENT COMPLETED SUCCESSFULLY")
         let warm = (try? String(contentsOf: session.folder.appendingPathComponent("warm_address.txt"), encoding: .utf8))?
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        let summary = DeploymentSummary.lines(session.config, warmAddress: warm, localFolder: session.folder, logFile: session.logFile)
+        let summary = DeploymentSummary.lines(session.config, warmAddress: warm, localFolder: session.folder, logFile: session.logFile,
+                                              backupCommand: settings.backupCommand)
         settings.console.writeOutput(summary.joined(separator: "\n") + "\n")
     }
 }

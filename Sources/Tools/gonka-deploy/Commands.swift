@@ -37,7 +37,7 @@ func settings(_ parsed: ParsedCommand, file: String? = nil) throws -> NodeRunSet
         identityFile: parsed.value("identity").map(localURL),
         knownHostsFile: parsed.value("known-hosts").map(localURL) ?? OpenSSHConfiguration.defaultKnownHostsFile(homeDirectory: home),
         commandTimeout: try seconds("timeout", 1...86_400) ?? .seconds(600), waits: waits, verbose: parsed.flag("verbose"), console: console,
-        fixSyncCommand: "gonka-deploy fix-sync " + ShellQuote.quote(file))
+        fixSyncCommand: "gonka-deploy fix-sync " + ShellQuote.quote(file), backupCommand: "gonka-deploy backup " + ShellQuote.quote(file))
 }
 
 func deploy(_ parsed: ParsedCommand) async throws -> Int32 {

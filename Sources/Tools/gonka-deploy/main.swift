@@ -70,10 +70,20 @@ let statusSpec = CommandSpec(
               OptionSpec("parallel", value: "N", help: "How many nodes are read at the same time", defaultValue: "8")]
         + connectionOptions.filter { ["identity", "known-hosts", "timeout"].contains($0.long) })
 
+let backupSpec = CommandSpec(
+    name: "backup", summary: "Fetch the keys that cannot be recreated into nodes/<KEY_NAME>/backup-<time>/",
+    discussion: """
+        The FAQ's backup set: .tmkms (the consensus key's secrets), .inference/keyring-file (the warm key), .inference/config/node_key.json, and the keyring password, into a new folder (mode 0700, files 0600) with SHA256SUMS; an existing folder is never overwritten. The cold key stays on your machine. Nothing of it is printed or logged.
+        Restore with the containers stopped: sha256sum -c SHA256SUMS, then tar -xzf server-secrets.tar.gz -C <GONKA_PATH>/deploy/join as root.
+        """,
+    arguments: nodeFileArgument,
+    options: [OptionSpec("json", help: "Print what was written as JSON")]
+        + connectionOptions.filter { ["output", "identity", "known-hosts", "timeout"].contains($0.long) })
+
 let spec = CommandSpec(
     name: "gonka-deploy", summary: "Set up Gonka inference nodes from the node files of the original mitch_help.sh.",
     discussion: "Usage as the original's: gonka-deploy nodes/node1.conf (the same as gonka-deploy deploy nodes/node1.conf). Exit codes: 0 fine, 1 the job failed, 2 usage or node file error, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP (a second signal forces the exit).",
-    subcommands: [deploySpec, fixSyncSpec, statusSpec, renderSpec], defaultSubcommand: "deploy")   // the original's call: gonka-deploy nodes/node1.conf
+    subcommands: [deploySpec, fixSyncSpec, statusSpec, backupSpec, renderSpec], defaultSubcommand: "deploy")   // the original's call: gonka-deploy nodes/node1.conf
 let io = ToolIO.process()
 
 let optionNames = ["syncChecks × syncCheckInterval": "sync-checks × --sync-check-interval"]
@@ -83,6 +93,10 @@ let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.curre
     case "deploy": return try await deploy(parsed)
     case "fix-sync": return try await fixSync(parsed)
     case "status": return try await status(parsed)
+    case "backup":
+        let report = try await NodeBackupRun(settings: try settings(parsed)).run()
+        io.writeOutput(parsed.flag("json") ? String(decoding: try report.jsonData(), as: UTF8.self) + "\n" : report.textLines.joined(separator: "\n") + "\n")
+        return ToolExitCode.success
     default: throw UsageError(message: "missing node file; usage: gonka-deploy <node-file> (example: gonka-deploy nodes/node1.conf)", commandPath: parsed.path)
     }
 }
