@@ -26,6 +26,18 @@ public struct DeployRun: Sendable {
     public var grant: GrantChoice
     /// How the caller names these choices in the lines the run shows.
     public var labels: DeployChoiceLabels
+    /// Set by a run of several nodes (``NodeFleetDeployRun``): the go-ahead it got once for
+    /// every node, and it showed the parameters in its own table, so this run shows no
+    /// parameter block and asks nothing.
+    var fleetConfirmation: FleetConfirmation?
+
+    /// The go-ahead a run of several nodes got for all of them.
+    struct FleetConfirmation: Sendable {
+        /// For the deployment (``DeployConfirmation/notNeeded`` in check mode).
+        var deployment: DeployConfirmation
+        /// For a chain-data reset, when one was asked for.
+        var reset: DeployConfirmation?
+    }
 
     /// Creates the run; by default every phase, confirmed on the console, the grant printed.
     public init(settings: NodeRunSettings, selection: DeployPhaseSelection = .all, checkMode: Bool = false, confirmedInAdvance: Bool = false,
@@ -48,10 +60,12 @@ public struct DeployRun: Sendable {
     public func run() async throws -> DeployRunReport {
         let config = try settings.loadNodeConfig()
         let advance = confirmedInAdvance ? labels.advanceConfirmation : nil
-        let confirmation = try DeployConfirmation.decide(checkMode: checkMode, autoConfirm: config.autoConfirm, advanceConfirmation: advance,
-                                                         inputIsTerminal: settings.console.canAsk)
-        let reset = try DeployConfirmation.decideReset(resetChainData: resetChainData, checkMode: checkMode, advanceConfirmation: advance,
-                                                       inputIsTerminal: settings.console.canAsk)
+        let confirmation = try fleetConfirmation?.deployment
+            ?? DeployConfirmation.decide(checkMode: checkMode, autoConfirm: config.autoConfirm, advanceConfirmation: advance,
+                                         inputIsTerminal: settings.console.canAsk)
+        let reset = try fleetConfirmation.map(\.reset)
+            ?? DeployConfirmation.decideReset(resetChainData: resetChainData, checkMode: checkMode, advanceConfirmation: advance,
+                                              inputIsTerminal: settings.console.canAsk)
         let session = try NodeRunSession(settings, config: config, checkMode: checkMode, resetChainData: reset != nil,
                                          grantMode: try grant.mode(coldKeyName: config.coldKeyName))
         session.banner("Gonka Node Deployment Script")
@@ -72,12 +86,12 @@ public struct DeployRun: Sendable {
         guard await session.connect() else { return .failed }
         let display = DeployParameterDisplay.lines(session.config, configPath: settings.nodeFileName, logFile: session.logFile.path,
                                                    outputFolder: session.folder.path)
-        console.writeOutput(display.joined(separator: "\n") + "\n")
+        if fleetConfirmation == nil { console.writeOutput(display.joined(separator: "\n") + "\n") }
         switch confirmation {
         case .notNeeded:
             break
         case .automatic(let reason):
-            console.writeOutput("Please verify all parameters above.\n\(reason), skipping confirmation prompt\n")
+            if fleetConfirmation == nil { console.writeOutput("Please verify all parameters above.\n\(reason), skipping confirmation prompt\n") }
             runLog.info("Auto-confirmed deployment (\(reason)). Starting...")
         case .ask:
             guard session.confirms("Please verify all parameters above.\n" + DeployConfirmation.prompt) else {
@@ -127,7 +141,8 @@ public struct DeployRun: Sendable {
         session.deployment.section("DEPLOYMENT COMPLETED SUCCESSFULLY")
         let warm = (try? String(contentsOf: session.folder.appendingPathComponent("warm_address.txt"), encoding: .utf8))?
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        let summary = DeploymentSummary.lines(session.config, warmAddress: warm, localFolder: session.folder, logFile: session.logFile)
+        let summary = DeploymentSummary.lines(session.config, warmAddress: warm, localFolder: session.folder, logFile: session.logFile,
+                                              backupCommand: settings.backupCommand)
         settings.console.writeOutput(summary.joined(separator: "\n") + "\n")
     }
 }

@@ -16,7 +16,8 @@ public enum DeploymentSummary {
 
     /// The report's lines. `existing` says whether a file of `localFolder` exists; `warmAddress`
     /// is `nil` when not known yet.
-    public static func lines(_ config: NodeConfig, warmAddress: String?, localFolder: URL, logFile: URL,
+    /// `backupCommand` is how the operator backs the keys up (a tool's command line); `nil` describes it.
+    public static func lines(_ config: NodeConfig, warmAddress: String?, localFolder: URL, logFile: URL, backupCommand: String? = nil,
                              existing: (URL) -> Bool = { FileManager.default.fileExists(atPath: $0.path) }) -> [String] {
         let rule = String(repeating: "=", count: 40)
         let host = config.serverAddress.urlHost
@@ -35,7 +36,9 @@ public enum DeploymentSummary {
         }
         lines += [row("Full Log", logFile.path), "", rule, ""]
         lines += ["IMPORTANT NEXT STEPS:", "  1. Wait for next epoch to start (check trackers)", "  2. Monitor node health in trackers",
-                  "  3. Update your spreadsheet with node information", "  4. Grant ML permissions from local machine (if not done yet)", "", rule]
+                  "  3. Update your spreadsheet with node information", "  4. Grant ML permissions from local machine (if not done yet)",
+                  "  5. Back up the keys that cannot be recreated (tmkms, keyring, node key, password): "
+                      + (backupCommand ?? "run the node backup"), "", rule]
         return lines
     }
 }

@@ -86,7 +86,7 @@ public struct NodeDeployment: Sendable {
         case .serverPreparation: ServerPreparationPhase.playbook(config, localFolder: localFolder)
         case .gonkaAndModels: GonkaAndModelsPhase.playbook(config)
         case .configuration: ConfigurationPhase.playbook(config, localFolder: localFolder)
-        case .basicServices: BasicServicesPhase.playbook(config, localFolder: localFolder, seedAPI: seedAPI)
+        case .basicServices: BasicServicesPhase.playbook(config, localFolder: localFolder, seedAPI: seedAPI, checkMode: checkMode)
         case .blockchainConfiguration:
             BlockchainConfigurationPhase.playbook(config, seedAPI: seedAPI, waits: waits, checkMode: checkMode, resetChainData: resetChainData,
                                                   fixSyncCommand: fixSyncCommand)
@@ -96,7 +96,7 @@ public struct NodeDeployment: Sendable {
         }
     }
 
-    /// The stuck-sync fix's steps (``StuckSyncFix``); `peerFilterScript` is a path on the server, `nil` for the default.
+    /// The stuck-sync fix's steps (``StuckSyncFix``); `peerFilterScript` is a path on the server, `nil` for none.
     public func fixSyncPlaybook(peerFilterScript: String?) -> Playbook {
         StuckSyncFix.playbook(config, seedAPI: seedAPI, waits: waits, peerFilterScript: peerFilterScript, fixSyncCommand: fixSyncCommand)
     }

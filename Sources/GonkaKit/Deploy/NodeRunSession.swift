@@ -20,20 +20,11 @@ struct NodeRunSession {
     ///   file or transport that cannot be created.
     init(_ settings: NodeRunSettings, config: NodeConfig, checkMode: Bool, resetChainData: Bool = false,
          grantMode: GrantMode = .printCommand) throws {
-        let resolve = { (path: String) in URL(fileURLWithPath: path, relativeTo: settings.workingDirectory).standardizedFileURL }
-        let identity = settings.identityFile?.path ?? config.sshKey.map { resolve($0).path }
-        if let identity, !FileManager.default.isReadableFile(atPath: identity) { throw NodeRunSetupError.unreadableKey(path: identity) }
-        if settings.transport == nil,
-           let problem = Preflight(sshPath: settings.sshPath).localProblems(hosts: [], defaultIdentityFile: nil).first {
-            throw NodeRunSetupError.localProblem(problem)
-        }
+        let transport = try settings.makeTransport(config)
         let folder = settings.localFolder ?? NodeFiles.defaultFolder(nodeFile: settings.nodeFile, keyName: config.keyName)
         let logFile = try DeployLogFile.create(in: settings.logFolder, keyName: config.keyName, date: settings.clock.now())
         let fileSink = try FileLogSink(url: logFile, levels: LogLevel.fileLevels(verbose: settings.verbose), format: .timestampLevel)
         let runLog = RunLog(sinks: [fileSink] + settings.console.sinks(verbose: settings.verbose), clock: settings.clock)
-        let transport = try settings.transport ?? OpenSSHTransport(configuration: OpenSSHConfiguration(
-            knownHostsFile: settings.knownHostsFile, sshPath: settings.sshPath, controlPersist: .seconds(600),
-            defaultCommandTimeout: settings.commandTimeout, defaultIdentityFile: identity))
         self.settings = settings
         self.config = config
         self.folder = folder
@@ -71,6 +62,25 @@ struct NodeRunSession {
 
     /// Ends the run's connection.
     func close() async { await transport.close() }
+}
+
+extension NodeRunSettings {
+    /// The run's transport for `config`'s server: ``transport`` when given, else one
+    /// multiplexed OpenSSH connection with the run's known_hosts and SSH key.
+    ///
+    /// - Throws: ``NodeRunSetupError`` when the SSH key cannot be read or ssh is missing.
+    func makeTransport(_ config: NodeConfig) throws -> any Transport {
+        let resolve = { (path: String) in URL(fileURLWithPath: path, relativeTo: workingDirectory).standardizedFileURL }
+        let identity = identityFile?.path ?? config.sshKey.map { resolve($0).path }
+        if let identity, !FileManager.default.isReadableFile(atPath: identity) { throw NodeRunSetupError.unreadableKey(path: identity) }
+        if let transport { return transport }
+        if let problem = Preflight(sshPath: sshPath).localProblems(hosts: [], defaultIdentityFile: nil).first {
+            throw NodeRunSetupError.localProblem(problem)
+        }
+        return try OpenSSHTransport(configuration: OpenSSHConfiguration(
+            knownHostsFile: knownHostsFile, sshPath: sshPath, controlPersist: .seconds(600),
+            defaultCommandTimeout: commandTimeout, defaultIdentityFile: identity))
+    }
 }
 
 /// Something on this machine keeps a run from starting; nothing was changed.

@@ -32,6 +32,9 @@ public struct NodeRunSettings: Sendable {
     /// How the operator runs the stuck-sync fix, named in a stuck sync's warning (a tool
     /// passes its own command line); `nil` names the fix itself.
     public var fixSyncCommand: String?
+    /// How the operator backs the node's keys up (``NodeBackupRun``), named in the final
+    /// report's next steps (a tool passes its own command line); `nil` describes it.
+    public var backupCommand: String?
     /// The ssh program the run checks for and uses.
     public var sshPath: String
     /// A transport to use instead of the run's own OpenSSH connection (tests); closed all the
@@ -45,7 +48,7 @@ public struct NodeRunSettings: Sendable {
     /// Creates the settings; commands get 10 minutes each and the waits are the original's.
     public init(nodeFile: URL, nodeFileName: String, environment: [String: String], workingDirectory: URL, localFolder: URL? = nil,
                 logFolder: URL, identityFile: URL? = nil, knownHostsFile: URL, commandTimeout: Duration = .seconds(600),
-                waits: DeployWaits = .original, verbose: Bool = false, console: OperatorConsole, fixSyncCommand: String? = nil,
+                waits: DeployWaits = .original, verbose: Bool = false, console: OperatorConsole, fixSyncCommand: String? = nil, backupCommand: String? = nil,
                 sshPath: String = "/usr/bin/ssh", transport: (any Transport)? = nil, httpClient: any HTTPTransport = URLSessionHTTPTransport(),
                 clock: any FleetClock = SystemClock()) {
         self.nodeFile = nodeFile
@@ -61,6 +64,7 @@ public struct NodeRunSettings: Sendable {
         self.verbose = verbose
         self.console = console
         self.fixSyncCommand = fixSyncCommand
+        self.backupCommand = backupCommand
         self.sshPath = sshPath
         self.transport = transport
         self.httpClient = httpClient

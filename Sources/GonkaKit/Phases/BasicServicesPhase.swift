@@ -10,10 +10,12 @@ public enum BasicServicesPhase {
     /// Where steps leave the warm address for later steps of the run.
     static let warmAddressFact = "gonka.warmAddress"
 
-    /// The phase's playbook; `localFolder` is `nodes/<KEY_NAME>/`.
-    public static func playbook(_ config: NodeConfig, localFolder: URL, seedAPI: SeedAPI) -> Playbook {
+    /// The phase's playbook; `localFolder` is `nodes/<KEY_NAME>/`. In check mode, a server
+    /// that has no deploy folder, `config.env` or Docker yet gets a preview of what the phase
+    /// would do there instead of an error.
+    public static func playbook(_ config: NodeConfig, localFolder: URL, seedAPI: SeedAPI, checkMode: Bool = false) -> Playbook {
         Playbook(DeployPhase.basicServices.title, steps: [
-            chainContainers(config), warmKey(config, localFolder: localFolder), warmAddressFile(localFolder: localFolder),
+            chainContainers(config), warmKey(config, localFolder: localFolder, checkMode: checkMode), warmAddressFile(localFolder: localFolder),
             ParticipantRegistration.step(config, localFolder: localFolder, seedAPI: seedAPI),
         ])
     }
@@ -53,11 +55,25 @@ public enum BasicServicesPhase {
         throw StepFailure("inferenced keys show \(config.keyName) failed (\(result.summary)): \(result.tail(lines: 2)); no key is created while the keyring cannot be read")
     }
 
-    /// The warm key: created only when missing, so a re-run never replaces it.
-    static func warmKey(_ config: NodeConfig, localFolder: URL) -> Step {
+    /// Whether the api container can be run to look the key up: Docker is there and the
+    /// deploy folder holds `config.env` (phase 3 writes it). Absent on a fresh server.
+    static func keyringReachable(_ config: NodeConfig, _ context: HostContext) async throws -> Bool {
+        let folder = ShellQuote.quote(config.deployDirectory)
+        return try await context.run("test -f \(folder)/config.env && command -v docker >/dev/null 2>&1").succeeded
+    }
+
+    /// The warm key: created only when missing, so a re-run never replaces it. In check mode
+    /// a server where the api container cannot run yet counts as "would create".
+    static func warmKey(_ config: NodeConfig, localFolder: URL, checkMode: Bool = false) -> Step {
         Step(
             "warm key \(config.keyName)",
-            check: .swift { context in try await warmKeyExists(config, context) },
+            check: .swift { context in
+                if checkMode, try await !keyringReachable(config, context) {
+                    context.log(.info, "The deploy folder has no config.env or the server has no Docker yet; the warm key \(config.keyName) would be looked up and created once they are there")
+                    return false
+                }
+                return try await warmKeyExists(config, context)
+            },
             action: .swift { context in
                 let password = config.keyringPassword.revealed
                 let result = try await context.run(RemoteCommand(keysCommand(config, "add \(ShellQuote.quote(config.keyName))"),

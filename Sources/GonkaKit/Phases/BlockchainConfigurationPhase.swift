@@ -23,16 +23,16 @@ public enum BlockchainConfigurationPhase {
     public static func playbook(_ config: NodeConfig, seedAPI: SeedAPI, waits: DeployWaits, checkMode: Bool,
                                 resetChainData: Bool, fixSyncCommand: String?) -> Playbook {
         var steps = [
-            RemoteTOMLEditStep.make("config.toml persistent_peers", path: configTOMLPath(config)) { _ in
+            RemoteTOMLEditStep.make("config.toml persistent_peers", path: configTOMLPath(config), checkMode: checkMode) { _ in
                 ChainConfigEdits.configTOML(persistentPeers: config.persistentPeers, stateSync: nil)
             },
-            RemoteTOMLEditStep.make("app.toml pruning", path: appTOMLPath(config)) { _ in
+            RemoteTOMLEditStep.make("app.toml pruning", path: appTOMLPath(config), checkMode: checkMode) { _ in
                 ChainConfigEdits.appTOML(pruning: config.pruning)
             },
         ]
         // After a reset the node starts from nothing: a fresh trusted block, whatever was set
         // before, fetched before anything is deleted (a failed lookup stops the run first).
-        steps += resetChainData ? [stateSyncEdit(config, seedAPI: seedAPI), ChainData.resetStep(config)] : [stateSync(config, seedAPI: seedAPI)]
+        steps += resetChainData ? [stateSyncEdit(config, seedAPI: seedAPI, checkMode: checkMode), ChainData.resetStep(config)] : [stateSync(config, seedAPI: seedAPI)]
         steps += [
             nodeRestart(config),
             StateSyncWait.step(config, waits: waits, checkMode: checkMode, fixSyncCommand: fixSyncCommand),
@@ -76,8 +76,8 @@ public enum BlockchainConfigurationPhase {
     }
 
     /// The state-sync keys of config.toml set to a fresh trusted block, whatever the node holds.
-    static func stateSyncEdit(_ config: NodeConfig, seedAPI: SeedAPI) -> Step {
-        RemoteTOMLEditStep.make("config.toml state sync", path: configTOMLPath(config)) { context in
+    static func stateSyncEdit(_ config: NodeConfig, seedAPI: SeedAPI, checkMode: Bool = false) -> Step {
+        RemoteTOMLEditStep.make("config.toml state sync", path: configTOMLPath(config), checkMode: checkMode) { context in
             let settings = try await trustedBlock(seedAPI: seedAPI)
             context.log(.info, "Trust height: \(settings.trustHeight), Trust hash: \(settings.trustHash)")
             return Array(ChainConfigEdits.configTOML(persistentPeers: config.persistentPeers, stateSync: settings).dropFirst())

@@ -2,31 +2,36 @@ import FleetKit
 import Foundation
 
 /// The stuck-sync fix: the original's fix for a state sync stuck at one chunk, as an
-/// explicit command of its own. Peer filter script (when present), containers down, chain
-/// data kept when it is larger than 1000 MiB (else the partial data removed), the node
-/// re-initialised, a fresh trusted block, containers up, then the state-sync wait. The
-/// filter script's path is a setting, not the original's `/home/ubuntu/prometheus`.
+/// explicit command of its own. Peer filter script (only when one is named), every service
+/// of both compose files down, chain data kept when it is larger than 1000 MiB (else the
+/// partial data removed), the node re-initialised, a fresh trusted block, every service up,
+/// then the state-sync wait. Nothing of it needs more than what a deployment set up: the
+/// original's filter script lives in its operators' monitoring checkout, which a
+/// deployment does not install, so it runs only when the caller names a script.
 public enum StuckSyncFix {
     /// The section title of the run.
     public static let title = "FIX STUCK STATE SYNC"
-    /// Where the original's phase 1 puts the peer filter script, under the SSH user's home.
-    public static let defaultPeerFilterScript = "$HOME/prometheus/iptables_disable_peers.sh"
+    /// Where the original's phase 1 put its peer filter script, under the SSH user's home
+    /// (its operators' monitoring checkout); named by callers that want it, never assumed.
+    public static let originalPeerFilterScript = "$HOME/prometheus/iptables_disable_peers.sh"
     /// The rules the filter script added, one `-A OUTPUT …` line each, so its DROP rules are lifted once the node is synced.
     static let filterRulesFact = "gonka.peerFilterRules"
 
-    /// The fix's playbook. `peerFilterScript` is a path on the server; `nil` is ``defaultPeerFilterScript``.
+    /// The fix's playbook. `peerFilterScript` is a path on the server (`$HOME/…` expands);
+    /// `nil` runs no filter. The services of both compose files go down and up, so the ML
+    /// node a deployment started is not left behind; the node re-initialises with tmkms alone.
     public static func playbook(_ config: NodeConfig, seedAPI: SeedAPI, waits: DeployWaits, peerFilterScript: String?,
                                 fixSyncCommand: String?) -> Playbook {
-        let compose = BasicServicesPhase.compose(config)
+        let compose = BasicServicesPhase.compose(config), both = FinalLaunchPhase.composeBoth(config)
         let settle = Int(waits.settle.components.seconds)
-        return Playbook(title, steps: [
-            notSynced(),
-            peerFilter(script: peerFilterScript),
-            .shell("containers stopped", action: "\(compose) down", timeout: .seconds(600)),
+        var steps = [notSynced()]
+        if let peerFilterScript { steps.append(peerFilter(script: peerFilterScript)) }
+        return Playbook(title, steps: steps + [
+            .shell("containers stopped", action: "\(both) down", timeout: .seconds(600)),
             chainData(config),
-            .shell("node initialized", action: "\(compose) up -d && sleep \(settle) && \(compose) down", timeout: .seconds(1800)),
+            .shell("node initialized", action: "\(compose) up tmkms node -d --no-deps && sleep \(settle) && \(compose) down", timeout: .seconds(1800)),
             BlockchainConfigurationPhase.stateSyncEdit(config, seedAPI: seedAPI),
-            .shell("containers started", action: "\(compose) up -d", timeout: .seconds(1800)),
+            .shell("containers started", action: "\(both) up -d", timeout: .seconds(1800)),
             syncWait(config, waits: waits, fixSyncCommand: fixSyncCommand),
         ])
     }
@@ -43,22 +48,21 @@ public enum StuckSyncFix {
     }
 
     /// The server-side expression of the script's path: `$HOME/…` expands, anything else is quoted.
-    static func scriptExpression(_ script: String?) -> String {
-        let path = script ?? defaultPeerFilterScript
+    static func scriptExpression(_ path: String) -> String {
         if path.hasPrefix("$HOME/") { return "\"$HOME\"/" + ShellQuote.quote(String(path.dropFirst("$HOME/".count))) }
         return ShellQuote.quote(path)
     }
 
     /// Runs the peer filter script from its own folder when it exists; nothing to do
-    /// otherwise. The rules it adds to the mangle table's OUTPUT chain are noted (by
+    /// otherwise (a line says so). The rules it adds to the mangle table's OUTPUT chain are noted (by
     /// comparing `iptables -S` before and after), so only they are lifted after the sync.
-    static func peerFilter(script: String?) -> Step {
+    static func peerFilter(script: String) -> Step {
         let path = scriptExpression(script)
         return Step(
             "peer filter",
             check: .swift { context in
                 if try await context.run("test -f \(path)").succeeded { return false }
-                context.log(.info, "No peer filter script at \(script ?? defaultPeerFilterScript); nothing to apply")
+                context.log(.info, "No peer filter script at \(script); nothing to apply")
                 return true
             },
             action: .swift { context in

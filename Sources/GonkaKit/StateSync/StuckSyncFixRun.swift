@@ -12,7 +12,7 @@ public struct StuckSyncFixRun: Sendable {
     public var settings: NodeRunSettings
     /// The caller has confirmed the fix in advance, so nothing is asked.
     public var confirmedInAdvance: Bool
-    /// The peer filter script on the server; `nil` is ``StuckSyncFix/defaultPeerFilterScript``.
+    /// The peer filter script on the server; `nil` runs none (the fix needs nothing a deployment did not set up).
     public var peerFilterScript: String?
 
     /// Creates the run.

@@ -20,9 +20,9 @@ func render(_ parsed: ParsedCommand) throws -> Int32 {
     return ToolExitCode.success
 }
 
-/// The connection, log, timing and console options of the commands that reach the server.
-func settings(_ parsed: ParsedCommand) throws -> NodeRunSettings {
-    let file = try nodeFile(parsed)
+/// The connection, log, timing and console options of the commands that reach the server, for `file` (default: the `<node-file>`).
+func settings(_ parsed: ParsedCommand, file: String? = nil) throws -> NodeRunSettings {
+    let file = try file ?? nodeFile(parsed)
     let seconds = { (name: String, range: ClosedRange<Int>) throws in try parsed.int(name, range: range).map { Duration.seconds($0) } }
     let waits = try DeployWaits.original(settle: try seconds("settle", 0...600), syncCheckInterval: try seconds("sync-check-interval", 1...3600),
                                          syncChecks: try parsed.int("sync-checks", range: 0...10_000),
@@ -37,33 +37,53 @@ func settings(_ parsed: ParsedCommand) throws -> NodeRunSettings {
         identityFile: parsed.value("identity").map(localURL),
         knownHostsFile: parsed.value("known-hosts").map(localURL) ?? OpenSSHConfiguration.defaultKnownHostsFile(homeDirectory: home),
         commandTimeout: try seconds("timeout", 1...86_400) ?? .seconds(600), waits: waits, verbose: parsed.flag("verbose"), console: console,
-        fixSyncCommand: "gonka-deploy fix-sync " + ShellQuote.quote(file))
+        fixSyncCommand: "gonka-deploy fix-sync " + ShellQuote.quote(file), backupCommand: "gonka-deploy backup " + ShellQuote.quote(file))
 }
 
 func deploy(_ parsed: ParsedCommand) async throws -> Int32 {
     let only = try parsed.int("phase", range: 1...8).flatMap(DeployPhase.init), from = try parsed.int("from-phase", range: 1...8).flatMap(DeployPhase.init)
     try parsed.exclusive("phase", "from-phase")
+    let paths = parsed.argumentValues("node-file")
+    if paths.count > 1 || paths.contains(where: { (try? localURL($0).resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true }) {
+        for single in ["output", "grant"] where parsed.value(single) != nil || parsed.flag(single) {
+            throw UsageError(message: "--\(single) applies to one node; deploy each node on its own to use it", commandPath: parsed.path)
+        }
+        let files = try NodeFileList.expand(paths, workingDirectory: io.currentDirectory)
+        let fleet = NodeFleetDeployRun(nodes: try files.map { try settings(parsed, file: $0.name) }, console: try settings(parsed).console,
+                                       selection: only.map { .only($0) } ?? from.map { .from($0) } ?? .all, checkMode: parsed.flag("check"),
+                                       confirmedInAdvance: parsed.flag("yes"), resetChainData: parsed.flag("reset-chain-data"),
+                                       labels: DeployChoiceLabels(checkMode: "--check", advanceConfirmation: "--yes", chainDataReset: "--reset-chain-data"),
+                                       parallelism: try parsed.int("parallel", range: 1...64) ?? 4)
+        return try await exitCode(parsed) { try await fleet.run().failed ? ToolExitCode.failure : ToolExitCode.success }
+    }
     let searchPath = (io.environment["PATH"] ?? "").split(separator: ":").map(String.init)
     let run = DeployRun(settings: try settings(parsed), selection: only.map { .only($0) } ?? from.map { .from($0) } ?? .all,
                         checkMode: parsed.flag("check"), confirmedInAdvance: parsed.flag("yes"), resetChainData: parsed.flag("reset-chain-data"),
                         grant: parsed.flag("grant") ? .runHere(inferenced: parsed.value("inferenced").map { localURL($0).path }, searchPath: searchPath) : .printCommand,
                         labels: DeployChoiceLabels(checkMode: "--check", advanceConfirmation: "--yes", chainDataReset: "--reset-chain-data"))
-    return try await exitCode(parsed) { try await run.run() }
+    return try await exitCode(parsed) { try await run.run().failed ? ToolExitCode.failure : ToolExitCode.success }
 }
 
 func fixSync(_ parsed: ParsedCommand) async throws -> Int32 {
     let run = StuckSyncFixRun(settings: try settings(parsed), confirmedInAdvance: parsed.flag("yes"), peerFilterScript: parsed.value("peer-filter-script"))
-    return try await exitCode(parsed) { try await run.run() }
+    return try await exitCode(parsed) { try await run.run().failed ? ToolExitCode.failure : ToolExitCode.success }
+}
+
+func status(_ parsed: ParsedCommand) async throws -> Int32 {
+    let files = try NodeFileList.expand(parsed.argumentValues("node-file"), workingDirectory: io.currentDirectory)
+    let report = try await NodeStatusRun(nodes: try files.map { try settings(parsed, file: $0.name) }, parallelism: try parsed.int("parallel", range: 1...64) ?? 8).run()
+    io.writeOutput(parsed.flag("json") ? String(decoding: try report.jsonData(), as: UTF8.self) + "\n" : report.textLines.joined(separator: "\n") + "\n")
+    return report.needsAttention ? ToolExitCode.failure : ToolExitCode.success
 }
 
 /// A refusal printed as `gonka-deploy: …` with exit 2.
 struct Refusal: InputError { let description: String }
 
 /// The exit code of a run; the library's refusals in the tool's words, naming its flags.
-func exitCode(_ parsed: ParsedCommand, _ body: () async throws -> DeployRunReport) async throws -> Int32 {
+func exitCode(_ parsed: ParsedCommand, _ body: () async throws -> Int32) async throws -> Int32 {
     let usage = { (message: String) in UsageError(message: message, commandPath: parsed.path) }
     do {
-        return try await body().failed ? ToolExitCode.failure : ToolExitCode.success
+        return try await body()
     } catch let error as NodeRunSetupError {
         guard case .localProblem = error else { throw usage(error.description) }
         io.writeError("[ERROR] \(error)\n")

@@ -33,8 +33,9 @@ let deploySpec = CommandSpec(
         Each step is CHECK, then SKIP when already so, else EXEC and OK; the first ERROR stops the run (exit 1); warnings (state sync still running, a verification check) do not. Resume with --from-phase N. The log goes to logs/<KEY_NAME>_YYYY-MM-DD_HH-MM-SS.log, with logs/<KEY_NAME>_latest.log pointing at it.
         Phases: 1 admin SSH keys and the data disk (formatted only when it holds no signature and is not mounted); 2 the gonka-ai/gonka checkout and the model; 3 config.env, node-config.json and .env; 4 tmkms and node, the warm key (created only when inferenced keys show does not find it; its mnemonic goes straight into nodes/<KEY_NAME>/warm_key.txt, mode 0600), registration under the cold account; 5 peers, pruning, state sync (set only while the node holds no blocks) and the wait for it; 6 every service of both compose files and the wait for the model; 7 verification.txt; 8 the ML-permissions grant, printed (or run here with --grant).
         Chain data is never deleted, except with --reset-chain-data, which needs --yes or a typed "yes" (AUTO_CONFIRM does not count). A state sync stuck at one chunk is reported; fix it with gonka-deploy fix-sync.
+        Several node files (or a folder: its *.conf files) deploy several nodes in one run: every file is checked first, one table and one question for all, then --parallel nodes at a time, each with its own log and nodes/<KEY_NAME>/ folder; a node that fails does not stop the others, and a recap ends the run.
         """,
-    arguments: nodeFileArgument,
+    arguments: [ArgumentSpec("node-file", help: "The node file, e.g. nodes/node1.conf; several, or a folder of them, for several nodes", variadic: true)],
     options: [
         OptionSpec("yes", short: "y", help: "Deploy without asking, as AUTO_CONFIRM=yes; also confirms --reset-chain-data"),
         OptionSpec("check", help: "Only report what each step would change; change nothing"),
@@ -44,12 +45,13 @@ let deploySpec = CommandSpec(
         OptionSpec("grant", help: "Phase 8 runs the grant with this machine's inferenced and COLD_KEY_NAME instead of printing it"),
         OptionSpec("inferenced", value: "FILE", help: "The inferenced binary for --grant (default: found on the PATH)"),
         OptionSpec("model-wait", value: "SECONDS", help: "How long phase 6 waits for the model to load (0: do not wait)", defaultValue: "180"),
+        OptionSpec("parallel", value: "N", help: "With several nodes: how many deploy at the same time", defaultValue: "4"),
     ] + connectionOptions)
 
 let fixSyncSpec = CommandSpec(
     name: "fix-sync", summary: "Unstick a state sync that stays at one snapshot chunk",
     discussion: """
-        The original's stuck-sync fix, as its own explicit command: runs the peer filter script when the server has it (--peer-filter-script, default $HOME/prometheus/iptables_disable_peers.sh of the SSH user), stops the containers, keeps chain data larger than 1000 MiB (only .node_initialized and cosmovisor go) or removes the partial data of an unfinished sync, lets the node re-initialise, sets a fresh trusted block from the seed node, starts the containers and waits for state sync. Once synced, the DROP rule the filter script added is lifted.
+        The original's stuck-sync fix, as its own explicit command: runs a peer filter script only when one is named (--peer-filter-script, e.g. the original's $HOME/prometheus/iptables_disable_peers.sh), stops the containers of both compose files, keeps chain data larger than 1000 MiB (only .node_initialized and cosmovisor go) or removes the partial data of an unfinished sync, lets the node re-initialise, sets a fresh trusted block from the seed node, starts the containers and waits for state sync. Once synced, the DROP rule the filter script added is lifted.
         Asks "Apply the stuck state-sync fix? (yes/no): " unless --yes; without a terminal, --yes is required.
         """,
     arguments: nodeFileArgument,
@@ -57,10 +59,31 @@ let fixSyncSpec = CommandSpec(
               OptionSpec("peer-filter-script", value: "PATH", help: "The peer filter script on the server ($HOME/... expands to the SSH user's home)")]
         + connectionOptions)
 
+let statusSpec = CommandSpec(
+    name: "status", summary: "How one or many nodes are doing, read without changing anything",
+    discussion: """
+        For each node (node files, or folders of them): services of both compose files running, block height against the network (from the seed node) and catching up, state-sync chunk, participant registered and in the current epoch, jailed and missed blocks, ML node health and GPUs seen, free space of the data volume. Each node is read over one SSH connection of its own; no log is written.
+        Exit 0 when every node is fine, 1 when any needs attention (the reasons are listed under it), 2 for node file errors.
+        """,
+    arguments: [ArgumentSpec("node-file", help: "Node files or folders of them", variadic: true)],
+    options: [OptionSpec("json", help: "Print the readings as JSON"),
+              OptionSpec("parallel", value: "N", help: "How many nodes are read at the same time", defaultValue: "8")]
+        + connectionOptions.filter { ["identity", "known-hosts", "timeout"].contains($0.long) })
+
+let backupSpec = CommandSpec(
+    name: "backup", summary: "Fetch the keys that cannot be recreated into nodes/<KEY_NAME>/backup-<time>/",
+    discussion: """
+        The FAQ's backup set: .tmkms (the consensus key's secrets), .inference/keyring-file (the warm key), .inference/config/node_key.json, and the keyring password, into a new folder (mode 0700, files 0600) with SHA256SUMS; an existing folder is never overwritten. The cold key stays on your machine. Nothing of it is printed or logged.
+        Restore with the containers stopped: sha256sum -c SHA256SUMS, then tar -xzf server-secrets.tar.gz -C <GONKA_PATH>/deploy/join as root.
+        """,
+    arguments: nodeFileArgument,
+    options: [OptionSpec("json", help: "Print what was written as JSON")]
+        + connectionOptions.filter { ["output", "identity", "known-hosts", "timeout"].contains($0.long) })
+
 let spec = CommandSpec(
     name: "gonka-deploy", summary: "Set up Gonka inference nodes from the node files of the original mitch_help.sh.",
     discussion: "Usage as the original's: gonka-deploy nodes/node1.conf (the same as gonka-deploy deploy nodes/node1.conf). Exit codes: 0 fine, 1 the job failed, 2 usage or node file error, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP (a second signal forces the exit).",
-    subcommands: [deploySpec, fixSyncSpec, renderSpec], defaultSubcommand: "deploy")   // the original's call: gonka-deploy nodes/node1.conf
+    subcommands: [deploySpec, fixSyncSpec, statusSpec, backupSpec, renderSpec], defaultSubcommand: "deploy")   // the original's call: gonka-deploy nodes/node1.conf
 let io = ToolIO.process()
 
 let optionNames = ["syncChecks × syncCheckInterval": "sync-checks × --sync-check-interval"]
@@ -69,6 +92,11 @@ let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.curre
     case "render": return try render(parsed)
     case "deploy": return try await deploy(parsed)
     case "fix-sync": return try await fixSync(parsed)
+    case "status": return try await status(parsed)
+    case "backup":
+        let report = try await NodeBackupRun(settings: try settings(parsed)).run()
+        io.writeOutput(parsed.flag("json") ? String(decoding: try report.jsonData(), as: UTF8.self) + "\n" : report.textLines.joined(separator: "\n") + "\n")
+        return ToolExitCode.success
     default: throw UsageError(message: "missing node file; usage: gonka-deploy <node-file> (example: gonka-deploy nodes/node1.conf)", commandPath: parsed.path)
     }
 }

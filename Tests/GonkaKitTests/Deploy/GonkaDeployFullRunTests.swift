@@ -115,6 +115,16 @@ struct GonkaDeployFullRunTests {
         #expect(deploy.stdout.contains("[WARN] 1 warning in this run:") || deploy.stdout.contains("warnings in this run:"), "\(deploy.console)")
         #expect(!GonkaDeploySandbox.calls(sandbox).contains { $0.contains("compose down") }, "nothing is fixed without being asked")
 
+        // fix-sync on the server as the deploy left it: no peer filter script anywhere, and none looked for.
+        let plain = try await GonkaDeploySandbox.run(sandbox, ["fix-sync", "nodes/node1.conf", "--yes"], in: folder)
+        #expect(plain.status == 0, "\(plain.console)")
+        #expect(!plain.console.contains("[ERROR]") && !plain.console.contains("peer filter") && !plain.console.contains("prometheus"), "\(plain.console)")
+        #expect(plain.stdout.contains("[SUCCESS] Stuck state-sync fix applied"), "\(plain.console)")
+        let both = "docker compose -f docker-compose.yml -f docker-compose.mlnode.yml"
+        let fixCalls = GonkaDeploySandbox.calls(sandbox)
+        #expect(fixCalls.contains("\(both) down") && fixCalls.contains("docker compose up tmkms node -d --no-deps"), "\(fixCalls)")
+        #expect(fixCalls.last { $0.hasPrefix("docker compose") } == "\(both) up -d", "every service, the ML node too, runs again: \(fixCalls)")
+
         // fix-sync: refused without confirmation; with --yes it filters peers, clears the partial data and syncs.
         try "partial".write(toFile: inference(sandbox) + "/data/partial.db", atomically: false, encoding: .utf8)
         let operatorsRules = "-d 198.51.100.1/32 -j DROP\n-m comment --comment \"keep me\" -j ACCEPT\n"
@@ -139,7 +149,7 @@ struct GonkaDeployFullRunTests {
         #expect(GonkaDeploySandbox.state(sandbox, "iptables-mangle-output") == operatorsRules, "only the filter's DROP rules are lifted; the operator's stay")
         #expect(!FileManager.default.fileExists(atPath: inference(sandbox) + "/data/partial.db"), "partial data of a stuck sync is removed")
         #expect(FileManager.default.fileExists(atPath: inference(sandbox) + "/data"))
-        #expect(GonkaDeploySandbox.calls(sandbox).contains("docker compose down"))
+        #expect(GonkaDeploySandbox.calls(sandbox).contains("\(both) down"))
 
         // --reset-chain-data: refused without confirmation, then with --yes the data goes and state sync is set anew.
         try "blocks".write(toFile: inference(sandbox) + "/data/blockstore.db", atomically: false, encoding: .utf8)

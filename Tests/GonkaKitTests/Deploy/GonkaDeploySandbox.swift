@@ -21,16 +21,17 @@ enum GonkaDeploySandbox {
     /// Installs the shims in host 1's bin folder and a fresh state folder with one disk,
     /// `/dev/vdc`, holding `filesystem` (none when `nil`). With `nodeWritesConfig`, the
     /// node's first start writes config.toml and app.toml, as the real node does.
-    static func prepare(_ sandbox: SandboxHosts, filesystem: String? = nil, nodeWritesConfig: Bool = true) async throws {
+    /// `host` picks the sandbox host (1 by default); the fake seed API starts with host 1's state.
+    static func prepare(_ sandbox: SandboxHosts, host: Int = 1, filesystem: String? = nil, nodeWritesConfig: Bool = true) async throws {
         let files = FileManager.default
-        let bin = sandbox.hostDirectory(1).appendingPathComponent("bin")
+        let bin = sandbox.hostDirectory(host).appendingPathComponent("bin")
         for shim in try files.contentsOfDirectory(atPath: shims.path) {
             let target = bin.appendingPathComponent(shim)
             try? files.removeItem(at: target)
             try files.copyItem(at: shims.appendingPathComponent(shim), to: target)
             try files.setAttributes([.posixPermissions: 0o755], ofItemAtPath: target.path)
         }
-        let state = stateFolder(sandbox)
+        let state = stateFolder(sandbox, host: host)
         try? files.removeItem(at: state)
         let disk = state.appendingPathComponent("disk/vdc")
         try files.createDirectory(at: disk, withIntermediateDirectories: true)
@@ -48,6 +49,7 @@ enum GonkaDeploySandbox {
         }
         try "# /etc/fstab of the test host\n".write(to: state.appendingPathComponent("fstab"), atomically: false, encoding: .utf8)
         try SandboxHosts.giveToLoginUser(state)
+        guard host == 1 else { return }
         let previous = seedAPIs.withLock { $0.removeValue(forKey: sandbox.directory.path) }
         previous?.stop()
         let api = try await FakeSeedAPI.start(stateFolder: state)
@@ -59,24 +61,24 @@ enum GonkaDeploySandbox {
         seedAPIs.withLock { $0[sandbox.directory.path]?.url } ?? "http://127.0.0.1:9"
     }
 
-    static func stateFolder(_ sandbox: SandboxHosts) -> URL { sandbox.hostDirectory(1).appendingPathComponent("state") }
+    static func stateFolder(_ sandbox: SandboxHosts, host: Int = 1) -> URL { sandbox.hostDirectory(host).appendingPathComponent("state") }
 
-    static func state(_ sandbox: SandboxHosts, _ name: String) -> String {
-        (try? String(contentsOf: stateFolder(sandbox).appendingPathComponent(name), encoding: .utf8)) ?? ""
+    static func state(_ sandbox: SandboxHosts, _ name: String, host: Int = 1) -> String {
+        (try? String(contentsOf: stateFolder(sandbox, host: host).appendingPathComponent(name), encoding: .utf8)) ?? ""
     }
 
-    static func calls(_ sandbox: SandboxHosts) -> [String] {
-        state(sandbox, "calls.log").split(separator: "\n").map(String.init)
+    static func calls(_ sandbox: SandboxHosts, host: Int = 1) -> [String] {
+        state(sandbox, "calls.log", host: host).split(separator: "\n").map(String.init)
     }
 
     /// The mount point the node files use: inside the host's state folder.
-    static func mountPoint(_ sandbox: SandboxHosts) -> String { stateFolder(sandbox).appendingPathComponent("mnt/ssd").path }
+    static func mountPoint(_ sandbox: SandboxHosts, host: Int = 1) -> String { stateFolder(sandbox, host: host).appendingPathComponent("mnt/ssd").path }
 
-    /// A node file for host 1, with `extra` lines.
-    static func nodeFile(_ sandbox: SandboxHosts, extra: [String: String] = [:]) -> String {
-        let mount = mountPoint(sandbox)
+    /// A node file for `host` (1 by default), with `extra` lines.
+    static func nodeFile(_ sandbox: SandboxHosts, host: Int = 1, extra: [String: String] = [:]) -> String {
+        let mount = mountPoint(sandbox, host: host)
         var settings = [
-            "SERVER_IP": "\"\(sandbox.hosts[0].address)\"", "SSH_USER": "\"fleettest\"", "KEYRING_PASSWORD": "\"\(password)\"",
+            "SERVER_IP": "\"\(sandbox.hosts[host - 1].address)\"", "SSH_USER": "\"fleettest\"", "KEYRING_PASSWORD": "\"\(password)\"",
             "VOLUME_DEVICE": "\"/dev/vdc\"", "VOLUME_MOUNT": "\"\(mount)\"", "HF_HOME": "\"\(mount)/hf\"", "GONKA_PATH": "\"\(mount)/gonka\"",
             "SEED_API_URL": "\"\(seedURL(sandbox))\"",
         ]
@@ -102,6 +104,7 @@ enum GonkaDeploySandbox {
         var connection = ["--identity", sandbox.identityFile, "--known-hosts", sandbox.directory.appendingPathComponent("known_hosts_gonka").path]
         switch arguments.first {
         case "render": break
+        case "status", "backup": break
         case "fix-sync": connection += quickWaits
         default: connection += quickWaits + ["--model-wait", "0"]
         }

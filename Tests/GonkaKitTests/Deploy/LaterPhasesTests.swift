@@ -134,7 +134,7 @@ import Testing
                 "a rule the script adds a second time counts as added once more")
         #expect(IPTablesRules.words(#"-A OUTPUT -m comment --comment "block \"bad\" peers" -j DROP"#)
             == ["-A", "OUTPUT", "-m", "comment", "--comment", #"block "bad" peers"#, "-j", "DROP"])
-        #expect(StuckSyncFix.scriptExpression(nil) == "\"$HOME\"/prometheus/iptables_disable_peers.sh")
+        #expect(StuckSyncFix.scriptExpression(StuckSyncFix.originalPeerFilterScript) == "\"$HOME\"/prometheus/iptables_disable_peers.sh")
         #expect(StuckSyncFix.scriptExpression("/opt/x y/f.sh") == "'/opt/x y/f.sh'")
         #expect(StuckSyncFix.scriptExpression("$HOME/a';b") == #""$HOME"/'a'\'';b'"#)
     }

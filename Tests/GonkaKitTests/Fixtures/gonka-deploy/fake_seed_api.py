@@ -6,6 +6,10 @@ Usage: fake_seed_api.py STATE_DIR PUBKEY=ADDRESS...
   else 404.
 - GET /chain-rpc/status: the latest height (state/chain-height, default 2000000).
 - GET /chain-rpc/block?height=N: a block hash made from N.
+- GET /v1/epochs/current/participants: the registered accounts (state/epoch-participants, one
+  address a line, when the test set it) as the current epoch's participants.
+- GET /chain-api/cosmos/slashing/v1beta1/signing_infos/<valcons>: state/signing-info-<valcons>
+  (JSON) when the test set it, else a clean record (no missed block, never jailed).
 Every request path is appended to state/seed-requests.log. Prints the port, exits when stdin closes.
 """
 import http.server, json, os, sys, threading, urllib.parse
@@ -44,6 +48,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if address in ACCOUNTS and ACCOUNTS[address] in registered:
                 return self.answer(200, {"participant": {"index": address, "pubkey": ACCOUNTS[address]}})
             return self.answer(404, {"code": 5, "message": "participant not found"})
+        if url.path == "/v1/epochs/current/participants":
+            registered = read("participants").split()
+            default = "\n".join(address for address, pubkey in ACCOUNTS.items() if pubkey in registered)
+            listed = read("epoch-participants", default).split()
+            return self.answer(200, {"active_participants": {"participants": [{"index": a} for a in listed]}})
+        if url.path.startswith("/chain-api/cosmos/slashing/v1beta1/signing_infos/"):
+            address = url.path.rsplit("/", 1)[1]
+            info = read("signing-info-" + address)
+            if info:
+                return self.answer(200, json.loads(info))
+            return self.answer(200, {"val_signing_info": {"address": address, "missed_blocks_counter": "0",
+                                                          "jailed_until": "1970-01-01T00:00:00Z", "tombstoned": False}})
         if url.path == "/chain-rpc/status":
             height = read("chain-height", "2000000").strip()
             return self.answer(200, {"result": {"sync_info": {"latest_block_height": height, "catching_up": False}}})

@@ -1,7 +1,8 @@
 """The node's HTTP services for the deploy tests, started by the docker stand-in inside the
 sandbox host's network namespace; answers come from the host's state folder (STATE_DIR):
 - 26657 /status: latest_block_height = state/node-height, else 2000100 while the node runs and
-  has blocks or state sync set up in its config.toml, else 0.
+  has blocks or state sync set up in its config.toml, else 0; catching_up = state/catching-up
+  (true/false), else whether the height is 0; validator_info.address = state/validator-address, else a fixed one.
 - 8000 /: the dashboard page while the api runs.
 - 9200 /admin/v1/nodes and /admin/v1/setup/report, 8080 /health, /api/v1/gpu/devices and
   /api/v1/state, 5050 /v1/models: while mlnode runs (current status: state/admin-status or INFERENCE).
@@ -11,6 +12,7 @@ Usage: fake_node_services.py STATE_DIR
 import http.server, json, os, socketserver, sys, threading, tomllib
 
 STATE = sys.argv[1]
+VALIDATOR_ADDRESS = "4F2C0E5A7B1D9E3C6A8F0B2D4E6C8A0B1C3D5E7F"
 
 
 def read(name, default=""):
@@ -42,7 +44,9 @@ def synced():
 def answer_for(port, path):
     if port == 26657 and path.startswith("/status"):
         height = read("node-height", "2000100" if synced() else "0")
-        return {"result": {"sync_info": {"latest_block_height": height, "catching_up": height == "0"}}}
+        catching_up = read("catching-up", "true" if height == "0" else "false") == "true"
+        return {"result": {"sync_info": {"latest_block_height": height, "catching_up": catching_up},
+                           "validator_info": {"address": read("validator-address", VALIDATOR_ADDRESS)}}}
     if port == 8000 and running("api"):
         return "<html><title>Gonka dashboard</title></html>"
     if not running("mlnode"):
