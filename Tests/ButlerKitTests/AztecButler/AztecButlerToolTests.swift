@@ -114,7 +114,7 @@ import Testing
 
 /// Runs the built `aztec-butler` with a minimal environment (no terminal, no colour, a home
 /// that does not exist) plus `environment`; every tool-level test of the Butler goes through it.
-func runAztecButler(_ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(180))
+func runAztecButler(_ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(600))
     async throws -> (status: Int32, stdout: String, stderr: String)
 {
     var full = ["PATH": "/usr/bin:/bin", "HOME": "/nonexistent-home", "NO_COLOR": "1"]

@@ -6,7 +6,7 @@ import Testing
 /// The coinbase cache under fuzzing: any bytes decode to a cache or a bounded
 /// ``CoinbaseCacheError``, never a trap; a decoded cache encodes and decodes again to itself.
 /// (The cache holds public addresses only, so no secret is planted.)
-@Suite(.tags(.unit, .slow), .timeLimit(.minutes(1))) struct CoinbaseCacheFuzzTests {
+@Suite(.tags(.unit, .slow), .timeLimit(.minutes(10))) struct CoinbaseCacheFuzzTests {
     static func mapping(_ number: Int) -> String {
         let hex = String(number, radix: 16)
         let address = "0x" + String(repeating: "0", count: 40 - hex.count) + hex

@@ -5,7 +5,7 @@ import Testing
 
 /// `.env` files under fuzzing: the parser never traps, and no value planted in the file (a
 /// private key, a bearer token, an RPC URL's API key) reaches an error message.
-@Suite(.tags(.unit, .slow), .timeLimit(.minutes(1))) struct DotEnvFuzzTests {
+@Suite(.tags(.unit, .slow), .timeLimit(.minutes(10))) struct DotEnvFuzzTests {
     static let key = "0x" + String(repeating: "d07e4f", count: 10) + "c0de"
     static let token = "tok" + String(repeating: "Zq9", count: 8)
     static let apiKey = "api" + String(repeating: "K3y", count: 8)

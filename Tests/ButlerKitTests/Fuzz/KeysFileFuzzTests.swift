@@ -5,7 +5,7 @@ import Testing
 
 /// Keys files under fuzzing: any bytes decode to a keys file or a ``KeysFileError`` (never a
 /// trap), and no private key (BLS key, publisher key) planted in them reaches the error.
-@Suite(.tags(.unit, .slow), .timeLimit(.minutes(1))) struct KeysFileFuzzTests {
+@Suite(.tags(.unit, .slow), .timeLimit(.minutes(10))) struct KeysFileFuzzTests {
     static let bls = "0x" + String(repeating: "b15b15", count: 10) + "5ec7"
     static let publisher = "0x" + String(repeating: "9b1e5e", count: 10) + "abcd"
     static let samples = Fuzzer.bytes([

@@ -5,7 +5,7 @@ import Testing
 
 /// The `--signals` CSV under fuzzing: any text parses to a table or a bounded
 /// ``LogSignalTableError``, never a trap. (The file holds log patterns, no secrets.)
-@Suite(.tags(.unit, .slow), .timeLimit(.minutes(1))) struct LogSignalTableFuzzTests {
+@Suite(.tags(.unit, .slow), .timeLimit(.minutes(10))) struct LogSignalTableFuzzTests {
     static let samples = Fuzzer.bytes([
         LogSignalTable.aztec.csv,
         """

@@ -5,7 +5,7 @@ import Testing
 
 /// servers.csv under fuzzing: mutated inventories and random bytes never trap the loader,
 /// and no private key or mnemonic planted in them reaches an error message.
-@Suite(.tags(.unit, .slow), .timeLimit(.minutes(1))) struct InventoryParserFuzzTests {
+@Suite(.tags(.unit, .slow), .timeLimit(.minutes(10))) struct InventoryParserFuzzTests {
     static let key = "0x" + String(repeating: "5ec7e7", count: 10) + "beef"
     static let mnemonic = "abandon ability able about above absent absorb abstract absurd abuse access accident"
     static let schema = InventorySchema([

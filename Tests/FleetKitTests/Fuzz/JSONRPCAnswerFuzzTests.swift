@@ -7,7 +7,7 @@ import Testing
 /// JSON-RPC answers under fuzzing: whatever body a node sends, a call and a batch end in a
 /// result or a ``JSONRPCError`` (never a trap), the error is bounded, and the API key in the
 /// endpoint's path never shows in it.
-@Suite(.tags(.unit, .slow), .timeLimit(.minutes(1))) struct JSONRPCAnswerFuzzTests {
+@Suite(.tags(.unit, .slow), .timeLimit(.minutes(10))) struct JSONRPCAnswerFuzzTests {
     static let apiKey = "fzKEY" + String(repeating: "a1b2c3", count: 5)
 
     /// Answers every POST with the body of the current case.

@@ -6,7 +6,7 @@ import Testing
 /// Node files under fuzzing: any text reads to a node configuration or a bounded
 /// ``NodeConfigError``, never a trap, and the keyring password planted in it never reaches
 /// the error.
-@Suite(.tags(.unit, .slow), .timeLimit(.minutes(1))) struct NodeFileFuzzTests {
+@Suite(.tags(.unit, .slow), .timeLimit(.minutes(10))) struct NodeFileFuzzTests {
     static let password = "Pw" + String(repeating: "q7Rz", count: 6)
     static let samples = Fuzzer.bytes([
         """

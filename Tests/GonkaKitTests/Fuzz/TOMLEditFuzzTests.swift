@@ -6,7 +6,7 @@ import Testing
 /// TOML edits under fuzzing: the editor either edits any text or refuses it with a bounded
 /// ``TOMLEditError``, never traps; edits it made read back, and applying them again changes
 /// nothing. (config.toml and app.toml hold no secrets.)
-@Suite(.tags(.unit, .slow), .timeLimit(.minutes(1))) struct TOMLEditFuzzTests {
+@Suite(.tags(.unit, .slow), .timeLimit(.minutes(10))) struct TOMLEditFuzzTests {
     static let samples = Fuzzer.bytes([
         """
         # CometBFT
