@@ -107,8 +107,10 @@ public enum NodeMonitoringStage {
     /// compose layout's relative node folder means what it means for the other commands.
     static func collectorService(_ settings: NodeMonitoringSettings) -> Step {
         let path = RemoteShell.q(settings.serviceUnitPath)
-        let text = "[Unit]\nDescription=Aztec node gauges for node_exporter (aztec-fleet)\n\n[Service]\nType=oneshot\nWorkingDirectory=$HOME\nExecStart=\(settings.collectorPath)\n"
-        let render = "printf \"\(text.replacingOccurrences(of: "\n", with: "\\n"))\""
+        let head = "[Unit]\nDescription=Aztec node gauges for node_exporter (aztec-fleet)\n\n[Service]\nType=oneshot\nWorkingDirectory="
+        let tail = "\nExecStart=\(settings.collectorPath)\n"
+        // Quoted words side by side make one argument; only $HOME (the SSH user's home) is expanded.
+        let render = "printf '%s' \(RemoteShell.q(head))\"$HOME\"\(RemoteShell.q(tail))"
         let write = "\(Privilege.asRoot) sh -c \(RemoteShell.q(UploadScript.make(path: settings.serviceUnitPath, mode: 0o644)))"
         return .shell("collector service", check: "\(render) | \(Privilege.asRoot) cmp -s - \(path)", action: "\(render) | \(write)")
     }
@@ -144,7 +146,7 @@ public enum NodeMonitoringStage {
     }
 
     static func firewallRulePresent(_ settings: NodeMonitoringSettings, server: String) -> String {
-        "\(Privilege.asRoot) ufw status 2>/dev/null | grep -Eq '^\(settings.exporterPort)/tcp +ALLOW( IN)? +\(NSRegularExpression.escapedPattern(for: server))( |$)'"
+        "\(Privilege.asRoot) ufw status 2>/dev/null | grep -Eq \(RemoteShell.q("^\(settings.exporterPort)/tcp +ALLOW( IN)? +\(NSRegularExpression.escapedPattern(for: server))( |$)"))"
     }
 
     /// The firewall lets only the monitoring server reach node_exporter's port.

@@ -3,7 +3,7 @@
 ///
 /// Blanks separate words; `'…'` keeps everything literal; `"…"` keeps everything literal
 /// except `\"`, `\\`, `\$` and `` \` ``; a backslash outside quotes keeps the next character.
-/// `vault kv put "secret/aztec/batch 2" keys=-` gives four words.
+/// `vault kv put "secret/app/batch 2" keys=-` gives four words.
 public enum ShellWords {
     /// Why a command line cannot be split.
     public struct SplitError: Error, Sendable, Equatable, CustomStringConvertible {

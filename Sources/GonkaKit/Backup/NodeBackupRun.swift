@@ -58,7 +58,7 @@ public struct NodeBackupRun: Sendable {
               let archive = Data(base64Encoded: String(encoded.dropFirst("archive ".count))) else {
             throw NodeBackupError([3, 4].contains(fetched.exitStatus)
                 ? "none of the backup set is on \(deployment.endpoint) under \(config.deployDirectory) (the node has not been set up)"
-                : "cannot read the backup set on \(deployment.endpoint) (\(fetched.summary)): \(fetched.tail(lines: 1))")
+                : "cannot read the backup set on \(deployment.endpoint) (\(fetched.summary)): \(TerminalText.escaped(fetched.tail(lines: 1)))")
         }
         try AtomicFile.createDirectory(nodeFolder, mode: 0o700)
         guard mkdir(folder.path, 0o700) == 0 else { throw NodeBackupError("cannot create \(folder.path): it exists already or the folder cannot be written") }
@@ -105,7 +105,7 @@ public struct NodeBackupReport: Sendable, Codable, Equatable {
     /// Lines for people: the folder, each file with size and checksum, what was missing.
     public var textLines: [String] {
         ["wrote \(folder)/ (mode 0700)"] + files.map { "  \($0.name) (mode 0600, \($0.bytes) bytes, sha256 \($0.sha256))" }
-            + ["  \(NodeBackupRun.checksumsName)"] + missing.map { "note: not on the server: \($0)" }
+            + ["  \(NodeBackupRun.checksumsName)"] + missing.map { "note: not on the server: \(TerminalText.escaped($0))" }
     }
 
     /// The report as JSON, for `--json`.

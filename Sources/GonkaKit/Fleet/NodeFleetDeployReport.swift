@@ -71,8 +71,9 @@ public struct NodeFleetDeployReport: Sendable {
     public var recapLines: [String] {
         let rule = String(repeating: "=", count: 40)
         let rows = nodes.map { node -> [String] in
-            guard case .ran(let report) = node.outcome else { return [node.keyName, node.server, node.ending, "", "", ""] }
-            return [node.keyName, node.server, node.ending, "\(report.phases?.changedSteps ?? 0)",
+            let ending = TerminalText.escaped(node.ending)
+            guard case .ran(let report) = node.outcome else { return [node.keyName, node.server, ending, "", "", ""] }
+            return [node.keyName, node.server, ending, "\(report.phases?.changedSteps ?? 0)",
                     "\(report.phases?.warnings.count ?? 0)", report.logFile.path]
         }
         let table = TextTable.render(headers: ["NODE", "SERVER", "OUTCOME", "CHANGED", "WARNINGS", "LOG"], rows: rows)

@@ -133,7 +133,7 @@ public struct NodeFleetDeployRun: Sendable {
                     do {
                         return (index, .ran(try await run.run()))
                     } catch {
-                        console.writeError("\(name): [ERROR] \(error)\n")
+                        console.writeError("\(name): [ERROR] \(TerminalText.escaped(String(describing: error)))\n")
                         return (index, .notStarted(String(describing: error)))
                     }
                 }

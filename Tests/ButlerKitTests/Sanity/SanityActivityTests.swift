@@ -139,7 +139,7 @@ import Testing
         try JSONEncoder.report().encode(staged).write(to: file)
         #expect(try DeploymentFailure.load(contentsOf: file) == failures)
         try Data(#"{"hostNames": ["a"], "stages": [{"stage": "x"}]}"#.utf8).write(to: file)
-        #expect(throws: InstallReportError(file: file.path, message: "not an install report (aztec-fleet install --json): stages[0].report is missing")) {
+        #expect(throws: InstallReportError(file: file.path, message: "not an install report (the JSON report of an install run): stages[0].report is missing")) {
             try DeploymentFailure.load(contentsOf: file)
         }
     }

@@ -122,7 +122,7 @@ import Glibc
         #expect(installed.output.contains("[Blocker] s1: deployment issue: install: unreachable: timed out"))
         try Data("[]".utf8).write(to: file)
         let wrong = try await Self.run(["--log", Self.healthyLog, "--install-report", file.path])
-        #expect(wrong.status == 2 && wrong.error.contains("\(file.path): not an install report (aztec-fleet install --json): the top level has the wrong type"))
+        #expect(wrong.status == 2 && wrong.error.contains("\(file.path): not an install report (the JSON report of an install run): the top level has the wrong type"))
     }
 
     @Test func theVerdictIsPostedToTheWebhookWhoseURLIsNeverShown() async throws {

@@ -78,7 +78,7 @@ public struct AttesterStatisticsQuery: Sendable {
         do {
             duties = try await AztecNodeClient(url: configuration.aztecNodeURL, transport: placements.http).validatorsStats().validators
         } catch {
-            notes.append(ButlerNote(.warning, "the Aztec node has no duty data (node_getValidatorsStats: \(error)); the duty columns are empty"))
+            notes.append(ButlerNote(.warning, "the Aztec node has no duty data (node_getValidatorsStats: \(TerminalText.escaped(String(describing: error)))); the duty columns are empty"))
         }
         let rows = report.placements.attesters.map { placement -> AttesterStatistics in
             let address = EthereumAddress(hex: placement.address)

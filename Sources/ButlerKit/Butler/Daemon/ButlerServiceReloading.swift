@@ -28,7 +28,7 @@ extension ButlerService {
                     log("reloading: the configuration was read again; restarting the daemon with it")
                     running.withLock { $0 }?.cancel()
                 } catch {
-                    log("reload refused, still running with the previous configuration: \(error)")
+                    log("reload refused, still running with the previous configuration: \(TerminalText.escaped(String(describing: error)))")
                 }
             }
         }

@@ -52,7 +52,7 @@ public struct HostCheck: Sendable {
         if let host {
             hosts = hosts.filter { $0.name == host }
             guard !hosts.isEmpty else {
-                throw ButlerRequestError("host \(TerminalText.quoted(host)) is not in \(hostsFile.lastPathComponent) (hosts: \(file.hosts.map(\.name).joined(separator: ", ")))")
+                throw ButlerRequestError("host \(TerminalText.quoted(host)) is not in \(hostsFile.lastPathComponent) (hosts: \(TerminalText.escaped(file.hosts.map(\.name).joined(separator: ", "))))")
             }
         }
         let results = await withTaskGroup(of: (String, HostCheckResult).self) { group in

@@ -133,7 +133,7 @@ public struct PrivateKeysProcessing: Sendable {
             let output = try await ProcessRunner.run(ProcessRequest(executable: executable, arguments: arguments, standardInput: contents,
                                                                     timeout: .seconds(300), outputLimit: 1 << 20))
             guard output.status == 0, !output.timedOut else {
-                let said = Self.withoutKeys(String(decoding: output.standardError.suffix(400), as: UTF8.self))
+                let said = TerminalText.escaped(Self.withoutKeys(String(decoding: output.standardError.suffix(400), as: UTF8.self)))
                 throw PrivateKeysProcessingError(problems: ["the storage program \(program) \(output.timedOut ? "timed out" : "exited with status \(output.status)")\(said.isEmpty ? "" : ": \(said)"); nothing was written"])
             }
             return "the standard input of \(program)"
@@ -159,7 +159,12 @@ public struct PrivateKeysProcessing: Sendable {
             guard (200..<300).contains(response.status) else { return SignerReload(url: shown, succeeded: false, problem: "HTTP \(response.status)") }
             return SignerReload(url: shown, succeeded: true, problem: nil)
         } catch {
-            return SignerReload(url: shown, succeeded: false, problem: "\(error)")
+            // A transport error may quote the URL, credentials and all: only its masked form is shown.
+            var problem = String(describing: error)
+            for form in Set([target.absoluteString, url.absoluteString]) where !form.isEmpty {
+                problem = problem.replacingOccurrences(of: form, with: shown)
+            }
+            return SignerReload(url: shown, succeeded: false, problem: TerminalText.escaped(problem))
         }
     }
 }

@@ -15,7 +15,7 @@ extension SanityReport {
         } else {
             text += "\nFindings, worst first:\n"
             for finding in all {
-                text += "  [\(finding.criticality.rawValue)] \(finding.host ?? "network"): \(finding.event.title): \(finding.summary)\n"
+                text += "  [\(finding.criticality.rawValue)] \(finding.host ?? "network"): \(finding.event.title): \(Self.printable(finding.summary))\n"
                 text += "      action: \(finding.action)\n"
                 if let row = finding.row { text += "      matrix: \(row.event)\(row.owners.isEmpty ? "" : " (\(row.owners))")\n" }
                 if let example = finding.example { text += "      line: \(Self.printable(example))\n" }

@@ -52,11 +52,11 @@ public struct DeploymentFailure: Sendable, Codable, Equatable {
         do {
             return failures(in: try JSONDecoder().decode(StagedRunReport.self, from: data))
         } catch let DecodingError.keyNotFound(key, context) {
-            throw InstallReportError(file: url.path, message: "not an install report (aztec-fleet install --json): \(Self.path(context.codingPath + [key])) is missing")
+            throw InstallReportError(file: url.path, message: "not an install report (the JSON report of an install run): \(Self.path(context.codingPath + [key])) is missing")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            throw InstallReportError(file: url.path, message: "not an install report (aztec-fleet install --json): \(Self.path(context.codingPath)) has the wrong type")
+            throw InstallReportError(file: url.path, message: "not an install report (the JSON report of an install run): \(Self.path(context.codingPath)) has the wrong type")
         } catch {
-            throw InstallReportError(file: url.path, message: "not JSON: an install report is what aztec-fleet install --json prints")
+            throw InstallReportError(file: url.path, message: "not JSON: an install report is the JSON report of an install run")
         }
     }
 
