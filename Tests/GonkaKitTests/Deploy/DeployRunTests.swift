@@ -66,7 +66,7 @@ import Testing
         let settings = try settings(GonkaFixtures.nodeFile(), console: recording.console(answer: nil), transport: transport)
         defer { try? FileManager.default.removeItem(at: settings.workingDirectory) }
         let run = Task { try await DeployRun(settings: settings, confirmedInAdvance: true).run() }
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + .seconds(300)   // a hang guard: the first command comes much sooner
         while held.withLock({ $0 }) == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         run.cancel()
         let report = try await run.value
