@@ -155,8 +155,12 @@ for _ in $(seq 1 120); do
     sleep 1
 done
 if [ "$seen" != "$expected" ]; then
-    echo "monitoring-demo: Prometheus does not see every node's gauges; expected: $(echo "$expected" | tr '\n' ' ')seen: $(echo "$seen" | tr '\n' ' ')" >&2
-    tail -n 20 "$logs/prometheus.log" >&2 || true
+    echo "monitoring-demo: Prometheus does not see aztec_node_service_up == 1 for every node; expected: $(echo "$expected" | tr '\n' ' ')seen: $(echo "$seen" | tr '\n' ' ')" >&2
+    for query in 'up{job="aztec-node"}' aztec_node_service_up; do
+        echo "  $query:" >&2
+        curl -fsS "$prometheus/api/v1/query" --data-urlencode "query=$query" 2>/dev/null |
+            jq -r '.data.result[] | "    \(.metric.node) \(.value[1])"' >&2 || true
+    done
     exit 1
 fi
 step "Prometheus sees aztec_node_service_up == 1 for every node: $(echo "$seen" | tr '\n' ' ')"
@@ -172,7 +176,8 @@ Node health for $nodes sandbox nodes is running:
   Alertmanager   http://127.0.0.1:$alertmanager_port
   a node's raw   curl -s http://${addresses[0]}:9100/metrics | grep ^aztec_
   the files      $inventory, $etc (prometheus.yml, targets/, rules/, alertmanager.yml)
-  Telegram       messages the stand-in received: $dir/telegram.jsonl
+  Telegram       what the stand-in received: jq -r '.body | fromjson | .text' $dir/telegram.jsonl
+                 (AztecNodeFewPeers warns at once: the fake nodes have no P2P peers)
 
 To see a page: stop node1's service, and within a minute AztecNodeDown reaches the stand-in:
   ssh ${ssh_options[*]} $login@${addresses[0]} systemctl stop aztec-node.service
