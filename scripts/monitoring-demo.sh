@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Node health end to end on this machine, in one command: builds aztec-fleet if needed,
 # starts sandbox hosts (scripts/sandbox-hosts.sh: sshd in network namespaces) with the
-# test shims and a fake Aztec node each, runs `aztec-fleet monitoring` on them (real
+# test shims and a fake Aztec node each (odd nodes in the original toolkit's layout, even
+# nodes in the compose one), runs `aztec-fleet monitoring` on them (real
 # node_exporter and the collector timer), writes the monitoring server's files with
 # `aztec-fleet monitoring-config`, and starts a real Prometheus and Alertmanager on those
 # files, with a stand-in Telegram Bot API on loopback. Prints where to look, waits for
@@ -28,7 +29,7 @@ while [ $# -gt 0 ]; do
         --once) once=1; shift ;;
         --bin) [ $# -ge 2 ] || die "--bin needs a folder"; bin=$2; shift 2 ;;
         --no-install) install=0; shift ;;
-        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;;
         *) die "unknown argument '$1' (see --help)" ;;
     esac
 done
@@ -87,19 +88,36 @@ for i in $(seq 1 "$nodes"); do
     state="$hosts/h$i/state"
     mkdir -p "$state"
     echo "$home/systemd" >"$state/unit-dir"
-    touch "$state/ufw.enabled" "$state/systemd.aztec-node.service.active"
-    chown -R "$login": "$state"
-    # The original toolkit's layout: a start script with one key, and its unit.
-    # shellcheck disable=SC2016 # expanded on the host
-    ssh "${ssh_options[@]}" "$login@${addresses[$((i - 1))]}" sh -s "${addresses[$((i - 1))]}" <<'HOST'
+    touch "$state/ufw.enabled"
+    address=${addresses[$((i - 1))]}
+    if [ $((i % 2)) = 1 ]; then
+        # Odd nodes: the original toolkit's layout, a start script with one key and its unit.
+        touch "$state/systemd.aztec-node.service.active"
+        # shellcheck disable=SC2016 # expanded on the host
+        ssh "${ssh_options[@]}" "$login@$address" sh -s "$address" <<'HOST'
 set -e
-rm -rf original systemd textfile lib
+rm -rf original aztec systemd textfile lib
 mkdir -p original/.aztec/testnet/data
 printf '#!/bin/bash\naztec start --node --archiver --sequencer \\\n  --sequencer.validatorPrivateKeys 0x%s \\\n  --p2p.p2pIp %s\n' \
     "$(printf '4b%.0s' $(seq 1 32))" "$1" >original/start_aztec_node.sh
 chmod 755 original/start_aztec_node.sh
 printf '[Service]\nExecStart=/root/start_aztec_node.sh\n' >original/aztec-node.service
 HOST
+    else
+        # Even nodes: aztec-fleet's compose layout, two keys, a running container (docker shim).
+        touch "$state/docker.installed" "$state/systemd.docker.active" "$state/compose.running"
+        echo "running|2|0|false|$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$state/container.state"
+        # shellcheck disable=SC2016 # expanded on the host
+        ssh "${ssh_options[@]}" "$login@$address" sh -s <<'HOST'
+set -e
+rm -rf original aztec systemd textfile lib
+mkdir -p aztec/data
+printf 'services:\n  aztec-node:\n    image: aztecprotocol/aztec:latest\n' >aztec/docker-compose.yml
+key=0x$(printf '4c%.0s' $(seq 1 32))
+(umask 077 && echo "VALIDATOR_PRIVATE_KEYS=$key,$key" >aztec/.env)
+HOST
+    fi
+    chown -R "$login": "$state"
     bash scripts/sandbox-hosts.sh exec "$hosts" "$i" python3 "$fixtures/aztec-fleet/fake_node.py" \
         --mode advancing --port 8080 --daemon --pidfile "$hosts/h$i/fake_node.pid"
 done
