@@ -37,7 +37,7 @@ if ! [[ "$nodes" =~ ^[0-9]+$ ]] || [ "$nodes" -lt 1 ] || [ "$nodes" -gt 20 ]; th
 [ "$(id -u)" = 0 ] || die "run as root: the sandbox hosts are network namespaces running sshd"
 
 [ "$install" = 0 ] || bash scripts/setup.sh monitoring
-for program in /usr/bin/prometheus /usr/bin/prometheus-alertmanager /usr/bin/prometheus-node-exporter curl jq python3 ssh; do
+for program in /usr/bin/prometheus /usr/bin/prometheus-alertmanager /usr/bin/prometheus-node-exporter promtool amtool curl jq python3 ssh; do
     command -v "$program" >/dev/null || die "$program is missing (bash scripts/setup.sh monitoring installs it)"
 done
 if [ -z "$bin" ]; then
@@ -151,6 +151,12 @@ NO_COLOR=1 "$tool" monitoring-config "$inventory" --out "$etc" --telegram-token-
     --telegram-chat -100777 --telegram-api-url "http://127.0.0.1:$(cat "$dir/telegram.port")" --butler "" \
     --alertmanager "127.0.0.1:$alertmanager_port" --scrape-interval 5 --evaluation-interval 5 --hold 10 \
     --group-wait 5 --group-interval 5
+# The checks docs/monitoring.md tells an operator to run on these files.
+for check in "promtool check config $etc/prometheus.yml" "amtool check-config $etc/alertmanager.yml"; do
+    # shellcheck disable=SC2086 # the command line is split into words on purpose
+    $check >>"$logs/checks.log" 2>&1 || { cat "$logs/checks.log" >&2; die "$check failed"; }
+done
+step "promtool and amtool accept the files"
 /usr/bin/prometheus-alertmanager --config.file="$etc/alertmanager.yml" --storage.path="$dir/alertmanager-data" \
     --web.listen-address="127.0.0.1:$alertmanager_port" --cluster.listen-address= >"$logs/alertmanager.log" 2>&1 &
 pids+=($!)
