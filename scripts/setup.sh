@@ -7,6 +7,9 @@
 #                    prometheus-alertmanager (amtool and a real Alertmanager) and
 #                    prometheus-node-exporter (node health on the sandbox hosts),
 #                    systemd (systemd-analyze checks the unit install-service prints)
+#   setup.sh monitoring  what scripts/monitoring-demo.sh needs: OpenSSH, iproute2, procps,
+#                    util-linux, curl, jq, python3, prometheus, prometheus-alertmanager and
+#                    prometheus-node-exporter
 # Needs root (apt-get). Safe to run again.
 set -euo pipefail
 
@@ -20,8 +23,9 @@ have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok ins
 packages=(openssh-server openssh-client)
 case "${1:-tests}" in
     demo) ;;
+    monitoring) packages+=(iproute2 procps util-linux curl jq python3 prometheus prometheus-alertmanager prometheus-node-exporter) ;;
     tests) packages+=(iproute2 procps util-linux curl jq shellcheck python3 prometheus prometheus-alertmanager prometheus-node-exporter systemd) ;;
-    *) echo "setup: unknown purpose '$1'; expected demo or tests" >&2; exit 2 ;;
+    *) echo "setup: unknown purpose '$1'; expected demo, monitoring or tests" >&2; exit 2 ;;
 esac
 for package in "${packages[@]}"; do
     have "$package" || needed+=("$package")

@@ -2,8 +2,9 @@
 # Runs every test: installs what is missing (apt packages, the Python venvs with the
 # local EVM and with the benchmark's peers), checks the shell scripts, then builds with
 # warnings as errors, type-checks the Swift samples of README.md and docs/*.md against the
-# build, runs the peer benchmark at 3 hosts for correctness, and runs the unit and
-# integration tests (real sshd hosts in network namespaces, a real EVM on loopback).
+# build, runs the peer benchmark at 3 hosts for correctness and the monitoring demo once
+# (scripts/monitoring-demo.sh --once), and runs the unit and integration tests (real sshd
+# hosts in network namespaces, a real EVM on loopback).
 # Needs root for network namespaces.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -70,4 +71,17 @@ for expected in "converged: all 3 hosts done by every tool in every case" \
 done
 rm -f -- "$smoke"
 echo "test: peer benchmark smoke run passed"
+# The newcomer's node-health command, checked the way a newcomer would run it: sandbox
+# nodes, aztec-fleet monitoring and monitoring-config, a real Prometheus that must see
+# every node's gauges. The alert path itself is NodeHealthOverSSHTests' job.
+echo "test: monitoring demo (scripts/monitoring-demo.sh --once, 2 nodes)"
+demo=$(mktemp)
+if ! bash scripts/monitoring-demo.sh --once --bin .build/debug --no-install >"$demo" 2>&1; then
+    cat "$demo" >&2
+    rm -f -- "$demo"
+    echo "test: the monitoring demo failed" >&2
+    exit 1
+fi
+rm -f -- "$demo"
+echo "test: monitoring demo passed"
 swift test --skip-build "$@"
