@@ -5,7 +5,8 @@ import GonkaKit
 import Testing
 
 /// The Prometheus text `status --prometheus` writes: exact gauges for a healthy, a jailed and
-/// lagging, and an unreachable node; label values escaped; the file replaced atomically.
+/// lagging, and an unreachable node; label values escaped (promtool parses the page); the
+/// file replaced atomically.
 @Suite(.tags(.unit)) struct NodeStatusMetricsTests {
     static let now = Date(timeIntervalSince1970: 1_765_000_000)
 
@@ -108,6 +109,16 @@ import Testing
         let text = NodeStatusMetrics.text(NodeStatusReport(nodes: [Self.healthy("we\"ird\\name\nx")]), now: Self.now)
         #expect(text.contains(#"gonka_node_up{node="we\"ird\\name\nx"} 1"#))
         #expect(!text.contains("name\nx"))
+    }
+
+    @Test func promtoolParsesThePageWithAnOddNodeName() async throws {
+        var odd = Self.healthy("odd \"node\"\\1\nx")
+        odd.jailed = true
+        let text = NodeStatusMetrics.text(NodeStatusReport(nodes: [Self.healthy("node1"), odd, NodeStatus(keyName: "n3", server: "u@h")]), now: Self.now)
+        let promtool = "/usr/bin/promtool"
+        #expect(FileManager.default.isExecutableFile(atPath: promtool), "\(promtool) is missing: run scripts/setup.sh tests (Debian prometheus)")
+        let output = try await ProcessRunner.run(ProcessRequest(executable: promtool, arguments: ["check", "metrics"], standardInput: Data(text.utf8), timeout: .seconds(120)))
+        #expect(output.status == 0, "\(String(decoding: output.standardOutput + output.standardError, as: UTF8.self))")
     }
 
     @Test func writesTheFileAtomicallyReplacingTheLastOne() throws {
