@@ -53,6 +53,9 @@ enum AlertmanagerConfiguration {
             "  - source_matchers: ['alertname=~\"AztecNodeDown|AztecNodeUnreachable\"']",
             "    target_matchers: ['alertname=~\"AztecNode.*\"', 'alertname!~\"AztecNodeDown|AztecNodeUnreachable\"']",
             "    equal: [node]",
+            "  - source_matchers: ['alertname=\"GonkaNodeDown\"']",
+            "    target_matchers: ['alertname=~\"Gonka.*\"', 'alertname!=\"GonkaNodeDown\"']",
+            "    equal: [node]",
             "receivers:",
         ] + receiver(pageReceiver, prefix: "PAGE", silent: false) + receiver(warnReceiver, prefix: "WARN", silent: true)
         return lines.joined(separator: "\n") + "\n"

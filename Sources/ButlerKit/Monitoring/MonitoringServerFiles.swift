@@ -2,8 +2,8 @@ import FleetKit
 import Foundation
 
 /// The monitoring server's files from the inventory (`aztec-fleet monitoring-config`):
-/// Prometheus' configuration, the node and Butler targets (file_sd), the node and Butler
-/// alert rules, and Alertmanager's configuration with the Telegram receivers and the paging
+/// Prometheus' configuration, the node, Butler and Gonka status targets (file_sd), the node,
+/// Butler and Gonka node alert rules, and Alertmanager's configuration with the Telegram receivers and the paging
 /// policy. Every file is written atomically, so a running Prometheus reloads whole files.
 ///
 /// ```swift
@@ -39,12 +39,18 @@ public struct MonitoringServerFiles: Sendable {
         let token = try settings.telegram.token()
         let rules = NodeAlertRules.rules(settings.thresholds)
         let butlerGroups = [PrometheusConfiguration.TargetGroup(targets: settings.butlerTargets, labels: [:])].filter { !$0.targets.isEmpty }
+        // No target label: the gauges' own `node` label (the Gonka KEY_NAME) must stay as it is.
+        let gonkaGroups = [PrometheusConfiguration.TargetGroup(targets: settings.gonkaStatusTargets, labels: [:])].filter { !$0.targets.isEmpty }
+        let gonkaRules = GonkaNodeAlertRules.rules()
         let files: [(String, Data, UInt16, String)] = [
             (names.nodeTargets, try PrometheusConfiguration.json(PrometheusConfiguration.nodeTargets(nodes, port: settings.exporterPort)), 0o644,
              "node_exporter on \(nodes.count) node(s), labelled node=<inventory name>"),
             (names.butlerTargets, try PrometheusConfiguration.json(butlerGroups), 0o644, "aztec-butler serve at \(settings.butlerTargets.joined(separator: ", "))"),
             (names.nodeRules, Data(NodeAlertRules.yaml(rules, policy: settings.policy).utf8), 0o644, "\(rules.count) node alert rules"),
             (names.butlerRules, Data(ButlerAlertRules.text.utf8), 0o644, "the Butler's alert rules"),
+            (names.gonkaTargets, try PrometheusConfiguration.json(gonkaGroups), 0o644,
+             settings.gonkaStatusTargets.isEmpty ? "no Gonka status gauges to scrape" : "Gonka status gauges at \(settings.gonkaStatusTargets.joined(separator: ", "))"),
+            (names.gonkaRules, Data(GonkaNodeAlertRules.yaml(policy: settings.policy).utf8), 0o644, "\(gonkaRules.count) Gonka node alert rules"),
             (names.prometheus, Data(PrometheusConfiguration.text(settings, files: names).utf8), 0o644, "Prometheus configuration"),
             (names.alertmanager, Data(AlertmanagerConfiguration.text(telegram: settings.telegram, token: token, policy: settings.policy,
                                                                      timings: settings.alertmanagerTimings).utf8), 0o600,
@@ -57,7 +63,7 @@ public struct MonitoringServerFiles: Sendable {
             try AtomicFile.write(data, to: url, mode: mode)
             written.append(MonitoringFilesReport.File(path: url.path, purpose: purpose, mode: String(mode, radix: 8)))
         }
-        let alerts = rules.map(\.name) + ButlerAlertRules.alertNames
+        let alerts = rules.map(\.name) + ButlerAlertRules.alertNames + gonkaRules.map(\.name)
         return MonitoringFilesReport(directory: outputDirectory.path, files: written, nodes: nodes.map(\.name),
                                      pagingAlerts: alerts.filter { settings.policy.severity(of: $0) == .page },
                                      warningAlerts: alerts.filter { settings.policy.severity(of: $0) == .warning })

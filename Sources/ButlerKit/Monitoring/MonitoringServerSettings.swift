@@ -8,6 +8,9 @@ public struct MonitoringServerSettings: Sendable {
     public var exporterPort: Int
     /// `host:port` of each `aztec-butler serve` to scrape (job `aztec-butler`).
     public var butlerTargets: [String]
+    /// `host:port` of each node_exporter serving the gauges of `gonka-deploy status
+    /// --prometheus` (job `gonka-status`); empty when no Gonka node is watched.
+    public var gonkaStatusTargets: [String]
     /// Path, on the monitoring server, of a file holding the Butler's metrics bearer token
     /// alone; `nil` scrapes without a token (a Butler on loopback).
     public var butlerTokenFile: String?
@@ -29,13 +32,14 @@ public struct MonitoringServerSettings: Sendable {
     /// Creates the settings; the defaults suit a monitoring server that also runs the Butler
     /// and Alertmanager on loopback.
     public init(telegram: TelegramReceiver, exporterPort: Int = 9100, butlerTargets: [String] = ["127.0.0.1:9464"],
-                butlerTokenFile: String? = nil, alertmanagerTarget: String = "127.0.0.1:9093",
+                gonkaStatusTargets: [String] = [], butlerTokenFile: String? = nil, alertmanagerTarget: String = "127.0.0.1:9093",
                 scrapeIntervalSeconds: Int = 30, evaluationIntervalSeconds: Int = 30,
                 thresholds: AlertThresholds = AlertThresholds(), policy: PagingPolicy = .standard,
                 alertmanagerTimings: AlertmanagerTimings = AlertmanagerTimings()) {
         self.telegram = telegram
         self.exporterPort = exporterPort
         self.butlerTargets = butlerTargets
+        self.gonkaStatusTargets = gonkaStatusTargets
         self.butlerTokenFile = butlerTokenFile
         self.alertmanagerTarget = alertmanagerTarget
         self.scrapeIntervalSeconds = scrapeIntervalSeconds
@@ -52,6 +56,9 @@ public struct MonitoringServerSettings: Sendable {
         guard (1...65_535).contains(exporterPort) else { throw MonitoringSettingError(.exporterPort, "\(exporterPort) is not a TCP port (1-65535)") }
         for target in butlerTargets where !Self.isTarget(target) {
             throw MonitoringSettingError(.butlerTarget, "'\(TerminalText.quoted(target))' is not host:port")
+        }
+        for target in gonkaStatusTargets where !Self.isTarget(target) {
+            throw MonitoringSettingError(.gonkaStatusTarget, "'\(TerminalText.quoted(target))' is not host:port")
         }
         guard Self.isTarget(alertmanagerTarget) else {
             throw MonitoringSettingError(.alertmanagerTarget, "'\(TerminalText.quoted(alertmanagerTarget))' is not host:port")

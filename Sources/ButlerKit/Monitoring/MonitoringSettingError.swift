@@ -13,6 +13,8 @@ public struct MonitoringSettingError: SettingProblem, Sendable, Equatable {
         case telegramAPI
         /// Where the Butler's metrics are scraped.
         case butlerTarget
+        /// Where the Gonka status gauges are scraped.
+        case gonkaStatusTarget
         /// The file holding the bearer token for the Butler's metrics.
         case butlerTokenFile
         /// Where Prometheus sends alerts.

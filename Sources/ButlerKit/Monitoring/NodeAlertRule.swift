@@ -90,11 +90,16 @@ public enum NodeAlertRules {
 
     /// The rules file (`groups:` with one group), each rule's `severity` from `policy`.
     public static func yaml(_ rules: [NodeAlertRule], policy: PagingPolicy) -> String {
+        yaml(rules, policy: policy, group: "aztec-nodes", about: "Alerts about the Aztec nodes, from node_exporter's textfile gauges (aztec_node_*).")
+    }
+
+    /// A rules file of one group named `group`, `about` saying what its alerts are about.
+    static func yaml(_ rules: [NodeAlertRule], policy: PagingPolicy, group: String, about: String) -> String {
         var lines = [
             "# Written by aztec-fleet monitoring-config; changes are overwritten by the next run.",
-            "# Alerts about the Aztec nodes, from node_exporter's textfile gauges (aztec_node_*).",
+            "# \(about)",
             "groups:",
-            "  - name: aztec-nodes",
+            "  - name: \(group)",
             "    rules:",
         ]
         for rule in rules {

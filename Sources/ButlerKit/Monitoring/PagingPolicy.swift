@@ -13,11 +13,12 @@ public struct PagingPolicy: Sendable, Equatable, Codable {
     public var pagingAlerts: [String]
 
     /// The default policy: a node down or unreachable, stalled blocks, an attester missing
-    /// duties, a publisher short of ETH, a disk past its threshold.
+    /// duties, a publisher short of ETH, a disk past its threshold; a Gonka node down or its
+    /// validator jailed.
     public static let standard = PagingPolicy(pagingAlerts: [
         "AztecNodeUnreachable", "AztecNodeDown", "AztecNodeBlocksStalled", "AztecNodeDiskFull",
         "AztecMissedAttestationsRising", "AztecPublisherLowBalance", "AztecPublisherEmpty",
-    ])
+    ] + GonkaNodeAlertRules.pagingAlerts)
 
     /// Creates a policy paging on `pagingAlerts`.
     public init(pagingAlerts: [String]) {

@@ -27,7 +27,7 @@ enum PrometheusConfiguration {
         return try encoder.encode(groups) + Data("\n".utf8)
     }
 
-    /// prometheus.yml: the node and Butler jobs over their file_sd files, both rules files,
+    /// prometheus.yml: the node, Butler and Gonka status jobs over their file_sd files, the rules files,
     /// alerts to Alertmanager. Paths are relative to its own folder.
     static func text(_ settings: MonitoringServerSettings, files: MonitoringFileNames) -> String {
         var lines = [
@@ -38,6 +38,7 @@ enum PrometheusConfiguration {
             "rule_files:",
             "  - \(YAMLText.quoted(files.nodeRules))",
             "  - \(YAMLText.quoted(files.butlerRules))",
+            "  - \(YAMLText.quoted(files.gonkaRules))",
             "alerting:",
             "  alertmanagers:",
             "    - static_configs:",
@@ -54,6 +55,12 @@ enum PrometheusConfiguration {
             lines += ["    authorization:", "      type: Bearer", "      credentials_file: \(YAMLText.quoted(token))"]
         }
         lines += ["    file_sd_configs:", "      - files: [\(YAMLText.quoted(files.butlerTargets))]"]
+        lines += [
+            "  # node_exporter serving the gauges of gonka-deploy status --prometheus (gonka_*, label node=<KEY_NAME>).",
+            "  - job_name: \(GonkaNodeAlertRules.job)",
+            "    file_sd_configs:",
+            "      - files: [\(YAMLText.quoted(files.gonkaTargets))]",
+        ]
         return lines.joined(separator: "\n") + "\n"
     }
 }
@@ -66,6 +73,10 @@ public struct MonitoringFileNames: Sendable, Equatable, Codable {
     public var nodeTargets = "targets/aztec-nodes.json"
     /// The Butler targets (file_sd).
     public var butlerTargets = "targets/aztec-butler.json"
+    /// The node_exporter(s) serving the Gonka status gauges (file_sd).
+    public var gonkaTargets = "targets/gonka-status.json"
+    /// The Gonka node alert rules.
+    public var gonkaRules = "rules/gonka-nodes.yml"
     /// The node alert rules.
     public var nodeRules = "rules/aztec-nodes.yml"
     /// The Butler's alert rules.

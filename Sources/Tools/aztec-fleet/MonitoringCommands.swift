@@ -6,7 +6,7 @@ import Foundation
 let monitoringConfigSpec = CommandSpec(
     name: "monitoring-config",
     summary: "Write the monitoring server's files from servers.csv: Prometheus config, node and Butler targets (file_sd), alert rules, Alertmanager with Telegram",
-    discussion: "Writes prometheus.yml, targets/aztec-nodes.json (one entry per node, label node=<name>), targets/aztec-butler.json, rules/aztec-nodes.yml, rules/aztec-butler.yml and alertmanager.yml (mode 0600: Alertmanager 0.25 takes the bot token only inside its configuration) into --out, each atomically. Pages: a node down or unreachable, stalled blocks, an attester missing duties, a publisher short of ETH, a disk past --disk-threshold; everything else warns silently. Exit codes: 0 written, 2 usage or input error.",
+    discussion: "Writes prometheus.yml, targets/aztec-nodes.json (one entry per node, label node=<name>), targets/aztec-butler.json, targets/gonka-status.json (--gonka-status), rules/aztec-nodes.yml, rules/aztec-butler.yml, rules/gonka-nodes.yml and alertmanager.yml (mode 0600: Alertmanager 0.25 takes the bot token only inside its configuration) into --out, each atomically. Pages: a node down or unreachable, stalled blocks, an attester missing duties, a publisher short of ETH, a disk past --disk-threshold, a Gonka node down or jailed; everything else warns silently. Exit codes: 0 written, 2 usage or input error.",
     arguments: [inventoryArgument],
     options: FleetOptions.specs(defaultUser: "ubuntu") + inventoryOptions + [
         OptionSpec("out", short: "o", value: "DIR", help: "Folder for the files (created when missing)", defaultValue: "monitoring"),
@@ -15,6 +15,7 @@ let monitoringConfigSpec = CommandSpec(
         OptionSpec("telegram-api-url", value: "URL", help: "Telegram Bot API base URL (default: Telegram's)"),
         OptionSpec("exporter-port", value: "PORT", help: "node_exporter port on each node", defaultValue: "9100"),
         OptionSpec("butler", value: "HOST:PORT", help: "aztec-butler serve targets, comma-separated", defaultValue: "127.0.0.1:9464"),
+        OptionSpec("gonka-status", value: "HOST:PORT", help: "node_exporter(s) serving gonka-deploy status --prometheus gauges, comma-separated (Gonka alerts)"),
         OptionSpec("butler-token-file", value: "PATH", help: "Path on the monitoring server of the Butler's bearer token file"),
         OptionSpec("alertmanager", value: "HOST:PORT", help: "Alertmanager that Prometheus sends alerts to", defaultValue: "127.0.0.1:9093"),
         OptionSpec("scrape-interval", value: "SECONDS", help: "Prometheus scrape interval", defaultValue: "30"),
@@ -29,7 +30,7 @@ let monitoringConfigSpec = CommandSpec(
     ])
 
 let monitoringSettingOptions = ["telegramTokenFile": "telegram-token-file", "telegramChat": "telegram-chat", "telegramAPI": "telegram-api-url",
-                                "butlerTarget": "butler", "butlerTokenFile": "butler-token-file", "alertmanagerTarget": "alertmanager",
+                                "butlerTarget": "butler", "gonkaStatusTarget": "gonka-status", "butlerTokenFile": "butler-token-file", "alertmanagerTarget": "alertmanager",
                                 "exporterPort": "exporter-port", "exporterAddress": "exporter-address", "monitoringServer": "monitoring-server",
                                 "remotePath": "textfile-dir", "outputFolder": "out", "timing": "interval"]
 
@@ -49,6 +50,7 @@ func monitoringConfig(_ parsed: ParsedCommand) async throws -> Int32 {
     let settings = MonitoringServerSettings(
         telegram: TelegramReceiver(tokenFile: URL(fileURLWithPath: tokenFile, relativeTo: io.currentDirectory), chatID: chat, apiURL: api),
         exporterPort: try parsed.int("exporter-port", range: 1...65_535) ?? 9100, butlerTargets: list(parsed.value("butler") ?? "127.0.0.1:9464"),
+        gonkaStatusTargets: list(parsed.value("gonka-status")),
         butlerTokenFile: parsed.value("butler-token-file"), alertmanagerTarget: parsed.value("alertmanager") ?? "127.0.0.1:9093",
         scrapeIntervalSeconds: try parsed.int("scrape-interval", range: 1...3600) ?? 30, evaluationIntervalSeconds: try parsed.int("evaluation-interval", range: 1...3600) ?? 30,
         thresholds: thresholds, alertmanagerTimings: AlertmanagerTimings(groupWaitSeconds: try parsed.int("group-wait", range: 0...3600) ?? 30,

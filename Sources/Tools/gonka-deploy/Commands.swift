@@ -72,6 +72,7 @@ func fixSync(_ parsed: ParsedCommand) async throws -> Int32 {
 func status(_ parsed: ParsedCommand) async throws -> Int32 {
     let files = try NodeFileList.expand(parsed.argumentValues("node-file"), workingDirectory: io.currentDirectory)
     let report = try await NodeStatusRun(nodes: try files.map { try settings(parsed, file: $0.name) }, parallelism: try parsed.int("parallel", range: 1...64) ?? 8).run()
+    if let file = parsed.value("prometheus") { try NodeStatusMetrics.write(report, to: localURL(file), now: Date()) }
     io.writeOutput(parsed.flag("json") ? String(decoding: try report.jsonData(), as: UTF8.self) + "\n" : report.textLines.joined(separator: "\n") + "\n")
     return report.needsAttention ? ToolExitCode.failure : ToolExitCode.success
 }

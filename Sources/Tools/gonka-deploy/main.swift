@@ -64,10 +64,12 @@ let statusSpec = CommandSpec(
     discussion: """
         For each node (node files, or folders of them): services of both compose files running, block height against the network (from the seed node) and catching up, state-sync chunk, participant registered and in the current epoch, jailed and missed blocks, ML node health and GPUs seen, free space of the data volume. Each node is read over one SSH connection of its own; no log is written.
         Exit 0 when every node is fine, 1 when any needs attention (the reasons are listed under it), 2 for node file errors.
+        --prometheus FILE also writes gonka_node_* gauges labelled node=<KEY_NAME> for node_exporter's textfile collector; run it from a timer to feed the Gonka alerts of the monitoring bundle (docs/monitoring.md).
         """,
     arguments: [ArgumentSpec("node-file", help: "Node files or folders of them", variadic: true)],
     options: [OptionSpec("json", help: "Print the readings as JSON"),
-              OptionSpec("parallel", value: "N", help: "How many nodes are read at the same time", defaultValue: "8")]
+              OptionSpec("parallel", value: "N", help: "How many nodes are read at the same time", defaultValue: "8"),
+              OptionSpec("prometheus", value: "FILE", help: "Also write the readings as Prometheus gauges to FILE, atomically (node_exporter's textfile collector)")]
         + connectionOptions.filter { ["identity", "known-hosts", "timeout"].contains($0.long) })
 
 let backupSpec = CommandSpec(

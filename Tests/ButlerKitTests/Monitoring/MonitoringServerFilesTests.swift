@@ -36,7 +36,7 @@ import Testing
         let out = folder.appendingPathComponent("out")
         let check = try await Self.run("/usr/bin/promtool", ["check", "config", out.appendingPathComponent("prometheus.yml").path])
         #expect(check.status == 0, "\(check.text)")
-        #expect(check.text.contains("2 rule files found"))
+        #expect(check.text.contains("3 rule files found"))
         let tests = try String(contentsOf: Self.fixtures.appendingPathComponent("aztec-nodes.test.yml"), encoding: .utf8)
         try AtomicFile.write(tests, to: out.appendingPathComponent("rules/aztec-nodes.test.yml"))
         let unit = try await Self.run("/usr/bin/promtool", ["test", "rules", out.appendingPathComponent("rules/aztec-nodes.test.yml").path])
@@ -49,6 +49,35 @@ import Testing
         }
     }
 
+    @Test func everyGonkaRuleFiresInOneCaseAndNotInAnotherAndTheStatusJobIsScraped() async throws {
+        let (folder, report) = try Self.generate { $0.gonkaStatusTargets = ["127.0.0.1:9100"] }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("out")
+        let tests = try String(contentsOf: Self.fixtures.appendingPathComponent("gonka-nodes.test.yml"), encoding: .utf8)
+        try AtomicFile.write(tests, to: out.appendingPathComponent("rules/gonka-nodes.test.yml"))
+        let unit = try await Self.run("/usr/bin/promtool", ["test", "rules", out.appendingPathComponent("rules/gonka-nodes.test.yml").path])
+        #expect(unit.status == 0 && unit.text.contains("SUCCESS"), "\(unit.text)")
+        for rule in GonkaNodeAlertRules.rules() {
+            let blocks = tests.components(separatedBy: "alertname: \(rule.name)\n").dropFirst()
+            #expect(blocks.contains { $0.hasPrefix("        exp_alerts:\n") }, "\(rule.name) never fires in the tests")
+            #expect(blocks.contains { $0.hasPrefix("        exp_alerts: []") }, "\(rule.name) is never shown silent in the tests")
+        }
+        // The status job's target carries no label of its own: the gauges' node=<KEY_NAME> stays.
+        let targets = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: out.appendingPathComponent("targets/gonka-status.json")))
+        #expect(targets == .array([.object(["targets": .array([.string("127.0.0.1:9100")]), "labels": .object([:])])]))
+        let prometheus = try String(contentsOf: out.appendingPathComponent("prometheus.yml"), encoding: .utf8)
+        #expect(prometheus.contains("  - job_name: gonka-status\n    file_sd_configs:\n      - files: [\"targets/gonka-status.json\"]"))
+        #expect(report.pagingAlerts.contains("GonkaNodeDown") && report.pagingAlerts.contains("GonkaNodeJailed"))
+        #expect(report.warningAlerts.contains("GonkaNodeLagging") && report.warningAlerts.contains("GonkaNodeDiskLow"))
+        let (plain, _) = try Self.generate()
+        defer { try? FileManager.default.removeItem(at: plain) }
+        #expect(try String(contentsOf: plain.appendingPathComponent("out/targets/gonka-status.json"), encoding: .utf8) == "[\n\n]\n")
+        var bad = MonitoringServerSettings(telegram: TelegramReceiver(tokenFile: folder.appendingPathComponent("telegram.token"), chatID: 5))
+        bad.gonkaStatusTargets = ["localhost"]
+        let job = MonitoringServerFiles(nodes: [AztecInventory.host(name: "n", address: "10.0.0.1")], settings: bad, outputDirectory: folder.appendingPathComponent("bad"))
+        #expect(throws: MonitoringSettingError(.gonkaStatusTarget, "'localhost' is not host:port")) { try job.run() }
+    }
+
     @Test func amtoolAcceptsTheAlertmanagerConfigAndRoutesPagesAndWarningsByThePolicy() async throws {
         let (folder, report) = try Self.generate()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -56,7 +85,7 @@ import Testing
         let check = try await Self.run("/usr/bin/amtool", ["check-config", out.appendingPathComponent("alertmanager.yml").path])
         #expect(check.status == 0 && check.text.contains("SUCCESS") && check.text.contains("2 receivers"), "\(check.text)")
         #expect(Set(report.pagingAlerts) == Set(PagingPolicy.standard.pagingAlerts))
-        #expect(report.warningAlerts.contains("AztecNodeRPCDown") && report.warningAlerts.contains("AztecButlerDown"))
+        #expect(report.warningAlerts.contains("AztecNodeRPCDown") && report.warningAlerts.contains("AztecButlerDown") && report.warningAlerts.contains("GonkaMLNodeUnhealthy"))
         for (alerts, receiver) in [(report.pagingAlerts, "telegram-page"), (report.warningAlerts, "telegram-warn")] {
             for alert in alerts {
                 let routed = try await Self.run("/usr/bin/amtool", ["config", "routes", "test", "--config.file=\(out.appendingPathComponent("alertmanager.yml").path)", "alertname=\(alert)", "node=node1"])
@@ -141,7 +170,7 @@ import Testing
         let written = try await tool(["--telegram-token-file", tokenFile.path, "--telegram-chat", "-5", "--json"])
         #expect(written.status == 0, "\(written.stderr)")
         let report = try JSONDecoder().decode(MonitoringFilesReport.self, from: Data(written.stdout.utf8))
-        #expect(report.nodes == ["node1", "node2"] && report.files.count == 6)
+        #expect(report.nodes == ["node1", "node2"] && report.files.count == 8)
         #expect(!written.stdout.contains(Self.token) && !written.stderr.contains(Self.token))
     }
 }

@@ -27,8 +27,15 @@ extension GonkaDeployFleetTests {
             try text.write(to: lagging.appendingPathComponent(name), atomically: false, encoding: .utf8)
         }
 
-        let text = try await GonkaDeploySandbox.run(sandbox, ["status", "nodes"], in: folder)
+        let text = try await GonkaDeploySandbox.run(sandbox, ["status", "nodes", "--prometheus", "gonka.prom"], in: folder)
         #expect(text.status == 1, "two nodes need attention: \(text.console)")
+        // The same readings as gauges for node_exporter's textfile collector.
+        let gauges = try String(contentsOf: folder.appendingPathComponent("gonka.prom"), encoding: .utf8)
+        for line in [#"gonka_node_up{node="node-a"} 1"#, #"gonka_node_jailed{node="node-a"} 0"#, #"gonka_node_jailed{node="node-b"} 1"#,
+                     #"gonka_node_missed_blocks{node="node-b"} 60"#, #"gonka_node_blocks_behind{node="node-c"} 1000"#,
+                     #"gonka_node_catching_up{node="node-c"} 1"#, #"gonka_node_gpus{node="node-a"} 1"#, #"gonka_ml_node_healthy{node="node-a"} 1"#] {
+            #expect(gauges.contains(line + "\n"), "\(line) in \(gauges)")
+        }
         #expect(text.stdout.contains("node-a (fleettest@\(sandbox.hosts[0].address)): OK\n  services:      all running\n"), "\(text.stdout)")
         #expect(text.stdout.contains("  ML node:       healthy, INFERENCE, 1 GPU seen\n"))
         #expect(text.stdout.contains("node-b (fleettest@\(sandbox.hosts[1].address)): NEEDS ATTENTION\n"))
