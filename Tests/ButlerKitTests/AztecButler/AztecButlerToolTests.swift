@@ -12,7 +12,7 @@ import Testing
     }
 
     func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Run {
-        let result = try await runAztecButler(arguments, environment: environment, timeout: .seconds(30))
+        let result = try await runAztecButler(arguments, environment: environment, timeout: .seconds(300))
         return Run(status: result.status, output: result.stdout, error: result.stderr)
     }
 

@@ -37,7 +37,7 @@ import Testing
     }
 
     func run(_ arguments: [String], environment: [String: String]) async throws -> (status: Int32, stdout: String, stderr: String) {
-        try await runAztecButler(arguments, environment: environment, timeout: .seconds(180))
+        try await runAztecButler(arguments, environment: environment, timeout: .seconds(600))
     }
 
     struct Setup {

@@ -21,7 +21,7 @@ import Testing
     }
 
     func run(_ arguments: [String], environment: [String: String]) async throws -> (status: Int32, stdout: String, stderr: String) {
-        try await runAztecButler(arguments, environment: environment, timeout: .seconds(120))
+        try await runAztecButler(arguments, environment: environment, timeout: .seconds(600))
     }
 
     @Test func attestersJSONPlacesProviderQueueEntryQueueAndValidating() async throws {

@@ -55,7 +55,7 @@ import Glibc
     }
 
     func run(_ arguments: [String], environment: [String: String]) async throws -> (status: Int32, stdout: String, stderr: String) {
-        try await runAztecButler(arguments, environment: environment, timeout: .seconds(120))
+        try await runAztecButler(arguments, environment: environment, timeout: .seconds(600))
     }
 
     @Test func theProvidersAttestersInTheEntryQueueWithTheirArrivals() async throws {
