@@ -4,15 +4,10 @@ import Foundation
 
 /// Options of rolling operations: batches, the health gate's time, failures allowed.
 let rolloutOptions = [
-    OptionSpec("serial", value: "N|P%", help: "Servers restarted at a time: a count or a share of the servers", defaultValue: "1"),
+    OptionSpec("serial", value: "N|P%", help: "Servers restarted at a time, a count or a share of the servers, each batch behind the health gate; 100% restarts all at once (--forks at a time)", defaultValue: "1"),
     OptionSpec("gate-timeout", value: "SECONDS", help: "How long each restarted node has to be ready, advance its block and show its attesters", defaultValue: "300"),
     OptionSpec("max-fail", value: "N", help: "Servers allowed to fail (or miss the gate) before the rollout stops", defaultValue: "0"),
 ]
-
-/// The same for the daily operations, where batches are asked for: without --serial every server goes at once.
-let operationRolloutOptions = [
-    OptionSpec("serial", value: "N|P%", help: "Restart this many servers (or this share) at a time, each behind the health gate (default: all at once, --forks at a time, no gate)"),
-] + rolloutOptions.dropFirst()
 
 /// Where the Butler keeps its keys files.
 let keysFolderOptions = [

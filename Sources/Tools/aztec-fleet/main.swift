@@ -24,9 +24,9 @@ let operationOptions = FleetOptions.specs(runOptions: true, defaultTimeout: 1800
     OptionSpec("settle", value: "SECONDS", help: "Pause after a (re)start before the node must be running", defaultValue: "30"),
     OptionSpec("retries", value: "N", help: "Extra attempts of aztec-up and image pulls", defaultValue: "2"),
     OptionSpec("retry-delay", value: "SECONDS", help: "Pause between those attempts", defaultValue: "10"),
-] + operationRolloutOptions
+] + rolloutOptions
 let confirmOption = OptionSpec("yes", short: "y", help: "Do not ask for confirmation (needed without a terminal)")
-let operationDiscussion = "Each server is inspected first and handled in its own layout: ours (docker compose) or the original toolkit's (systemd aztec-node.service). A server whose node is not running afterwards fails. Exit codes: 0 every server done, 1 a server failed or was unreachable, 2 usage or input error, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP (a second signal forces the exit)."
+let operationDiscussion = "Each server is inspected first and handled in its own layout: ours (docker compose) or the original toolkit's (systemd aztec-node.service). A server whose node is not running afterwards fails. Servers are changed one at a time by default: each restarted node must pass the health gate (ready, its block advancing, its keystore's attesters in the validator stats) within --gate-timeout before the next starts, and a failure leaves later servers untouched; --serial N or P% sets the batch, --serial 100% restarts all at once. Exit codes: 0 every server done, 1 a server failed or was unreachable, 2 usage or input error, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP (a second signal forces the exit)."
 
 /// Options every stage takes: the shared fleet options, check mode and force, download retries.
 let stageCommonOptions = FleetOptions.specs(runOptions: true, defaultTimeout: 1800, defaultUser: "ubuntu",
@@ -213,7 +213,7 @@ func operate(_ parsed: ParsedCommand, _ operation: NodeOperation) async throws -
     let settings = OperationSettings(layouts: try nodeLayouts(parsed), settle: .seconds(try parsed.int("settle", range: 0...3600) ?? 30),
                                      retries: try parsed.int("retries", range: 0...20) ?? 2, retryDelay: .seconds(try parsed.int("retry-delay", range: 0...3600) ?? 10))
     let job = try NodeMaintenance(operation, settings: settings, rowsPerServer: try parsed.int("group-size", range: 1...1000) ?? 10,
-                                  rollout: try parsed.value("serial").map { _ in try rolloutPolicy(parsed) })
+                                  rollout: try rolloutPolicy(parsed))
     let (options, configuration, inventory) = try session(parsed, "\(operation.logStem)_{stem}", allowsRepeatedAddresses: job.allowsRepeatedAddresses)
     let servers = try job.servers(of: inventory)
     if operation.asksForConfirmation && !parsed.flag("yes") && !parsed.flag("check") {

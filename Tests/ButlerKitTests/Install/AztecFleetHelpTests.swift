@@ -33,4 +33,16 @@ import Testing
             #expect(install.contains(option))
         }
     }
+
+    @Test func everyOperationThatRestartsNodesGoesOneServerAtATimeByDefault() async throws {
+        for command in ["restart", "update", "set-l1", "update-keys", "remove-data", "keystores"] {
+            let text = try await help(command)
+            // The option's help, unwrapped, up to its notes: "--serial N|P% … (default: 1)".
+            let flat = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            let after = flat.range(of: "--serial N|P% ").map { flat[$0.upperBound...] } ?? ""
+            let notes = after.range(of: "(default: ").flatMap { start in after[start.lowerBound...].firstIndex(of: ")").map { after[..<after.index(after: $0)] } } ?? ""
+            #expect(notes.hasSuffix("(default: 1)") && notes.contains("100% restarts all at once"), "\(command): \(notes)")
+            #expect(text.contains("--gate-timeout") && text.contains("--max-fail"), "\(command)")
+        }
+    }
 }

@@ -88,8 +88,55 @@ struct KeystoreCatalogTests {
         #expect(summary.validators.count == 2)
         #expect(summary.validators[0] == .init(attester: "0xAA" + String(repeating: "0", count: 38), coinbase: "0x" + String(repeating: "c", count: 40),
                                                publishers: ["0x" + String(repeating: "d", count: 40)], privatePublishers: 1))
-        #expect(summary.validators[1].attester == nil, "an attester given by its private key has no address here")
+        #expect(summary.validators[1].attester == nil, "a secret where no attester key is expected gives no address")
         #expect(summary.attesters == ["0xaa" + String(repeating: "0", count: 38)])
+    }
+
+    /// Keys with known addresses: 1, and the first account of Hardhat's and Anvil's test mnemonic.
+    static let keyOne = "0x" + String(repeating: "0", count: 63) + "1"
+    static let addressOne = "0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf"
+    static let anvilKey = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
+    static let anvilAddress = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
+
+    @Test func attestersGivenAsPrivateKeysShowTheirDerivedAddressNeverTheKey() async throws {
+        // The inspection's own shell lines, run here on a node folder holding a private keystore.
+        let node = try F.temporaryFolder()
+        let bls = "0x" + String(repeating: "b1", count: 32)
+        let publisherKey = "0x" + String(repeating: "5a", count: 32)
+        let keystore = """
+            {"schemaVersion": 1, "validators": [
+              {"attester": {"eth": "\(Self.keyOne)", "bls": "\(bls)"}, "coinbase": "\(F.address(0xc1))", "publisher": ["\(publisherKey)"],
+               "feeRecipient": "\(F.word(0))"},
+              {"attester": "\(Self.anvilKey)", "publisher": "\(F.address(0xa2))", "feeRecipient": "\(F.word(0))"},
+              {"attester": {"eth": "0x\(String(repeating: "0", count: 64))", "bls": "\(bls)"}, "feeRecipient": "\(F.word(0))"}
+            ]}
+            """
+        try FileManager.default.createDirectory(at: node.appendingPathComponent("keystore"), withIntermediateDirectories: true)
+        try keystore.write(to: node.appendingPathComponent("keystore/keystore.json"), atomically: true, encoding: .utf8)
+        try "KEY_STORE_DIRECTORY=/var/lib/aztec-keystore\n".write(to: node.appendingPathComponent(".env"), atomically: true, encoding: .utf8)
+        let output = try await ProcessRunner.run(ProcessRequest(executable: "/bin/sh", arguments: ["-c", KeystoreInspection.script(ComposeLayout(nodeDirectory: node.path))],
+                                                                timeout: .seconds(30)))
+        let text = String(decoding: output.standardOutput, as: UTF8.self)
+        #expect(output.status == 0, "\(String(decoding: output.standardError, as: UTF8.self))")
+        #expect(!text.contains(String(bls.dropFirst(2))) && !text.contains(String(publisherKey.dropFirst(2))), "BLS and publisher keys stay on the server: \(text)")
+        let lines: [(key: String, value: String)] = text.split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
+            return parts.count == 2 ? (key: parts[0], value: parts[1]) : nil
+        }
+        let summary = KeystoreInspection.parse(lines.filter { $0.key != "keys" })
+        #expect(summary.validators.map { $0.attester } == [Self.addressOne, Self.anvilAddress, nil], "the zero key is no key: no address")
+        #expect(summary.attesters == [Self.addressOne.lowercased(), Self.anvilAddress.lowercased()])
+        #expect(summary.validators[0].privatePublishers == 1 && summary.validators[1].publishers == [F.address(0xa2)])
+        var status = NodeStatus(host: "n1", address: "10.0.0.1", layout: .compose)
+        status.keyForm = .keystore
+        status.keystore = summary
+        let table = NodeInspector.table([status])
+        #expect(table.contains("  attester \(Self.addressOne) coinbase \(F.address(0xc1)) publishers 1 by private key\n"), "\(table)")
+        #expect(table.contains("  attester \(Self.anvilAddress) coinbase (none) publishers \(F.address(0xa2))\n"), "\(table)")
+        let json = String(decoding: try JSONEncoder().encode(status), as: UTF8.self)
+        for key in [Self.keyOne, Self.anvilKey, bls, publisherKey] {
+            #expect(!table.contains(String(key.dropFirst(2))) && !json.contains(String(key.dropFirst(2))), "no key in what status shows")
+        }
     }
 
     @Test func theDiffNamesAddedRemovedAttestersAndChangedCoinbasesAndPublishers() throws {

@@ -92,5 +92,9 @@ struct KeystoreInstallOverSSHTests {
         #expect(statuses.map { $0.keystore?.validators.count } == [1, 2, 1])
         #expect(statuses[1].keystore?.coinbases == [Self.envCoinbase] && statuses[2].keystore?.coinbases == [Self.originalCoinbase])
         for key in [Self.rowKey] + Self.envKeys + [Self.originalKey] { #expect(!text.contains(String(key.dropFirst(2)))) }
+        // The attesters are held as private keys: status shows the addresses derived from them.
+        func address(_ key: String) -> String? { Hex.decode(key).flatMap { PublicKeyDerivation.ethereumAddress(privateKey: $0)?.lowercaseHex } }
+        let expected = [[Self.rowKey], Self.envKeys, [Self.originalKey]].map { $0.map(address) }
+        #expect(statuses.map { $0.keystore?.attesters ?? [] } == expected.map { $0.compactMap { $0 } } && !expected.joined().contains(nil))
     }
 }

@@ -37,16 +37,39 @@ struct KeystorePushOverSSHTests {
             let stats = "{\"stats\": {\"\(attester(index))\": {\"address\": \"\(attester(index))\", \"totalSlots\": 3}}}"
             try stats.write(to: sandbox.hostDirectory(index).appendingPathComponent("stats.json"), atomically: true, encoding: .utf8)
             try setMode(sandbox, index, "advancing")
+            // Restarts (docker shim) and requests (fake node) of every host also go to one shared log, in order.
+            let events = AztecFleetSandbox.stateFolder(sandbox, index).appendingPathComponent("events.log")
+            try FileManager.default.createSymbolicLink(at: events, withDestinationURL: eventsLog(sandbox))
             let pidFile = sandbox.hostDirectory(index).appendingPathComponent("keystore_node.pid").path
             if FileManager.default.fileExists(atPath: pidFile) { continue }
             let output = try await sandbox.execute(onHost: index, [
                 "python3", AztecFleetSandbox.fixtures.appendingPathComponent("fake_node.py").path, "--mode", "advancing", "--port", "8080",
                 "--mode-file", sandbox.hostDirectory(index).appendingPathComponent("node_mode").path,
                 "--validators-stats-file", sandbox.hostDirectory(index).appendingPathComponent("stats.json").path,
+                "--request-log", eventsLog(sandbox).path, "--request-log-tag", "h\(index)",
                 "--daemon", "--pidfile", pidFile])
             guard output.status == 0 else { throw SandboxError("fake node on h\(index) did not start") }
         }
         return transport
+    }
+
+    /// The log every host's restarts and node requests go to, lines led by `h1`, `h2` …;
+    /// created writable by the login user.
+    static func eventsLog(_ sandbox: SandboxHosts) -> URL {
+        let url = sandbox.directory.appendingPathComponent("events.log")
+        if !FileManager.default.fileExists(atPath: url.path) {
+            _ = FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o666])
+            try? AztecFleetSandbox.chownToLoginUser(url)
+        }
+        return url
+    }
+
+    /// The shared log's lines, each split into its host tag and the rest.
+    static func events(_ sandbox: SandboxHosts) throws -> [(host: String, text: String)] {
+        try String(contentsOf: eventsLog(sandbox), encoding: .utf8).split(separator: "\n").map { line in
+            let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+            return (parts[0], parts.count > 1 ? parts[1] : "")
+        }
     }
 
     static func setMode(_ sandbox: SandboxHosts, _ index: Int, _ mode: String) throws {
@@ -173,5 +196,31 @@ struct KeystorePushOverSSHTests {
         #expect((1...3).map { Self.restarts(sandbox, $0) } == [1, 1, 0], "the third server is left untouched")
         #expect(restart.stderr.contains("health gate: ") && restart.stderr.contains("the block number stays at"))
         #expect(restart.stderr.contains("1 host failed by batch 2"))
+    }
+
+    @Test func aPlainRestartGoesOneServerAtATimeEachAfterThePreviousPassedItsGate() async throws {
+        let sandbox = try currentSandbox()
+        let transport = try await Self.prepare(sandbox, keystores: (1...3).map { Self.keysFile($0) })
+        defer { Task { await transport.close() } }
+        try Data().write(to: Self.eventsLog(sandbox))
+        let restart = try await Self.tool(sandbox, ["restart", "--yes", "--settle", "0"], keys: try Self.butlerFolder(sandbox, [:]))
+        #expect(restart.status == 0, "\(restart.stderr)")
+        #expect((1...3).map { Self.restarts(sandbox, $0) } == [1, 1, 1])
+        for (offset, host) in sandbox.hosts.enumerated() {
+            #expect(restart.stderr.contains("batch \(offset + 1) of 3: \(host.name)\n"), "\(restart.stderr)")
+            #expect(restart.stderr.contains("[\(host.name)] health gate passed: ready, block "), "\(restart.stderr)")
+        }
+        let events = try Self.events(sandbox)
+        let restartAt = (1...3).map { index in events.firstIndex { $0.host == "h\(index)" && $0.text == "docker compose restart" } }
+        #expect(restartAt.allSatisfy { $0 != nil }, "every restart is in the shared log: \(events.map(\.text))")
+        let order = restartAt.compactMap { $0 }
+        #expect(order == order.sorted() && order.count == 3, "h1, then h2, then h3: \(order)")
+        // Between one server's restart and the next, that server's gate saw it ready and its block advance (two looks at least).
+        for index in 1...3 where order.count == 3 {
+            let window = events[(order[index - 1] + 1)..<(index < 3 ? order[index] : events.count)].filter { $0.host == "h\(index)" }
+            #expect(window.filter { $0.text.contains("node_getBlockNumber") }.count >= 2 && window.contains { $0.text.contains("node_isReady") },
+                    "h\(index)'s gate passed before the next server restarted: \(window.map(\.text))")
+            #expect(window.contains { $0.text.contains("node_getValidatorsStats") }, "the gate looked for h\(index)'s attester")
+        }
     }
 }

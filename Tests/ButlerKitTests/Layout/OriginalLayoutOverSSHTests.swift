@@ -50,7 +50,9 @@ struct OriginalLayoutOverSSHTests {
 
         """
 
-    /// Lays out h1 as the original left it, h2 as our compose install, h3 with no node; starts fake nodes.
+    /// Lays out h1 as the original left it, h2 as our compose install, h3 with no node; starts fake
+    /// nodes whose block advances, so each restarted node passes the health gate of the rolling
+    /// operations (one server at a time by default).
     static func prepare(_ sandbox: SandboxHosts) async throws -> OpenSSHTransport {
         _ = try AztecFleetSandbox.prepare(sandbox)
         let transport = try sandbox.transport(controlDirectory: URL(fileURLWithPath: "/tmp/fkt-ol\(UInt16.random(in: 0 ... .max))"))
@@ -71,7 +73,7 @@ struct OriginalLayoutOverSSHTests {
         for index in 1...2 {
             let pidFile = sandbox.hostDirectory(index).appendingPathComponent("fake_node.pid").path
             if FileManager.default.fileExists(atPath: pidFile) { continue }
-            let output = try await sandbox.execute(onHost: index, ["python3", script, "--mode", "synced", "--port", "8080", "--daemon", "--pidfile", pidFile])
+            let output = try await sandbox.execute(onHost: index, ["python3", script, "--mode", "advancing", "--port", "8080", "--daemon", "--pidfile", pidFile])
             guard output.status == 0 else { throw SandboxError("fake node on h\(index) did not start") }
         }
         return transport

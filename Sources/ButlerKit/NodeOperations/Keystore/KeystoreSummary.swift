@@ -5,7 +5,8 @@ import FleetKit
 public struct KeystoreSummary: Sendable, Codable, Equatable {
     /// One validator of the keystore.
     public struct Validator: Sendable, Codable, Equatable {
-        /// The attester's address; `nil` when the keystore holds its private key instead.
+        /// The attester's address, derived from its private key when the keystore holds that;
+        /// `nil` when neither could be read (a mnemonic, an encrypted key, a malformed value).
         public var attester: String?
         /// Its coinbase, when set.
         public var coinbase: String?
@@ -54,7 +55,7 @@ public struct KeystoreSummary: Sendable, Codable, Equatable {
         self.highAvailabilitySigning = highAvailabilitySigning
     }
 
-    /// The attesters' addresses, lowercase, in file order (those given as private keys left out).
+    /// The attesters' addresses, lowercase, in file order (those whose address could not be read left out).
     public var attesters: [String] { validators.compactMap { $0.attester?.lowercased() } }
     /// The distinct coinbases, lowercase, in file order.
     public var coinbases: [String] {
@@ -65,9 +66,24 @@ public struct KeystoreSummary: Sendable, Codable, Equatable {
 
 /// Reads a node's keystore on the server and parses what it printed.
 enum KeystoreInspection {
+    /// Turns the keystore's tokens (`"name":` and `"0x…"`, one a line) into `ks=` lines: `key
+    /// NAME`, `addr 0x…` for 20-byte values, `attesterkey 0x…` for an attester's 32-byte
+    /// Ethereum private key (`"attester": "0x…"` or `"attester": {"eth": "0x…"}`), whose
+    /// address is derived here and the key dropped, and `secret` for any other hex value
+    /// (BLS and publisher keys never leave the server).
+    static let tokenProgram = """
+        { t = $0; gsub(/"/, "", t) }
+        /:$/ { sub(/[ \\t]*:$/, "", t); print "ks=key " t; before = last; last = t; next }
+        { if (length(t) == 42) print "ks=addr " t
+          else if (length(t) == 66 && (last == "attester" || (last == "eth" && before == "attester"))) print "ks=attesterkey " t
+          else print "ks=secret"
+          last = ""; before = "" }
+        """
+
     /// Shell lines for the node folder of `compose`: `keys=keystore|environment`, and for a
-    /// keystore its digest, source, other `.json` files and `ks=` tokens (`key NAME`, `addr
-    /// 0x…` for 20-byte values, `secret` for any other hex value). Only addresses leave the server.
+    /// keystore its digest, source, other `.json` files and `ks=` tokens (see ``tokenProgram``).
+    /// Only addresses and the attesters' Ethereum keys leave the server, and only over SSH:
+    /// ``parse(_:)`` keeps the addresses derived from those keys, never the keys.
     static func script(_ compose: ComposeLayout) -> String {
         let q = RemoteShell.q
         let ks = q(compose.keystoreFile)
@@ -77,7 +93,7 @@ enum KeystoreInspection {
               if [ -f \(ks) ]; then
                 printf 'keystore_digest=%s\\n' "$(sha256sum <\(ks) | cut -d' ' -f1)"
                 [ "$(tr -d ' \\t\\r\\n' <\(ks) | cut -c1)" = '{' ] || echo keystore_not_object=1
-                tr -d '\\r\\n' <\(ks) | grep -oE '"[A-Za-z]+"[[:space:]]*:|"0x[0-9a-fA-F]*"' | sed -e 's/^"\\([A-Za-z]*\\)".*:$/ks=key \\1/' -e 's/^"\\(0x[0-9a-fA-F]\\{40\\}\\)"$/ks=addr \\1/' -e 's/^"0x[0-9a-fA-F]*"$/ks=secret/'
+                tr -d '\\r\\n' <\(ks) | grep -oE '"[A-Za-z]+"[[:space:]]*:|"0x[0-9a-fA-F]*"' | awk '\(tokenProgram)'
               fi
               [ ! -f \(q(compose.keystoreSourceFile)) ] || printf 'keystore_source=%s\\n' "$(head -n 1 \(q(compose.keystoreSourceFile)))"
               for f in \(q(compose.keystoreDirectory))/*.json; do [ -e "$f" ] || continue; [ "${f##*/}" = keystore.json ] || printf 'keystore_other=%s\\n' "${f##*/}"; done
@@ -123,6 +139,13 @@ enum KeystoreInspection {
                     case .coinbase: summary.validators[last].coinbase = address
                     case .publisher: summary.validators[last].publishers.append(address)
                     case .other: break
+                    }
+                case ("attesterkey", let key):
+                    guard !summary.validators.isEmpty, place == .attester else { continue }
+                    let last = summary.validators.count - 1
+                    if summary.validators[last].attester == nil, let bytes = Hex.decode(key),
+                       let address = PublicKeyDerivation.ethereumAddress(privateKey: bytes) {
+                        summary.validators[last].attester = address.checksummed
                     }
                 case ("secret", _):
                     guard !summary.validators.isEmpty, place == .publisher else { continue }

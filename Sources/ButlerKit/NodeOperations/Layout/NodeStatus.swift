@@ -60,7 +60,9 @@ public struct NodeInspector: Sendable {
 
     /// The script: `key=value` lines naming the layout, version, service state, L1 URLs and
     /// the node's `node_getL2Tips` answer. Only the flag lines of the start script and the
-    /// URL lines of `.env` are printed: the validator key never leaves the server.
+    /// URL lines of `.env` are printed: the validator key never leaves the server, but for a
+    /// keystore's attester keys, read over SSH to derive their addresses and dropped at once
+    /// (see ``KeystoreInspection``), and never in an error message.
     public var script: String {
         let original = layouts.original
         let compose = layouts.compose
@@ -98,7 +100,9 @@ public struct NodeInspector: Sendable {
         do {
             let result = try await transport.run(RemoteCommand(script, timeout: timeout), on: host)
             guard result.succeeded else {
-                return NodeStatus(host: host.name, address: host.address, error: "inspection failed: \(result.summary): \(result.tail())")
+                var shown = result
+                shown.standardOutput = result.standardOutput.split(separator: "\n").filter { !$0.hasPrefix("ks=") }.joined(separator: "\n")
+                return NodeStatus(host: host.name, address: host.address, error: "inspection failed: \(shown.summary): \(shown.tail())")
             }
             return Self.parse(result.standardOutput, host: host)
         } catch {
@@ -168,7 +172,7 @@ public struct NodeInspector: Sendable {
         var lines = [TerminalText.escaped("\(status.host): \(keystore.source ?? "keystore written from the inventory row or moved from the .env")\(keystore.remoteSigner ? ", remote signer" : "")")]
         for validator in keystore.validators {
             let publishers = validator.publishers + (validator.privatePublishers > 0 ? ["\(validator.privatePublishers) by private key"] : [])
-            lines.append("  attester \(validator.attester ?? "(private key)") coinbase \(validator.coinbase ?? "(none)")"
+            lines.append("  attester \(validator.attester ?? "(address not readable)") coinbase \(validator.coinbase ?? "(none)")"
                          + (publishers.isEmpty ? "" : " publishers \(publishers.joined(separator: ","))"))
         }
         if keystore.isNotAnObject { lines.append("  keystore.json is not a keystore object: the node will not start") }

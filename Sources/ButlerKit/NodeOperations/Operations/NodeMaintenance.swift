@@ -11,9 +11,11 @@ public struct NodeMaintenance: FleetJob {
     /// For ``NodeOperation/updateKeys`` without a keys column: rows per server, the first
     /// naming it, as the original's `generate_multi.sh` grouped them.
     public var rowsPerServer: Int
-    /// When set, servers are restarted in the policy's batches behind the Aztec health gate
-    /// (ready, block advancing, keystore attesters in the validator stats), and a batch that
-    /// fails it stops the rollout; `nil` works on every server at once, `forks` at a time.
+    /// Servers are changed in the policy's batches, one at a time by default, each restarted
+    /// node behind the Aztec health gate (ready, block advancing, keystore attesters in the
+    /// validator stats), and a batch that fails it stops the rollout. A batch of 100 % puts
+    /// every server in one batch (`forks` at a time) still behind the gate; `nil` works on
+    /// every server at once with no gate.
     public var rollout: RolloutPolicy?
 
     /// Creates the job after checking the operation's values.
@@ -21,7 +23,7 @@ public struct NodeMaintenance: FleetJob {
     /// - Throws: ``NodeSettingError`` for a version that is not one, or L1 URLs missing or
     ///   not http(s)/ws(s); and for fewer than one row per server.
     public init(_ operation: NodeOperation, settings: OperationSettings = OperationSettings(), rowsPerServer: Int = 10,
-                rollout: RolloutPolicy? = nil) throws(NodeSettingError) {
+                rollout: RolloutPolicy? = RolloutPolicy()) throws(NodeSettingError) {
         self.rollout = rollout
         switch operation {
         case .update(let version):

@@ -14,13 +14,14 @@ public struct NodeOperationRun: Sendable {
     public var settings: OperationSettings
     /// Time source for retry pauses.
     public var clock: any FleetClock
-    /// When set, servers are changed in the policy's batches, each restarted node behind the
-    /// health gate, and the rollout stops as the policy says; `nil` runs every server at once.
+    /// Servers are changed in the policy's batches (one at a time by default), each restarted
+    /// node behind the health gate, and the rollout stops as the policy says; `nil` runs every
+    /// server at once with no gate.
     public var rollout: RolloutPolicy?
 
     /// Creates the run.
     public init(transport: any Transport, runLog: RunLog, options: RunOptions, settings: OperationSettings = OperationSettings(),
-                clock: any FleetClock = SystemClock(), rollout: RolloutPolicy? = nil) {
+                clock: any FleetClock = SystemClock(), rollout: RolloutPolicy? = RolloutPolicy()) {
         self.rollout = rollout
         self.transport = transport
         self.runLog = runLog

@@ -57,7 +57,7 @@ class Handler(BaseHTTPRequestHandler):
         mode = self.server.current_mode()
         if self.server.request_log:
             with open(self.server.request_log, "a", encoding="utf-8") as log:
-                log.write(body.decode("utf-8", "replace") + "\n")
+                log.write(self.server.request_log_tag + body.decode("utf-8", "replace") + "\n")
         if mode == "hang":
             time.sleep(3600)
         if mode == "malformed":
@@ -128,6 +128,7 @@ class Server(ThreadingHTTPServer):
         self.mode = mode
         self.mode_file = mode_file
         self.request_log = request_log
+        self.request_log_tag = ""
         self.lock = threading.Lock()
         self.moves = 0
         self.lag = 40
@@ -191,7 +192,8 @@ def main():
     parser.add_argument("--proven-lag", type=int, default=5, help="blocks between the proven and the newest block")
     parser.add_argument("--txs-per-block", type=int, default=3, help="transactions in every block (none in inclusion_stalled)")
     parser.add_argument("--pending", type=int, default=0, help="transactions node_getPendingTxCount answers")
-    parser.add_argument("--request-log")
+    parser.add_argument("--request-log", help="file each request body is appended to, one per line")
+    parser.add_argument("--request-log-tag", default="", help="text put before each line of the request log (several nodes sharing one log)")
     parser.add_argument("--validators-stats-file", help="JSON answered by node_getValidatorsStats")
     parser.add_argument("--pidfile")
     parser.add_argument("--daemon", action="store_true", help="detach once listening")
@@ -199,6 +201,7 @@ def main():
     PROVEN = args.proven
     server = Server(("127.0.0.1", args.port), args.mode, args.mode_file, args.request_log)
     server.rollup = args.rollup
+    server.request_log_tag = args.request_log_tag + " " if args.request_log_tag else ""
     server.chain_id = args.chain_id
     server.validators_stats_file = args.validators_stats_file
     server.lag = args.lag
