@@ -172,8 +172,9 @@ public struct NodeInspector: Sendable {
         var lines = [TerminalText.escaped("\(status.host): \(keystore.source ?? "keystore written from the inventory row or moved from the .env")\(keystore.remoteSigner ? ", remote signer" : "")")]
         for validator in keystore.validators {
             let publishers = validator.publishers + (validator.privatePublishers > 0 ? ["\(validator.privatePublishers) by private key"] : [])
-            lines.append("  attester \(validator.attester ?? "(address not readable)") coinbase \(validator.coinbase ?? "(none)")"
-                         + (publishers.isEmpty ? "" : " publishers \(publishers.joined(separator: ","))"))
+            // Coinbases and publishers are read from the server's file: escaped like any remote text.
+            lines.append(TerminalText.escaped("  attester \(validator.attester ?? "(address not readable)") coinbase \(validator.coinbase ?? "(none)")"
+                         + (publishers.isEmpty ? "" : " publishers \(publishers.joined(separator: ","))")))
         }
         if keystore.isNotAnObject { lines.append("  keystore.json is not a keystore object: the node will not start") }
         for other in keystore.otherFiles { lines.append(TerminalText.escaped("  other file in the keystore folder: \(other) (the node loads it too)")) }
