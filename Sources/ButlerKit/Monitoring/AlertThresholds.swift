@@ -30,7 +30,7 @@ public struct AlertThresholds: Sendable, Equatable, Codable {
 
     /// The thresholds after checking each is in a range that can work.
     ///
-    /// - Throws: ``MonitoringSettingError`` for ``MonitoringSettingError/Setting/timing``.
+    /// - Throws: ``MonitoringSettingError`` for ``MonitoringSetting/timing``.
     public func checked() throws(MonitoringSettingError) -> AlertThresholds {
         guard diskUsedRatio > 0, diskUsedRatio < 1 else {
             throw MonitoringSettingError(.timing, "the disk threshold must be a share between 0 and 1 (0.9 = 90 %), not \(diskUsedRatio)")

@@ -2,52 +2,34 @@ import FleetKit
 
 /// A monitoring setting that cannot work, named by what it is for; a tool renders it with
 /// the name of its own option.
-public struct MonitoringSettingError: SettingProblem, Sendable, Equatable {
-    /// The settings the monitoring jobs check.
-    public enum Setting: String, Sendable, Codable {
-        /// The Telegram bot token file.
-        case telegramTokenFile
-        /// The Telegram chat that receives the alerts.
-        case telegramChat
-        /// Where Alertmanager sends Telegram requests.
-        case telegramAPI
-        /// Where the Butler's metrics are scraped.
-        case butlerTarget
-        /// Where the Gonka status gauges are scraped.
-        case gonkaStatusTarget
-        /// The file holding the bearer token for the Butler's metrics.
-        case butlerTokenFile
-        /// Where Prometheus sends alerts.
-        case alertmanagerTarget
-        /// The port node_exporter listens on.
-        case exporterPort
-        /// The address node_exporter listens on.
-        case exporterAddress
-        /// The monitoring server allowed to reach node_exporter.
-        case monitoringServer
-        /// A path on the servers.
-        case remotePath
-        /// A threshold or interval of the alert rules or the collector.
-        case timing
-        /// The folder the files are written to.
-        case outputFolder
-    }
+public typealias MonitoringSettingError = SettingError<MonitoringSetting>
 
-    /// Which setting.
-    public var setting: Setting
-    /// What is wrong and what is expected, without naming any option.
-    public var message: String
-
-    /// Creates the error.
-    public init(_ setting: Setting, _ message: String) {
-        self.setting = setting
-        self.message = message
-    }
-
-    /// The message.
-    public var description: String { message }
-    /// The setting's name, for the tool to map to its option.
-    public var settingKey: String { setting.rawValue }
-    /// The message.
-    public var problem: String { message }
+/// The settings the monitoring jobs check.
+public enum MonitoringSetting: String, Sendable, Codable {
+    /// The Telegram bot token file.
+    case telegramTokenFile
+    /// The Telegram chat that receives the alerts.
+    case telegramChat
+    /// Where Alertmanager sends Telegram requests.
+    case telegramAPI
+    /// Where the Butler's metrics are scraped.
+    case butlerTarget
+    /// Where the Gonka status gauges are scraped.
+    case gonkaStatusTarget
+    /// The file holding the bearer token for the Butler's metrics.
+    case butlerTokenFile
+    /// Where Prometheus sends alerts.
+    case alertmanagerTarget
+    /// The port node_exporter listens on.
+    case exporterPort
+    /// The address node_exporter listens on.
+    case exporterAddress
+    /// The monitoring server allowed to reach node_exporter.
+    case monitoringServer
+    /// A path on the servers.
+    case remotePath
+    /// A threshold or interval of the alert rules or the collector.
+    case timing
+    /// The folder the files are written to.
+    case outputFolder
 }
