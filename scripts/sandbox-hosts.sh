@@ -110,9 +110,21 @@ up() {
     bridge="fks${id}br"
     ensure_user
     [ -f "$dir/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C sandbox-client -f "$dir/id_ed25519"
+    # Sandboxes started side by side (test suites run in parallel) must not share a subnet:
+    # two bridges with one /24 would route a suite's logins to another suite's sshd. The
+    # subnet is taken under a lock, moving on from the one the id suggests while it is in use.
+    local lock
+    exec {lock}>"$REGISTRY/.subnets.lock"
+    flock "$lock"
+    local tries=0
+    while ip -4 route show "10.$a.$b.0/24" | grep -q . && [ "$tries" -lt 12800 ]; do
+        b=$(( (b + 1) % 256 )); [ "$b" -eq 0 ] && a=$(( 200 + (a - 200 + 1) % 50 )); tries=$((tries + 1))
+    done
     ip link add "$bridge" type bridge
     ip addr add "10.$a.$b.1/24" dev "$bridge"
     ip link set "$bridge" up
+    flock -u "$lock"
+    exec {lock}>&-
     echo "name,ip,user,port" >"$dir/inventory.csv"
     local i ns veth addr hostdir
     for i in $(seq 1 "$count"); do
