@@ -178,6 +178,29 @@ class Server(ThreadingHTTPServer):
         return self.mode
 
 
+def serve(server, daemon, pidfile):
+    """Serves forever, in the background when `daemon` (detached, standard streams on
+    /dev/null), writing the serving process's pid to `pidfile` when given. The other
+    stand-ins of this folder (fake_webhook.py) use it too."""
+    if daemon:
+        if os.fork() > 0:
+            os._exit(0)
+        os.setsid()
+        if os.fork() > 0:
+            os._exit(0)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        # Close every inherited descriptor (pipes of whoever started us) but the listener,
+        # so the starter sees end-of-file and does not wait for the server.
+        os.closerange(3, server.fileno())
+        os.closerange(server.fileno() + 1, 65536)
+    if pidfile:
+        with open(pidfile, "w", encoding="utf-8") as f:
+            f.write(str(os.getpid()))
+    server.serve_forever()
+
+
 def main():
     global PROVEN
     parser = argparse.ArgumentParser()
@@ -208,23 +231,7 @@ def main():
     server.proven_lag = args.proven_lag
     server.txs_per_block = args.txs_per_block
     server.pending = args.pending
-    if args.daemon:
-        if os.fork() > 0:
-            os._exit(0)
-        os.setsid()
-        if os.fork() > 0:
-            os._exit(0)
-        devnull = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):
-            os.dup2(devnull, fd)
-        # Close every inherited descriptor (pipes of whoever started us) but the listener,
-        # so the starter sees end-of-file and does not wait for the server.
-        os.closerange(3, server.fileno())
-        os.closerange(server.fileno() + 1, 65536)
-    if args.pidfile:
-        with open(args.pidfile, "w", encoding="utf-8") as f:
-            f.write(str(os.getpid()))
-    server.serve_forever()
+    serve(server, args.daemon, args.pidfile)
 
 
 if __name__ == "__main__":

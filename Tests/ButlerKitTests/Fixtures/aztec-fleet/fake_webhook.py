@@ -5,9 +5,10 @@ Every POST is appended to --record as one line: the request path, a tab, then th
 It answers 200 "ok" as Slack does, or --status with a Slack-like error body.
 """
 import argparse
-import os
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from fake_node import serve  # the stand-ins share one way to run in the background
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -38,21 +39,7 @@ def main():
     server.daemon_threads = True
     server.record = args.record
     server.status = args.status
-    if args.daemon:
-        if os.fork() > 0:
-            os._exit(0)
-        os.setsid()
-        if os.fork() > 0:
-            os._exit(0)
-        devnull = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):
-            os.dup2(devnull, fd)
-        os.closerange(3, server.fileno())
-        os.closerange(server.fileno() + 1, 65536)
-    if args.pidfile:
-        with open(args.pidfile, "w", encoding="utf-8") as f:
-            f.write(str(os.getpid()))
-    server.serve_forever()
+    serve(server, args.daemon, args.pidfile)
 
 
 if __name__ == "__main__":
