@@ -23,6 +23,46 @@ import Testing
         try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
     }
 
+    @Test func createWritesANewFileAndNeverReplacesOne() throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("private-keys.json")
+        try AtomicFile.create(Data("first".utf8), at: file, mode: 0o600)
+        #expect(try String(contentsOf: file, encoding: .utf8) == "first")
+        #expect(mode(of: file) == 0o600)
+        #expect(throws: AtomicFileError.self) { try AtomicFile.create(Data("second".utf8), at: file, mode: 0o600) }
+        do {
+            try AtomicFile.create(Data("second".utf8), at: file)
+        } catch {
+            #expect(error.code == EEXIST)
+            #expect(error.description.contains("already exists"))
+        }
+        #expect(try String(contentsOf: file, encoding: .utf8) == "first")
+        // A dangling symbolic link is a name in use too: nothing is written through it.
+        let link = folder.appendingPathComponent("link.json")
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: folder.appendingPathComponent("elsewhere").path)
+        #expect(throws: AtomicFileError.self) { try AtomicFile.create(Data("x".utf8), at: link) }
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("elsewhere").path))
+        #expect(try entries(folder) == ["link.json", "private-keys.json"])
+    }
+
+    @Test func createRacedByManyWritersHasExactlyOneWinner() async throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("keys.json")
+        let winners = await withTaskGroup(of: Int?.self) { group in
+            for writer in 0..<16 {
+                group.addTask { (try? AtomicFile.create(Data("writer \(writer)".utf8), at: file, mode: 0o600)) == nil ? nil : writer }
+            }
+            var found: [Int] = []
+            for await winner in group { if let winner { found.append(winner) } }
+            return found
+        }
+        #expect(winners.count == 1)
+        #expect(try String(contentsOf: file, encoding: .utf8) == "writer \(winners.first ?? -1)")
+        #expect(try entries(folder) == ["keys.json"])
+    }
+
     @Test func writesContentAndExactMode() throws {
         let folder = try makeFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

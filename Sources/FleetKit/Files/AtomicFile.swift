@@ -31,6 +31,23 @@ public enum AtomicFile {
         syncDirectory(prepared.folder)
     }
 
+    /// Writes `data` to `url` only if no file of that name exists, atomically: the bytes go to
+    /// a temporary file as in ``write(_:to:mode:)``, which is then hard-linked to the name, an
+    /// operation the system refuses when the name exists. Unlike a check before writing, two
+    /// writers racing for the same name cannot both win, and a reader never sees a partial file.
+    /// A name that exists, even as a symbolic link, throws ``AtomicFileError`` with `EEXIST`
+    /// and leaves it untouched.
+    public static func create(_ data: Data, at url: URL, mode: UInt16 = 0o644) throws(AtomicFileError) {
+        let path = url.path
+        let prepared = try prepare(data, for: URL(fileURLWithPath: path), mode: mode, followingLinks: false)
+        defer { _ = unlink(prepared.temporaryPath) }
+        if link(prepared.temporaryPath, path) != 0 {
+            let code = errno
+            throw AtomicFileError(path: path, operation: code == EEXIST ? "it already exists" : "link failed", code: code)
+        }
+        syncDirectory(prepared.folder)
+    }
+
     /// A temporary file written, flushed and closed, ready to be renamed over its target.
     struct PreparedFile {
         let target: String
@@ -40,8 +57,8 @@ public enum AtomicFile {
 
     /// Writes `data` to a new temporary file beside the target of `url` (symbolic links
     /// followed), flushed and closed; on failure nothing is left behind.
-    static func prepare(_ data: Data, for url: URL, mode: UInt16) throws(AtomicFileError) -> PreparedFile {
-        let target = try resolvedTarget(url.path)
+    static func prepare(_ data: Data, for url: URL, mode: UInt16, followingLinks: Bool = true) throws(AtomicFileError) -> PreparedFile {
+        let target = followingLinks ? try resolvedTarget(url.path) : url.path
         let folder = (target as NSString).deletingLastPathComponent
         removeStaleTemporaryFiles(in: folder)
         let tempPath = try openTemporaryFile(target: target, folder: folder, mode: mode)

@@ -75,15 +75,14 @@ func scrapeStart(_ parsed: ParsedCommand) throws -> CoinbaseScrapeStart {
     return .block(block)
 }
 func serve(_ parsed: ParsedCommand) async throws -> Int32 {
-    let configuration = try configuration(parsed)
+    let settings = try request(parsed)
     var options = ButlerDaemonOptions()
     for scraper in ButlerScraper.allCases { if let text = parsed.value(intervalOption(scraper)) { try options.intervals.set(scraper, seconds: text) } }
     options.stakingRegistry = try address(parsed, "staking-registry")
     options.multicall3 = try address(parsed, "multicall3") ?? Multicall3.canonicalAddress
-    let log: @Sendable (String) -> Void = { [network = configuration.network] line in io.writeError("aztec-butler[\(network)]: \(line)\n") }
+    let log: @Sendable (String) -> Void = { [network = settings.network] line in io.writeError("aztec-butler[\(network)]: \(line)\n") }
     // SIGTERM and SIGINT cancel this task (the tool driver): the states are saved and the exit is 0. SIGHUP reloads.
     io.interruption.treatSignalsAsNormalStop()
-    let settings = try request(parsed)
     try await ButlerService.run(loading: { try ButlerConfiguration.load(settings) }, reloadRequests: io.interruption.hangupsAsReloadRequests(),
                                 options: options, log: log)
     return ToolExitCode.success

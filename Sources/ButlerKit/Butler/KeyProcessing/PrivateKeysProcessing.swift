@@ -117,11 +117,10 @@ public struct PrivateKeysProcessing: Sendable {
     private func store(_ contents: Data) async throws -> String {
         switch storage {
         case .file(let url):
-            if FileManager.default.fileExists(atPath: url.path) {
-                throw PrivateKeysProcessingError(problems: ["the private keys storage file \(url.path) already exists; name a new file (nothing was stored or written)"])
-            }
             do {
-                try AtomicFile.write(contents, to: url, mode: 0o600)
+                try AtomicFile.create(contents, at: url, mode: 0o600)
+            } catch where error.code == EEXIST {
+                throw PrivateKeysProcessingError(problems: ["the private keys storage file \(url.path) already exists; name a new file (nothing was stored or written)"])
             } catch {
                 throw PrivateKeysProcessingError(problems: ["the private keys could not be stored in \(url.path): \(error) (nothing was written)"])
             }
