@@ -26,6 +26,66 @@ struct KeystoreCatalogTests {
         }
     }
 
+    /// The inspection's shell lines run on a node folder whose `.env` holds `settings`.
+    static func inspected(env settings: String) async throws -> (summary: KeystoreSummary, text: String) {
+        let node = try F.temporaryFolder()
+        try FileManager.default.createDirectory(at: node.appendingPathComponent("keystore"), withIntermediateDirectories: true)
+        try "{\"schemaVersion\": 1, \"validators\": []}".write(to: node.appendingPathComponent("keystore/keystore.json"), atomically: true, encoding: .utf8)
+        try ("KEY_STORE_DIRECTORY=/var/lib/aztec-keystore\n" + settings).write(to: node.appendingPathComponent(".env"), atomically: true, encoding: .utf8)
+        let output = try await ProcessRunner.run(ProcessRequest(executable: "/bin/sh", arguments: ["-c", KeystoreInspection.script(ComposeLayout(nodeDirectory: node.path))],
+                                                                timeout: .seconds(30)))
+        let text = String(decoding: output.standardOutput, as: UTF8.self)
+        let lines: [(key: String, value: String)] = text.split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
+            return parts.count == 2 && parts[0] != "keys" ? (key: parts[0], value: parts[1]) : nil
+        }
+        return (KeystoreInspection.parse(lines), text)
+    }
+
+    @Test func highAvailabilitySettingsAreReadAndTheDatabaseURLNeverLeavesTheServer() async throws {
+        let one = try await Self.inspected(env: """
+            VALIDATOR_HA_SIGNING_ENABLED=true
+            VALIDATOR_HA_NODE_ID="validator-node-1"
+            VALIDATOR_HA_DATABASE_URL=postgresql://ha:S3cretPassw0rd@db.internal:5432/validator_ha?sslmode=require
+
+            """)
+        #expect(one.summary.highAvailabilitySigning)
+        #expect(one.summary.highAvailabilityNodeID == "validator-node-1")
+        let database = try #require(one.summary.highAvailabilityDatabase)
+        #expect(database.count == 16 && database.allSatisfy(\.isHexDigit))
+        #expect(!one.text.contains("S3cretPassw0rd") && !one.text.contains("db.internal"), "\(one.text)")
+        // Another node of the same database with its own user and password compares equal; another database does not.
+        let two = try await Self.inspected(env: "VALIDATOR_HA_DATABASE_URL='postgresql://node2:0ther@db.internal:5432/validator_ha'\n")
+        #expect(two.summary.highAvailabilityDatabase == database)
+        #expect(!two.summary.highAvailabilitySigning && two.summary.highAvailabilityNodeID == nil)
+        let three = try await Self.inspected(env: "VALIDATOR_HA_DATABASE_URL=postgresql://ha:S3cretPassw0rd@db.internal:5432/other_db\n")
+        #expect(three.summary.highAvailabilityDatabase != database)
+        let none = try await Self.inspected(env: "")
+        #expect(none.summary.highAvailabilityDatabase == nil && none.summary.highAvailabilityNodeID == nil)
+    }
+
+    @Test func everyGapInTheHighAvailabilitySetupIsNamed() {
+        func node(_ host: String, _ server: String, signing: Bool = true, id: String? = nil, database: String? = "db1") -> HighAvailabilitySigningCheck.Node {
+            .init(host: host, serverId: server, keystore: KeystoreSummary(highAvailabilitySigning: signing, highAvailabilityNodeID: id, highAvailabilityDatabase: database))
+        }
+        let attesters = ["0xa1": ["s1", "s2"], "0xa2": ["s2", "s1"], "0xa3": ["s3", "s4"]]
+        let good = HighAvailabilitySigningCheck.findings(attesters: attesters, nodes: [
+            node("n1", "s1", id: "a"), node("n2", "s2", id: "b"), node("n3", "s3", id: "c"), node("n4", "s4", id: "d")])
+        #expect(good.isEmpty, "\(good)")
+        let gaps = HighAvailabilitySigningCheck.findings(attesters: attesters, nodes: [
+            node("n1", "s1", signing: false, id: "a"), node("n2", "s2", id: "a", database: nil),
+            node("n3", "s3", id: "c", database: "db1"), node("n4", "s4", database: "db2"), node("n5", "s5", signing: false)])
+        #expect(gaps == [
+            "n1: VALIDATOR_HA_SIGNING_ENABLED=true is not in the node's .env, yet it holds 2 attesters shared by n1, n2: without the shared slashing-protection database two nodes can sign the same duty",
+            "n2: no VALIDATOR_HA_DATABASE_URL in the node's .env (2 attesters shared by n1, n2)",
+            "n1, n2 use the same VALIDATOR_HA_NODE_ID a (2 attesters shared by n1, n2): each node needs its own",
+            "n4: no VALIDATOR_HA_NODE_ID in the node's .env (1 attester shared by n3, n4)",
+            "1 attester shared by n3, n4 name 2 different slashing-protection databases in VALIDATOR_HA_DATABASE_URL: they must all use one",
+        ], "\(gaps)")
+        // A server not inspected (unreachable) leaves a group of one: nothing to compare.
+        #expect(HighAvailabilitySigningCheck.findings(attesters: ["0xa1": ["s1", "s2"]], nodes: [node("n1", "s1", signing: false)]).isEmpty)
+    }
+
     @Test func newestFileOfEachServerIsTakenWithItsBytes() throws {
         let v1 = F.keysFile([F.validator(attester: 1, publisher: "\"\(F.address(0xa1))\"")])
         let v2 = F.keysFile([F.validator(attester: 1, publisher: "\"\(F.address(0xa1))\"", coinbase: 9)])

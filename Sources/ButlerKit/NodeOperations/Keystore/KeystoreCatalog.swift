@@ -94,7 +94,7 @@ public struct KeystoreCatalog: Sendable {
         }
         var warnings: [String] = []
         if !highAvailability.isEmpty {
-            warnings.append("\(Plural.count(highAvailability.count, "attester")) on several servers (high availability): Aztec's high-availability guide requires every node of such an attester to share one PostgreSQL slashing-protection database (VALIDATOR_HA_SIGNING_ENABLED=true and its database URL in the node's .env)")
+            warnings.append("\(Plural.count(highAvailability.count, "attester")) on several servers (high availability): Aztec's high-availability guide requires every node of such an attester to share one PostgreSQL slashing-protection database (VALIDATOR_HA_SIGNING_ENABLED=true, the same VALIDATOR_HA_DATABASE_URL and a VALIDATOR_HA_NODE_ID of its own in each node's .env)")
         }
         return KeystoreCatalog(files: files, keysFiles: keysFiles, highAvailability: highAvailability, warnings: warnings)
     }

@@ -59,20 +59,22 @@ public struct KeystorePush: FleetJob {
                                               attestersAdded: [], attestersRemoved: [], coinbases: [], publishers: []))
                 continue
             }
-            if let servers = keys.validators.lazy.compactMap({ catalog.highAvailability[$0.attester.eth.lowercased] }).first, keystore?.highAvailabilitySigning != true {
-                session.runLog.warn("high-availability attesters (also on \(servers.filter { $0 != serverId }.joined(separator: ", "))) but VALIDATOR_HA_SIGNING_ENABLED=true is not in the node's .env: set up the shared slashing-protection database", host: host.name)
-            }
             changes.append(KeystoreChange.compare(host: host.name, serverId: serverId, fileName: file.name, file: keys, node: keystore,
                                                   differs: keystore?.digest != file.digest))
         }
         guard reasons.isEmpty else { throw KeystoreRefusal(reasons: reasons) }
+        let highAvailability = HighAvailabilitySigningCheck.findings(
+            attesters: catalog.highAvailability,
+            nodes: zip(preflight.reachable, statuses).map { .init(host: $0.name, serverId: KeystoreServerID.of($0), keystore: $1.keystore) })
+        for finding in highAvailability { session.runLog.warn(finding) }
         let toPush = preflight.reachable.filter { host in changes.contains { $0.host == host.name && $0.differs } }
         let rolloutRun = Rollout(policy: rollout, gate: NodeHealthWatch.gate(transport: session.transport, rpcPort: layouts.rpcPort) { host in
             Set(catalog.keysFiles[KeystoreServerID.of(host)]?.validators.map(\.attester.eth.lowercased) ?? [])
         }, forks: session.options.forks, clock: session.clock)
         let unreachable = preflight.unreachable.map(\.host)
         if session.options.checkMode {
-            return KeystorePushReport(checkMode: true, changes: changes, batches: rolloutRun.plan(toPush), rollout: nil, unreachable: unreachable)
+            return KeystorePushReport(checkMode: true, changes: changes, batches: rolloutRun.plan(toPush), rollout: nil, unreachable: unreachable,
+                                      highAvailabilityFindings: highAvailability)
         }
         let compose = layouts.compose
         let transport = session.transport
@@ -92,7 +94,8 @@ public struct KeystorePush: FleetJob {
                 return .failed(String(describing: error))
             }
         }
-        return KeystorePushReport(checkMode: false, changes: changes, batches: report.batches, rollout: report, unreachable: unreachable)
+        return KeystorePushReport(checkMode: false, changes: changes, batches: report.batches, rollout: report, unreachable: unreachable,
+                                  highAvailabilityFindings: highAvailability)
     }
 }
 
@@ -108,6 +111,10 @@ public struct KeystorePushReport: Sendable, Codable, Equatable {
     public var rollout: RolloutReport?
     /// Servers the preflight could not reach, left out.
     public var unreachable: [String]
+    /// Gaps in the high-availability signing setup of nodes that share an attester (Aztec's
+    /// guide: one shared slashing-protection database, a node id each), one sentence each;
+    /// warnings, since the push itself does not change them.
+    public var highAvailabilityFindings: [String]
 
     /// Whether every changed server was pushed and passed its gate, and every server was reached.
     public var succeeded: Bool { unreachable.isEmpty && (rollout?.succeeded ?? true) }
@@ -126,6 +133,7 @@ public struct KeystorePushReport: Sendable, Codable, Equatable {
         }
         if let rollout { lines += rollout.recapLines }
         lines += unreachable.map { TerminalText.escaped("\($0): unreachable, left out") }
+        lines += highAvailabilityFindings.map { "warning: " + $0 }
         return lines
     }
 }

@@ -41,10 +41,19 @@ public struct KeystoreSummary: Sendable, Codable, Equatable {
     public var isNotAnObject: Bool
     /// Whether the node's `.env` turns on high-availability signing (`VALIDATOR_HA_SIGNING_ENABLED=true`).
     public var highAvailabilitySigning: Bool
+    /// The node's `VALIDATOR_HA_NODE_ID`: every node of a high-availability attester needs
+    /// its own.
+    public var highAvailabilityNodeID: String?
+    /// Which slashing-protection database the node's `VALIDATOR_HA_DATABASE_URL` names: the
+    /// first 16 hex digits of the SHA-256 of its host, port and database name, computed on
+    /// the server so the URL's credentials never leave it. Nodes sharing an attester must
+    /// show the same value.
+    public var highAvailabilityDatabase: String?
 
     /// Creates a summary.
     public init(validators: [Validator] = [], remoteSigner: Bool = false, source: String? = nil, version: Int? = nil, digest: String? = nil,
-                otherFiles: [String] = [], isNotAnObject: Bool = false, highAvailabilitySigning: Bool = false) {
+                otherFiles: [String] = [], isNotAnObject: Bool = false, highAvailabilitySigning: Bool = false,
+                highAvailabilityNodeID: String? = nil, highAvailabilityDatabase: String? = nil) {
         self.validators = validators
         self.remoteSigner = remoteSigner
         self.source = source
@@ -53,6 +62,8 @@ public struct KeystoreSummary: Sendable, Codable, Equatable {
         self.otherFiles = otherFiles
         self.isNotAnObject = isNotAnObject
         self.highAvailabilitySigning = highAvailabilitySigning
+        self.highAvailabilityNodeID = highAvailabilityNodeID
+        self.highAvailabilityDatabase = highAvailabilityDatabase
     }
 
     /// The attesters' addresses, lowercase, in file order (those whose address could not be read left out).
@@ -98,6 +109,10 @@ enum KeystoreInspection {
               [ ! -f \(q(compose.keystoreSourceFile)) ] || printf 'keystore_source=%s\\n' "$(head -n 1 \(q(compose.keystoreSourceFile)))"
               for f in \(q(compose.keystoreDirectory))/*.json; do [ -e "$f" ] || continue; [ "${f##*/}" = keystore.json ] || printf 'keystore_other=%s\\n' "${f##*/}"; done
               ! grep -qi '^VALIDATOR_HA_SIGNING_ENABLED=["'"'"']\\{0,1\\}true' \(q(compose.environmentFile)) || echo ha_signing=1
+              ha_value() { sed -n "s/^$1=//p" \(q(compose.environmentFile)) | tail -n 1 | tr -d "\\\"'\\r"; }
+              ha_id=$(ha_value VALIDATOR_HA_NODE_ID); [ -z "$ha_id" ] || printf 'ha_node_id=%s\\n' "$ha_id"
+              ha_db=$(ha_value VALIDATOR_HA_DATABASE_URL); ha_db=${ha_db##*@}; ha_db=${ha_db%%\\?*}
+              [ -z "$ha_db" ] || printf 'ha_database=%s\\n' "$(printf '%s' "$ha_db" | sha256sum | cut -c1-16)"
             else
               echo keys=environment
             fi
@@ -118,6 +133,8 @@ enum KeystoreInspection {
                 summary.version = KeystoreFile.version(of: value)
             case "keystore_other": summary.otherFiles.append(value)
             case "ha_signing": summary.highAvailabilitySigning = true
+            case "ha_node_id": summary.highAvailabilityNodeID = value.isEmpty ? nil : value
+            case "ha_database": summary.highAvailabilityDatabase = value.isEmpty ? nil : value
             case "ks":
                 let parts = value.split(separator: " ", maxSplits: 1).map(String.init)
                 switch (parts.first, parts.count > 1 ? parts[1] : "") {

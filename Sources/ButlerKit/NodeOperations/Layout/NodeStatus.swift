@@ -120,7 +120,7 @@ public struct NodeInspector: Sendable {
             let value = String(line[line.index(after: equals)...]).trimmingCharacters(in: .whitespaces)
             switch key {
             case "keys": status.keyForm = NodeKeyForm(rawValue: value)
-            case "ks", "keystore_digest", "keystore_not_object", "keystore_source", "keystore_other", "ha_signing":
+            case "ks", "keystore_digest", "keystore_not_object", "keystore_source", "keystore_other", "ha_signing", "ha_node_id", "ha_database":
                 keystoreLines.append((key, value))
             case "layout": status.layout = NodeLayoutKind(rawValue: value)
             case "version": status.version = value
