@@ -129,9 +129,45 @@ import Testing
 
     @Test func checkPlanIgnoresForgedLines() {
         let script = CheckPlan.script(for: [(0, "test -e /x"), (3, "echo 'fk1 3 0'")], nonce: "fkabc")
-        #expect(script == "n=fkabc\n(\ntest -e /x\n) </dev/null >/dev/null 2>&1; echo \"$n 0 $?\"\n(\necho 'fk1 3 0'\n) </dev/null >/dev/null 2>&1; echo \"$n 3 $?\"")
+        #expect(script == "fk_dir=$PWD\n{\ntest -e /x\n} </dev/null >/dev/null 2>&1; fk_status=$?; cd \"$fk_dir\" 2>/dev/null; set +efu; echo \"fkabc 0 $fk_status\"\n"
+                + "{\necho 'fk1 3 0'\n} </dev/null >/dev/null 2>&1; fk_status=$?; cd \"$fk_dir\" 2>/dev/null; set +efu; echo \"fkabc 3 $fk_status\"")
         let parsed = CheckPlan.parse("fk1 3 0\nfkabc 0 1\nfkabc 3 0\ngarbage\n", nonce: "fkabc")
         #expect(parsed == [0: 1, 3: 0])
+    }
+
+    /// Runs a check plan in `sh` here and reads its statuses back.
+    func statuses(of checks: [(index: Int, script: String)], in folder: URL) async throws -> [Int: Int32] {
+        let nonce = CheckPlan.makeNonce()
+        let output = try await ProcessRunner.run(ProcessRequest(executable: "/bin/sh", arguments: ["-c", "cd \(RemoteShell.q(folder.path)) && " + CheckPlan.script(for: checks, nonce: nonce)],
+                                                                timeout: .seconds(60)))
+        return CheckPlan.parse(String(decoding: output.standardOutput, as: UTF8.self), nonce: nonce)
+    }
+
+    @Test func checksOfOnePlanDoNotChangeEachOthersAnswers() async throws {
+        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("fk-plan-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "x".write(to: folder.appendingPathComponent("marker"), atomically: true, encoding: .utf8)
+        let answers = try await statuses(of: [
+            (0, "cd sub && test ! -e marker"),          // moves into sub/: the next check still starts in the folder
+            (1, "test -e marker"),
+            (2, "set -u; true"),                           // -u is on only for this check: the next would end the shell
+            (3, "test -z \"$UNSET_HERE\""),
+            (4, "set -f; test -e mark*"),                  // -f (no globbing) is on only for this check
+            (5, "test -e mark*"),
+            (6, "echo forged 6 0; cat; false"),            // stdout and stdin are not the plan's
+            (7, "set -e; false; echo never"),              // ends the plan: no answer from here on
+            (8, "true"),
+        ], in: folder)
+        #expect(answers[0] == 0 && answers[1] == 0, "\(answers)")
+        #expect(answers[2] == 0 && answers[3] == 0, "\(answers)")
+        #expect(answers[4] == 1 && answers[5] == 0, "\(answers)")
+        #expect(answers[6] == 1, "\(answers)")
+        #expect(answers[7] == nil && answers[8] == nil, "a check that ends the shell leaves its own and later checks to be run one by one: \(answers)")
+        let exited = try await statuses(of: [(0, "exit 0"), (1, "true")], in: folder)
+        #expect(exited.isEmpty, "\(exited)")
+        let broken = try await statuses(of: [(0, "true"), (1, "if then fi")], in: folder)
+        #expect(broken.isEmpty, "a syntax error stops the whole plan: \(broken)")
     }
 
     @Test func controlFolderMustBePrivate() throws {
