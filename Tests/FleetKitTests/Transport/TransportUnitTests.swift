@@ -138,7 +138,7 @@ import Testing
     /// Runs a check plan in `sh` here and reads its statuses back.
     func statuses(of checks: [(index: Int, script: String)], in folder: URL) async throws -> [Int: Int32] {
         let nonce = CheckPlan.makeNonce()
-        let output = try await ProcessRunner.run(ProcessRequest(executable: "/bin/sh", arguments: ["-c", "cd \(RemoteShell.q(folder.path)) && " + CheckPlan.script(for: checks, nonce: nonce)],
+        let output = try await ProcessRunner.run(ProcessRequest(executable: "/bin/sh", arguments: ["-c", "cd \(ShellQuote.quote(folder.path)) && " + CheckPlan.script(for: checks, nonce: nonce)],
                                                                 timeout: .seconds(60)))
         return CheckPlan.parse(String(decoding: output.standardOutput, as: UTF8.self), nonce: nonce)
     }
