@@ -28,7 +28,7 @@ import FleetKitTesting
         let report = await runner(fleet).run(Playbook("p", steps: [step("a"), step("b"), step("c")]), on: hosts(1))
         let scripts = fleet.transport.calls.map(\.command.script)
         #expect(scripts.count == 3)
-        #expect(scripts[0].hasPrefix("n=fk"))   // the plan
+        #expect(scripts[0].hasPrefix("fk_dir=$PWD\n"))   // the plan
         #expect(scripts[1] == "make b")           // a was already so (from the plan)
         #expect(scripts[2] == "is c")             // c re-checked after b changed
         #expect(report.hosts[0].steps.map(\.outcome) == [.ok, .changed, .ok])

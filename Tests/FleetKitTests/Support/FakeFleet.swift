@@ -44,18 +44,18 @@ final class FakeHostsCore: Sendable {
     func set(_ host: String, _ facts: Set<String>) { state.withLock { $0[host] = facts } }
 
     private func execute(_ script: String, host: String) -> CommandResult {
-        if script.hasPrefix("n=fk") {
-            // n=NONCE, then per check: "(", the check, ") </dev/null … echo "$n INDEX $?""
+        if script.hasPrefix("fk_dir=$PWD\n") {
+            // Per check: "{", the check, "} </dev/null … echo "NONCE INDEX $fk_status""
             let lines = script.split(separator: "\n").map(String.init)
-            let nonce = lines[0].dropFirst(2)
             var output = ""
             var body: [String] = []
             for line in lines.dropFirst() {
-                if line == "(" { body = []; continue }
-                guard line.hasPrefix(") ") else { body.append(line); continue }
-                guard let indexPart = line.split(separator: " ").dropLast().last else { continue }
+                if line == "{" { body = []; continue }
+                guard line.hasPrefix("} "), let echo = line.range(of: "echo \"") else { body.append(line); continue }
+                let words = line[echo.upperBound...].split(separator: " ")
+                guard words.count == 3 else { continue }
                 let status = execute(body.joined(separator: "\n"), host: host).exitStatus
-                output += "\(nonce) \(indexPart) \(status)\n"
+                output += "\(words[0]) \(words[1]) \(status)\n"
             }
             return CommandResult(exitStatus: 0, standardOutput: output)
         }
