@@ -13,8 +13,9 @@ import Foundation
 /// answer: the working folder is restored, and `set -e`, `-u` and `-f` are turned off again.
 /// Variables a check sets stay visible to the checks after it in the same plan. A check
 /// that ends the shell (`exit`, or a failure under its own `set -e`) ends the plan there,
-/// and a check with a syntax error stops the whole script from parsing: the checks that got
-/// no status line are then evaluated one by one, each in a shell of its own.
+/// and a check with a syntax error ends it where the shell finds the error (at the latest
+/// at that check): the checks that got no status line are then evaluated one by one, each
+/// in a shell of its own.
 enum CheckPlan {
     /// The script that evaluates `checks` (step index → check command line).
     static func script(for checks: [(index: Int, script: String)], nonce: String) -> String {
