@@ -88,7 +88,12 @@ cleanup() {
     local pid
     exec 3>&- # the EVM server exits when its standard input closes
     for pid in "${pids[@]}" $evm_pid; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}" $evm_pid; do wait "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}" $evm_pid; do
+        # Up to 5 s to stop (the daemon saves its states), then it is killed.
+        for _ in $(seq 1 50); do [[ "$(ps -o stat= -p "$pid" 2>/dev/null)" =~ ^[^Z] ]] || break; sleep 0.1; done
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
     if [ -s "$dir/aztec-node.pid" ]; then kill "$(cat "$dir/aztec-node.pid")" 2>/dev/null || true; fi
     # Stops every sshd and whatever runs in the servers' namespaces (the stand-in nodes).
     bash "$repo/scripts/sandbox-hosts.sh" down "$hosts" 2>/dev/null || true
@@ -270,7 +275,8 @@ show "$fleet" status "$inventory" "${connection[@]}"
 
 # ---------------------------------------------------------------------------------------
 stage "The Butler's daemon: aztec-butler serve"
-butler_run serve --keys-interval 1 --attester-views-interval 1 --provider-queue-interval 1 --entry-queue-interval 1 \
+# Started directly (not through butler_run) so that $! is the daemon itself, which the exit trap stops.
+"$butler" --network "$network" --data-dir "$data" serve --keys-interval 1 --attester-views-interval 1 --provider-queue-interval 1 --entry-queue-interval 1 \
     --publisher-balances-interval 5 --validator-stats-interval 5 --staking-registry "$registry" --multicall3 "$multicall" \
     >"$logs/serve.log" 2>&1 &
 pids+=($!)
