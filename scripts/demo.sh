@@ -292,7 +292,7 @@ missing() {
 # Waits until the daemon's page shows `check` (a shell line) true.
 await() {
     local what=$1 check=$2
-    for _ in $(seq 1 120); do eval "$check" && return 0; sleep 0.5; done
+    for _ in $(seq 1 360); do eval "$check" && return 0; sleep 0.5; done
     tail -n 20 "$logs/serve.log" >&2
     fail "the Butler's daemon never showed $what"
 }
