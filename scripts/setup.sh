@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the demo or the tests need on a Debian machine, only where missing.
-#   setup.sh demo    OpenSSH server and client: all `fleet demo` needs
+#   setup.sh demo    what scripts/demo.sh needs: OpenSSH server and client, iproute2
+#                    (network namespaces), procps, util-linux, curl, jq and python3 (the
+#                    stand-in nodes); the EVM's venv comes from scripts/install-evm.sh
 #   setup.sh tests   (the default) also iproute2 (network namespaces), procps,
 #                    util-linux, curl, python3 (fake Aztec nodes), jq, shellcheck,
 #                    prometheus (promtool and a real Prometheus for the metrics tests),
@@ -22,7 +24,7 @@ needed=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 packages=(openssh-server openssh-client)
 case "${1:-tests}" in
-    demo) ;;
+    demo) packages+=(iproute2 procps util-linux curl jq python3) ;;
     monitoring) packages+=(iproute2 procps util-linux curl jq python3 prometheus prometheus-alertmanager prometheus-node-exporter) ;;
     tests) packages+=(iproute2 procps util-linux curl jq shellcheck python3 prometheus prometheus-alertmanager prometheus-node-exporter systemd) ;;
     *) echo "setup: unknown purpose '$1'; expected demo, monitoring or tests" >&2; exit 2 ;;

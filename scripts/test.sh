@@ -2,9 +2,10 @@
 # Runs every test: installs what is missing (apt packages, the Python venvs with the
 # local EVM and with the benchmark's peers), checks the shell scripts, then builds with
 # warnings as errors, type-checks the Swift samples of README.md and docs/*.md against the
-# build, runs the peer benchmark at 3 hosts for correctness and the monitoring demo once
-# (scripts/monitoring-demo.sh --once), and runs the unit and integration tests (real sshd
-# hosts in network namespaces, a real EVM on loopback).
+# build, runs the peer benchmark at 3 hosts for correctness, the monitoring demo once
+# (scripts/monitoring-demo.sh --once) and the main demo once (scripts/demo.sh --once), and
+# runs the unit and integration tests (real sshd hosts in network namespaces, a real EVM
+# on loopback).
 # Needs root for network namespaces.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -84,4 +85,19 @@ if ! bash scripts/monitoring-demo.sh --once --bin .build/debug --no-install >"$d
 fi
 rm -f -- "$demo"
 echo "test: monitoring demo passed"
+# The README's first command, as a newcomer runs it: the Butler's keys files on three
+# sandbox nodes, a coinbase arriving on the local EVM and reaching exactly one node's
+# keystore through the coinbase loop. The demo checks its own outcome (one node restarted,
+# its keystore holding the new coinbase, attesters_missing_coinbase 0) and exits 1 otherwise.
+echo "test: main demo (scripts/demo.sh --once, 3 nodes and the local EVM)"
+demo=$(mktemp)
+if ! bash scripts/demo.sh --once --bin .build/debug --no-install >"$demo" 2>&1; then
+    cat "$demo" >&2
+    rm -f -- "$demo"
+    echo "test: the main demo failed" >&2
+    exit 1
+fi
+grep -F "attesters_missing_coinbase went from" "$demo" || true
+rm -f -- "$demo"
+echo "test: main demo passed"
 swift test --skip-build "$@"
