@@ -45,6 +45,20 @@ extension GonkaDeployOverSSHTests {
         #expect(overridden.stdout.contains("[OK] Phase 1 completed: "), "\(overridden.console)")
         let log = try GonkaDeploySandbox.lastRunLog(folder)
         #expect(log.contains("[WARN] The GPUs cannot run node-config.json's configuration x1 (Qwen/Qwen3-32B-FP8):"), "\(log)")
+
+        // No GPU listed, or no nvidia-smi at all: a finding that stops the deployment too.
+        try installGPUs(sandbox, count: 0, name: "", mib: 0)
+        let empty = try await GonkaDeploySandbox.run(sandbox, ["deploy", "nodes/node1.conf", "--check", "--phase", "1"], in: folder)
+        #expect(empty.stdout.contains("[WARN] GPUs: nvidia-smi lists no GPU\n"), "\(empty.console)")
+        #expect(empty.stdout.contains("[WARN]   - no GPU was read: nvidia-smi lists no GPU\n"), "\(empty.console)")
+        // As a shell answers for a command it cannot find, whatever this machine has installed (prepare puts the stand-in back).
+        let absent = sandbox.hostDirectory(1).appendingPathComponent("bin/nvidia-smi")
+        try "#!/bin/sh\necho 'sh: 1: nvidia-smi: not found' >&2\nexit 127\n".write(to: absent, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: absent.path)
+        let missing = try await GonkaDeploySandbox.run(sandbox, ["nodes/node1.conf", "--yes", "--phase", "1"], in: folder)
+        #expect(missing.status == 1, "\(missing.console)")
+        #expect(missing.stdout.contains("[WARN]   - no GPU was read: nvidia-smi is not installed on the server (no NVIDIA driver)\n"), "\(missing.console)")
+        #expect(missing.stderr.contains("[ERROR] Refusing to deploy: "))
     }
 
     @Test func eightGPUsGetTheMatchingOfficialConfiguration() async throws {
