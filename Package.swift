@@ -49,6 +49,10 @@ let package = Package(
         .testTarget(
             name: "GonkaKitTests", dependencies: ["GonkaKit", "FleetKit", "FleetKitTesting", "FleetTestSupport", "gonka-deploy"],
             path: "Tests/GonkaKitTests", exclude: ["Fixtures"]),
+        // What one kit writes and another reads: ButlerKit's Gonka alert rules against GonkaKit's status gauges.
+        .testTarget(
+            name: "MonitoringContractTests", dependencies: ["ButlerKit", "GonkaKit", "FleetKit", "FleetTestSupport"],
+            path: "Tests/MonitoringContractTests"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,6 +5,8 @@ import Foundation
 /// Prometheus' configuration, the node, Butler and Gonka status targets (file_sd), the node,
 /// Butler and Gonka node alert rules, and Alertmanager's configuration with the Telegram receivers and the paging
 /// policy. Every file is written atomically, so a running Prometheus reloads whole files.
+/// With no Aztec node and Gonka status targets, the bundle watches the Gonka nodes only (the
+/// Aztec and Butler target files are empty).
 ///
 /// ```swift
 /// let telegram = TelegramReceiver(tokenFile: URL(fileURLWithPath: "/etc/aztec/telegram.token"), chatID: -1001234567890)
@@ -34,8 +36,12 @@ public struct MonitoringServerFiles: Sendable {
     /// - Throws: ``MonitoringSettingError`` for a setting that cannot work (nothing is
     ///   written then); ``AtomicFileError`` when a file cannot be written.
     public func run() throws -> MonitoringFilesReport {
-        let settings = try settings.checked()
-        guard !nodes.isEmpty else { throw MonitoringSettingError(.outputFolder, "the inventory lists no node to monitor") }
+        var settings = try settings.checked()
+        guard !nodes.isEmpty || !settings.gonkaStatusTargets.isEmpty else {
+            throw MonitoringSettingError(.gonkaStatusTarget, "nothing to monitor: no Aztec node and no Gonka status gauges")
+        }
+        // Without Aztec nodes the bundle watches Gonka nodes only: the Butler, which watches Aztec attesters, is not scraped.
+        if nodes.isEmpty { settings.butlerTargets = [] }
         let token = try settings.telegram.token()
         let rules = NodeAlertRules.rules(settings.thresholds)
         let butlerGroups = [PrometheusConfiguration.TargetGroup(targets: settings.butlerTargets, labels: [:])].filter { !$0.targets.isEmpty }
@@ -44,8 +50,9 @@ public struct MonitoringServerFiles: Sendable {
         let gonkaRules = GonkaNodeAlertRules.rules()
         let files: [(String, Data, UInt16, String)] = [
             (names.nodeTargets, try PrometheusConfiguration.json(PrometheusConfiguration.nodeTargets(nodes, port: settings.exporterPort)), 0o644,
-             "node_exporter on \(nodes.count) node(s), labelled node=<inventory name>"),
-            (names.butlerTargets, try PrometheusConfiguration.json(butlerGroups), 0o644, "aztec-butler serve at \(settings.butlerTargets.joined(separator: ", "))"),
+             nodes.isEmpty ? "no Aztec node to scrape" : "node_exporter on \(nodes.count) node(s), labelled node=<inventory name>"),
+            (names.butlerTargets, try PrometheusConfiguration.json(butlerGroups), 0o644,
+             nodes.isEmpty ? "no Butler to scrape (no Aztec node)" : "aztec-butler serve at \(settings.butlerTargets.joined(separator: ", "))"),
             (names.nodeRules, Data(NodeAlertRules.yaml(rules, policy: settings.policy).utf8), 0o644, "\(rules.count) node alert rules"),
             (names.butlerRules, Data(ButlerAlertRules.text.utf8), 0o644, "the Butler's alert rules"),
             (names.gonkaTargets, try PrometheusConfiguration.json(gonkaGroups), 0o644,

@@ -7,12 +7,15 @@ public struct DeployChoiceLabels: Sendable, Equatable {
     public var advanceConfirmation: String
     /// The chain-data reset of phase 5.
     public var chainDataReset: String
+    /// Deploying although the server's GPUs cannot run the node's configuration.
+    public var gpuCheckOverride: String
 
     /// Creates labels; the defaults are domain words.
     public init(checkMode: String = "check mode", advanceConfirmation: String = "advance confirmation",
-                chainDataReset: String = "the chain-data reset") {
+                chainDataReset: String = "the chain-data reset", gpuCheckOverride: String = "the GPU check override") {
         self.checkMode = checkMode
         self.advanceConfirmation = advanceConfirmation
         self.chainDataReset = chainDataReset
+        self.gpuCheckOverride = gpuCheckOverride
     }
 }

@@ -9,12 +9,14 @@ public enum DeployParameterDisplay {
     ///   - configPath: the node file as given on the command line.
     ///   - logFile: the run's log file.
     ///   - outputFolder: the node's local folder (`nodes/<KEY_NAME>`).
-    public static func lines(_ config: NodeConfig, configPath: String, logFile: String, outputFolder: String) -> [String] {
+    ///   - gpu: phase 0's GPU check: the GPUs are shown under the profile, and how it was picked.
+    public static func lines(_ config: NodeConfig, configPath: String, logFile: String, outputFolder: String,
+                             gpu: GPUCheckFinding? = nil) -> [String] {
         let rule = String(repeating: "=", count: 40)
         let password = config.keyringPassword.revealed.count
         let peers = config.persistentPeers.map(\.description).joined(separator: ",")
         let shownPeers = peers.count > 50 ? String(peers.prefix(50)) + "..." : peers
-        return [
+        var lines = [
             rule, "     GONKA NODE DEPLOYMENT SCRIPT", rule, "",
             "Configuration loaded from: \(configPath)", "",
             "SERVER PARAMETERS:",
@@ -35,10 +37,10 @@ public enum DeployParameterDisplay {
             "  Mount Point:        \(config.volumeMount)",
             "  Gonka Path:         \(config.gonkaPath)", "",
             "NODE CONFIG:",
-            "  Profile:            \(config.profile.rawValue)", "",
-            "LOGGING:",
-            "  Log File:           \(logFile)",
-            "  Output Directory:   \(outputFolder)", "",
+            "  Profile:            \(gpu?.shownProfile ?? config.profile.rawValue)",
         ]
+        if let gpu { lines.append("  GPUs:               \(gpu.gpus.summary)") }
+        lines += ["", "LOGGING:", "  Log File:           \(logFile)", "  Output Directory:   \(outputFolder)", ""]
+        return lines
     }
 }

@@ -26,6 +26,9 @@ public struct DeployRun: Sendable {
     public var grant: GrantChoice
     /// How the caller names these choices in the lines the run shows.
     public var labels: DeployChoiceLabels
+    /// Deploy even when phase 0 finds that the server's GPUs cannot run the node's
+    /// configuration (as the node file's `GPU_CHECK=warn` does); the finding is still shown.
+    public var ignoreGPUCheck: Bool
     /// Set by a run of several nodes (``NodeFleetDeployRun``): the go-ahead it got once for
     /// every node, and it showed the parameters in its own table, so this run shows no
     /// parameter block and asks nothing.
@@ -39,9 +42,12 @@ public struct DeployRun: Sendable {
         var reset: DeployConfirmation?
     }
 
-    /// Creates the run; by default every phase, confirmed on the console, the grant printed.
+    /// Creates the run; by default every phase, confirmed on the console, the grant printed,
+    /// and GPUs that cannot run the configuration stop it.
     public init(settings: NodeRunSettings, selection: DeployPhaseSelection = .all, checkMode: Bool = false, confirmedInAdvance: Bool = false,
-                resetChainData: Bool = false, grant: GrantChoice = .printCommand, labels: DeployChoiceLabels = DeployChoiceLabels()) {
+                resetChainData: Bool = false, grant: GrantChoice = .printCommand, labels: DeployChoiceLabels = DeployChoiceLabels(),
+                ignoreGPUCheck: Bool = false) {
+        self.ignoreGPUCheck = ignoreGPUCheck
         self.settings = settings
         self.selection = selection
         self.checkMode = checkMode
@@ -66,26 +72,39 @@ public struct DeployRun: Sendable {
         let reset = try fleetConfirmation.map(\.reset)
             ?? DeployConfirmation.decideReset(resetChainData: resetChainData, checkMode: checkMode, advanceConfirmation: advance,
                                               inputIsTerminal: settings.console.canAsk)
-        let session = try NodeRunSession(settings, config: config, checkMode: checkMode, resetChainData: reset != nil,
+        var session = try NodeRunSession(settings, config: config, checkMode: checkMode, resetChainData: reset != nil,
                                          grantMode: try grant.mode(coldKeyName: config.coldKeyName))
         session.banner("Gonka Node Deployment Script")
         if checkMode { session.runLog.info("\(labels.checkMode): only checks run; nothing on the server or here is changed") }
         session.deployment.section("PHASE 0: VALIDATION")
         session.runLog.log(.ok, "All required parameters validated")
         var report = DeployRunReport(logFile: session.logFile, localFolder: session.folder)
-        report.outcome = await proceed(session, confirmation: confirmation, reset: reset, report: &report)
+        report.outcome = await proceed(&session, confirmation: confirmation, reset: reset, report: &report)
         await session.close()
         session.runLog.info("Deployment finished at: \(settings.clock.now())")
         return report
     }
 
-    /// Everything after the log is open: connection, display, confirmations, phases, summary.
-    private func proceed(_ session: NodeRunSession, confirmation: DeployConfirmation, reset: DeployConfirmation?,
+    /// Everything after the log is open: connection, GPU check, display, confirmations, phases, summary.
+    private func proceed(_ session: inout NodeRunSession, confirmation: DeployConfirmation, reset: DeployConfirmation?,
                          report: inout DeployRunReport) async -> DeployRunReport.Outcome {
-        let runLog = session.runLog, deployment = session.deployment, console = settings.console
+        let runLog = session.runLog, console = settings.console
         guard await session.connect() else { return .failed }
+        let gpu = await checkGPUs(&session)
+        report.gpu = gpu
+        if Task.isCancelled {
+            runLog.error("interrupted: the deployment was cancelled; phases completed: none; stopped in: phase 0 (reading the GPUs). Check log: \(session.logFile.path)")
+            return .interrupted
+        }
+        if gpu.stopsDeployment, !checkMode {
+            runLog.error("Refusing to deploy: the server's GPUs cannot run the node's configuration, and nothing was changed. "
+                + "Set NODE_CONFIG_PROFILE to a configuration they can run, or deploy all the same with GPU_CHECK=warn in the node file or \(labels.gpuCheckOverride). "
+                + "Check log: \(session.logFile.path)")
+            return .failed
+        }
+        let deployment = session.deployment
         let display = DeployParameterDisplay.lines(session.config, configPath: settings.nodeFileName, logFile: session.logFile.path,
-                                                   outputFolder: session.folder.path)
+                                                   outputFolder: session.folder.path, gpu: gpu)
         if fleetConfirmation == nil { console.writeOutput(display.joined(separator: "\n") + "\n") }
         switch confirmation {
         case .notNeeded:
@@ -136,6 +155,36 @@ public struct DeployRun: Sendable {
         return .finished
     }
 
+    /// Phase 0's GPU check: reads the GPUs, picks the configuration when the node file leaves
+    /// it open (the session goes on with it), and logs whether the configuration can run.
+    private func checkGPUs(_ session: inout NodeRunSession) async -> GPUCheckFinding {
+        let runLog = session.runLog
+        runLog.log(.check, "Reading the server's GPUs (nvidia-smi)")
+        let gpus = await session.deployment.readGPUs()
+        let finding = GPUCheckFinding(config: session.config, gpus: gpus, overridden: ignoreGPUCheck)
+        if case .found = gpus { runLog.log(.ok, "GPUs: \(gpus.summary)") } else { runLog.warn("GPUs: \(gpus.summary)") }
+        if finding.profileWasOpen {
+            if let pick = finding.pick {
+                runLog.log(.ok, "NODE_CONFIG_PROFILE=auto: picked \(pick.description)")
+                session.use(pick.profile)
+            } else {
+                runLog.warn("NODE_CONFIG_PROFILE=auto: no configuration serving \(session.config.modelName) fits these GPUs; judging \(finding.profile.rawValue)")
+            }
+        }
+        if finding.fits {
+            runLog.log(.ok, "The GPUs can run node-config.json's configuration \(finding.configuration)")
+            return finding
+        }
+        runLog.warn("The GPUs cannot run node-config.json's configuration \(finding.configuration):")
+        for problem in finding.problems { runLog.warn("  - \(problem)") }
+        if finding.overridden {
+            runLog.warn("Deploying all the same (\(ignoreGPUCheck ? labels.gpuCheckOverride : "GPU_CHECK=warn"))")
+        } else if checkMode {
+            runLog.warn("A deployment would stop here, before changing anything (GPU_CHECK=warn in the node file or \(labels.gpuCheckOverride) deploys all the same)")
+        }
+        return finding
+    }
+
     /// The final report after phase 8.
     private func showSummary(_ session: NodeRunSession) {
         session.deployment.section("DEPLOYMENT COMPLETED SUCCESSFULLY")
@@ -170,6 +219,8 @@ public struct DeployRunReport: Sendable {
     public var localFolder: URL
     /// What the phases did, when they ran.
     public var phases: NodeDeploymentReport?
+    /// Phase 0's GPU check, once the connection was open.
+    public var gpu: GPUCheckFinding?
 
     /// Creates a report of a run that has not ended yet.
     public init(logFile: URL, localFolder: URL) {

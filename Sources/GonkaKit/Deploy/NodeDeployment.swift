@@ -80,6 +80,19 @@ public struct NodeDeployment: Sendable {
         runLog.log(.ok, "SSH connection established and verified")
     }
 
+    /// Phase 0's GPU reading: ``ServerGPUs/command`` on the server, read as ``ServerGPUs/parse(status:output:errorOutput:)``
+    /// does; a command that cannot be run or does not answer within a minute reads as unreadable.
+    public func readGPUs() async -> ServerGPUs {
+        let result: CommandResult
+        do {
+            result = try await transport.run(RemoteCommand(ServerGPUs.command, timeout: .seconds(60)), on: host)
+        } catch {
+            return .unreadable("nvidia-smi could not be run: \(error.message)")
+        }
+        if result.timedOut { return .unreadable("nvidia-smi did not answer within a minute") }
+        return ServerGPUs.parse(status: result.exitStatus, output: result.standardOutput, errorOutput: result.standardError)
+    }
+
     /// The steps of `phase`.
     public func playbook(for phase: DeployPhase) -> Playbook {
         switch phase {

@@ -6,12 +6,12 @@ import Foundation
 /// built on them. Whoever opens it closes it.
 struct NodeRunSession {
     let settings: NodeRunSettings
-    let config: NodeConfig
+    private(set) var config: NodeConfig
     let folder: URL
     let logFile: URL
     let runLog: RunLog
     let transport: any Transport
-    let deployment: NodeDeployment
+    private(set) var deployment: NodeDeployment
 
     /// Checks this machine (the SSH key, the ssh program), opens the log and creates the
     /// transport for the checked node file.
@@ -55,6 +55,12 @@ struct NodeRunSession {
             runLog.error("Deployment failed. Check log: \(logFile.path)")
             return false
         }
+    }
+
+    /// Goes on with `profile` for node-config.json: the one phase 0 picked for the server's GPUs.
+    mutating func use(_ profile: NodeProfile) {
+        config.profile = profile
+        deployment.config = config
     }
 
     /// Shows `question` on the console; only a typed `yes` proceeds.

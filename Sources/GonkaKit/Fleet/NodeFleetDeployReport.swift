@@ -42,7 +42,7 @@ public struct NodeFleetDeployReport: Sendable {
             }
         }
 
-        /// How it ended, in a few words: `finished`, `failed in phase 5: …`, `not started: …`.
+        /// How it ended, in a few words: `finished`, `failed in phase 5: …`, `refused: …` (the GPU check), `not started: …`.
         public var ending: String {
             switch outcome {
             case .pending: return "not run"
@@ -52,7 +52,9 @@ public struct NodeFleetDeployReport: Sendable {
                 case .finished: return "finished"
                 case .declined: return "declined"
                 case .interrupted: return "interrupted"
-                case .failed: return "failed" + (report.phases?.failure.map { " in \($0.description)" } ?? ": the connection failed")
+                case .failed:
+                    if report.phases == nil, report.gpu?.stopsDeployment == true { return "refused: the server's GPUs cannot run its configuration" }
+                    return "failed" + (report.phases?.failure.map { " in \($0.description)" } ?? ": the connection failed")
                 }
             }
         }
@@ -78,8 +80,12 @@ public struct NodeFleetDeployReport: Sendable {
         }
         let table = TextTable.render(headers: ["NODE", "SERVER", "OUTCOME", "CHANGED", "WARNINGS", "LOG"], rows: rows)
         let failures = nodes.filter(\.failed).count
+        let picks = nodes.compactMap { node -> String? in
+            guard case .ran(let report) = node.outcome, let gpu = report.gpu, gpu.profileWasOpen else { return nil }
+            return "\(node.keyName): NODE_CONFIG_PROFILE=auto: \(gpu.shownProfile)"
+        }
         return ["", rule, "     RECAP: \(Plural.count(nodes.count, "node"))", rule]
-            + table.split(separator: "\n").map(String.init)
+            + table.split(separator: "\n").map(String.init) + picks
             + [failures == 0 ? "All \(Plural.count(nodes.count, "node")) finished." : "\(failures) of \(Plural.count(nodes.count, "node")) failed; see their logs."]
     }
 }
@@ -91,7 +97,7 @@ enum NodeFleetTable {
         let rule = String(repeating: "=", count: 40)
         let rows = zip(nodes, configs).map { node, config in
             [node.nodeFileName, config.keyName, "\(config.sshUser)@\(config.serverAddress.urlHost)" + (config.sshPort == 22 ? "" : ":\(config.sshPort)"),
-             config.profile.rawValue, config.modelName, "\(config.keyringPassword.revealed.count) chars", config.volumeDevice,
+             config.profileIsOpen ? NodeProfileChoice.openValue : config.profile.rawValue, config.modelName, "\(config.keyringPassword.revealed.count) chars", config.volumeDevice,
              config.gonkaPath, config.seedAPIURL]
         }
         let table = TextTable.render(headers: ["NODE FILE", "KEY NAME", "SERVER", "PROFILE", "MODEL", "PASSWORD", "VOLUME", "GONKA PATH", "SEED API"],

@@ -34,11 +34,15 @@ public struct NodeFleetDeployRun: Sendable {
     public var labels: DeployChoiceLabels
     /// How many nodes are deployed at the same time.
     public var parallelism: Int
+    /// Deploy every node even when its server's GPUs cannot run its configuration (``DeployRun/ignoreGPUCheck``).
+    public var ignoreGPUCheck: Bool
 
-    /// Creates the run; every phase, confirmed on the console, four nodes at a time.
+    /// Creates the run; every phase, confirmed on the console, four nodes at a time, GPUs
+    /// that cannot run a node's configuration stopping that node.
     public init(nodes: [NodeRunSettings], console: OperatorConsole, selection: DeployPhaseSelection = .all, checkMode: Bool = false,
                 confirmedInAdvance: Bool = false, resetChainData: Bool = false, labels: DeployChoiceLabels = DeployChoiceLabels(),
-                parallelism: Int = 4) {
+                parallelism: Int = 4, ignoreGPUCheck: Bool = false) {
+        self.ignoreGPUCheck = ignoreGPUCheck
         self.nodes = nodes
         self.console = console
         self.selection = selection
@@ -128,7 +132,7 @@ public struct NodeFleetDeployRun: Sendable {
                     let name = (try? settings.loadNodeConfig().keyName) ?? settings.nodeFileName
                     settings.console = console.prefixed(name)
                     var run = DeployRun(settings: settings, selection: selection, checkMode: checkMode, confirmedInAdvance: false,
-                                        resetChainData: resetChainData, grant: .printCommand, labels: labels)
+                                        resetChainData: resetChainData, grant: .printCommand, labels: labels, ignoreGPUCheck: ignoreGPUCheck)
                     run.fleetConfirmation = confirmation
                     do {
                         return (index, .ran(try await run.run()))

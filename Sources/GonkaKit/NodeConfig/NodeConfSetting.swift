@@ -23,6 +23,7 @@ public enum NodeConfSetting: String, CaseIterable, Sendable {
     case grantNodeURL = "GRANT_NODE_URL"
     case pruningKeepRecent = "PRUNING_KEEP_RECENT"
     case pruningInterval = "PRUNING_INTERVAL"
+    case gpuCheck = "GPU_CHECK"
 
     /// The original's required names, in the order it checks them.
     public static let required: [NodeConfSetting] = [
@@ -56,6 +57,7 @@ public enum NodeConfSetting: String, CaseIterable, Sendable {
         case .sshPort: "22"
         case .pruningKeepRecent: "1000"
         case .pruningInterval: "100"
+        case .gpuCheck: GPUCheckPolicy.refuse.rawValue
         case .serverIP, .sshUser, .keyName, .keyringPassword, .accountPublicKey, .modelName, .seedAPIURL, .profile,
              .sshKey, .adminSSHKeys, .coldKeyName, .grantNodeURL:
             nil

@@ -27,8 +27,15 @@ public struct NodeConfig: Sendable {
     public let modelName: String
     /// The seed node's API, without a trailing slash (`SEED_API_URL`).
     public let seedAPIURL: String
-    /// What node-config.json describes (`NODE_CONFIG_PROFILE`).
-    public let profile: NodeProfile
+    /// What node-config.json describes (`NODE_CONFIG_PROFILE`). When the node file leaves it
+    /// open (``profileIsOpen``), the first profile serving ``modelName`` until phase 0 picks
+    /// the one for the server's GPUs.
+    public internal(set) var profile: NodeProfile
+    /// `NODE_CONFIG_PROFILE=auto`: phase 0 picks the official configuration serving
+    /// ``modelName`` that matches the server's GPUs (``GPUFit/pick(model:gpus:)``).
+    public let profileIsOpen: Bool
+    /// What phase 0 does when the GPUs cannot run the configuration (`GPU_CHECK`, default `refuse`).
+    public let gpuCheck: GPUCheckPolicy
     /// The data disk (`VOLUME_DEVICE`, default /dev/vdc).
     public let volumeDevice: String
     /// Where the data disk is mounted (`VOLUME_MOUNT`, default /mnt/ssd).
@@ -82,6 +89,14 @@ public struct NodeConfig: Sendable {
         var validator = NodeConfigValidator(conf: read.file, environment: environment, unreadable: read.unreadable)
         return try validator.validate(syntaxProblems: read.problems)
     }
+}
+
+/// What phase 0 does when the server's GPUs cannot run the node's configuration (`GPU_CHECK`).
+public enum GPUCheckPolicy: String, Sendable, CaseIterable {
+    /// Stop before anything changes (the default).
+    case refuse
+    /// Report it and deploy all the same.
+    case warn
 }
 
 /// The server's address: IPv4 or IPv6, as written in `SERVER_IP`.

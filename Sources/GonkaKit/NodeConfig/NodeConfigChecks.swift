@@ -1,6 +1,15 @@
 import FleetKit
 import Foundation
 
+/// `NODE_CONFIG_PROFILE`: a profile, or left open for phase 0 to pick.
+enum NodeProfileChoice: Equatable {
+    /// The value that leaves it open.
+    static let openValue = "auto"
+
+    case given(NodeProfile)
+    case open
+}
+
 /// The checks of single settings, each reporting into the validator.
 extension NodeConfigValidator {
     mutating func checkServerAddress() -> ServerAddress? {
@@ -34,32 +43,59 @@ extension NodeConfigValidator {
         return fine ? Secret(source.value) : nil
     }
 
-    mutating func checkProfile() -> NodeProfile? {
+    /// A profile, or `auto` (the configuration is picked in phase 0 from the server's GPUs).
+    mutating func checkProfile() -> NodeProfileChoice? {
         guard let source = value(.profile) else { return nil }
-        if let profile = NodeProfile(rawValue: source.value) { return profile }
-        let choices = NodeProfile.allCases.map { "\($0.rawValue) (\($0.hardware), \($0.modelName))" }.joined(separator: " or ")
-        report(.profile, at: source.location, "NODE_CONFIG_PROFILE \(shown(source.value)) is not supported; expected \(choices)")
+        if let profile = NodeProfile(rawValue: source.value) { return .given(profile) }
+        if source.value == NodeProfileChoice.openValue {
+            notes.append(problem(.profile, at: source.location,
+                                 "NODE_CONFIG_PROFILE=auto: the deployment picks the official configuration serving MODEL_NAME that matches the server's GPUs; files rendered without a server are for the first one serving it"))
+            return .open
+        }
+        let choices = NodeProfile.allCases.map { "\($0.rawValue) (\($0.hardware), \($0.modelName))" }.joined(separator: ", ")
+        report(.profile, at: source.location,
+               "NODE_CONFIG_PROFILE \(shown(source.value)) is not supported; expected \(choices) or auto (picked from the server's GPUs)")
         return nil
     }
 
-    /// MODEL_NAME must start with `Qwen/` (as in the original) and be the model the profile's node-config.json serves.
-    mutating func checkModel(profile: NodeProfile?) -> String? {
+    /// MODEL_NAME must start with `Qwen/` (as in the original) and be the model the profile's
+    /// node-config.json serves; with `auto`, a model some profile serves.
+    mutating func checkModel(_ choice: NodeProfileChoice?) -> String? {
         guard let source = value(.modelName) else { return nil }
         let model = source.value
         guard model.hasPrefix("Qwen/") else {
             report(.modelName, at: source.location, "MODEL_NAME \(shown(model)) must start with 'Qwen/', as in the original")
             return nil
         }
-        guard let profile else { return model }
-        if model == profile.modelName { return model }
-        if let other = NodeProfile.serving(model) {
+        switch choice {
+        case nil:
+            return model
+        case .open:
+            if NodeProfile.serving(model) != nil { return model }
+            let models = Set(NodeProfile.allCases.map(\.modelName)).sorted().joined(separator: " or ")
             report(.modelName, at: source.location,
-                   "MODEL_NAME \(model) goes with NODE_CONFIG_PROFILE \(other.rawValue) (\(other.hardware)), but the profile is \(profile.rawValue), whose node-config.json serves \(profile.modelName); set NODE_CONFIG_PROFILE=\(other.rawValue) or MODEL_NAME=\(profile.modelName)")
-        } else {
-            report(.modelName, at: source.location,
-                   "MODEL_NAME \(shown(model)) is not served by NODE_CONFIG_PROFILE \(profile.rawValue), whose node-config.json lists \(profile.modelName): the model would be downloaded but never used")
+                   "MODEL_NAME \(shown(model)) is served by no configuration, so NODE_CONFIG_PROFILE=auto has none to pick; expected \(models)")
+            return nil
+        case .given(let profile):
+            if model == profile.modelName { return model }
+            if let other = NodeProfile.serving(model) {
+                report(.modelName, at: source.location,
+                       "MODEL_NAME \(model) goes with NODE_CONFIG_PROFILE \(other.rawValue) (\(other.hardware)), but the profile is \(profile.rawValue), whose node-config.json serves \(profile.modelName); set NODE_CONFIG_PROFILE=\(other.rawValue) or MODEL_NAME=\(profile.modelName)")
+            } else {
+                report(.modelName, at: source.location,
+                       "MODEL_NAME \(shown(model)) is not served by NODE_CONFIG_PROFILE \(profile.rawValue), whose node-config.json lists \(profile.modelName): the model would be downloaded but never used")
+            }
+            return nil
         }
-        return nil
+    }
+
+    /// `refuse` (the default) or `warn`.
+    mutating func checkGPUCheck() -> GPUCheckPolicy? {
+        let text = check(.gpuCheck) { value in
+            GPUCheckPolicy(rawValue: value) == nil
+                ? "is not supported; expected refuse (GPUs that cannot run the configuration stop the deployment) or warn (they are only reported)" : nil
+        }
+        return text.flatMap(GPUCheckPolicy.init(rawValue:))
     }
 
     mutating func checkPeers() -> [PersistentPeer]? {

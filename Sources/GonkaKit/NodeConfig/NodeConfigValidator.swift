@@ -91,7 +91,7 @@ struct NodeConfigValidator {
         case .accountPublicKey: "the cold key's public key in base64"
         case .modelName: "e.g. \(NodeProfile.x1.modelName)"
         case .seedAPIURL: "e.g. http://node2.gonka.ai:8000"
-        case .profile: "x1 or x8"
+        case .profile: "x1, x8, x8-4090 or auto"
         default: setting.rawValue
         }
     }
@@ -112,8 +112,13 @@ struct NodeConfigValidator {
             Self.httpURLProblem(value) ?? (value.hasSuffix("/")
                 ? "ends with '/'; write it without, since /chain-rpc and /chain-p2p are appended to it" : nil)
         }
-        let profile = checkProfile()
-        let modelName = checkModel(profile: profile)
+        let profileChoice = checkProfile()
+        let modelName = checkModel(profileChoice)
+        let profile: NodeProfile? = switch profileChoice {
+        case .given(let given): given
+        case .open: modelName.flatMap(NodeProfile.serving)
+        case nil: nil
+        }
         let volumeDevice = check(.volumeDevice) { value in
             Self.pathProblem(value) ?? (value.hasPrefix("/dev/") ? nil : "is not a device under /dev/")
         }
@@ -134,11 +139,12 @@ struct NodeConfigValidator {
                                      why: "the Cosmos SDK refuses fewer than \(PruningSettings.minimumKeepRecent)")
         let interval = checkNumber(.pruningInterval, range: PruningSettings.minimumInterval...Int.max,
                                    why: "the Cosmos SDK refuses intervals below \(PruningSettings.minimumInterval)")
+        let gpuCheck = checkGPUCheck()
         noteUnknownNames()
 
         guard problems.isEmpty, let serverAddress, let sshUser, let keyName, let password, let accountPublicKey,
               let modelName, let seedAPIURL, let profile, let volumeDevice, let volumeMount, let hfHome, let gonkaPath,
-              let peers, let sshPort, let adminKeys, let grantNodeURL, let keepRecent, let interval
+              let peers, let sshPort, let adminKeys, let grantNodeURL, let keepRecent, let interval, let gpuCheck
         else {
             if problems.isEmpty {
                 problems.append(NodeConfigProblem(file: conf.path, location: .file, setting: nil, message: "the settings could not all be read"))
@@ -148,7 +154,7 @@ struct NodeConfigValidator {
         return NodeConfig(
             file: conf.path, serverAddress: serverAddress, sshUser: sshUser, sshPort: sshPort, sshKey: sshKey, keyName: keyName,
             keyringPassword: password, accountPublicKey: accountPublicKey, modelName: modelName, seedAPIURL: seedAPIURL,
-            profile: profile, volumeDevice: volumeDevice, volumeMount: volumeMount, hfHome: hfHome, gonkaPath: gonkaPath,
+            profile: profile, profileIsOpen: profileChoice == .open, gpuCheck: gpuCheck, volumeDevice: volumeDevice, volumeMount: volumeMount, hfHome: hfHome, gonkaPath: gonkaPath,
             persistentPeers: peers, autoConfirm: autoConfirm, adminSSHKeys: adminKeys, coldKeyName: coldKeyName,
             grantNodeURL: grantNodeURL, pruning: PruningSettings(keepRecent: keepRecent, interval: interval),
             notes: Self.ordered(notes))

@@ -6,8 +6,8 @@ import Foundation
 let monitoringConfigSpec = CommandSpec(
     name: "monitoring-config",
     summary: "Write the monitoring server's files from servers.csv: Prometheus config, node and Butler targets (file_sd), alert rules, Alertmanager with Telegram",
-    discussion: "Writes prometheus.yml, targets/aztec-nodes.json (one entry per node, label node=<name>), targets/aztec-butler.json, targets/gonka-status.json (--gonka-status), rules/aztec-nodes.yml, rules/aztec-butler.yml, rules/gonka-nodes.yml and alertmanager.yml (mode 0600: Alertmanager 0.25 takes the bot token only inside its configuration) into --out, each atomically. Pages: a node down or unreachable, stalled blocks, an attester missing duties, a publisher short of ETH, a disk past --disk-threshold, a Gonka node down or jailed; everything else warns silently. Exit codes: 0 written, 2 usage or input error.",
-    arguments: [inventoryArgument],
+    discussion: "Writes prometheus.yml, targets/aztec-nodes.json (one entry per node, label node=<name>), targets/aztec-butler.json, targets/gonka-status.json (--gonka-status), rules/aztec-nodes.yml, rules/aztec-butler.yml, rules/gonka-nodes.yml and alertmanager.yml (mode 0600: Alertmanager 0.25 takes the bot token only inside its configuration) into --out, each atomically; without INVENTORY, --gonka-status alone makes a bundle of Gonka alerts only. Pages: a node down or unreachable, stalled blocks, an attester missing duties, a publisher short of ETH, a disk past --disk-threshold, a Gonka node down or jailed; everything else warns silently. Exit codes: 0 written, 2 usage or input error.",
+    arguments: [ArgumentSpec("INVENTORY", help: "servers.csv: one server per row; leave it out for a bundle of Gonka alerts only (--gonka-status)", optional: true)],
     options: FleetOptions.specs(defaultUser: "ubuntu") + inventoryOptions + [
         OptionSpec("out", short: "o", value: "DIR", help: "Folder for the files (created when missing)", defaultValue: "monitoring"),
         OptionSpec("telegram-token-file", value: "FILE", help: "File holding the Telegram bot token alone (required; never pass the token itself)", environment: "TELEGRAM_BOT_TOKEN_FILE"),
@@ -35,7 +35,11 @@ let monitoringSettingOptions = ["telegramTokenFile": "telegram-token-file", "tel
                                 "remotePath": "textfile-dir", "outputFolder": "out", "timing": "interval"]
 
 func monitoringConfig(_ parsed: ParsedCommand) async throws -> Int32 {
-    let (options, _, inventory) = try session(parsed, "monitoring_config")
+    guard parsed.argument("INVENTORY") != nil || parsed.value("gonka-status") != nil else {
+        throw UsageError(message: "missing INVENTORY: servers.csv, or --gonka-status alone for a bundle of Gonka alerts only", commandPath: parsed.path)
+    }
+    let json = try FleetOptions(parsed, environment: io.environment, currentDirectory: io.currentDirectory).json
+    let nodes = parsed.argument("INVENTORY") == nil ? [] : try session(parsed, "monitoring_config").2.hosts
     guard let tokenFile = parsed.value("telegram-token-file"), let chatText = parsed.value("telegram-chat") else {
         throw UsageError(message: "--telegram-token-file FILE and --telegram-chat ID are required: where the alerts go", commandPath: parsed.path)
     }
@@ -55,9 +59,9 @@ func monitoringConfig(_ parsed: ParsedCommand) async throws -> Int32 {
         scrapeIntervalSeconds: try parsed.int("scrape-interval", range: 1...3600) ?? 30, evaluationIntervalSeconds: try parsed.int("evaluation-interval", range: 1...3600) ?? 30,
         thresholds: thresholds, alertmanagerTimings: AlertmanagerTimings(groupWaitSeconds: try parsed.int("group-wait", range: 0...3600) ?? 30,
                                                                                                      groupIntervalSeconds: try parsed.int("group-interval", range: 1...86_400) ?? 300))
-    let report = try MonitoringServerFiles(nodes: inventory.hosts, settings: settings,
+    let report = try MonitoringServerFiles(nodes: nodes, settings: settings,
                                            outputDirectory: URL(fileURLWithPath: parsed.value("out") ?? "monitoring", relativeTo: io.currentDirectory).standardizedFileURL).run()
-    if options.json { try io.writeJSON(report) } else { io.writeOutput(report.lines.joined(separator: "\n") + "\n") }
+    if json { try io.writeJSON(report) } else { io.writeOutput(report.lines.joined(separator: "\n") + "\n") }
     return ToolExitCode.success
 }
 

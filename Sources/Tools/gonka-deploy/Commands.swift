@@ -44,6 +44,7 @@ func deploy(_ parsed: ParsedCommand) async throws -> Int32 {
     let only = try parsed.int("phase", range: 1...8).flatMap(DeployPhase.init), from = try parsed.int("from-phase", range: 1...8).flatMap(DeployPhase.init)
     try parsed.exclusive("phase", "from-phase")
     let paths = parsed.argumentValues("node-file")
+    let labels = DeployChoiceLabels(checkMode: "--check", advanceConfirmation: "--yes", chainDataReset: "--reset-chain-data", gpuCheckOverride: "--ignore-gpu-check")
     if paths.count > 1 || paths.contains(where: { (try? localURL($0).resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true }) {
         for single in ["output", "grant"] where parsed.value(single) != nil || parsed.flag(single) {
             throw UsageError(message: "--\(single) applies to one node; deploy each node on its own to use it", commandPath: parsed.path)
@@ -52,15 +53,14 @@ func deploy(_ parsed: ParsedCommand) async throws -> Int32 {
         let fleet = NodeFleetDeployRun(nodes: try files.map { try settings(parsed, file: $0.name) }, console: try settings(parsed).console,
                                        selection: only.map { .only($0) } ?? from.map { .from($0) } ?? .all, checkMode: parsed.flag("check"),
                                        confirmedInAdvance: parsed.flag("yes"), resetChainData: parsed.flag("reset-chain-data"),
-                                       labels: DeployChoiceLabels(checkMode: "--check", advanceConfirmation: "--yes", chainDataReset: "--reset-chain-data"),
-                                       parallelism: try parsed.int("parallel", range: 1...64) ?? 4)
+                                       labels: labels, parallelism: try parsed.int("parallel", range: 1...64) ?? 4, ignoreGPUCheck: parsed.flag("ignore-gpu-check"))
         return try await exitCode(parsed) { try await fleet.run().failed ? ToolExitCode.failure : ToolExitCode.success }
     }
     let searchPath = (io.environment["PATH"] ?? "").split(separator: ":").map(String.init)
     let run = DeployRun(settings: try settings(parsed), selection: only.map { .only($0) } ?? from.map { .from($0) } ?? .all,
                         checkMode: parsed.flag("check"), confirmedInAdvance: parsed.flag("yes"), resetChainData: parsed.flag("reset-chain-data"),
                         grant: parsed.flag("grant") ? .runHere(inferenced: parsed.value("inferenced").map { localURL($0).path }, searchPath: searchPath) : .printCommand,
-                        labels: DeployChoiceLabels(checkMode: "--check", advanceConfirmation: "--yes", chainDataReset: "--reset-chain-data"))
+                        labels: labels, ignoreGPUCheck: parsed.flag("ignore-gpu-check"))
     return try await exitCode(parsed) { try await run.run().failed ? ToolExitCode.failure : ToolExitCode.success }
 }
 

@@ -7,7 +7,7 @@ let renderSpec = CommandSpec(
     name: "render", summary: "Write config.env and node-config.json for a node file, without touching any server",
     discussion: """
         Reads the node file as the original mitch_help.sh would source it, but never runs it: NAME="value" lines, comments, $NAME and ${NAME} from earlier lines or the environment. Every problem is reported at once with its line, then nothing is written (exit 2).
-        The files go to nodes/<KEY_NAME>/ next to the node file (the original's layout), or into --output DIR: config.env (mode 0600: it holds the keyring password) with the original's 19 export lines, values shell-quoted; node-config.json for the profile (x1 or x8), as the original writes it.
+        The files go to nodes/<KEY_NAME>/ next to the node file (the original's layout), or into --output DIR: config.env (mode 0600: it holds the keyring password) with the original's 19 export lines, values shell-quoted; node-config.json for the profile (x1 or x8 as the original writes it, or x8-4090; for auto the first serving MODEL_NAME, since the GPUs are read only when deploying).
         """,
     arguments: nodeFileArgument,
     options: [OptionSpec("output", short: "o", value: "DIR", help: "Write into DIR instead of nodes/<KEY_NAME>/ next to the node file"),
@@ -29,7 +29,7 @@ let connectionOptions = [
 let deploySpec = CommandSpec(
     name: "deploy", summary: "Deploy the node of a node file in phases 1-8 over one SSH connection (also: gonka-deploy <node-file>)",
     discussion: """
-        Phase 0 checks the node file, connects once (the connection is reused for the whole run; the hosts run fail2ban), shows the parameters with the password masked and asks "Do you want to proceed with deployment? (yes/no): " (only "yes" proceeds). AUTO_CONFIRM=yes (node file or environment) or --yes skips the question; without a terminal and without either, the run is refused.
+        Phase 0 checks the node file, connects once (the connection is reused for the whole run; the hosts run fail2ban), reads the GPUs (nvidia-smi) and stops before changing anything when they cannot run the node's configuration (GPU_CHECK=warn or --ignore-gpu-check deploys all the same; NODE_CONFIG_PROFILE=auto picks the official configuration for the GPUs), shows the parameters with the password masked and asks "Do you want to proceed with deployment? (yes/no): " (only "yes" proceeds). AUTO_CONFIRM=yes (node file or environment) or --yes skips the question; without a terminal and without either, the run is refused.
         Each step is CHECK, then SKIP when already so, else EXEC and OK; the first ERROR stops the run (exit 1); warnings (state sync still running, a verification check) do not. Resume with --from-phase N. The log goes to logs/<KEY_NAME>_YYYY-MM-DD_HH-MM-SS.log, with logs/<KEY_NAME>_latest.log pointing at it.
         Phases: 1 admin SSH keys and the data disk (formatted only when it holds no signature and is not mounted); 2 the gonka-ai/gonka checkout and the model; 3 config.env, node-config.json and .env; 4 tmkms and node, the warm key (created only when inferenced keys show does not find it; its mnemonic goes straight into nodes/<KEY_NAME>/warm_key.txt, mode 0600), registration under the cold account; 5 peers, pruning, state sync (set only while the node holds no blocks) and the wait for it; 6 every service of both compose files and the wait for the model; 7 verification.txt; 8 the ML-permissions grant, printed (or run here with --grant).
         Chain data is never deleted, except with --reset-chain-data, which needs --yes or a typed "yes" (AUTO_CONFIRM does not count). A state sync stuck at one chunk is reported; fix it with gonka-deploy fix-sync.
@@ -46,6 +46,7 @@ let deploySpec = CommandSpec(
         OptionSpec("inferenced", value: "FILE", help: "The inferenced binary for --grant (default: found on the PATH)"),
         OptionSpec("model-wait", value: "SECONDS", help: "How long phase 6 waits for the model to load (0: do not wait)", defaultValue: "180"),
         OptionSpec("parallel", value: "N", help: "With several nodes: how many deploy at the same time", defaultValue: "4"),
+        OptionSpec("ignore-gpu-check", help: "Deploy even when the server's GPUs cannot run the node's configuration (as GPU_CHECK=warn)"),
     ] + connectionOptions)
 
 let fixSyncSpec = CommandSpec(

@@ -173,4 +173,50 @@ import Testing
         #expect(report.nodes == ["node1", "node2"] && report.files.count == 8)
         #expect(!written.stdout.contains(Self.token) && !written.stderr.contains(Self.token))
     }
+
+    /// Without Aztec nodes, Gonka status targets alone make a bundle: no Aztec node or Butler
+    /// to scrape, the Gonka job and rules as always, and the configuration still valid.
+    @Test func gonkaStatusTargetsAloneMakeAGonkaOnlyBundle() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("monitoring-gonka-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let tokenFile = folder.appendingPathComponent("telegram.token")
+        try AtomicFile.write(Self.token + "\n", to: tokenFile, mode: 0o600)
+        var settings = MonitoringServerSettings(telegram: TelegramReceiver(tokenFile: tokenFile, chatID: -5))
+        #expect(throws: MonitoringSettingError.self) {
+            try MonitoringServerFiles(nodes: [], settings: settings, outputDirectory: folder.appendingPathComponent("none")).run()
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("none").path), "nothing is written")
+        settings.gonkaStatusTargets = ["10.0.0.9:9100"]
+        let out = folder.appendingPathComponent("out")
+        let report = try MonitoringServerFiles(nodes: [], settings: settings, outputDirectory: out).run()
+        #expect(report.nodes.isEmpty && report.files.count == 8)
+        #expect(report.files.first?.purpose == "no Aztec node to scrape")
+        func targets(_ name: String) throws -> [String] {
+            let groups = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent(name))) as? [[String: Any]])
+            return groups.flatMap { $0["targets"] as? [String] ?? [] }
+        }
+        #expect(try targets("targets/aztec-nodes.json").isEmpty)
+        #expect(try targets("targets/aztec-butler.json").isEmpty, "the Butler watches Aztec attesters: not scraped without Aztec nodes")
+        #expect(try targets("targets/gonka-status.json") == ["10.0.0.9:9100"])
+        #expect(report.pagingAlerts.contains("GonkaNodeDown"))
+        let check = try await Self.run("/usr/bin/promtool", ["check", "config", out.appendingPathComponent("prometheus.yml").path])
+        #expect(check.status == 0, "\(check.text)")
+
+        // The tool: --gonka-status without servers.csv; neither is a usage error.
+        func tool(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+            let output = try await ProcessRunner.run(ProcessRequest(
+                executable: try BuiltTool.path("aztec-fleet"),
+                arguments: ["monitoring-config", "--out", folder.appendingPathComponent("tool").path, "--telegram-token-file", tokenFile.path,
+                            "--telegram-chat", "-5", "--json"] + arguments,
+                timeout: .seconds(60), environment: ["PATH": "/usr/bin:/bin", "HOME": folder.path, "NO_COLOR": "1"]))
+            return (output.status, String(decoding: output.standardOutput, as: UTF8.self), String(decoding: output.standardError, as: UTF8.self))
+        }
+        let neither = try await tool([])
+        #expect(neither.status == 2 && neither.stderr.contains("missing INVENTORY"), "\(neither.stderr)")
+        let gonkaOnly = try await tool(["--gonka-status", "10.0.0.9:9100"])
+        #expect(gonkaOnly.status == 0, "\(gonkaOnly.stderr)")
+        let written = try JSONDecoder().decode(MonitoringFilesReport.self, from: Data(gonkaOnly.stdout.utf8))
+        #expect(written.nodes.isEmpty && written.files.count == 8)
+    }
 }

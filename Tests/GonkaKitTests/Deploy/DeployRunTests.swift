@@ -37,8 +37,13 @@ import Testing
                                console: console, transport: transport)
     }
 
+    /// A server answering the connection test, and `nvidia-smi` with `gpus`.
+    static func server(gpus: String = "NVIDIA H100 80GB HBM3, 81559\n") -> ScriptedTransport {
+        ScriptedTransport { _, command in command.script == ServerGPUs.command ? .exit(0, gpus) : .exit(0, "SSH OK\n") }
+    }
+
     @Test func aRunTheOperatorDeclinesChangesNothing() async throws {
-        let transport = ScriptedTransport { _, _ in .exit(0, "SSH OK\n") }
+        let transport = Self.server()
         let recording = RecordingConsole()
         let declining = try settings(GonkaFixtures.nodeFile(), console: recording.console(answer: "no"), transport: transport)
         defer { try? FileManager.default.removeItem(at: declining.workingDirectory) }
@@ -47,7 +52,9 @@ import Testing
         #expect(recording.shown.contains("  Keyring Password:   ********************* (21 chars)\n"))
         #expect(recording.shown.contains("Please verify all parameters above.\n" + DeployConfirmation.prompt))
         #expect(recording.shown.contains("[INFO] Deployment cancelled by user\n"))
-        #expect(transport.calls.map(\.command.script) == ["echo 'SSH OK'"], "only the connection test reached the server")
+        #expect(transport.calls.map(\.command.script) == ["echo 'SSH OK'", ServerGPUs.command], "only the connection test and the GPU reading reached the server")
+        #expect(recording.shown.contains("  Profile:            x1\n  GPUs:               1 × NVIDIA H100 80GB HBM3 (81559 MiB)\n"))
+        #expect(recording.shown.contains("[OK] The GPUs can run node-config.json's configuration x1 (Qwen/Qwen3-32B-FP8)\n"))
         #expect(try String(contentsOf: report.logFile, encoding: .utf8).contains("Deployment cancelled by user"))
     }
 
@@ -75,6 +82,43 @@ import Testing
         let log = try String(contentsOf: report.logFile, encoding: .utf8)
         #expect(log.contains("interrupted: the deployment was cancelled; phases completed: none; stopped in: "), "\(log)")
         #expect(!log.contains("Deployment failed"), "\(log)")
+    }
+
+    /// GPUs that cannot run the configuration stop the run after the reading, before the
+    /// question and any change; the caller's override and the node file's GPU_CHECK=warn let it on.
+    @Test func gpusThatCannotRunTheConfigurationStopTheRunBeforeAnyChange() async throws {
+        let transport = Self.server(gpus: "NVIDIA GeForce RTX 4090, 24564\n")
+        let recording = RecordingConsole()
+        let settings = try settings(GonkaFixtures.nodeFile(), console: recording.console(answer: "no"), transport: transport)
+        defer { try? FileManager.default.removeItem(at: settings.workingDirectory) }
+        let refused = try await DeployRun(settings: settings, labels: DeployChoiceLabels(gpuCheckOverride: "--ignore-gpu-check")).run()
+        #expect(refused.outcome == .failed && refused.phases == nil && refused.gpu?.stopsDeployment == true)
+        #expect(transport.calls.map(\.command.script) == ["echo 'SSH OK'", ServerGPUs.command])
+        #expect(recording.shown.contains("[WARN] The GPUs cannot run node-config.json's configuration x1 (Qwen/Qwen3-32B-FP8):\n"), "\(recording.shown)")
+        #expect(recording.shown.contains("[WARN]   - one instance of Qwen/Qwen3-32B-FP8 runs on one GPU of 24564 MiB"))
+        #expect(recording.errorLines.contains("[ERROR] Refusing to deploy: the server's GPUs cannot run the node's configuration, and nothing was changed."))
+        #expect(recording.errorLines.contains("GPU_CHECK=warn in the node file or --ignore-gpu-check"))
+        #expect(!recording.shown.contains(DeployConfirmation.prompt), "no question before a refusal")
+
+        let overridden = try await DeployRun(settings: settings, ignoreGPUCheck: true).run()
+        #expect(overridden.outcome == .declined && overridden.gpu?.overridden == true)
+        #expect(recording.shown.contains("[WARN] Deploying all the same (the GPU check override)\n"))
+        let warned = try self.settings(GonkaFixtures.nodeFile(["GPU_CHECK": "warn"]), console: recording.console(answer: "no"), transport: transport)
+        defer { try? FileManager.default.removeItem(at: warned.workingDirectory) }
+        #expect(try await DeployRun(settings: warned).run().outcome == .declined)
+        #expect(recording.shown.contains("[WARN] Deploying all the same (GPU_CHECK=warn)\n"))
+    }
+
+    @Test func anOpenProfileIsPickedForTheGPUsAndShownInTheParameterBlock() async throws {
+        let transport = Self.server(gpus: String(repeating: "NVIDIA GeForce RTX 4090, 24564\n", count: 8))
+        let recording = RecordingConsole()
+        let settings = try settings(GonkaFixtures.nodeFile(["NODE_CONFIG_PROFILE": "auto"]), console: recording.console(answer: "no"), transport: transport)
+        defer { try? FileManager.default.removeItem(at: settings.workingDirectory) }
+        let report = try await DeployRun(settings: settings).run()
+        #expect(report.outcome == .declined && report.gpu?.profile == .x8RTX4090 && report.gpu?.fits == true)
+        #expect(recording.shown.contains("[OK] NODE_CONFIG_PROFILE=auto: picked x8-4090, the official 8x4090 configuration\n"), "\(recording.shown)")
+        #expect(recording.shown.contains("  Profile:            x8-4090, the official 8x4090 configuration, picked for the GPUs\n"
+            + "  GPUs:               8 × NVIDIA GeForce RTX 4090 (24564 MiB)\n"))
     }
 
     @Test func theCallersLabelsNameItsChoices() async throws {

@@ -142,7 +142,8 @@ import Testing
         ("MODEL_NAME", "\"meta-llama/Llama-3\"", "must start with 'Qwen/'"),
         ("MODEL_NAME", "\"Qwen/Qwen3-235B-A22B-Instruct-2507-FP8\"", "goes with NODE_CONFIG_PROFILE x8 (8 GPUs), but the profile is x1"),
         ("MODEL_NAME", "\"Qwen/Qwen2.5-7B\"", "is not served by NODE_CONFIG_PROFILE x1"),
-        ("NODE_CONFIG_PROFILE", "x4", "is not supported; expected x1 (1 GPU, Qwen/Qwen3-32B-FP8) or x8 (8 GPUs, Qwen/Qwen3-235B-A22B-Instruct-2507-FP8)"),
+        ("NODE_CONFIG_PROFILE", "x4", "is not supported; expected x1 (1 GPU, Qwen/Qwen3-32B-FP8), x8 (8 GPUs, Qwen/Qwen3-235B-A22B-Instruct-2507-FP8), x8-4090 (8 RTX 4090, Qwen/Qwen3-32B-FP8) or auto (picked from the server's GPUs)"),
+        ("GPU_CHECK", "\"maybe\"", "GPU_CHECK 'maybe' is not supported; expected refuse"),
         ("SEED_API_URL", "\"http://node2.gonka.ai:8000/\"", "ends with '/'"),
         ("SEED_API_URL", "\"node2.gonka.ai:8000\"", "expected http"),
         ("SEED_API_URL", "\"http://user:pw@node2.gonka.ai:8000\"", "contains credentials"),
@@ -186,7 +187,8 @@ import Testing
         ("ACCOUNT_PUBKEY", "Au+a3CpMj6nqFV6d0tUlVajCTkOP3cxKnps+1/lMv5zY"),
         ("SEED_API_URL", "https://node1.gonka.ai"), ("SEED_API_URL", "http://[2001:db8::1]:8000"), ("SEED_API_URL", "http://10.1.2.3:8000/api"),
         ("PERSISTENT_PEERS", "\"\""), ("PERSISTENT_PEERS", "\" , \""),
-        ("NODE_CONFIG_PROFILE", "x1"), ("SSH_PORT", "65535"), ("PRUNING_INTERVAL", "10"), ("PRUNING_KEEP_RECENT", "2"),
+        ("NODE_CONFIG_PROFILE", "x1"), ("NODE_CONFIG_PROFILE", "x8-4090"), ("NODE_CONFIG_PROFILE", "auto"),
+        ("GPU_CHECK", "warn"), ("GPU_CHECK", "refuse"), ("SSH_PORT", "65535"), ("PRUNING_INTERVAL", "10"), ("PRUNING_KEEP_RECENT", "2"),
     ]
 
     @Test(arguments: goodValues)

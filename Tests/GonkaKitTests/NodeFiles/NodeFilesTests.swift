@@ -88,7 +88,7 @@ import Testing
         #expect(variables.last?.value == "/mnt/my models/hf")
     }
 
-    @Test(arguments: NodeProfile.allCases)
+    @Test(arguments: NodeProfile.original)
     func nodeConfigJSONIsTheOriginalsBytes(_ profile: NodeProfile) throws {
         let rendered = NodeConfigJSONFile.render(profile)
         #expect(rendered == (try GonkaFixtures.text("original-node-config-\(profile.rawValue).json")))
