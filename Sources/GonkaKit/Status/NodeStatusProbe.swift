@@ -55,12 +55,39 @@ enum NodeStatusProbe {
     /// `jailed` and `missedBlocks` from the seed node's slashing record of the validator
     /// whose consensus address is `validatorHex` (the node's `/status` `validator_info.address`).
     static func readSigningInfo(validatorHex: String, seedAPI: SeedAPI, now: Date, into status: inout NodeStatus) async {
+        guard case .record(let missed, let jailed) = await signingRecord(validatorHex: validatorHex, seedAPI: seedAPI, now: now) else { return }
+        status.missedBlocks = missed
+        if let jailed { status.jailed = jailed }
+    }
+
+    /// What the seed node's slashing module holds on a validator.
+    enum SigningRecord: Sendable, Equatable {
+        /// Its missed blocks in the signing window and whether its `jailed_until` lies ahead (each `nil` when not given).
+        case record(missedBlocks: Int?, jailed: Bool?)
+        /// The chain keeps no record: the node is not (yet) a validator.
+        case noRecord
+        /// The record cannot be read; why.
+        case unknown(String)
+    }
+
+    /// The slashing record of the validator whose consensus address is `validatorHex`, from the seed node's chain API.
+    static func signingRecord(validatorHex: String, seedAPI: SeedAPI, now: Date) async -> SigningRecord {
         guard let bytes = Hex.decode(validatorHex), bytes.count == 20,
-              let consensus = try? Bech32.encode(prefix: consensusAddressPrefix, data: bytes),
-              let response = try? await seedAPI.get(seedAPI.baseURL + "/chain-api/cosmos/slashing/v1beta1/signing_infos/" + consensus),
-              response.status == 200, let info = JSONValue(parsing: response.body)?["val_signing_info"] else { return }
-        status.missedBlocks = info["missed_blocks_counter"]?.integerFromNumberOrText
-        if let until = info["jailed_until"]?.stringValue.flatMap(parseTime) { status.jailed = until > now }
+              let consensus = try? Bech32.encode(prefix: consensusAddressPrefix, data: bytes) else {
+            return .unknown("the validator address is not 20 bytes of hex")
+        }
+        let response: HTTPResponse
+        do {
+            response = try await seedAPI.get(seedAPI.baseURL + "/chain-api/cosmos/slashing/v1beta1/signing_infos/" + consensus)
+        } catch {
+            return .unknown(error.message)
+        }
+        if response.status == 404 { return .noRecord }
+        guard response.status == 200, let info = JSONValue(parsing: response.body)?["val_signing_info"] else {
+            return .unknown("the seed node's signing record of \(consensus) answered \(response.status)")
+        }
+        return .record(missedBlocks: info["missed_blocks_counter"]?.integerFromNumberOrText,
+                       jailed: info["jailed_until"]?.stringValue.flatMap(parseTime).map { $0 > now })
     }
 
     /// An RFC 3339 time as the chain writes it, with or without fractional seconds.

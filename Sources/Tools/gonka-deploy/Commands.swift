@@ -77,6 +77,22 @@ func status(_ parsed: ParsedCommand) async throws -> Int32 {
     return report.needsAttention ? ToolExitCode.failure : ToolExitCode.success
 }
 
+func upgrade(_ parsed: ParsedCommand) async throws -> Int32 {
+    let usage = { (message: String) in UsageError(message: message, commandPath: parsed.path) }
+    guard let text = parsed.value("tag") else { throw usage("missing --tag TAG: the release tag to upgrade to, e.g. --tag v0.2.6") }
+    guard let tag = ReleaseTag(text) else { throw usage("--tag: \(TerminalText.escaped(text)) is not a tag name (letters, digits and . _ - + /)") }
+    guard let batch = BatchSize(parsing: parsed.value("batch-size") ?? "1") else { throw usage("--batch-size: a number of nodes or a percentage, e.g. 1 or 25%") }
+    let seconds = { (name: String) throws in Duration.seconds(try parsed.int(name, range: 1...86_400) ?? 1) }
+    let files = try NodeFileList.expand(parsed.argumentValues("node-file"), workingDirectory: io.currentDirectory)
+    let nodes = try files.map { try settings(parsed, file: $0.name) }
+    let json = parsed.flag("json")
+    let console = json ? OperatorConsole(writeOutput: io.writeError, writeError: io.writeError, readAnswer: nil) : nodes.first?.console ?? .silent
+    let policy = RolloutPolicy(batchSize: batch, gateTimeout: try seconds("gate-timeout"), gateInterval: try seconds("gate-interval"))
+    let report = try await NodeUpgradeRun(nodes: nodes, tag: tag, checkMode: parsed.flag("check"), rollout: policy, console: console).run()
+    io.writeOutput(json ? String(decoding: try report.jsonData(), as: UTF8.self) + "\n" : report.textLines.joined(separator: "\n") + "\n")
+    return report.succeeded ? ToolExitCode.success : ToolExitCode.failure
+}
+
 /// A refusal printed as `gonka-deploy: …` with exit 2.
 struct Refusal: InputError { let description: String }
 

@@ -83,10 +83,26 @@ let backupSpec = CommandSpec(
     options: [OptionSpec("json", help: "Print what was written as JSON")]
         + connectionOptions.filter { ["output", "identity", "known-hosts", "timeout"].contains($0.long) })
 
+let upgradeSpec = CommandSpec(
+    name: "upgrade", summary: "Move one or many nodes to a release tag of gonka-ai/gonka, one node at a time behind a health gate",
+    discussion: """
+        Every node is read first and nothing changes until all of them can be upgraded: the tag must exist on the checkout's origin (git ls-remote) and the checkout must have no local changes but the deploy folder's config.env, .env and node-config.json. Then per node: git fetch and checkout of the tag, config.env and .env rendered from the node file as the deploy does (and nodes/<KEY_NAME>/), docker compose pull and up -d --force-recreate of both compose files, the ML node settings of node-config.json sent through the admin API (the API reads the file on its first launch only), then the health gate: the node's RPC gives an advancing height and says it is not catching up, and the validator is not jailed and its missed blocks do not rise.
+        --check shows the tag from and to, each config.env variable that changes (secrets masked), the images to pull, the ML node changes and the batches, and changes nothing. A node failing its gate stops the rollout: later nodes stay as they were and the recap says which. The log goes to logs/upgrade_YYYY-MM-DD_HH-MM-SS.log.
+        Exit 0 when every node is upgraded (or, with --check, could be), 1 when one failed or none can be upgraded (nothing is changed then), 2 for usage or node file errors.
+        """,
+    arguments: [ArgumentSpec("node-file", help: "Node files or folders of them", variadic: true)],
+    options: [OptionSpec("tag", value: "TAG", help: "The release tag to upgrade to, e.g. v0.2.6"),
+              OptionSpec("check", help: "Show every change and the batches; change nothing"),
+              OptionSpec("json", help: "Print the report as JSON (progress lines go to standard error)"),
+              OptionSpec("batch-size", value: "N|P%", help: "Nodes upgraded at a time", defaultValue: "1"),
+              OptionSpec("gate-timeout", value: "SECONDS", help: "How long a restarted node may take to pass the health gate", defaultValue: "900"),
+              OptionSpec("gate-interval", value: "SECONDS", help: "Pause between two looks of the health gate", defaultValue: "10")]
+        + connectionOptions.filter { ["log-dir", "identity", "known-hosts", "timeout", "verbose"].contains($0.long) })
+
 let spec = CommandSpec(
     name: "gonka-deploy", summary: "Set up Gonka inference nodes from the node files of the original mitch_help.sh.",
     discussion: "Usage as the original's: gonka-deploy nodes/node1.conf (the same as gonka-deploy deploy nodes/node1.conf). Exit codes: 0 fine, 1 the job failed, 2 usage or node file error, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP (a second signal forces the exit).",
-    subcommands: [deploySpec, fixSyncSpec, statusSpec, backupSpec, renderSpec], defaultSubcommand: "deploy")   // the original's call: gonka-deploy nodes/node1.conf
+    subcommands: [deploySpec, fixSyncSpec, statusSpec, backupSpec, upgradeSpec, renderSpec], defaultSubcommand: "deploy")   // the original's call: gonka-deploy nodes/node1.conf
 let io = ToolIO.process()
 
 let optionNames = ["syncChecks × syncCheckInterval": "sync-checks × --sync-check-interval"]
@@ -96,6 +112,7 @@ let code = await CommandLineTool.main(spec: spec, version: FleetKitVersion.curre
     case "deploy": return try await deploy(parsed)
     case "fix-sync": return try await fixSync(parsed)
     case "status": return try await status(parsed)
+    case "upgrade": return try await upgrade(parsed)
     case "backup":
         let report = try await NodeBackupRun(settings: try settings(parsed)).run()
         io.writeOutput(parsed.flag("json") ? String(decoding: try report.jsonData(), as: UTF8.self) + "\n" : report.textLines.joined(separator: "\n") + "\n")
