@@ -36,11 +36,12 @@ public struct OperatorConsole: Sendable {
         return DeployConfirmation.accepts(answer)
     }
 
-    /// Console lines as the original prints them: `[LEVEL] message`, ERROR on standard error, the rest on standard output.
-    func sinks(verbose: Bool) -> [any LogSink] {
+    /// Console lines as the original prints them: `[LEVEL] message` (or another `format`,
+    /// such as the host column of a run over several nodes), ERROR on standard error, the rest on standard output.
+    func sinks(verbose: Bool, format: LogLineFormat = .level) -> [any LogSink] {
         let levels = ConsoleLogSink.defaultLevels(verbose: verbose)
         let output = writeOutput, error = writeError
-        return [ConsoleLogSink(levels: levels.subtracting([.error]), colored: colored, format: .level) { output($0 + "\n") },
-                ConsoleLogSink(levels: [.error], colored: colored, format: .level) { error($0 + "\n") }]
+        return [ConsoleLogSink(levels: levels.subtracting([.error]), colored: colored, format: format) { output($0 + "\n") },
+                ConsoleLogSink(levels: [.error], colored: colored, format: format) { error($0 + "\n") }]
     }
 }

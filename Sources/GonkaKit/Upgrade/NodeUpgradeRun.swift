@@ -58,10 +58,10 @@ public struct NodeUpgradeRun: Sendable {
     public func run() async throws -> NodeUpgradeReport {
         let configs = try NodeFleetDeployRun.load(nodes)
         let clock = nodes.first?.clock ?? SystemClock()
-        var sinks = console.sinks(verbose: nodes.contains(where: \.verbose))
+        var sinks = console.sinks(verbose: nodes.contains(where: \.verbose), format: .timestampLevelHost)
         if !checkMode, let first = nodes.first {
             let file = try DeployLogFile.create(in: first.logFolder, keyName: "upgrade", date: clock.now())
-            sinks.append(try FileLogSink(url: file, levels: LogLevel.fileLevels(verbose: first.verbose), format: .timestampLevel))
+            sinks.append(try FileLogSink(url: file, levels: LogLevel.fileLevels(verbose: first.verbose), format: .timestampLevelHost))
         }
         let runLog = RunLog(sinks: sinks, clock: clock)
         var problems: [NodeUpgradeProblem] = []

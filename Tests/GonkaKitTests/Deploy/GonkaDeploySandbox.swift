@@ -104,7 +104,7 @@ enum GonkaDeploySandbox {
         var connection = ["--identity", sandbox.identityFile, "--known-hosts", sandbox.directory.appendingPathComponent("known_hosts_gonka").path]
         switch arguments.first {
         case "render": break
-        case "status", "backup": break
+        case "status", "backup", "upgrade": break
         case "fix-sync": connection += quickWaits
         default: connection += quickWaits + ["--model-wait", "0"]
         }
