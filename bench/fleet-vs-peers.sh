@@ -175,6 +175,7 @@ sessions() { cat "$work"/sandbox/h*/sshd.log | grep -c "Starting session: comman
 
 # Runs a tool under GNU time, appending its user and system seconds and peak RSS (KiB).
 timed() { /usr/bin/time -a -o "$work/time.out" -f '%U %S %M' "$@"; }
+time_lines='NF == 3 && $1 ~ /^[0-9.]+$/ && $2 ~ /^[0-9.]+$/ && $3 ~ /^[0-9]+$/'
 # measure NAME COMMAND...: runs COMMAND (output to $work/last.out), records "wall cpu rss
 # commands" in $work/samples/NAME; a failing command stops the benchmark with its output.
 mkdir -p "$work/samples"
@@ -200,8 +201,10 @@ measure() {
     t1=$EPOCHREALTIME
     rss=-; cpu=-
     if [ -s "$work/time.out" ]; then
-        rss=$(awk '$3 > m {m = $3} END {printf "%.0f", m / 1024}' "$work/time.out")
-        cpu=$(awk '{c += $1 + $2} END {printf "%.3f", c}' "$work/time.out")
+        # Only GNU time's "%U %S %M" lines: for a program that exits non-zero it first writes
+        # "Command exited with non-zero status N", whose third word is not a number.
+        rss=$(awk "$time_lines"' {if ($3 + 0 > m) m = $3 + 0} END {printf "%.0f", m / 1024}' "$work/time.out")
+        cpu=$(awk "$time_lines"' {c += $1 + $2} END {printf "%.3f", c}' "$work/time.out")
     fi
     if [ -n "$group" ]; then
         if [ -f "$group/cpuacct.usage" ]; then
@@ -425,6 +428,7 @@ fleet_install() {
     timed "$BIN/aztec-fleet" install "$work/servers.csv" --identity "$key" --known-hosts "$known" --log-dir "$work/logs" \
         --control-dir "$control" --forks "$HOSTS" --user "$user" --retries 0 --persist 0 \
         --docker-installer-url "$docker_url" --installer-url "file://$work/installers/aztec-install.sh"
+    echo "$?" >>"$work/install.status"
     rm -rf "$control"
 }
 # Back to a fresh server: no shim state, no data folder, no fake node (untimed).
@@ -589,3 +593,6 @@ printf 'c) with the opt-in --kex %s: FleetKit / pyinfra wall = %s; CPU per host:
     "$(awk -v c="$(stat c_fleet_fast_kex 2 | cut -d' ' -f1)" -v n="$HOSTS" 'BEGIN {printf "%.4f", c / n}')"
 echo "SSH handshakes of FleetKit in the last round of a): $handshakes_cold cold for $HOSTS hosts, $handshakes_warm warm"
 echo "converged: all $HOSTS hosts done by every tool in every case"
+if [ -s "$work/install.status" ] && grep -qv '^0$' "$work/install.status"; then
+    echo "aztec-fleet install exit statuses (the aztec stage's own checks against the shims): $(sort "$work/install.status" | uniq -c | awk '{printf "%s×%s ", $1, $2}')"
+fi

@@ -2,13 +2,16 @@
 // of an inventory with FleetKit and prints the wall time. bench/converge.sh runs it next
 // to plain-ssh floors; see docs/BENCHMARKS.md.
 //
-//   converge-bench INVENTORY IDENTITY KNOWN_HOSTS CONTROL_DIR [--steps N] [--per-step-checks] [--persist S]
+//   converge-bench INVENTORY IDENTITY KNOWN_HOSTS CONTROL_DIR [--steps N] [--per-step-checks] [--per-step-actions] [--persist S]
+//
+// --per-step-checks and --per-step-actions turn off the check plan and the action batches,
+// for comparison.
 import FleetKit
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard arguments.count >= 4 else {
-    FileHandle.standardError.write(Data("usage: converge-bench INVENTORY IDENTITY KNOWN_HOSTS CONTROL_DIR [--steps N] [--per-step-checks] [--persist S]\n".utf8))
+    FileHandle.standardError.write(Data("usage: converge-bench INVENTORY IDENTITY KNOWN_HOSTS CONTROL_DIR [--steps N] [--per-step-checks] [--per-step-actions] [--persist S]\n".utf8))
     exit(2)
 }
 func option(_ name: String) -> String? {
@@ -26,7 +29,8 @@ do {
     let steps = (1...stepCount).map { index in
         Step.shell("step \(index)", check: "test -f ~/bench/step\(index)", action: "mkdir -p ~/bench && touch ~/bench/step\(index)")
     }
-    let options = try RunOptions(forks: 50, batchesChecks: !arguments.contains("--per-step-checks"))
+    let options = try RunOptions(forks: 50, batchesChecks: !arguments.contains("--per-step-checks"),
+                                 batchesActions: !arguments.contains("--per-step-actions"))
     let started = ContinuousClock.now
     let report = await PlaybookRunner(transport: transport, runLog: .discarding, options: options)
         .run(Playbook("bench", steps: steps), on: inventory.hosts)

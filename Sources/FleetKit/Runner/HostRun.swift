@@ -2,7 +2,10 @@ import Foundation
 
 /// One host's pass through a playbook: plan the shell checks in one round trip, then act
 /// from the first step that needs a change, re-checking every later step once something
-/// has changed.
+/// has changed. Consecutive shell steps from a step that needs a change are sent together
+/// (``ActionBatch``: the later checks run on the host right after the earlier actions, and
+/// nothing runs after a failure), and each step is then reported by the same code as a
+/// step run on its own (``BatchedStep``).
 struct HostRun: Sendable {
     let playbook: Playbook
     let host: RemoteHost
@@ -28,7 +31,7 @@ struct HostRun: Sendable {
     }
 
     /// Why a step ended badly.
-    private enum StepError: Error {
+    enum StepError: Error {
         case failed(String, CommandResult?)
         case unreachable(TransportError)
         /// The calling task was cancelled; the reason says at what point.
@@ -36,7 +39,7 @@ struct HostRun: Sendable {
     }
 
     /// The step error for a transport failure: cancellation stays cancellation.
-    private static func stepError(_ error: TransportError) -> StepError {
+    static func stepError(_ error: TransportError) -> StepError {
         error.kind == .cancelled ? .cancelled(error.message) : .unreachable(error)
     }
 
@@ -71,24 +74,34 @@ struct HostRun: Sendable {
         }
 
         var somethingChanged = false
-        for (index, step) in playbook.steps.enumerated() {
-            if Task.isCancelled {
+        // What steps did inside an action batch, by step index (see ``ActionBatch``).
+        var batched: [Int: BatchedStep] = [:]
+        var next = 0
+        while next < playbook.steps.count {
+            let index = next
+            let step = playbook.steps[index]
+            next += 1
+            // A step that already ran in a batch is reported even when a cancellation came after it.
+            if batched[index] == nil, Task.isCancelled {
                 status = .stopped
                 message = "cancelled"
                 log(.warn, "stopping before '\(step.name)': cancelled")
                 break
             }
-            if let reason = stop.reason {
+            if batched[index] == nil, let reason = stop.reason {
                 status = .stopped
                 message = reason
                 log(.warn, "stopping before '\(step.name)': \(reason)")
                 break
             }
-            let stepStarted = ContinuousClock.now
+            var stepStarted = ContinuousClock.now
+            // Time the step already spent inside a batch.
+            var carried = batched[index].map { $0.ended - $0.started } ?? .zero
+            func elapsed() -> Duration { carried + (ContinuousClock.now - stepStarted) }
             func record(_ outcome: StepOutcome, _ text: String?, _ result: CommandResult? = nil) {
                 counts.add(outcome)
                 steps.append(StepReport(name: step.name, outcome: outcome, message: text, result: result,
-                                        duration: (ContinuousClock.now - stepStarted).seconds))
+                                        duration: elapsed().seconds))
             }
             if let condition = step.condition, !condition(host) {
                 log(.skip, "\(step.name): condition not met")
@@ -103,7 +116,8 @@ struct HostRun: Sendable {
                     record(.ok, finding.level == .warn ? finding.message : nil)
                     continue
                 }
-                let needed = try await needsChange(step, index: index, plan: plan, planIsFresh: !somethingChanged)
+                let needed = try await needsChange(step, index: index, plan: plan, planIsFresh: !somethingChanged,
+                                                   batched: batched[index])
                 if !needed {
                     log(.skip, "\(step.name): already done")
                     record(.ok, nil)
@@ -114,9 +128,16 @@ struct HostRun: Sendable {
                     record(.changed, "would change")
                     continue
                 }
-                let result = try await apply(step)
+                if batched[index] == nil, let batch = actionBatch(startingAt: index) {
+                    batched = await runBatch(batch, firstStarted: stepStarted)
+                    if let first = batched[index] {
+                        carried = first.ended - first.started
+                        stepStarted = .now
+                    }
+                }
+                let result = try await apply(step, batched: batched[index]?.attempt)
                 somethingChanged = true
-                log(.ok, "\(step.name): done (\(Self.format(ContinuousClock.now - stepStarted)))")
+                log(.ok, "\(step.name): done (\(Self.format(elapsed())))")
                 record(.changed, nil, result)
             } catch {
                 let ending = await handleFailure(error, of: step)
@@ -243,10 +264,19 @@ struct HostRun: Sendable {
         return statuses
     }
 
-    private func needsChange(_ step: Step, index: Int, plan: [Int: Int32], planIsFresh: Bool) async throws(StepError) -> Bool {
+    private func needsChange(_ step: Step, index: Int, plan: [Int: Int32], planIsFresh: Bool,
+                             batched: BatchedStep?) async throws(StepError) -> Bool {
         if options.force {
             log(.info, "\(step.name): forced")
             return true
+        }
+        if let answer = batched?.check {
+            // Checked live inside a batch, right after the earlier actions.
+            log(.check, step.name)
+            switch answer {
+            case .success(let status): return status != 0
+            case .failure(let error): throw Self.stepError(error)
+            }
         }
         guard let check = step.check else { return true }
         if planIsFresh, case .hostShell = check, let status = plan[index] {
@@ -296,14 +326,19 @@ struct HostRun: Sendable {
     }
 
     /// Runs the action with its retries, then its verification.
-    private func apply(_ step: Step) async throws(StepError) -> CommandResult? {
+    /// With `batched`, the first attempt (and its verification) is what the batch saw.
+    private func apply(_ step: Step, batched: BatchedAttempt? = nil) async throws(StepError) -> CommandResult? {
         log(.exec, step.name)
         var attempt = 0
         var result: CommandResult?
         while true {
             attempt += 1
             do {
-                result = try await perform(step.action, step: step)
+                if attempt == 1, let batched {
+                    result = try replay(batched, step: step)
+                } else {
+                    result = try await perform(step.action, step: step)
+                }
                 break
             } catch {
                 guard case .failed(let reason, _) = error, attempt <= step.retries else { throw error }
@@ -317,7 +352,16 @@ struct HostRun: Sendable {
         }
         if let verify = step.verify {
             log(.check, "\(step.name): verifying")
-            guard try await evaluate(verify, step: step) else {
+            let verified: Bool
+            if attempt == 1, let answer = batched?.verify {
+                switch answer {
+                case .success(let status): verified = status == 0
+                case .failure(let error): throw Self.stepError(error)
+                }
+            } else {
+                verified = try await evaluate(verify, step: step)
+            }
+            guard verified else {
                 throw .failed("the action ran but verification still fails", result)
             }
         }
@@ -338,14 +382,7 @@ struct HostRun: Sendable {
             } catch {
                 throw Self.stepError(error)
             }
-            log(.debug, "\(step.name): \(result.summary) in \(String(format: "%.2f", result.duration)) s")
-            runLog.output(host: host.name, result.standardOutput)
-            runLog.output(host: host.name, result.standardError)
-            guard result.succeeded else {
-                let tail = result.tail()
-                throw .failed(result.summary + (tail.isEmpty ? "" : ": " + tail), result)
-            }
-            return result
+            return try acceptResult(result, step: step)
         case .swift(let body):
             do {
                 try await body(context)
@@ -360,7 +397,28 @@ struct HostRun: Sendable {
         }
     }
 
-    private func log(_ level: LogLevel, _ message: String) { runLog.log(level, host: host.name, message) }
+    /// Logs a shell action's result and output; a failed one throws.
+    func acceptResult(_ result: CommandResult, step: Step) throws(StepError) -> CommandResult {
+        log(.debug, "\(step.name): \(result.summary) in \(String(format: "%.2f", result.duration)) s")
+        runLog.output(host: host.name, result.standardOutput)
+        runLog.output(host: host.name, result.standardError)
+        guard result.succeeded else {
+            let tail = result.tail()
+            throw .failed(result.summary + (tail.isEmpty ? "" : ": " + tail), result)
+        }
+        return result
+    }
+
+    /// The first attempt of an action that ran inside a batch, logged as if it ran now.
+    private func replay(_ batched: BatchedAttempt, step: Step) throws(StepError) -> CommandResult {
+        log(.debug, "\(step.name): sh -c \(Self.preview(batched.command.script))")
+        switch batched.action {
+        case .success(let result): return try acceptResult(result, step: step)
+        case .failure(let error): throw Self.stepError(error)
+        }
+    }
+
+    func log(_ level: LogLevel, _ message: String) { runLog.log(level, host: host.name, message) }
 
     /// A command line for a DEBUG line: one line, at most 200 characters.
     static func preview(_ script: String) -> String {

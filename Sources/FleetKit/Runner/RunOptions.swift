@@ -21,6 +21,11 @@ public struct RunOptions: Sendable {
     /// Evaluate a host's shell checks together in one round trip before acting. Off,
     /// every check is its own command (kept for comparison in benchmarks).
     public var batchesChecks: Bool
+    /// Send the actions of consecutive shell steps of a host together in one round trip,
+    /// with the later steps' checks run on the host right after the earlier actions (see
+    /// the rule in docs/fleetkit.md, "Action batches"): the results are those of one step
+    /// at a time. Off, every action is its own command (kept for comparison).
+    public var batchesActions: Bool
 
     /// The defaults: 20 forks, one batch, no failure limit, 10 minute commands.
     public init() {
@@ -32,6 +37,7 @@ public struct RunOptions: Sendable {
         force = false
         defaultTimeout = .seconds(600)
         batchesChecks = true
+        batchesActions = true
     }
 
     /// Creates options, refusing values that cannot work.
@@ -45,7 +51,8 @@ public struct RunOptions: Sendable {
         checkMode: Bool = false,
         force: Bool = false,
         defaultTimeout: Duration = .seconds(600),
-        batchesChecks: Bool = true
+        batchesChecks: Bool = true,
+        batchesActions: Bool = true
     ) throws(RunOptionsError) {
         guard forks >= 1 else { throw RunOptionsError(option: "forks", message: "is \(forks); expected 1 or more hosts at a time") }
         if let serial, serial < 1 {
@@ -65,6 +72,7 @@ public struct RunOptions: Sendable {
         self.force = force
         self.defaultTimeout = defaultTimeout
         self.batchesChecks = batchesChecks
+        self.batchesActions = batchesActions
     }
 }
 

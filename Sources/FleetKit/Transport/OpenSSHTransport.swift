@@ -49,6 +49,9 @@ public final class OpenSSHTransport: Transport {
     let log: RunLog?
     /// The path last noted per host, so the log says it once per host and change.
     let notedPaths = Locked<[String: String]>([:])
+    /// Whether a session's process group is read from its start line. Tests turn it off to
+    /// cancel commands as if the line had not arrived yet, so they are stopped by their id.
+    let readsProcessGroups = Locked(true)
 
     /// Creates the transport, making the control folder (0700) and the known_hosts
     /// file's folder when missing.

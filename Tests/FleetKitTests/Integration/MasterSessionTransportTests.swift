@@ -150,6 +150,32 @@ struct MasterSessionTransportTests {
         await transport.close()
     }
 
+    @Test func cancellingBeforeTheProcessGroupIsKnownStillStopsTheCommand() async throws {
+        let sandbox = try currentSandbox()
+        let transport = try transport(sandbox)
+        let host = sandbox.hosts[1]
+        try await openMaster(transport, host)
+        // As if the start line with the group id had not arrived when the cancellation came.
+        transport.readsProcessGroups.withLock { $0 = false }
+        let marker = "5\(Int.random(in: 100_000_000...999_999_999))"
+        let running = Task { try await transport.run(RemoteCommand("sleep \(marker) & sleep 1\(marker); echo finished", timeout: .seconds(3000)), on: host) }
+        #expect(await eventually { ProcessScan.live(containing: marker).count >= 2 }, "the remote command never started")
+        running.cancel()
+        let outcome = await running.result
+        if case .failure(let error as TransportError) = outcome {
+            #expect(error.kind == .cancelled)
+        } else {
+            Issue.record("expected a cancellation, got \(outcome)")
+        }
+        // Stopped by its id, well before the host's own limit of 3000 s.
+        #expect(await eventually(within: .seconds(120)) { ProcessScan.live(containing: marker).isEmpty },
+                "left running: \(ProcessScan.live(containing: marker))")
+        transport.readsProcessGroups.withLock { $0 = true }
+        let after = try await transport.run(RemoteCommand("echo still usable"), on: host)
+        #expect(after.standardOutput == "still usable\n")
+        await transport.close()
+    }
+
     @Test func aMasterKilledMidRunIsAnUnreachableHostNotAHang() async throws {
         let sandbox = try currentSandbox()
         let memory = MemoryLogSink()

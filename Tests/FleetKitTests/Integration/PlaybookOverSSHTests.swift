@@ -46,6 +46,37 @@ struct PlaybookOverSSHTests {
         await secondTransport.close()
     }
 
+    @Test func stepsThatAllChangeGoInOneBatchAndReportWhatOneAtATimeReports() async throws {
+        let sandbox = try currentSandbox()
+        let host = sandbox.hosts[0]
+        let folder = "batch-\(UInt32.random(in: 0 ... .max))"
+        let steps: [Step] = (1...6).map { index in
+            .shell("step \(index)", check: "test -f ~/\(folder)/s\(index)",
+                   action: "mkdir -p ~/\(folder) && echo out\(index) && printf 'err\(index)' >&2 && touch ~/\(folder)/s\(index)")
+        } + [.shell("breaks", action: "echo partial; exit 4"), .shell("never", action: "touch ~/\(folder)/never")]
+        func summary(_ step: StepReport) -> String {
+            "\(step.name) \(step.outcome) \(step.message ?? "") \(step.result.map { "\($0.exitStatus)|\($0.standardOutput)|\($0.standardError)" } ?? "-")"
+        }
+        var reports: [RunReport] = []
+        var counts: [Int] = []
+        for batched in [true, false] {
+            let transport = CountingTransport(try sandbox.transport(controlDirectory: URL(fileURLWithPath: "/tmp/fkt-ab\(UInt16.random(in: 0 ... .max))")))
+            var options = RunOptions()
+            options.batchesActions = batched
+            reports.append(await PlaybookRunner(transport: transport, runLog: .discarding, options: options).run(Playbook("batch", steps: steps), on: [host]))
+            counts.append(transport.counts.withLock { $0[host.name] ?? 0 })
+            let never = try await transport.run(RemoteCommand("test -e ~/\(folder)/never; s=$?; rm -rf ~/\(folder); exit $s"), on: host)
+            #expect(never.exitStatus == 1, "a step after the failure ran")
+            await transport.close()
+        }
+        #expect(reports[0].hosts[0].steps.map(summary) == reports[1].hosts[0].steps.map(summary))
+        #expect(reports[0].hosts[0].steps.map(\.outcome) == Array(repeating: .changed, count: 6) + [.failed])
+        #expect(reports[0].hosts[0].steps[2].result?.standardOutput == "out3\n")
+        #expect(reports[0].hosts[0].steps[2].result?.standardError == "err3")
+        #expect(reports[0].hosts[0].steps[6].message == "exit 4: partial")
+        #expect(counts == [2, 13], "the plan and one batch, against the plan, 7 actions and 5 re-checks")
+    }
+
     @Test func oneHostDownIsReportedUnreachableWhileOthersFinish() async throws {
         let sandbox = try currentSandbox()
         try await sandbox.stopHost(4)

@@ -22,10 +22,11 @@ import FleetKitTesting
         #expect(report.hosts.map(\.counts) == Array(repeating: { var c = StepCounts(); c.ok = 3; return c }(), count: 3))
     }
 
-    @Test func actsFromTheFirstChangeAndRechecksLaterSteps() async {
+    @Test func actsFromTheFirstChangeAndRechecksLaterSteps() async throws {
         let fleet = FakeFleet()
         fleet.set("web-1", ["a", "c"])
-        let report = await runner(fleet).run(Playbook("p", steps: [step("a"), step("b"), step("c")]), on: hosts(1))
+        let oneByOne = try RunOptions(batchesActions: false)
+        let report = await runner(fleet, oneByOne).run(Playbook("p", steps: [step("a"), step("b"), step("c")]), on: hosts(1))
         let scripts = fleet.transport.calls.map(\.command.script)
         #expect(scripts.count == 3)
         #expect(scripts[0].hasPrefix("fk_dir=$PWD\n"))   // the plan
@@ -33,6 +34,18 @@ import FleetKitTesting
         #expect(scripts[2] == "is c")             // c re-checked after b changed
         #expect(report.hosts[0].steps.map(\.outcome) == [.ok, .changed, .ok])
         #expect(fleet.facts("web-1") == ["a", "b", "c"])
+
+        // Batched: b's action and c's re-check go together, with the same outcome.
+        let batchedFleet = FakeFleet()
+        batchedFleet.set("web-1", ["a", "c"])
+        let batched = await runner(batchedFleet).run(Playbook("p", steps: [step("a"), step("b"), step("c")]), on: hosts(1))
+        let batchedScripts = batchedFleet.transport.calls.map(\.command.script)
+        #expect(batchedScripts.count == 2)
+        #expect(batchedScripts[1].hasPrefix(": fleetkit-batch "))
+        #expect(batchedScripts[1].contains("make b") && batchedScripts[1].contains("is c") && !batchedScripts[1].contains("is b"))
+        #expect(batched.hosts[0].steps.map(\.outcome) == [.ok, .changed, .ok])
+        #expect(batched.hosts[0].steps[1].result?.standardOutput == "made b\n")
+        #expect(batchedFleet.facts("web-1") == ["a", "b", "c"])
     }
 
     @Test func secondRunIsAllSkips() async {

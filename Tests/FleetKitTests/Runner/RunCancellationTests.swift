@@ -6,13 +6,21 @@ import FleetKitTesting
 
 /// Cancelling the task that runs a playbook, with a scripted transport.
 @Suite(.tags(.unit)) struct RunCancellationTests {
+    /// One command per action, as these scripted transports answer commands by name
+    /// (cancellation inside an action batch: ActionBatchTests).
+    static let oneByOne: RunOptions = {
+        var options = RunOptions()
+        options.batchesActions = false
+        return options
+    }()
+
     @Test func aRetryPauseEndsWhenTheRunIsCancelled() async {
         let transport = ScriptedTransport { _, _ in .exit(1, stderr: "not yet\n") }
         let playbook = Playbook("p", steps: [
             Step("flaky", action: .shell("try it"), retries: 5, retryDelay: .seconds(3600)),
             Step("after", action: .shell("later")),
         ])
-        let run = Task { await PlaybookRunner(transport: transport, runLog: .discarding, clock: SystemClock()).run(playbook, on: hosts(1)) }
+        let run = Task { await PlaybookRunner(transport: transport, runLog: .discarding, options: Self.oneByOne, clock: SystemClock()).run(playbook, on: hosts(1)) }
         #expect(await eventually { !transport.calls.isEmpty })
         run.cancel()
         let report = await run.value
@@ -34,7 +42,7 @@ import FleetKitTesting
             Step("slow one", action: .shell("slow"), rescue: .shell("rescue")),
             Step("never", action: .shell("never")),
         ])
-        let report = await PlaybookRunner(transport: transport, runLog: .discarding, clock: RecordingClock()).run(playbook, on: hosts(1))
+        let report = await PlaybookRunner(transport: transport, runLog: .discarding, options: Self.oneByOne, clock: RecordingClock()).run(playbook, on: hosts(1))
         #expect(transport.calls.map(\.command.script) == ["quick", "slow"])
         #expect(report.hosts[0].status == .stopped)
         #expect(report.hosts[0].counts.unreachable == 0)
@@ -60,7 +68,7 @@ import FleetKitTesting
             Step("install", action: .shell("slow"), rescue: .shell("repair")).rescuingWhenInterrupted(),
             Step("never", action: .shell("never")),
         ])
-        let run = Task { await PlaybookRunner(transport: transport, runLog: .discarding, clock: RecordingClock()).run(playbook, on: hosts(1)) }
+        let run = Task { await PlaybookRunner(transport: transport, runLog: .discarding, options: Self.oneByOne, clock: RecordingClock()).run(playbook, on: hosts(1)) }
         #expect(await eventually { !transport.calls.isEmpty })
         run.cancel()
         let report = await run.value
@@ -77,7 +85,7 @@ import FleetKitTesting
                 : .exit(3, stderr: "dpkg is broken\n")
         }
         let playbook = Playbook("p", steps: [Step("install", action: .shell("slow"), rescue: .shell("repair")).rescuingWhenInterrupted()])
-        let report = await PlaybookRunner(transport: transport, runLog: .discarding, clock: RecordingClock()).run(playbook, on: hosts(1))
+        let report = await PlaybookRunner(transport: transport, runLog: .discarding, options: Self.oneByOne, clock: RecordingClock()).run(playbook, on: hosts(1))
         #expect(transport.calls.map(\.command.script) == ["slow", "repair"])
         #expect(report.hosts[0].status == .stopped)
         #expect(report.hosts[0].message?.hasPrefix("install: cancelled while the command ran; rescue failed: ") == true)

@@ -4,7 +4,7 @@ import FleetKitTesting
 
 /// Simulated hosts for runner unit tests, behind a ScriptedTransport. Each host holds a
 /// set of facts; the commands understood are `is FACT` (exit 0 when present),
-/// `make FACT`, `fail`, `fail-until N FACT` and batched check plans.
+/// `make FACT`, `fail`, `fail-until N FACT`, batched check plans and action batches.
 final class FakeFleet: Sendable {
     let core: FakeHostsCore
     let transport: ScriptedTransport
@@ -59,6 +59,7 @@ final class FakeHostsCore: Sendable {
             }
             return CommandResult(exitStatus: 0, standardOutput: output)
         }
+        if script.hasPrefix(": fleetkit-batch ") { return executeBatch(script, host: host) }
         let words = script.split(separator: " ").map(String.init)
         switch words.first {
         case "is": return CommandResult(exitStatus: facts(host).contains(words[1]) ? 0 : 1)
@@ -76,6 +77,41 @@ final class FakeHostsCore: Sendable {
         case "true": return CommandResult(exitStatus: 0)
         default: return CommandResult(exitStatus: 127, standardError: "unknown command \(script)\n")
         }
+    }
+}
+
+extension FakeHostsCore {
+    /// An action batch: each piece is "(", its lines, then ") … echo "NONCE POSITION KIND $fleetkit_s"…";
+    /// a passing check skips its action, a failing action or verification ends the batch.
+    fileprivate func executeBatch(_ script: String, host: String) -> CommandResult {
+        let lines = script.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let nonce = String(lines[0].dropFirst(": fleetkit-batch ".count))
+        var output = ""
+        var errors = ""
+        var body: [String] = []
+        var skipped: String?
+        for line in lines.dropFirst() {
+            if line == "(" { body = []; continue }
+            guard line.hasPrefix(") ") else { body.append(line); continue }
+            let words = line.split(separator: " ").map(String.init)
+            guard let at = words.firstIndex(of: "\"" + nonce), at + 2 < words.count else { continue }
+            let position = words[at + 1]
+            let kind = words[at + 2]
+            if skipped == position { continue }
+            let result = execute(body.joined(separator: "\n"), host: host)
+            let tag = "\(nonce) \(position) \(kind)"
+            switch kind {
+            case "a":
+                output += "\(tag)\n\(result.standardOutput)\(tag) \(result.exitStatus)\n"
+                errors += "\(tag)\n\(result.standardError)\(tag) \(result.exitStatus)\n"
+                if result.exitStatus != 0 { return CommandResult(exitStatus: 0, standardOutput: output, standardError: errors) }
+            default:
+                output += "\(tag)\n\(tag) \(result.exitStatus)\n"
+                if kind == "c" && result.exitStatus == 0 { skipped = position }
+                if kind == "v" && result.exitStatus != 0 { return CommandResult(exitStatus: 0, standardOutput: output, standardError: errors) }
+            }
+        }
+        return CommandResult(exitStatus: 0, standardOutput: output, standardError: errors)
     }
 }
 

@@ -16,6 +16,13 @@ import Foundation
 ///   with its parent's pid, the process group id, so a cancellation can stop the group over
 ///   another session (``stopCommandLine(group:)``), then runs the script with `eval`; the
 ///   script sees no positional parameters and its own `$$`, as under `sh -c`.
+/// - A cancellation that comes before the start line reached this machine stops the
+///   command by its id instead (``stopCommandLine``): it drops a `<id>.cancel` marker in
+///   ``RemoteInvocation/runFolder`` and stops the group of the `timeout` whose command line
+///   carries the id. The `sh` looks for the marker right after printing its start line
+///   (shell tests only, no program started) and exits with 143 when it is there. The
+///   marker is written before the search, and `timeout` made its group before the `sh`
+///   looked, so either the search finds the group or the `sh` finds the marker.
 ///
 /// The exit status comes from the master's exit message, so no exit line is needed: a
 /// command's own 255 is told from a lost connection by the message being there. The start
@@ -46,8 +53,10 @@ struct MuxInvocation: Sendable {
 
     /// The program of the one `sh`; see the type's description.
     var wrapper: String {
-        "printf '%s%s\\n' \(ShellQuote.quote(startLinePrefix)) \"$PPID\" >&2; fleetkit_script=$1; shift; "
-            + "eval \"unset fleetkit_script; $fleetkit_script\""
+        let folder = RemoteInvocation.runFolder
+        return "printf '%s%s\\n' \(ShellQuote.quote(startLinePrefix)) \"$PPID\" >&2; "
+            + "if [ -e \"\(folder)/\(id).cancel\" ] && [ -n \"$LOGNAME\" ] && [ -O \"\(folder)\" ] && [ ! -L \"\(folder)\" ]; then exit 143; fi; "
+            + "fleetkit_script=$1; shift; eval \"unset fleetkit_script; $fleetkit_script\""
     }
 
     /// The line the login shell runs.
@@ -59,6 +68,28 @@ struct MuxInvocation: Sendable {
     /// `timeout`: 124, or SIGKILL once the limit and the kill grace passed.
     func timedOut(status: Int32, duration: Duration) -> Bool {
         status == RemoteTimeout.timedOutStatus || (status == 128 + 9 && duration >= timeout)
+    }
+
+    /// A command that stops this command by its id, for a cancellation that came before
+    /// its process group was known: drops the cancel marker the wrapper looks for, then
+    /// stops the group of every `timeout` whose command line carries this invocation's
+    /// start line (the search pattern is written so that it does not match itself), and
+    /// removes cancel markers older than an hour.
+    var stopCommandLine: String {
+        let pattern = "@fleetkit \(id)[ ]start"
+        let program = [
+            "[ -n \"$LOGNAME\" ] || exit 0",
+            "d=\"\(RemoteInvocation.runFolder)\"",
+            "if \(RemoteInvocation.makeRunFolder); then : >\"$d/\(id).cancel\"; fi",
+            "for f in $(grep -l -e \(ShellQuote.quote(pattern)) /proc/[0-9]*/cmdline 2>/dev/null); do",
+            "p=${f#/proc/}; p=${p%/cmdline}",
+            "read -r _ c _ _ g _ 2>/dev/null <\"/proc/$p/stat\" || continue",
+            "if [ \"$c\" = '(timeout)' ] && [ \"$g\" = \"$p\" ]; then \(RemoteInvocation.stopGroup) fi",
+            "done",
+            "find \"$d\" -name '*.cancel' -mmin +60 -exec rm -f {} + 2>/dev/null",
+            "exit 0",
+        ].joined(separator: "\n")
+        return "sh -c " + ShellQuote.quote(program)
     }
 
     /// A command that stops process group `group` the way ``RemoteInvocation/stopGroup`` does.

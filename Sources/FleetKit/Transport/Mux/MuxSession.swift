@@ -70,7 +70,7 @@ enum MuxSession {
     /// Runs `request` on a thread of its own and returns how it ended. Cancelling the calling
     /// task ends the run early with ``Outcome/cancelled(_:)``: at once before the session was
     /// asked for, else once the master answered the request and the command's process group
-    /// is known (or two seconds passed), so the caller can stop it on the host.
+    /// is known (or a second passed), so the caller can stop it on the host.
     static func run(_ request: Request) async -> Outcome {
         let signal = MuxCancellation()
         return await withTaskCancellationHandler {
@@ -222,8 +222,9 @@ private struct MuxRun {
                     // internal check in OpenSSH's master; the answer comes within `openBy`.
                     break
                 case .running:
+                    // Without the group id after a moment, the caller stops the command by its id.
                     if captured.processGroup != nil { return .cancelled(finish()) }
-                    cancelBy = cancelBy ?? .now + .seconds(2)
+                    cancelBy = cancelBy ?? .now + .seconds(1)
                 }
             }
             let now = ContinuousClock.now

@@ -11,7 +11,8 @@ extension OpenSSHTransport {
         let request = MuxSession.Request(
             socketPath: socket, commandLine: invocation.commandLine, standardInput: command.standardInput ?? Data(),
             outputLimit: limit, errorLimit: limit + invocation.markerBytes,
-            standardOutputHandler: command.standardOutputHandler, startLinePrefix: invocation.startLinePrefix,
+            standardOutputHandler: command.standardOutputHandler,
+            startLinePrefix: readsProcessGroups.withLock { $0 } ? invocation.startLinePrefix : nil,
             openTimeout: configuration.connectTimeout + .seconds(5),
             // The host's `timeout` ends the session first; this only bounds a host that stopped answering.
             giveUpAfter: timeout + .seconds(RemoteTimeout.killAfterSeconds + 5))
@@ -33,11 +34,11 @@ extension OpenSSHTransport {
             throw TransportError(host: host.name, kind: .unreachable,
                                  message: "the connection to \(host.address) was lost while the command ran; it was not retried because it may have done part of its work")
         case .cancelled(let captured):
-            if captured.opened { await stopGroup(captured.processGroup, on: host) }
+            if captured.opened { await stop(invocation, group: captured.processGroup, on: host) }
             throw TransportError(host: host.name, kind: .cancelled,
                                  message: captured.opened ? "cancelled while the command ran; it was stopped on the host" : "cancelled before the command was sent")
         case .gaveUp(let captured):
-            await stopGroup(captured.processGroup, on: host)
+            await stop(invocation, group: captured.processGroup, on: host)
             return timedOutResult(captured, invocation: invocation, limit: limit)
         }
     }
@@ -49,12 +50,12 @@ extension OpenSSHTransport {
                              timedOut: true, truncated: captured.truncated || cut)
     }
 
-    /// Stops process group `group` on the host over a session of its own (or, when the
-    /// master is gone, through `ssh`), bounded by ``cleanupTimeout``. Runs in a task of its
-    /// own: the caller is usually cancelled.
-    private func stopGroup(_ group: Int32?, on host: RemoteHost) async {
-        guard let group else { return }
-        let line = MuxInvocation.stopCommandLine(group: group)
+    /// Stops the invocation's command on the host over a session of its own (or, when the
+    /// master is gone, through `ssh`), bounded by ``cleanupTimeout``: by its process
+    /// group when the start line brought it, else by its id (see ``MuxInvocation``). Runs in
+    /// a task of its own: the caller is usually cancelled.
+    private func stop(_ invocation: MuxInvocation, group: Int32?, on host: RemoteHost) async {
+        let line = group.map(MuxInvocation.stopCommandLine(group:)) ?? invocation.stopCommandLine
         let request = MuxSession.Request(
             socketPath: SSHArguments.controlSocket(for: host, configuration: configuration), commandLine: line,
             standardInput: Data(), outputLimit: 4096, errorLimit: 4096, standardOutputHandler: nil, startLinePrefix: nil,
