@@ -175,6 +175,7 @@ sessions() { cat "$work"/sandbox/h*/sshd.log | grep -c "Starting session: comman
 
 # Runs a tool under GNU time, appending its user and system seconds and peak RSS (KiB).
 timed() { /usr/bin/time -a -o "$work/time.out" -f '%U %S %M' "$@"; }
+# shellcheck disable=SC2016  # an awk program: its $1 … are awk's fields
 time_lines='NF == 3 && $1 ~ /^[0-9.]+$/ && $2 ~ /^[0-9.]+$/ && $3 ~ /^[0-9]+$/'
 # measure NAME COMMAND...: runs COMMAND (output to $work/last.out), records "wall cpu rss
 # commands" in $work/samples/NAME; a failing command stops the benchmark with its output.
@@ -416,7 +417,7 @@ python_string() { printf '%s' "$1" | python3 -c 'import json, sys; print(json.du
 fleet_stages() {
     local control common
     control=$(fresh_control)
-    common=(--identity "$key" --known-hosts "$known" --log-dir "$work/logs" --control-dir "$control" --forks "$HOSTS" --user "$user" --retries 0)
+    common=(--identity "$key" --known-hosts "$known" --log-dir "$work/logs" --control-dir "$control" --forks "$HOSTS" --user "$user" --retries 0 "$@")
     timed "$BIN/aztec-fleet" prepare "$work/servers.csv" "${common[@]}" --persist 60 &&
         timed "$BIN/aztec-fleet" docker "$work/servers.csv" "${common[@]}" --persist 0 --docker-installer-url "$docker_url"
     rm -rf "$control"
@@ -449,6 +450,10 @@ stages_done() {
     [ "$calls_first" = "$calls_second" ] ||
         { echo "fleet-vs-peers: $tool's second run changed something ($calls_first calls after the first run, $calls_second after the second)" >&2; exit 1; }
 }
+# The opt-in classical key exchange (`--kex`), and the floor with it: COMMAND in one plain
+# ssh per host, each with its own handshake (default: uptime).
+fast_kex=curve25519-sha256
+floor_fast_kex() { local ssh_options=("${ssh_options[@]}" -o KexAlgorithms="$fast_kex"); floor none "${1:-uptime}"; }
 for round in $(seq 1 "$ROUNDS"); do
     echo "fleet-vs-peers: case b) round $round of $ROUNDS" >&2
     reset_hosts
@@ -460,6 +465,17 @@ for round in $(seq 1 "$ROUNDS"); do
     first=$(stage_calls)
     measure b_fleet_second fleet_stages; fleet_recap_clean 0
     stages_done FleetKit "$first" "$(stage_calls)"
+
+    # The same with the opt-in classical key exchange, beside a floor that uses it too: what
+    # the tool costs once the key exchange is no longer most of it.
+    reset_hosts
+    measure b_floor_fast_kex_first floor_fast_kex "$stage_floor"
+    measure b_floor_fast_kex_second floor_fast_kex "$stage_floor"
+    reset_hosts
+    measure b_fleet_fast_kex_first fleet_stages --kex "$fast_kex"
+    first=$(stage_calls)
+    measure b_fleet_fast_kex_second fleet_stages --kex "$fast_kex"; fleet_recap_clean 0
+    stages_done "FleetKit --kex" "$first" "$(stage_calls)"
 
     reset_hosts
     measure b_install_first fleet_install
@@ -489,9 +505,7 @@ done
 # --- case c): one ad-hoc command on every host ---------------------------------------
 fleet_run() { timed "$BIN/fleet" run "$inventory" --identity "$key" --known-hosts "$known" --log-dir "$work/logs" --persist 0 --forks "$HOSTS" "$@" -- uptime; }
 # Where the CPU goes: the same runs with the opt-in classical key exchange.
-fast_kex=curve25519-sha256
 fleet_run_fast_kex() { fleet_run --kex "$fast_kex"; }
-floor_fast_kex() { ssh_options+=(-o KexAlgorithms="$fast_kex"); floor none uptime; }
 for round in $(seq 1 "$ROUNDS"); do
     echo "fleet-vs-peers: case c) round $round of $ROUNDS" >&2
     measure c_floor floor none uptime
@@ -567,6 +581,10 @@ row "**FleetKit** aztec-fleet prepare && docker (second run)" b_fleet_second b_f
 row "**FleetKit** aztec-fleet install, one process, + the aztec stage (second run)" b_install_second b_fleet_second
 row "pyinfra (second run)" b_pyinfra_second b_fleet_second
 row "Ansible (second run)" b_ansible_second b_fleet_second
+row "opt-in: floor with KexAlgorithms=$fast_kex (first run)" b_floor_fast_kex_first b_fleet_fast_kex_first
+row "opt-in: **FleetKit** prepare && docker --kex $fast_kex (first run)" b_fleet_fast_kex_first b_fleet_fast_kex_first
+row "opt-in: floor with KexAlgorithms=$fast_kex (second run)" b_floor_fast_kex_second b_fleet_fast_kex_second
+row "opt-in: **FleetKit** prepare && docker --kex $fast_kex (second run)" b_fleet_fast_kex_second b_fleet_fast_kex_second
 echo
 echo "c) uptime on every host"
 echo
@@ -584,6 +602,10 @@ printf 'a) FleetKit cold / floor cold = %s (target <= 1.2); warm / warm floor = 
 printf 'd) FleetKit / pyinfra wall = %s (target < 1)\n' "$(ratio "$(median_of d_fleet)" "$(median_of d_pyinfra)")"
 printf 'b) FleetKit / pyinfra wall: first run %s, second run %s (target <= 0.8)\n' \
     "$(ratio "$(median_of b_fleet_first)" "$(median_of b_pyinfra_first)")" "$(ratio "$(median_of b_fleet_second)" "$(median_of b_pyinfra_second)")"
+printf 'b) with the opt-in --kex %s: FleetKit / pyinfra wall: first run %s, second run %s\n' "$fast_kex" \
+    "$(ratio "$(median_of b_fleet_fast_kex_first)" "$(median_of b_pyinfra_first)")" "$(ratio "$(median_of b_fleet_fast_kex_second)" "$(median_of b_pyinfra_second)")"
+printf 'b) floor / pyinfra wall: first run %s, second run %s (the floor: no tool, one ssh per host with the default key exchange)\n' \
+    "$(ratio "$(median_of b_floor_first)" "$(median_of b_pyinfra_first)")" "$(ratio "$(median_of b_floor_second)" "$(median_of b_pyinfra_second)")"
 printf 'c) FleetKit / pyinfra wall = %s (target < 1); CPU per host: FleetKit %s s, pyinfra %s s\n' \
     "$(ratio "$(median_of c_fleet)" "$(median_of c_pyinfra)")" \
     "$(awk -v c="$(stat c_fleet 2 | cut -d' ' -f1)" -v n="$HOSTS" 'BEGIN {printf "%.4f", c / n}')" \
