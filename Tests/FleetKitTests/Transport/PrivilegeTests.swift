@@ -37,7 +37,7 @@ import Testing
              shims folder: URL, onlyShims: Bool = false, environment: String = "") async throws -> (CommandResult, [String]) {
         let path = onlyShims ? folder.path : "\(folder.path):/usr/bin:/bin"
         let text = "export PATH=\(ShellQuote.quote(path)) FAKE_UID=\(uid) \(environment); \(script)"
-        let result = try await LocalTransport(privilegeEscalation: mode).run(RemoteCommand(text, timeout: .seconds(20)), on: host ?? self.host)
+        let result = try await LocalTransport(privilegeEscalation: mode).run(RemoteCommand(text, timeout: .seconds(120)), on: host ?? self.host)
         let calls = (try? String(contentsOf: folder.appendingPathComponent("calls.log"), encoding: .utf8))?
             .split(separator: "\n").map(String.init) ?? []
         return (result, calls)
