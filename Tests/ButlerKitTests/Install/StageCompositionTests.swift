@@ -85,7 +85,7 @@ import Testing
 
     @Test func theEnvFileTravelsOnStandardInputNeverInACommandLine() async throws {
         let transport = Self.transport()
-        _ = await StagedInstall(transport: transport, runLog: .discarding, options: try RunOptions(defaultTimeout: .seconds(5)),
+        _ = await StagedInstall(transport: transport, runLog: .discarding, options: try RunOptions(defaultTimeout: .seconds(120)),
                                 settings: InstallSettings(retryDelay: .zero))
             .run([.aztec], on: Self.hosts(), existingNodes: .refuse)
         let calls = transport.calls
@@ -97,7 +97,7 @@ import Testing
     @Test func checkModeRunsOnlyChecks() async throws {
         let transport = Self.transport()
         let report = await StagedInstall(transport: transport, runLog: .discarding,
-                                         options: try RunOptions(checkMode: true, defaultTimeout: .seconds(5)), settings: InstallSettings())
+                                         options: try RunOptions(checkMode: true, defaultTimeout: .seconds(120)), settings: InstallSettings())
             .run(InstallStage.allCases, on: Self.hosts(), existingNodes: .refuse)
         let scripts = transport.calls.map(\.command.script)
         #expect(!scripts.contains { $0.contains("apt-get") || $0.contains("ufw allow") || $0.contains("usermod") || $0.contains("compose up") || $0.contains("audit.log") })
