@@ -145,12 +145,6 @@ public struct NamedKeysFile: Sendable, Equatable {
     /// Reads the new public keys file: validators may leave out `publisher` (assigned here) and `coinbase`.
     public static func newPublicKeys(from url: URL) throws(KeysFileError) -> NamedKeysFile {
         let name = url.lastPathComponent
-        let data: Data
-        do {
-            data = try BoundedFile.read(url, limit: KeysFile.maximumFileSize)
-        } catch {
-            throw KeysFileError(file: name, message: error.description)
-        }
-        return NamedKeysFile(name: name, file: try KeysFile.decode(data, fileName: name, publisherOptional: true))
+        return NamedKeysFile(name: name, file: try KeysFile.decode(try KeysFile.bytes(of: url), fileName: name, publisherOptional: true))
     }
 }

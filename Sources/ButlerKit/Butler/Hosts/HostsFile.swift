@@ -43,14 +43,7 @@ public struct HostsFile: Sendable, Equatable {
 
     /// Reads and checks the file at `url` (at most 1 MiB); every problem at once, with its JSON path.
     public static func read(from url: URL) throws(KeysFileError) -> HostsFile {
-        let name = url.lastPathComponent
-        let data: Data
-        do {
-            data = try BoundedFile.read(url, limit: BoundedFile.mebibyte)
-        } catch {
-            throw KeysFileError(file: name, message: error.description)
-        }
-        return try decode(data, fileName: name)
+        try decode(try KeysFile.bytes(of: url, limit: BoundedFile.mebibyte), fileName: url.lastPathComponent)
     }
 
     /// Parses hosts JSON.

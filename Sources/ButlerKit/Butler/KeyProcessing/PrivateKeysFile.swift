@@ -30,14 +30,7 @@ public struct PrivateKeysFile: Sendable {
     /// Reads and checks the file at `url` (at most 16 MiB); every problem is reported at once,
     /// each with its JSON path (`validators[2].attester.eth`).
     public static func read(from url: URL) throws(KeysFileError) -> PrivateKeysFile {
-        let name = url.lastPathComponent
-        let data: Data
-        do {
-            data = try BoundedFile.read(url, limit: KeysFile.maximumFileSize)
-        } catch {
-            throw KeysFileError(file: name, message: error.description)
-        }
-        return try decode(data, fileName: name)
+        try decode(try KeysFile.bytes(of: url), fileName: url.lastPathComponent)
     }
 
     /// Parses `data`, derives the public keys and reports every problem with its JSON path.

@@ -7,14 +7,18 @@ extension KeysFile {
 
     /// Reads and checks the keys file at `url`; problems name the file by its last path component.
     public static func read(from url: URL) throws(KeysFileError) -> KeysFile {
-        let name = url.lastPathComponent
-        let data: Data
+        try decode(try bytes(of: url), fileName: url.lastPathComponent)
+    }
+
+    /// The bytes of the file at `url`, at most `limit`, for every reader of the Butler's JSON
+    /// inputs: a file that cannot be read, or is larger, is a ``KeysFileError`` naming it by
+    /// its last path component.
+    static func bytes(of url: URL, limit: Int = maximumFileSize) throws(KeysFileError) -> Data {
         do {
-            data = try BoundedFile.read(url, limit: maximumFileSize)
+            return try BoundedFile.read(url, limit: limit)
         } catch {
-            throw KeysFileError(file: name, message: error.description)
+            throw KeysFileError(file: url.lastPathComponent, message: error.description)
         }
-        return try decode(data, fileName: name)
     }
 
     /// Parses and checks keys-file JSON; never traps. Throws every problem found, each with

@@ -38,14 +38,7 @@ public enum RegistrationFile {
 
     /// Reads and checks the file at `url` (at most 16 MiB); every problem at once, with its JSON path.
     public static func read(from url: URL) throws(KeysFileError) -> [AttesterKeyStore] {
-        let name = url.lastPathComponent
-        let data: Data
-        do {
-            data = try BoundedFile.read(url, limit: KeysFile.maximumFileSize)
-        } catch {
-            throw KeysFileError(file: name, message: error.description)
-        }
-        return try decode(data, fileName: name)
+        try decode(try KeysFile.bytes(of: url), fileName: url.lastPathComponent)
     }
 
     /// Parses registration JSON.
